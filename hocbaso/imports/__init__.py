@@ -1,0 +1,1 @@
+"""hocbaso.imports."""
