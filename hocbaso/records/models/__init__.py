@@ -1,0 +1,63 @@
+"""The school-side data model of hocbaso.records; see each module's docstring."""
+
+from hocbaso.records.models._base import (
+    LEVEL_GROUP_CODES,
+    ImmutableFieldError,
+    SchoolLevel,
+    level_of_grade,
+)
+from hocbaso.records.models.assessments import SubjectAssessment, Term
+from hocbaso.records.models.calendar import SchoolClass, SchoolYear
+from hocbaso.records.models.organisations import (
+    Department,
+    ManagementUnit,
+    School,
+    SchoolUnitPeriod,
+    unit_of,
+)
+from hocbaso.records.models.people import (
+    CLASS_ROLES,
+    SCHOOL_ROLES,
+    Appointment,
+    Certificate,
+    Person,
+    Role,
+)
+from hocbaso.records.models.students import Enrollment, Sex, Student
+from hocbaso.records.models.transcripts import (
+    RecordStatus,
+    Round,
+    Transcript,
+    YearlyRecord,
+)
+from hocbaso.records.pilot import is_in_pilot
+
+__all__ = [
+    "CLASS_ROLES",
+    "LEVEL_GROUP_CODES",
+    "SCHOOL_ROLES",
+    "Appointment",
+    "Certificate",
+    "Department",
+    "Enrollment",
+    "ImmutableFieldError",
+    "ManagementUnit",
+    "Person",
+    "RecordStatus",
+    "Role",
+    "Round",
+    "School",
+    "SchoolClass",
+    "SchoolLevel",
+    "SchoolUnitPeriod",
+    "SchoolYear",
+    "Sex",
+    "Student",
+    "SubjectAssessment",
+    "Term",
+    "Transcript",
+    "YearlyRecord",
+    "is_in_pilot",
+    "level_of_grade",
+    "unit_of",
+]

@@ -1,0 +1,327 @@
+"""Transcripts (one per student per level) and their yearly records.
+
+domain.md §6: a transcript has one lookup code for its whole life; each school
+year adds a yearly record, signed and locked on its own; a repeated grade adds
+another record for the same grade (so records are unique per year, not per
+grade).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hocbaso.records import identifiers
+from hocbaso.records.models._base import (
+    GRADES,
+    SchoolLevel,
+    level_of_grade,
+    refuse_changes,
+)
+from hocbaso.records.models.assessments import build_assessment_input, round_of
+from hocbaso.records.models.calendar import SchoolClass, SchoolYear
+from hocbaso.records.models.organisations import School
+from hocbaso.records.models.people import Person
+from hocbaso.records.models.students import Student
+from hocbaso.records.pilot import is_in_pilot
+
+
+class Transcript(models.Model):
+    """A student's transcript (học bạ) for one school level."""
+
+    student = models.ForeignKey(
+        Student,
+        on_delete=models.PROTECT,
+        related_name="transcripts",
+        verbose_name=_("student"),
+    )
+    level = models.CharField(_("level"), max_length=10, choices=SchoolLevel.choices)
+    # A credential (domain.md §9): generated once, never edited, never reused.
+    lookup_code = models.CharField(
+        _("lookup code"),
+        max_length=32,
+        unique=True,
+        editable=False,
+        default=identifiers.new_lookup_code,
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        related_name="transcripts",
+        verbose_name=_("managing school"),
+        help_text=_("The school that manages the transcript now (R14, R15)."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("transcript")
+        verbose_name_plural = _("transcripts")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "level"], name="records_one_transcript_per_level"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lookup_code__regex=r"^[0-9a-f]{32}$"),
+                name="records_lookup_code_is_32_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.get_level_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        refuse_changes(self, "lookup_code")
+        super().save(*args, **kwargs)
+
+    @property
+    def feed_identifier(self) -> str:
+        """The same UUID with hyphens: the national feed's madinhdanhhocba (§6.1)."""
+        return str(uuid.UUID(hex=self.lookup_code))
+
+    def clean(self) -> None:
+        if self.school_id and self.level and self.school.level != self.level:
+            raise ValidationError(
+                {"school": _("The managing school must teach the transcript's level.")}
+            )
+
+
+class RecordStatus(models.TextChoices):
+    """The school side of the lifecycle, domain.md §7."""
+
+    DRAFT = "draft", _("Draft")
+    FINALISED = "finalised", _("Finalised")
+    SIGNING = "signing", _("Being signed")
+    ISSUED = "issued", _("Issued")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class Round(models.TextChoices):
+    MAIN = "main", _("Main round (by 30/6)")
+    SUPPLEMENTARY = "supplementary", _("Supplementary round (by 15/8)")
+
+
+# Fields recompute() writes; saved with update_fields so it never overwrites
+# raw data someone else changed meanwhile.
+COMPUTED_FIELDS = [
+    "results",
+    "result_code",
+    "year_learning",
+    "year_conduct",
+    "promotion",
+    "title",
+    "completed",
+    "round",
+    "computed_at",
+]
+
+
+class YearlyRecord(models.Model):
+    """One page of a transcript: one school year, grade, school and class."""
+
+    transcript = models.ForeignKey(
+        Transcript,
+        on_delete=models.PROTECT,
+        related_name="yearly_records",
+        verbose_name=_("transcript"),
+    )
+    school_year = models.ForeignKey(
+        SchoolYear,
+        on_delete=models.PROTECT,
+        related_name="yearly_records",
+        verbose_name=_("school year"),
+    )
+    grade = models.PositiveSmallIntegerField(_("grade"), choices=GRADES)
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        related_name="yearly_records",
+        verbose_name=_("school"),
+    )
+    school_class = models.ForeignKey(
+        SchoolClass,
+        on_delete=models.PROTECT,
+        related_name="yearly_records",
+        verbose_name=_("class"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=RecordStatus.choices,
+        default=RecordStatus.DRAFT,
+    )
+
+    # --- raw data of the whole record (the subjects are SubjectAssessment rows)
+    qualities = models.JSONField(
+        _("qualities"), default=dict, blank=True, help_text=_('Primary: {"YN": "T", …}')
+    )
+    competencies = models.JSONField(
+        _("competencies"),
+        default=dict,
+        blank=True,
+        help_text=_('Primary: {"TCTH": "T", …}'),
+    )
+    conduct = models.JSONField(
+        _("conduct per term"),
+        default=dict,
+        blank=True,
+        help_text=_('Lower secondary: {"hk1": "T", "hk2": "K"}'),
+    )
+    absences = models.PositiveSmallIntegerField(
+        _("absences (sessions)"), null=True, blank=True
+    )
+    retest = models.JSONField(
+        _("re-test results"),
+        null=True,
+        blank=True,
+        help_text=_('Lower secondary, after the summer: {"TOAN": 5.5}'),
+    )
+    summer_conduct = models.CharField(
+        _("conduct after summer training"), max_length=2, blank=True
+    )
+    supplementary_assessed = models.BooleanField(
+        _("re-assessed after the summer"),
+        default=False,
+        help_text=_("Primary: the results are those of the supplementary assessment."),
+    )
+    class_recognition = models.BooleanField(
+        _("recognised by the class"),
+        default=False,
+        help_text=_("Primary: outstanding in a subject or clear progress (Art. 11)."),
+    )
+    class_recognition_by = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recognition decided by"),
+    )
+    class_recognition_note = models.TextField(_("recognition note"), blank=True)
+    comments = models.JSONField(
+        _("comments"),
+        default=dict,
+        blank=True,
+        help_text=_('{"qualities": {"YN": "…"}, "competencies": {"TCTH": "…"}}'),
+    )
+    homeroom_comment = models.TextField(_("homeroom teacher's comment"), blank=True)
+    ad_hoc_commendations = models.TextField(_("ad-hoc commendations"), blank=True)
+
+    # --- computed by recompute() from hocbaso.assessment.assess
+    results = models.JSONField(
+        _("computed results"), null=True, blank=True, editable=False
+    )
+    result_code = models.CharField(
+        _("year result"), max_length=4, blank=True, editable=False
+    )
+    year_learning = models.CharField(
+        _("year learning"), max_length=2, blank=True, editable=False
+    )
+    year_conduct = models.CharField(
+        _("year conduct"), max_length=2, blank=True, editable=False
+    )
+    promotion = models.CharField(
+        _("promotion"), max_length=30, blank=True, editable=False
+    )
+    title = models.CharField(_("title"), max_length=4, blank=True, editable=False)
+    completed = models.BooleanField(
+        _("completed the grade"), null=True, blank=True, editable=False
+    )
+    round = models.CharField(
+        _("round"), max_length=13, choices=Round.choices, blank=True, editable=False
+    )
+    computed_at = models.DateTimeField(
+        _("computed at"), null=True, blank=True, editable=False
+    )
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("yearly record")
+        verbose_name_plural = _("yearly records")
+        ordering = ["-school_year", "school", "school_class", "transcript"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["transcript", "school_year"],
+                name="records_one_record_per_transcript_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(grade__gte=1, grade__lte=9),
+                name="records_record_grade_1_9",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "school_year"]),
+            models.Index(fields=["school_year", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transcript.student} · {self.school_year} · {self.grade}"
+
+    @property
+    def level(self) -> SchoolLevel:
+        return level_of_grade(self.grade)
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.grade and not is_in_pilot(self.grade):
+            errors["grade"] = _(
+                "Grade %(grade)s is not in the digital transcript pilot."
+            ) % {"grade": self.grade}
+        if self.transcript_id and self.grade and self.transcript.level != self.level:
+            errors["grade"] = _("The grade does not belong to the transcript's level.")
+        if self.school_class_id:
+            cls = self.school_class
+            if (cls.school_id, cls.school_year_id, cls.grade) != (
+                self.school_id,
+                self.school_year_id,
+                self.grade,
+            ):
+                errors["school_class"] = _(
+                    "The class must be of the record's school, school year and grade."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def to_assessment_input(self) -> dict[str, Any]:
+        """The interchange input of domain.md §10, built from the raw rows."""
+        return build_assessment_input(self, list(self.assessments.all()))
+
+    def recompute(self, save: bool = True) -> dict[str, Any]:
+        """Run the assessment rules on the raw data and store the results.
+
+        Raises ``hocbaso.assessment.AssessmentInputError`` (with ``.problems``)
+        when the raw data is incomplete or invalid; nothing is stored then.
+        """
+        # Imported here so the models load before the rules package is complete.
+        from hocbaso.assessment import assess
+
+        data = self.to_assessment_input()
+        results = assess(data)
+        self.apply_results(results, data)
+        if save:
+            self.save(update_fields=[*COMPUTED_FIELDS, "updated_at"])
+        return results
+
+    def apply_results(self, results: dict[str, Any], data: dict[str, Any]) -> None:
+        """Copy the assess() output into the denormalised list fields."""
+        self.results = results
+        self.title = results.get("title") or ""
+        if self.level == SchoolLevel.PRIMARY:
+            self.result_code = results.get("result", "")
+            self.completed = bool(results.get("completed"))
+            self.year_learning = self.year_conduct = self.promotion = ""
+        else:
+            self.year_learning = (results.get("learning") or {}).get("year", "")
+            self.year_conduct = (results.get("conduct") or {}).get("year", "")
+            self.promotion = results.get("promotion", "")
+            self.completed = self.promotion == "promoted"
+            self.result_code = ""
+        self.round = round_of(self.level, results, data, self.supplementary_assessed)
+        self.computed_at = timezone.now()
