@@ -1,0 +1,31 @@
+"""The exceptions of the packet core: one base class, a subclass per failure."""
+
+from __future__ import annotations
+
+
+class PacketError(Exception):
+    """Base class: the bytes are not an acceptable transcript packet."""
+
+
+class PacketTooLargeError(PacketError):
+    """The document is larger than the size limit; it was not parsed."""
+
+
+class PacketSyntaxError(PacketError):
+    """The document is not well-formed XML (for example a truncated file)."""
+
+
+class PacketForbiddenError(PacketError):
+    """The document uses a forbidden construct: a DTD, an entity declaration."""
+
+
+class PacketSchemaError(PacketError):
+    """The document does not follow the packet's XSD schema."""
+
+
+class PacketContentError(PacketError):
+    """A value breaks a rule the schema cannot express, or a snapshot is invalid."""
+
+
+class PacketVersionError(PacketError):
+    """The packet declares a version this code does not read."""
