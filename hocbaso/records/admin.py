@@ -1,0 +1,318 @@
+"""The Django admin of the school records, every page limited to the user's scope.
+
+``ScopedAdminMixin`` filters the change list, the object pages (an object
+outside the scope is "not found", whatever its URL) and the choices of every
+foreign key, so a clerk can neither see nor point at another school's rows.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from hocbaso.records.models import (
+    Appointment,
+    Certificate,
+    Department,
+    Enrollment,
+    ManagementUnit,
+    Person,
+    School,
+    SchoolClass,
+    SchoolUnitPeriod,
+    SchoolYear,
+    Student,
+    SubjectAssessment,
+    Transcript,
+    YearlyRecord,
+)
+from hocbaso.records.scope import filter_for, is_scoped
+
+RelatedOnly = admin.RelatedOnlyFieldListFilter
+
+
+class ScopedAdminMixin:
+    """Limit an admin (or inline) to the rows and choices in the user's scope."""
+
+    def get_queryset(self, request):
+        return filter_for(request.user, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and is_scoped(db_field.related_model):
+            field.queryset = filter_for(request.user, field.queryset)
+        return field
+
+
+class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    pass
+
+
+class ScopedTabularInline(ScopedAdminMixin, admin.TabularInline):
+    extra = 0
+
+
+# --- organisations -----------------------------------------------------------
+
+
+class SchoolUnitPeriodInline(ScopedTabularInline):
+    model = SchoolUnitPeriod
+
+
+@admin.register(Department)
+class DepartmentAdmin(ScopedAdmin):
+    list_display = ["code", "name", "province_code", "province_name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(ManagementUnit)
+class ManagementUnitAdmin(ScopedAdmin):
+    list_display = ["code", "name", "kind", "department"]
+    list_filter = ["kind", ("department", RelatedOnly)]
+    search_fields = ["code", "name"]
+    list_select_related = ["department"]
+
+
+@admin.register(School)
+class SchoolAdmin(ScopedAdmin):
+    list_display = [
+        "code",
+        "name",
+        "level",
+        "level_group",
+        "commune_name",
+        "department",
+    ]
+    list_filter = ["level", ("department", RelatedOnly)]
+    search_fields = ["code", "name", "commune_name"]
+    list_select_related = ["department"]
+    inlines = [SchoolUnitPeriodInline]
+
+    @admin.display(description=_("level group code"))
+    def level_group(self, obj: School) -> str:
+        return obj.level_group_code
+
+
+@admin.register(SchoolUnitPeriod)
+class SchoolUnitPeriodAdmin(ScopedAdmin):
+    list_display = ["school", "unit", "valid_from", "valid_to"]
+    list_filter = [("unit", RelatedOnly)]
+    search_fields = ["school__code", "school__name", "unit__name"]
+    list_select_related = ["school", "unit"]
+
+
+@admin.register(SchoolYear)
+class SchoolYearAdmin(ScopedAdmin):
+    list_display = [
+        "name",
+        "start_date",
+        "end_date",
+        "main_lock_date",
+        "main_report_date",
+        "supplementary_lock_date",
+        "supplementary_report_date",
+    ]
+
+
+@admin.register(SchoolClass)
+class SchoolClassAdmin(ScopedAdmin):
+    list_display = ["name", "grade", "school", "school_year"]
+    list_filter = ["school_year", "grade", ("school", RelatedOnly)]
+    search_fields = ["name", "school__code", "school__name"]
+    list_select_related = ["school", "school_year"]
+
+
+# --- people ------------------------------------------------------------------
+
+
+class AppointmentInline(ScopedTabularInline):
+    model = Appointment
+    fields = ["role", "school_year", "school", "unit", "department"]
+    fields += ["school_class", "subject_code"]
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdmin):
+    list_display = ["full_name", "personal_id", "user"]
+    search_fields = ["full_name", "personal_id", "user__username"]
+    list_select_related = ["user"]
+    inlines = [AppointmentInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Logins are not scoped to a school: only a superuser links them, so
+        # a clerk cannot list or hijack other users' accounts.
+        if request.user.is_superuser:
+            return ()
+        return ("user",)
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ScopedAdmin):
+    list_display = ["person", "role", "school_year", "school", "unit", "department"]
+    list_display += ["school_class", "subject_code"]
+    list_filter = ["role", "school_year", ("school", RelatedOnly)]
+    search_fields = ["person__full_name", "person__personal_id", "subject_code"]
+    list_select_related = ["person", "school_year", "school", "unit", "department"]
+    list_select_related += ["school_class"]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ScopedAdmin):
+    list_display = [
+        "subject_dn",
+        "person",
+        "school",
+        "serial",
+        "not_before",
+        "not_after",
+    ]
+    list_filter = [("school", RelatedOnly)]
+    search_fields = ["subject_dn", "serial", "fingerprint_sha256", "person__full_name"]
+    readonly_fields = ["registered_at"]
+    list_select_related = ["person", "school"]
+
+
+# --- students ----------------------------------------------------------------
+
+
+class EnrollmentInline(ScopedTabularInline):
+    model = Enrollment
+    fk_name = "student"
+
+
+@admin.register(Student)
+class StudentAdmin(ScopedAdmin):
+    list_display = ["student_code", "full_name", "sex", "date_of_birth", "personal_id"]
+    list_filter = ["sex"]
+    search_fields = ["student_code", "full_name", "personal_id"]
+    inlines = [EnrollmentInline]
+    fieldsets = [
+        (None, {"fields": ["student_code", "personal_id", "full_name", "sex"]}),
+        (
+            _("Identity"),
+            {
+                "fields": [
+                    "date_of_birth",
+                    "ethnicity",
+                    "nationality",
+                    "place_of_birth",
+                    "home_town",
+                    "current_address",
+                    "policy_category",
+                ]
+            },
+        ),
+        (
+            _("Family"),
+            {
+                "fields": [
+                    ("father_name", "father_occupation"),
+                    ("mother_name", "mother_occupation"),
+                    ("guardian_name", "guardian_occupation"),
+                ]
+            },
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The student code never changes once given (Circular 42/2021).
+        return ("student_code",) if obj is not None else ()
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ScopedAdmin):
+    list_display = ["student", "school_class", "kind", "start_date", "end_date"]
+    list_filter = ["kind", "school_class__school_year"]
+    search_fields = ["student__student_code", "student__full_name"]
+    list_select_related = [
+        "student",
+        "school_class__school",
+        "school_class__school_year",
+    ]
+    autocomplete_fields = ["student"]
+
+
+# --- transcripts -------------------------------------------------------------
+
+
+@admin.register(Transcript)
+class TranscriptAdmin(ScopedAdmin):
+    # The lookup code is a credential (domain.md §9): shown on the object page
+    # only, never in lists or searches, whose URLs end up in logs.
+    list_display = ["student", "level", "school", "created_at"]
+    list_filter = ["level", ("school", RelatedOnly)]
+    search_fields = ["student__student_code", "student__full_name"]
+    readonly_fields = ["lookup_code", "created_at"]
+    list_select_related = ["student", "school"]
+    autocomplete_fields = ["student"]
+
+
+class SubjectAssessmentInline(ScopedTabularInline):
+    model = SubjectAssessment
+    fields = ["subject_code", "term", "data", "comment", "entered_by", "source_school"]
+
+
+COMPUTED_READONLY = [
+    "results",
+    "result_code",
+    "year_learning",
+    "year_conduct",
+    "promotion",
+    "title",
+    "completed",
+    "round",
+    "computed_at",
+]
+
+
+@admin.register(YearlyRecord)
+class YearlyRecordAdmin(ScopedAdmin):
+    list_display = ["student_name", "school_year", "grade", "school_class", "status"]
+    list_display += ["round", "result_code", "year_learning", "year_conduct"]
+    list_display += ["promotion", "title"]
+    list_filter = ["status", "round", "school_year", "grade", ("school", RelatedOnly)]
+    search_fields = [
+        "transcript__student__student_code",
+        "transcript__student__full_name",
+    ]
+    list_select_related = ["transcript__student", "school_year", "school_class"]
+    readonly_fields = [*COMPUTED_READONLY, "created_at", "updated_at"]
+    inlines = [SubjectAssessmentInline]
+    actions = ["recompute_results"]
+
+    @admin.display(description=_("student"), ordering="transcript__student__full_name")
+    def student_name(self, obj: YearlyRecord) -> str:
+        return str(obj.transcript.student)
+
+    @admin.action(description=_("Recompute the results"), permissions=["change"])
+    def recompute_results(self, request, queryset):
+        from hocbaso.assessment import AssessmentInputError
+
+        done = 0
+        for record in queryset.select_related("transcript__student"):
+            try:
+                record.recompute()
+            except AssessmentInputError as error:
+                problems = "; ".join(str(p) for p in error.problems)
+                self.message_user(request, f"{record}: {problems}", messages.ERROR)
+            else:
+                done += 1
+        message = ngettext(
+            "%(count)d record recomputed.", "%(count)d records recomputed.", done
+        )
+        self.message_user(request, message % {"count": done}, messages.SUCCESS)
+
+
+@admin.register(SubjectAssessment)
+class SubjectAssessmentAdmin(ScopedAdmin):
+    list_display = ["record", "subject_code", "term", "entered_by", "source_school"]
+    list_filter = ["term", "subject_code"]
+    search_fields = [
+        "record__transcript__student__student_code",
+        "record__transcript__student__full_name",
+        "subject_code",
+    ]
+    list_select_related = ["record__transcript__student", "record__school_year"]
+    list_select_related += ["entered_by", "source_school"]
+    raw_id_fields = ["record"]
