@@ -1,4 +1,4 @@
-"""The curriculum of each grade: which subjects and activities, and how each is assessed.
+"""The curriculum of each grade: its subjects, and how each is assessed.
 
 Primary: Circular 27/2020/TT-BGDĐT (domain.md §3.1). Lower secondary: Circular
 22/2021/TT-BGDĐT with the 2018 general-education programme (domain.md §4.1).
@@ -165,7 +165,8 @@ def _primary(grade: int) -> tuple[SubjectSpec, ...]:
                 form=Form.LEVEL,
                 optional=optional,
                 # Optional subjects get a level but no score [decision].
-                has_test=code in _PRIMARY_TESTED and not optional,
+                has_test=code in _PRIMARY_TESTED
+                and (decisions.OPTIONAL_SUBJECTS_HAVE_TEST_SCORE or not optional),
             )
         )
     return tuple(specs)

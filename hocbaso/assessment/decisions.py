@@ -16,6 +16,11 @@ OPTIONAL_SUBJECTS_HAVE_TEST_SCORE = False
 # §3.2: all 5 qualities and all 10 competencies are rated every year in every grade.
 ALL_QUALITIES_AND_COMPETENCIES_EVERY_GRADE = True
 
+# §3.1: test scores are whole numbers 1-10. A whole number written with a zero
+# decimal ("9.0", as spreadsheets export it) is accepted as that whole number;
+# "9.5" is not.
+WHOLE_TEST_SCORE_MAY_END_IN_ZERO_DECIMAL = True
+
 # §3.4: an exempt subject (code M) is left out of every condition of the year
 # result, at both levels.
 EXEMPT_CODE = "M"
@@ -57,9 +62,39 @@ YEAR_AVERAGE_FROM_ROUNDED_TERMS = True
 # targets are tried in this order.
 ADJUSTMENT_TARGETS = ("T", "K")
 
+# §4.3: Art. 9.3 speaks of "học kì, cả năm học": the adjustment applies to each
+# term's learning level as well as the year's.
+ADJUST_TERM_LEARNING_LEVELS = True
+
+# §4.1, §4.3: an optional subject the student takes (TDT, NN2) counts in the
+# learning-level conditions like any other scored subject.
+OPTIONAL_SUBJECTS_COUNT_FOR_LEARNING = True
+
 # §4.5: absences above this (sessions, excused or not) mean not promoted and
 # no summer path.
 MAX_ABSENCES_FOR_PROMOTION = 45
+
+# §4.5: after the summer, every summer path that applied must have its result
+# (a student who re-tested nothing is written "retest": {}; one who skipped
+# summer training gets "summer_conduct": "CĐ"). A missing one is an input
+# error, not a silent "repeat".
+SUMMER_RESULTS_MUST_BE_COMPLETE = True
+
+# §4.5, §10: titles are computed on the final results, i.e. after the summer
+# re-test and conduct training when those apply.
+TITLES_FROM_FINAL_RESULTS = True
+
+# --- Interchange format (§10) -------------------------------------------------
+
+# A field the format does not define (a typo such as "summer_condcut") is an
+# input error rather than being ignored. A JSON null in an optional field
+# ("retest", "summer_conduct", "class_recognition", a primary "score") counts
+# as the field being absent.
+UNKNOWN_FIELDS_ARE_ERRORS = True
+
+# An exempt lower-secondary subject is reported as "M" for hk1, hk2 and the
+# year, keeping the shape of every subject's output the same.
+EXEMPT_REPORTED_EACH_TERM = True
 
 # --- Identifiers, lifecycle ----------------------------------------------------
 
