@@ -1,0 +1,165 @@
+"""Reading a primary student-year from the interchange format (domain.md §10).
+
+Checks, all reported in one pass: the grade; the subjects against the grade's
+curriculum (Circular 27, Art. 7); each subject's level T / H / C and its
+end-of-year test score, a whole number 1-10, required exactly for the tested
+subjects; the 5 qualities and 10 competencies, each T / Đ / C.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from hocbaso.assessment import decisions
+from hocbaso.assessment._values import (
+    check_fields,
+    choices,
+    code_of,
+    curriculum_subjects,
+    grade_of,
+    is_exempt,
+    name,
+    object_of,
+    show,
+    test_score_of,
+)
+from hocbaso.assessment.codes import QualityLevel, SubjectLevel
+from hocbaso.assessment.curriculum import (
+    COMPETENCIES,
+    QUALITIES,
+    Level,
+    SubjectSpec,
+    curriculum,
+)
+from hocbaso.assessment.errors import Problems
+from hocbaso.assessment.primary import PrimarySubject, PrimaryYear
+
+FIELDS = frozenset(
+    {"level", "grade", "subjects", "qualities", "competencies", "class_recognition"}
+)
+_SUBJECT_FIELDS = frozenset({"level", "score", "exempt"})
+_RATINGS = (("qualities", QUALITIES), ("competencies", COMPETENCIES))
+
+
+def primary_year_from_dict(data: Mapping[str, Any]) -> PrimaryYear:
+    """A validated ``PrimaryYear`` from one student-year in the §10 format.
+
+    Raises ``AssessmentInputError`` listing every problem found.
+    """
+    problems = Problems()
+    top = object_of(data, "input", problems)
+    if top is None:
+        raise problems.error()
+    check_fields(top, FIELDS, "input", problems)
+    grade = grade_of(top.get("grade"), 1, 5, Level.PRIMARY.value, problems)
+    if grade is None:
+        raise problems.error()
+    specs = curriculum(Level.PRIMARY, grade)
+    subjects = [
+        _subject(spec, value, problems)
+        for spec, value in curriculum_subjects(
+            top.get("subjects"), specs, grade, problems
+        )
+    ]
+    ratings = _ratings(top, problems)
+    recognition = _class_recognition(top.get("class_recognition"), problems)
+    problems.raise_if_any()
+    return PrimaryYear(
+        grade=grade,
+        subjects=tuple(s for s in subjects if s is not None),
+        ratings=ratings,
+        class_recognition=recognition,
+    )
+
+
+def _subject(
+    spec: SubjectSpec, value: object, problems: Problems
+) -> PrimarySubject | None:
+    obj = object_of(value, spec.code, problems)
+    if obj is None:
+        return None
+    if is_exempt(obj, spec.code, problems):
+        return PrimarySubject(spec.code, None)
+    check_fields(obj, _SUBJECT_FIELDS, spec.code, problems)
+    level = _level(obj.get("level"), spec.code, problems)
+    score = _test_score(spec, obj.get("score"), problems)
+    if level is None:
+        return None
+    return PrimarySubject(spec.code, level, score)
+
+
+def _level(value: object, where: str, problems: Problems) -> SubjectLevel | None:
+    level = code_of(value, SubjectLevel)
+    if value is None:
+        problems.add(where, f"level required, {choices(SubjectLevel)}")
+    elif level is None:
+        problems.add(where, f"level {show(value)} must be {choices(SubjectLevel)}")
+    return level
+
+
+def _test_score(spec: SubjectSpec, value: object, problems: Problems) -> int | None:
+    # Circular 27, Art. 7: tested subjects write their end-of-year test score,
+    # a whole number 1-10; the others have none (§3.1 [decision] for optional).
+    if not spec.has_test:
+        if value is not None:
+            problems.add(spec.code, f"takes no test score, {show(value)} given")
+        return None
+    score = test_score_of(value)
+    if value is None:
+        problems.add(spec.code, "test score required, a whole number from 1 to 10")
+    elif score is None:
+        problems.add(
+            spec.code, f"test score {show(value)} must be a whole number from 1 to 10"
+        )
+    return score
+
+
+def _ratings(top: Mapping[str, Any], problems: Problems) -> dict[str, QualityLevel]:
+    # Circular 27, Art. 6-7: the 5 qualities and 10 competencies, T / Đ / C,
+    # all rated every year [decision ALL_QUALITIES_AND_COMPETENCIES_EVERY_GRADE].
+    required = decisions.ALL_QUALITIES_AND_COMPETENCIES_EVERY_GRADE
+    ratings: dict[str, QualityLevel] = {}
+    for field, names in _RATINGS:
+        if top.get(field) is None:
+            if required:
+                problems.add(field, f"required, the {len(names)} {field}")
+            continue
+        obj = object_of(top[field], field, problems)
+        if obj is not None:
+            ratings.update(_rating_group(field, names, obj, required, problems))
+    return ratings
+
+
+def _rating_group(
+    field: str,
+    names: Mapping[str, str],
+    obj: Mapping[str, Any],
+    required: bool,
+    problems: Problems,
+) -> dict[str, QualityLevel]:
+    for key in sorted(set(obj) - set(names)):
+        problems.add(field, f"{name(key)} is not one of the {len(names)} {field}")
+    ratings: dict[str, QualityLevel] = {}
+    for code in names:
+        value = obj.get(code)
+        level = code_of(value, QualityLevel)
+        if value is None and required:
+            problems.add(f"{field} {code}", f"required, {choices(QualityLevel)}")
+        elif value is not None and level is None:
+            problems.add(
+                f"{field} {code}", f"{show(value)} must be {choices(QualityLevel)}"
+            )
+        if level is not None:
+            ratings[code] = level
+    return ratings
+
+
+def _class_recognition(value: object, problems: Problems) -> bool:
+    # Circular 27, Art. 11: the class's recognition is a human decision, a flag.
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        problems.add("class_recognition", f"must be true or false, got {show(value)}")
+        return False
+    return value
