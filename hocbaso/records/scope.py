@@ -19,6 +19,7 @@ with ``register_scope``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -59,17 +60,22 @@ class Scope:
     departments: models.QuerySet[Department]
 
 
-def scope_of(user) -> Scope:
-    """The user's scope, computed once per user object (one per request)."""
+def scope_of(user, on_date: dt.date | None = None) -> Scope:
+    """The user's scope today, or on ``on_date``.
+
+    Today's scope is computed once per user object (one per request).
+    """
+    if on_date is not None:
+        return _compute_scope(user, on_date)
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is None:
-        cached = _compute_scope(user)
+        cached = _compute_scope(user, None)
         if user is not None:
             setattr(user, _CACHE_ATTRIBUTE, cached)
     return cached
 
 
-def _compute_scope(user) -> Scope:
+def _compute_scope(user, on_date: dt.date | None) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope(False, School.objects.none(), _no_units(), _no_departments())
     if user.is_superuser:
@@ -81,7 +87,7 @@ def _compute_scope(user) -> Scope:
         )
     appointments = list(
         Appointment.objects.filter(
-            person__user=user, school_year__in=SchoolYear.objects.active()
+            person__user=user, school_year__in=SchoolYear.objects.active(on_date)
         ).select_related("school_year")
     )
     department_ids = {
@@ -127,9 +133,9 @@ def _no_departments() -> models.QuerySet[Department]:
     return Department.objects.none()
 
 
-def schools_visible_to(user) -> models.QuerySet[School]:
-    """The schools whose data the user may see."""
-    return scope_of(user).schools
+def schools_visible_to(user, on_date: dt.date | None = None) -> models.QuerySet[School]:
+    """The schools whose data the user may see today (or on ``on_date``)."""
+    return scope_of(user, on_date).schools
 
 
 # --- how each model is reached from the scope -----------------------------
