@@ -1,0 +1,232 @@
+"""The certificate side of one signature: timestamp, chain, validity, usage, revocation,
+and the binding of the signer to the role (domain.md §8)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from cryptography import x509
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+from hocbaso.packet import RecordSnapshot
+from hocbaso.signing import xmldsig as X
+from hocbaso.signing._parsed import ParsedSignature
+from hocbaso.signing.errors import TimestampError
+from hocbaso.signing.result import BindingDecision, Check, RoleBinding, RoleContext, _
+from hocbaso.signing.timestamp import read_timestamp
+from hocbaso.signing.trust import CertificationPath, TrustStore, check_issuer
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class _Context(Protocol):
+    trust_store: TrustStore
+    at: datetime
+    binding: RoleBinding
+
+
+def check_certificates(
+    parsed: ParsedSignature, snapshot: RecordSnapshot, context: _Context
+) -> tuple[list[Check], datetime, bool]:
+    """The certificate checks, the signing time used, and if a timestamp proves it."""
+    sig_id = parsed.signature_id
+    checks: list[Check] = []
+    signing_time, proven = parsed.signing_time, False
+    if parsed.timestamp is not None:
+        check, stamped = _check_timestamp(parsed, context.trust_store)
+        checks.append(check)
+        if stamped is not None:
+            if parsed.signing_time > stamped + CLOCK_SKEW:
+                checks.append(
+                    Check(
+                        "timestamp",
+                        False,
+                        _("the claimed signing time is after the timestamp"),
+                        sig_id,
+                    )
+                )
+            signing_time, proven = stamped, True
+    if signing_time > context.at + CLOCK_SKEW:
+        checks.append(
+            Check("validity", False, _("the signing time is in the future"), sig_id)
+        )
+    path = context.trust_store.build_path(
+        parsed.certificates[0], parsed.certificates[1:]
+    )
+    checks.append(_check_chain(path, sig_id))
+    checks.append(_check_validity(path, signing_time, sig_id))
+    checks.append(_check_key_usage(parsed.certificates[0], sig_id))
+    checks.append(
+        _check_revocation(path, context.trust_store, signing_time, proven, sig_id)
+    )
+    role_context = RoleContext(
+        parsed.placed.slot.role, parsed.placed.slot.identifier, snapshot, signing_time
+    )
+    checks.append(_check_binding(context.binding, parsed, role_context))
+    return checks, signing_time, proven
+
+
+def _name(cert: x509.Certificate) -> str:
+    return cert.subject.rfc4514_string()
+
+
+def _check_chain(path: CertificationPath, sig_id: str) -> Check:
+    for issuer in path.certificates[1:]:
+        problem = check_issuer(issuer)
+        if problem is not None:
+            return Check("chain", False, problem, sig_id)
+    if not path.trusted:
+        reason = _("cannot determine who issued the certificate: {why}").format(
+            why=path.problem
+        )
+        return Check("chain", False, reason, sig_id, indeterminate=True)
+    root = _name(path.certificates[-1])
+    return Check(
+        "chain",
+        True,
+        _("the certificate chains to the trusted root {root}").format(root=root),
+        sig_id,
+    )
+
+
+def _check_validity(path: CertificationPath, moment: datetime, sig_id: str) -> Check:
+    """RFC 5280 §6.1.3 (a)(2): each certificate valid at the signing time."""
+    for cert in path.certificates:
+        if not cert.not_valid_before_utc <= moment <= cert.not_valid_after_utc:
+            reason = _(
+                "the certificate {name} was not valid when signing ({start} to {end})"
+            ).format(
+                name=_name(cert),
+                start=cert.not_valid_before_utc.date(),
+                end=cert.not_valid_after_utc.date(),
+            )
+            return Check("validity", False, reason, sig_id)
+    return Check(
+        "validity", True, _("every certificate was valid when signing"), sig_id
+    )
+
+
+def _check_key_usage(cert: x509.Certificate, sig_id: str) -> Check:
+    """RFC 5280 §4.2.1.3: digitalSignature or nonRepudiation (contentCommitment)."""
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return Check(
+            "key_usage",
+            False,
+            _("the certificate does not state its key usage"),
+            sig_id,
+        )
+    if usage.digital_signature or usage.content_commitment:
+        return Check("key_usage", True, _("the certificate allows signing"), sig_id)
+    return Check(
+        "key_usage",
+        False,
+        _("the certificate does not allow digital signatures"),
+        sig_id,
+    )
+
+
+def _check_revocation(
+    path: CertificationPath,
+    store: TrustStore,
+    moment: datetime,
+    proven: bool,
+    sig_id: str,
+) -> Check:
+    """RFC 5280 §6.3 with CRLs. A certificate revoked after signing still fails unless a
+    timestamp proves the signature came first: a stolen key can claim any time."""
+    pairs = zip(path.certificates, path.certificates[1:], strict=False)
+    for index, (cert, issuer) in enumerate(pairs):
+        status = store.revocation(cert, issuer)
+        if status.revoked_at is not None and (
+            status.revoked_at <= moment or not proven
+        ):
+            reason = _("the certificate {name} was revoked on {when}").format(
+                name=_name(cert), when=status.revoked_at.isoformat()
+            )
+            return Check("revocation", False, reason, sig_id)
+        if index == 0 and not status.known and store.require_revocation_data:
+            reason = _("no revocation list from {issuer}").format(issuer=_name(issuer))
+            return Check("revocation", False, reason, sig_id, indeterminate=True)
+    if len(path.certificates) < 2:
+        return Check(
+            "revocation",
+            False,
+            _("no issuer to ask about revocation"),
+            sig_id,
+            indeterminate=True,
+        )
+    return Check(
+        "revocation", True, _("no certificate of the chain is revoked"), sig_id
+    )
+
+
+def _check_binding(
+    binding: RoleBinding, parsed: ParsedSignature, context: RoleContext
+) -> Check:
+    decision = binding(context.role, parsed.certificates[0], context)
+    if isinstance(decision, bool):
+        decision = BindingDecision(
+            decision,
+            _("the role binding accepted the signer")
+            if decision
+            else _("the role binding refused the signer"),
+        )
+    return Check("role_binding", decision.bound, decision.reason, parsed.signature_id)
+
+
+def _check_timestamp(
+    parsed: ParsedSignature, store: TrustStore
+) -> tuple[Check, datetime | None]:
+    """RFC 3161 §2.4.2 and XAdES: the token covers the canonical SignatureValue."""
+    sig_id = parsed.signature_id
+    value = parsed.element.find(X.ds("SignatureValue"))
+    assert value is not None and parsed.timestamp is not None
+    try:
+        info = read_timestamp(parsed.timestamp, X.canonicalize(value))
+    except TimestampError as exc:
+        return Check("timestamp", False, str(exc), sig_id), None
+    path = store.build_path(info.tsa_certificate, info.certificates)
+    if not path.trusted:
+        return Check(
+            "timestamp",
+            False,
+            _("the timestamp authority is not trusted"),
+            sig_id,
+            indeterminate=True,
+        ), None
+    if not _is_time_stamping(info.tsa_certificate):
+        return Check(
+            "timestamp",
+            False,
+            _("the timestamp's certificate is not for time-stamping"),
+            sig_id,
+        ), None
+    if (
+        not info.tsa_certificate.not_valid_before_utc
+        <= info.time
+        <= info.tsa_certificate.not_valid_after_utc
+    ):
+        return Check(
+            "timestamp",
+            False,
+            _("the timestamp's certificate was not valid then"),
+            sig_id,
+        ), None
+    return Check(
+        "timestamp",
+        True,
+        _("timestamped at {t}").format(t=info.time.isoformat()),
+        sig_id,
+    ), info.time
+
+
+def _is_time_stamping(cert: x509.Certificate) -> bool:
+    """RFC 3161 §2.3: the TSA certificate's extended key usage is timeStamping."""
+    try:
+        eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        return False
+    return ExtendedKeyUsageOID.TIME_STAMPING in eku

@@ -1,0 +1,142 @@
+"""Reading one Signature element into plain values, refusing what the profile excludes.
+
+Only same-document references ("#Id"), inclusive C14N 1.0 as the canonicalisation and
+the only transform, SHA-256 digests, RSA-SHA256 or ECDSA-SHA256 (domain.md §6.2).
+Anything else is refused rather than processed: no XPath, no XSLT, no external URI,
+so verification never fetches anything (XMLDSig "Security considerations" §8).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NoReturn
+
+from cryptography import x509
+from lxml import etree
+
+from hocbaso.signing import xmldsig as X
+from hocbaso.signing.algorithms import C14N_10, SHA256, SignatureAlgorithm
+from hocbaso.signing.roles import PlacedSlot
+from hocbaso.signing.timestamp import find_signature_timestamp
+
+
+class MalformedSignatureError(Exception):
+    """The Signature element is outside the profile; the message says where."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One Reference: the Id it points to and the digest it claims."""
+
+    target: str
+    digest: bytes
+
+
+@dataclass(frozen=True)
+class ParsedSignature:
+    """A Signature element read into values; certificates parsed once, here."""
+
+    element: etree._Element
+    signature_id: str
+    placed: PlacedSlot
+    algorithm: SignatureAlgorithm
+    references: tuple[Reference, ...]
+    value: bytes
+    certificates: tuple[x509.Certificate, ...]
+    subject_name: str | None
+    signing_time: datetime
+    timestamp: bytes | None
+
+    @property
+    def targets(self) -> set[str]:
+        """The Ids the signature references."""
+        return {r.target for r in self.references}
+
+
+def parse_signature(element: etree._Element, placed: PlacedSlot) -> ParsedSignature:
+    """Read a Signature; MalformedSignatureError when it leaves the profile."""
+    signature_id = element.get(X.ID_ATTR) or _fail(element, "Signature has no Id")
+    signed_info = _one(element, "SignedInfo")
+    if _one(signed_info, "CanonicalizationMethod").get("Algorithm") != C14N_10:
+        _fail(signed_info, "only inclusive C14N 1.0 is accepted")
+    method = _one(signed_info, "SignatureMethod").get("Algorithm")
+    try:
+        algorithm = SignatureAlgorithm(str(method))
+    except ValueError:
+        _fail(signed_info, f"signature method {method} is not accepted")
+    references = tuple(_reference(r) for r in signed_info.iterfind(X.ds("Reference")))
+    certificates = _certificates(element)
+    return ParsedSignature(
+        element=element,
+        signature_id=signature_id,
+        placed=placed,
+        algorithm=algorithm,
+        references=references,
+        value=_base64(_one(element, "SignatureValue")),
+        certificates=certificates,
+        subject_name=element.findtext(
+            f"{X.ds('KeyInfo')}/{X.ds('X509Data')}/{X.ds('X509SubjectName')}"
+        ),
+        signing_time=_signing_time(element, signature_id),
+        timestamp=find_signature_timestamp(element),
+    )
+
+
+def _fail(element: etree._Element, message: str) -> NoReturn:
+    raise MalformedSignatureError(f"line {element.sourceline}: {message}")
+
+
+def _one(parent: etree._Element, name: str) -> etree._Element:
+    found = parent.findall(X.ds(name))
+    if len(found) != 1:
+        _fail(parent, f"expected one {name}, found {len(found)}")
+    return found[0]
+
+
+def _base64(element: etree._Element) -> bytes:
+    try:
+        return base64.b64decode("".join((element.text or "").split()), validate=True)
+    except (binascii.Error, ValueError):
+        _fail(element, f"{etree.QName(element).localname} is not base64")
+
+
+def _reference(reference: etree._Element) -> Reference:
+    uri = reference.get("URI") or ""
+    if not uri.startswith("#") or len(uri) < 2:
+        _fail(reference, f"reference URI {uri!r} is not a same-document #Id")
+    for transform in reference.iterfind(f"{X.ds('Transforms')}/{X.ds('Transform')}"):
+        if transform.get("Algorithm") != C14N_10:
+            _fail(transform, f"transform {transform.get('Algorithm')} is not accepted")
+    if _one(reference, "DigestMethod").get("Algorithm") != SHA256:
+        _fail(reference, "only SHA-256 digests are accepted")
+    return Reference(uri[1:], _base64(_one(reference, "DigestValue")))
+
+
+def _certificates(signature: etree._Element) -> tuple[x509.Certificate, ...]:
+    path = f"{X.ds('KeyInfo')}/{X.ds('X509Data')}/{X.ds('X509Certificate')}"
+    certs = []
+    for element in signature.iterfind(path):
+        try:
+            certs.append(x509.load_der_x509_certificate(_base64(element)))
+        except ValueError:
+            _fail(element, "X509Certificate is not a certificate")
+    if not certs:
+        _fail(signature, "KeyInfo/X509Data has no certificate")
+    return tuple(certs)
+
+
+def _signing_time(signature: etree._Element, signature_id: str) -> datetime:
+    obj = X.index_ids(signature).get(signature_id + X.SIGNING_TIME_SUFFIX)
+    text = None if obj is None else obj.findtext(f".//{X.ds('SigningTime')}")
+    if not text:
+        _fail(signature, "no SigningTime")
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        _fail(signature, f"SigningTime {text!r} is not a date and time")
+    if moment.tzinfo is None:
+        _fail(signature, "SigningTime has no UTC offset")
+    return moment

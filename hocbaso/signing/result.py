@@ -1,0 +1,140 @@
+"""What verification answers: a status, the checks behind it, and the signatures seen.
+
+Reasons are English sentences marked with _() for later translation (gettext_noop
+style): the portal shows them to verifiers, so each says what is wrong in plain words.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from cryptography import x509
+
+from hocbaso.packet import RecordSnapshot
+from hocbaso.signing.errors import VerificationFailedError
+from hocbaso.signing.roles import Role
+
+
+def _(message: str) -> str:
+    """Mark a message for translation; translated where it is shown, not here."""
+    return message
+
+
+class Status(enum.StrEnum):
+    """valid, invalid, or cannot determine (architecture.md, Signatures)."""
+
+    VALID = "valid"
+    INVALID = "invalid"
+    INDETERMINATE = "indeterminate"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One check: its name, whether it passed, and why.
+
+    A failed check with indeterminate=True only means "cannot determine" (an unknown
+    CA, no revocation data); any other failure makes the packet invalid.
+    """
+
+    name: str
+    ok: bool
+    reason: str
+    signature_id: str | None = None
+    indeterminate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureReport:
+    """One signature as found: who signed in which role, and when."""
+
+    signature_id: str
+    role: Role
+    identifier: str
+    signer: str
+    signing_time: datetime | None
+    timestamped: bool
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    """The answer for one packet; the snapshot when the packet could be read."""
+
+    status: Status
+    checks: tuple[Check, ...]
+    signatures: tuple[SignatureReport, ...] = ()
+    snapshot: RecordSnapshot | None = None
+
+    @property
+    def failures(self) -> tuple[Check, ...]:
+        """The checks that did not pass."""
+        return tuple(c for c in self.checks if not c.ok)
+
+    def raise_for_status(self) -> None:
+        """Raise VerificationFailedError with the reasons unless the status is valid."""
+        if self.status is Status.VALID:
+            return
+        reasons = "; ".join(f"{c.name}: {c.reason}" for c in self.failures)
+        raise VerificationFailedError(f"the packet is {self.status.value}: {reasons}")
+
+
+def status_of(checks: list[Check]) -> Status:
+    """Invalid if a check failed outright, else indeterminate if one could not tell."""
+    if any(not c.ok and not c.indeterminate for c in checks):
+        return Status.INVALID
+    if any(not c.ok for c in checks):
+        return Status.INDETERMINATE
+    return Status.VALID
+
+
+@dataclass(frozen=True, slots=True)
+class RoleContext:
+    """What a role binding needs: the slot's identifier, record and signing time."""
+
+    role: Role
+    identifier: str
+    snapshot: RecordSnapshot
+    signing_time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BindingDecision:
+    """A role binding's answer with its reason."""
+
+    bound: bool
+    reason: str = ""
+
+
+class RoleBinding(Protocol):
+    """Decides whether certificate belonged to whoever held role for that record then.
+
+    The records layer implements it from the certificates registered to people
+    (domain.md §8); the default, bind_by_subject_identifier, reads the subject.
+    """
+
+    def __call__(
+        self, role: Role, certificate: x509.Certificate, context: RoleContext
+    ) -> bool | BindingDecision: ...
+
+
+def bind_by_subject_identifier(
+    role: Role, certificate: x509.Certificate, context: RoleContext
+) -> BindingDecision:
+    """Bound when a subject UID or serialNumber ends in the slot's identifier.
+
+    Vietnamese CAs write the personal id as UID "CCCD:<12 digits>" and an
+    organisation's code as "MST:…"/"MNS:…"; the part after the last colon is compared.
+    """
+    oids = (x509.NameOID.USER_ID, x509.NameOID.SERIAL_NUMBER)
+    values = [
+        str(a.value)
+        for oid in oids
+        for a in certificate.subject.get_attributes_for_oid(oid)
+    ]
+    if any(v.rsplit(":", 1)[-1] == context.identifier for v in values):
+        return BindingDecision(True, _("the certificate names the signer of this role"))
+    return BindingDecision(
+        False, _("the certificate does not name {who}").format(who=context.identifier)
+    )

@@ -1,0 +1,200 @@
+"""The local trust store: trust anchors, known intermediates, CRLs; path building.
+
+Never touches the network (architecture.md): the store is loaded once from files and
+keeps the parsed certificates, so verifying many packets parses no anchor twice.
+Path validation follows RFC 5280 §6.1 in the parts that matter here: names chain, each
+signature verifies, each issuer is a CA allowed to sign certificates (§4.2.1.9,
+§4.2.1.3), and each certificate is valid at the time checked (§6.1.3 (a)(2)).
+Revocation uses CRLs (§5, §6.3).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+
+from hocbaso.signing.errors import TrustStoreError
+
+MAX_PATH_LENGTH = 8
+_PEM_CERT = b"-----BEGIN CERTIFICATE-----"
+_PEM_CRL = b"-----BEGIN X509 CRL-----"
+_PEM_CRL_BLOCK = re.compile(
+    rb"-----BEGIN X509 CRL-----.+?-----END X509 CRL-----", re.DOTALL
+)
+
+
+@dataclass(frozen=True)
+class CertificationPath:
+    """The path from a signer's certificate up; trusted when it ends at an anchor."""
+
+    certificates: tuple[x509.Certificate, ...]
+    trusted: bool
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class RevocationStatus:
+    """What the CRLs say about one certificate."""
+
+    known: bool  # a valid CRL from its issuer was found
+    revoked_at: datetime | None = None
+
+
+class TrustStore:
+    """Trust anchors (roots), intermediates to help build paths, and CRLs."""
+
+    def __init__(
+        self,
+        anchors: Iterable[x509.Certificate],
+        *,
+        intermediates: Iterable[x509.Certificate] = (),
+        crls: Iterable[x509.CertificateRevocationList] = (),
+        require_revocation_data: bool = True,
+    ) -> None:
+        self.anchors = tuple(anchors)
+        self._anchor_prints = {_print(c) for c in self.anchors}
+        self._by_subject: dict[bytes, list[x509.Certificate]] = {}
+        for cert in (*self.anchors, *intermediates):
+            self._by_subject.setdefault(cert.subject.public_bytes(), []).append(cert)
+        self._crls: dict[bytes, list[x509.CertificateRevocationList]] = {}
+        for crl in crls:
+            self._crls.setdefault(crl.issuer.public_bytes(), []).append(crl)
+        self.require_revocation_data = require_revocation_data
+        self._issued_by: dict[tuple[bytes, bytes], bool] = {}
+
+    @classmethod
+    def from_directory(cls, path: Path | str, **options: bool) -> TrustStore:
+        """Load every PEM certificate (self-signed ones become anchors) and every CRL
+        (PEM or DER) from the files of a directory. Raises TrustStoreError."""
+        certs: list[x509.Certificate] = []
+        crls: list[x509.CertificateRevocationList] = []
+        try:
+            for file in sorted(Path(path).iterdir()):
+                if file.is_file():
+                    _load_file(file.read_bytes(), certs, crls)
+        except (OSError, ValueError) as exc:
+            raise TrustStoreError(f"cannot load the trust store {path}: {exc}") from exc
+        anchors = [c for c in certs if c.issuer == c.subject]
+        others = [c for c in certs if c.issuer != c.subject]
+        return cls(anchors, intermediates=others, crls=crls, **options)
+
+    def is_anchor(self, cert: x509.Certificate) -> bool:
+        """Whether cert is one of the trust anchors (compared by fingerprint)."""
+        return _print(cert) in self._anchor_prints
+
+    def build_path(
+        self, leaf: x509.Certificate, untrusted: Sequence[x509.Certificate]
+    ) -> CertificationPath:
+        """The path from leaf to an anchor, using untrusted certificates as helpers."""
+        helpers: dict[bytes, list[x509.Certificate]] = {}
+        for cert in untrusted:
+            helpers.setdefault(cert.subject.public_bytes(), []).append(cert)
+        path = [leaf]
+        while len(path) <= MAX_PATH_LENGTH:
+            current = path[-1]
+            if self.is_anchor(current):
+                return CertificationPath(tuple(path), True)
+            issuer = self._find_issuer(current, helpers)
+            if issuer is None:
+                return CertificationPath(tuple(path), False, _dead_end(current))
+            if issuer in path:
+                return CertificationPath(
+                    tuple(path), False, "the certificates form a loop"
+                )
+            path.append(issuer)
+        return CertificationPath(
+            tuple(path), False, "the certification path is too long"
+        )
+
+    def _find_issuer(
+        self, cert: x509.Certificate, helpers: dict[bytes, list[x509.Certificate]]
+    ) -> x509.Certificate | None:
+        name = cert.issuer.public_bytes()
+        # Anchors first: a look-alike root with the same name must not win.
+        candidates = [*self._by_subject.get(name, []), *helpers.get(name, [])]
+        for candidate in candidates:
+            if candidate is not cert and self.is_issued_by(cert, candidate):
+                return candidate
+        return None
+
+    def is_issued_by(self, cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+        """Whether issuer's key signed cert (cached: each pair is checked once)."""
+        key = (_print(cert), _print(issuer))
+        if key not in self._issued_by:
+            try:
+                cert.verify_directly_issued_by(issuer)
+                self._issued_by[key] = True
+            except (ValueError, TypeError, InvalidSignature):
+                self._issued_by[key] = False
+        return self._issued_by[key]
+
+    def revocation(
+        self, cert: x509.Certificate, issuer: x509.Certificate
+    ) -> RevocationStatus:
+        """The revocation status of cert from its issuer's CRLs (RFC 5280 §6.3)."""
+        known = False
+        for crl in self._crls.get(cert.issuer.public_bytes(), ()):
+            if not crl.is_signature_valid(issuer.public_key()):  # type: ignore[arg-type]
+                continue
+            known = True
+            entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+            if entry is not None:
+                return RevocationStatus(True, entry.revocation_date_utc)
+        return RevocationStatus(known)
+
+
+def _print(cert: x509.Certificate) -> bytes:
+    return cert.fingerprint(hashes.SHA256())
+
+
+def _dead_end(cert: x509.Certificate) -> str:
+    if cert.issuer == cert.subject:
+        return f"the root {cert.subject.rfc4514_string()} is not trusted"
+    return f"the issuer {cert.issuer.rfc4514_string()} is unknown"
+
+
+def _load_file(
+    data: bytes,
+    certs: list[x509.Certificate],
+    crls: list[x509.CertificateRevocationList],
+) -> None:
+    """PEM files may hold several certificates and CRLs; other files are DER."""
+    if _PEM_CERT in data:
+        certs.extend(x509.load_pem_x509_certificates(data))
+    if _PEM_CRL in data:
+        for block in _PEM_CRL_BLOCK.findall(data):
+            crls.append(x509.load_pem_x509_crl(block))
+    if _PEM_CERT in data or _PEM_CRL in data:
+        return
+    try:
+        crls.append(x509.load_der_x509_crl(data))
+    except ValueError:
+        certs.append(x509.load_der_x509_certificate(data))
+
+
+def check_issuer(cert: x509.Certificate) -> str | None:
+    """Why cert may not issue certificates, or None (RFC 5280 §4.2.1.9, §4.2.1.3)."""
+    try:
+        constraints = cert.extensions.get_extension_for_class(
+            x509.BasicConstraints
+        ).value
+    except x509.ExtensionNotFound:
+        return f"{cert.subject.rfc4514_string()} is not a CA (no basic constraints)"
+    if not constraints.ca:
+        return f"{cert.subject.rfc4514_string()} is not a CA"
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return None
+    return (
+        None
+        if usage.key_cert_sign
+        else f"{cert.subject.rfc4514_string()} may not sign certificates"
+    )

@@ -1,0 +1,259 @@
+"""verify_packet: is this packet a complete, correctly signed transcript record?
+
+Steps, each recorded as a Check (names in brackets):
+1. [schema] safe parsing and the XSD, then the snapshot; [ids] no duplicate Id;
+2. per signature, in slot order: [structure] inside the profile; [integrity] every
+   Reference digest and the SignatureValue (XMLDSig §3.2); [coverage] it covers what
+   its role must (roles.py) and nothing that contains it; [order] it references every
+   earlier signature; [timestamp] when present (RFC 3161); [chain] a path to a trust
+   anchor (RFC 5280 §6.1); [validity] every certificate valid at signing time;
+   [key_usage] digitalSignature or nonRepudiation (RFC 5280 §4.2.1.3); [revocation]
+   CRLs (RFC 5280 §6.3); [role_binding] the certificate belongs to the role's holder;
+3. [order] no role signed while an earlier one has not; [complete] every slot signed.
+Never touches the network.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from lxml import etree
+
+from hocbaso.packet import (
+    PacketError,
+    RecordSnapshot,
+    load_packet_tree,
+    snapshot_from_tree,
+)
+from hocbaso.signing import xmldsig as X
+from hocbaso.signing._certchecks import check_certificates
+from hocbaso.signing._parsed import (
+    MalformedSignatureError,
+    ParsedSignature,
+    parse_signature,
+)
+from hocbaso.signing.algorithms import is_valid_signature
+from hocbaso.signing.errors import SigningError
+from hocbaso.signing.result import (
+    Check,
+    RoleBinding,
+    SignatureReport,
+    VerificationResult,
+    _,
+    bind_by_subject_identifier,
+    status_of,
+)
+from hocbaso.signing.roles import PlacedSlot, find_slots
+from hocbaso.signing.trust import TrustStore
+
+Element = etree._Element
+
+
+def verify_packet(
+    data: bytes,
+    trust_store: TrustStore,
+    *,
+    at: datetime | None = None,
+    role_binding: RoleBinding | None = None,
+    require_complete: bool = True,
+) -> VerificationResult:
+    """Verify every signature of a packet; never raises for a bad packet.
+
+    at is the time of verification (default now): a signing time after it is refused.
+    role_binding defaults to bind_by_subject_identifier. With require_complete=False
+    a packet still being signed is valid when what is there is valid.
+    """
+    checks: list[Check] = []
+    try:
+        root = load_packet_tree(data)
+        snapshot = snapshot_from_tree(root)
+        ids = X.index_ids(root)
+    except (PacketError, SigningError) as exc:
+        checks.append(Check("schema", False, str(exc)))
+        return VerificationResult(status_of(checks), tuple(checks))
+    checks.append(Check("schema", True, _("the packet follows the schema")))
+    slots = find_slots(root)
+    context = _Context(
+        trust_store, at or datetime.now(UTC), role_binding or bind_by_subject_identifier
+    )
+    reports = []
+    for placed in slots:
+        for element in placed.signatures():
+            report = _verify_one(element, placed, slots, ids, snapshot, context, checks)
+            if report is not None:
+                reports.append(report)
+    checks += _check_slots_in_order(slots, require_complete)
+    return VerificationResult(
+        status_of(checks), tuple(checks), tuple(reports), snapshot
+    )
+
+
+class _Context:
+    def __init__(
+        self, trust_store: TrustStore, at: datetime, binding: RoleBinding
+    ) -> None:
+        self.trust_store = trust_store
+        self.at = at
+        self.binding = binding
+
+
+def _verify_one(
+    element: Element,
+    placed: PlacedSlot,
+    slots: list[PlacedSlot],
+    ids: dict[str, Element],
+    snapshot: RecordSnapshot,
+    context: _Context,
+    checks: list[Check],
+) -> SignatureReport | None:
+    sig_id = element.get(X.ID_ATTR)
+    try:
+        parsed = parse_signature(element, placed)
+    except MalformedSignatureError as exc:
+        checks.append(Check("structure", False, str(exc), sig_id))
+        return None
+    checks.append(
+        Check("structure", True, _("the signature follows the profile"), sig_id)
+    )
+    checks.append(_check_integrity(parsed, ids))
+    checks.append(_check_coverage(parsed, ids))
+    checks.append(_check_references_earlier(parsed, slots))
+    cert_checks, signing_time, timestamped = check_certificates(
+        parsed, snapshot, context
+    )
+    checks.extend(cert_checks)
+    return SignatureReport(
+        parsed.signature_id,
+        placed.slot.role,
+        placed.slot.identifier,
+        parsed.certificates[0].subject.rfc4514_string(),
+        signing_time,
+        timestamped,
+    )
+
+
+def _check_integrity(parsed: ParsedSignature, ids: dict[str, Element]) -> Check:
+    """XMLDSig §3.2: reference validation, then signature validation over SignedInfo."""
+    name, sig_id = "integrity", parsed.signature_id
+    for reference in parsed.references:
+        target = ids.get(reference.target)
+        if target is None:
+            return Check(
+                name,
+                False,
+                _("reference #{id} points to nothing").format(id=reference.target),
+                sig_id,
+            )
+        if X.digest_of(target) != reference.digest:
+            return Check(
+                name,
+                False,
+                _("the content of #{id} was changed after signing").format(
+                    id=reference.target
+                ),
+                sig_id,
+            )
+    signed_info = X.canonicalize(X.signed_info_of(parsed.element))
+    key = parsed.certificates[0].public_key()
+    if not is_valid_signature(key, parsed.algorithm, signed_info, parsed.value):  # type: ignore[arg-type]
+        return Check(
+            name,
+            False,
+            _("the signature value does not match the signer's certificate"),
+            sig_id,
+        )
+    if (
+        parsed.subject_name is not None
+        and parsed.subject_name != parsed.certificates[0].subject.rfc4514_string()
+    ):
+        return Check(
+            name,
+            False,
+            _("X509SubjectName does not name the certificate's subject"),
+            sig_id,
+        )
+    return Check(name, True, _("the signed content is unchanged"), sig_id)
+
+
+def _check_coverage(parsed: ParsedSignature, ids: dict[str, Element]) -> Check:
+    """The role's targets and its own signing time are referenced; no ancestor is."""
+    sig_id = parsed.signature_id
+    needed = {*parsed.placed.covers, sig_id + X.SIGNING_TIME_SUFFIX}
+    missing = sorted(needed - parsed.targets)
+    if missing:
+        return Check(
+            "coverage",
+            False,
+            _("the signature does not cover {ids}").format(ids=", ".join(missing)),
+            sig_id,
+        )
+    ancestors = set(parsed.element.iterancestors())
+    if any(ids.get(t) in ancestors for t in parsed.targets):
+        return Check(
+            "coverage",
+            False,
+            _("the signature references an element that contains it"),
+            sig_id,
+        )
+    return Check(
+        "coverage", True, _("the signature covers what its role signs"), sig_id
+    )
+
+
+def _check_references_earlier(
+    parsed: ParsedSignature, slots: list[PlacedSlot]
+) -> Check:
+    """Each later signature references every earlier-rank Signature (domain.md §6.2)."""
+    rank = parsed.placed.slot.role.rank
+    earlier = {
+        sig.get(X.ID_ATTR, "")
+        for placed in slots
+        if placed.slot.role.rank < rank
+        for sig in placed.signatures()
+    }
+    missing = sorted(earlier - parsed.targets)
+    if missing:
+        reason = _("signed without covering the earlier signatures {ids}").format(
+            ids=", ".join(missing)
+        )
+        return Check("order", False, reason, parsed.signature_id)
+    return Check(
+        "order",
+        True,
+        _("the signature covers every earlier signature"),
+        parsed.signature_id,
+    )
+
+
+def _check_slots_in_order(
+    slots: list[PlacedSlot], require_complete: bool
+) -> list[Check]:
+    """No role signed while an earlier slot is empty; every slot signed if required."""
+    checks = []
+    signed_ranks = [p.slot.role.rank for p in slots if p.signatures()]
+    highest = max(signed_ranks, default=-1)
+    empty_earlier = [
+        p for p in slots if p.slot.role.rank < highest and not p.signatures()
+    ]
+    for placed in empty_earlier:
+        reason = _("the {role} {who} has not signed, yet a later role has").format(
+            role=placed.slot.role.value, who=placed.slot.identifier
+        )
+        checks.append(Check("order", False, reason))
+    if require_complete:
+        unsigned = [
+            f"{p.slot.role.value} {p.slot.identifier}"
+            for p in slots
+            if not p.signatures()
+        ]
+        if unsigned:
+            checks.append(
+                Check(
+                    "complete",
+                    False,
+                    _("not signed yet by: {who}").format(who="; ".join(unsigned)),
+                )
+            )
+        else:
+            checks.append(Check("complete", True, _("every signer has signed")))
+    return checks

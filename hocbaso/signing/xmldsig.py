@@ -1,0 +1,181 @@
+"""XMLDSig building blocks shared by signing and verification.
+
+XML Signature Syntax and Processing (https://www.w3.org/TR/xmldsig-core1/), in the
+profile of domain.md §6.2: a default-namespace <Signature Id=…>, inclusive C14N 1.0
+(§6.5.1) for SignedInfo and for each same-document Reference (§4.4.3.3), SHA-256
+digests, and the signing time as a SignatureProperty covered by its own Reference.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from lxml import etree
+
+from hocbaso.signing.algorithms import C14N_10, DS_NS, SHA256, SignatureAlgorithm
+from hocbaso.signing.errors import SigningError
+
+Element = etree._Element
+ID_ATTR = "Id"
+XML_NS = "{http://www.w3.org/XML/1998/namespace}"
+# Vietnam has kept UTC+7 without daylight saving since 1975: no tzdata needed.
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+SIGNING_TIME_SUFFIX = "-signingtime"
+
+
+def ds(name: str) -> str:
+    """The Clark name of an XMLDSig element."""
+    return f"{{{DS_NS}}}{name}"
+
+
+def canonicalize(element: Element) -> bytes:
+    """Inclusive C14N 1.0 without comments of element's subtree, in its document.
+
+    The subtree is copied under a new root that declares every namespace in scope at the
+    apex and carries the xml:* attributes it inherits (XML-C14N 1.0 §2.4), then the new
+    document is canonicalised whole. Why not tostring(element, method="c14n")? With
+    libxml2 2.14 (lxml 6) subtree C14N wrongly writes xmlns="" on grandchildren.
+    """
+    nsmap: Any = element.nsmap
+    apex = etree.Element(element.tag, nsmap=nsmap)
+    for xml_name, xml_value in _inherited_xml_attributes(element).items():
+        apex.set(xml_name, xml_value)
+    for name, value in element.attrib.items():
+        apex.set(str(name), str(value))
+    apex.text = element.text
+    for child in element:
+        apex.append(copy.deepcopy(child))
+    data: bytes = etree.tostring(
+        apex, method="c14n", exclusive=False, with_comments=False
+    )
+    return data
+
+
+def _inherited_xml_attributes(element: Element) -> dict[str, str]:
+    """xml:lang, xml:space… of the ancestors, the nearest winning (XML-C14N §2.4)."""
+    found: dict[str, str] = {}
+    for ancestor in element.iterancestors():
+        for name, value in ancestor.attrib.items():
+            key = str(name)
+            if key.startswith(XML_NS) and key not in found:
+                found[key] = str(value)
+    return found
+
+
+def digest_of(element: Element) -> bytes:
+    """SHA-256 of the canonical form of element."""
+    return hashlib.sha256(canonicalize(element)).digest()
+
+
+def b64(data: bytes) -> str:
+    """Base64 without line breaks (XMLDSig §4.5 allows either)."""
+    return base64.b64encode(data).decode("ascii")
+
+
+def index_ids(root: Element) -> dict[str, Element]:
+    """Every element with an Id attribute, by Id; a duplicate Id is refused.
+
+    Duplicate Ids are the door to signature-wrapping attacks: a reference must resolve
+    to exactly one element.
+    """
+    found: dict[str, Element] = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        value = element.get(ID_ATTR)
+        if value is None:
+            continue
+        if value in found:
+            raise SigningError(
+                f"line {element.sourceline}: the Id {value!r} appears twice"
+            )
+        found[value] = element
+    return found
+
+
+def format_signing_time(moment: datetime) -> str:
+    """Vietnam local time with its +07:00 offset, to the second (domain.md §6.2)."""
+    if moment.tzinfo is None:
+        raise SigningError("the signing time must be an aware datetime")
+    return moment.astimezone(VIETNAM).replace(microsecond=0).isoformat()
+
+
+def new_signature(
+    signature_id: str,
+    algorithm: SignatureAlgorithm,
+    reference_ids: Sequence[str],
+    signing_time: datetime,
+) -> Element:
+    """An unsigned Signature: references with empty digests, the signing-time Object.
+
+    References come in order: reference_ids' first ones (the covered data), then the
+    signing time as the second family, then the rest (earlier signatures).
+    """
+    nsmap: Any = {None: DS_NS}  # lxml-stubs do not allow the default prefix
+    signature = etree.Element(ds("Signature"), {ID_ATTR: signature_id}, nsmap=nsmap)
+    signed_info = etree.SubElement(signature, ds("SignedInfo"))
+    etree.SubElement(signed_info, ds("CanonicalizationMethod"), Algorithm=C14N_10)
+    etree.SubElement(signed_info, ds("SignatureMethod"), Algorithm=algorithm.value)
+    for target in reference_ids:
+        _add_reference(signed_info, target)
+    etree.SubElement(signature, ds("SignatureValue"))
+    time_id = signature_id + SIGNING_TIME_SUFFIX
+    obj = etree.SubElement(signature, ds("Object"), {ID_ATTR: time_id})
+    properties = etree.SubElement(obj, ds("SignatureProperties"))
+    prop = etree.SubElement(
+        properties, ds("SignatureProperty"), Target="#" + signature_id
+    )
+    etree.SubElement(prop, ds("SigningTime")).text = format_signing_time(signing_time)
+    return signature
+
+
+def _add_reference(signed_info: Element, target: str) -> None:
+    reference = etree.SubElement(signed_info, ds("Reference"), URI="#" + target)
+    transforms = etree.SubElement(reference, ds("Transforms"))
+    etree.SubElement(transforms, ds("Transform"), Algorithm=C14N_10)
+    etree.SubElement(reference, ds("DigestMethod"), Algorithm=SHA256)
+    etree.SubElement(reference, ds("DigestValue"))
+
+
+def fill_digests(signature: Element, ids: dict[str, Element]) -> None:
+    """Compute every Reference's DigestValue; the Signature must be in its slot."""
+    for reference in signature.iterfind(f"{ds('SignedInfo')}/{ds('Reference')}"):
+        target = ids[(reference.get("URI") or "#")[1:]]
+        value = reference.find(ds("DigestValue"))
+        assert value is not None
+        value.text = b64(digest_of(target))
+
+
+def signed_info_of(signature: Element) -> Element:
+    """The SignedInfo child; SigningError if it is missing."""
+    found = signature.find(ds("SignedInfo"))
+    if found is None:
+        raise SigningError(f"line {signature.sourceline}: Signature has no SignedInfo")
+    return found
+
+
+def add_key_info(signature: Element, chain: Sequence[Any]) -> None:
+    """KeyInfo/X509Data: the signer's subject name, its certificate, then intermediates.
+
+    XMLDSig §4.5.4: all certificates in one X509Data relate to the same key; the order
+    signer-first is this profile's (domain.md §6.2 decision).
+    """
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    key_info = etree.Element(ds("KeyInfo"))
+    data = etree.SubElement(key_info, ds("X509Data"))
+    etree.SubElement(data, ds("X509SubjectName")).text = chain[
+        0
+    ].subject.rfc4514_string()
+    for cert in chain:
+        etree.SubElement(data, ds("X509Certificate")).text = b64(
+            cert.public_bytes(Encoding.DER)
+        )
+    value = signature.find(ds("SignatureValue"))
+    assert value is not None
+    value.addnext(key_info)
