@@ -35,12 +35,21 @@ RelatedOnly = admin.RelatedOnlyFieldListFilter
 class ScopedAdminMixin:
     """Limit an admin (or inline) to the rows and choices in the user's scope."""
 
+    # Foreign keys that name *another* school on purpose (where a transferred
+    # student came from) choose among every school: a school's name and code
+    # are public, and the receiving school must be able to name the sender.
+    unscoped_foreign_keys = frozenset({"source_school"})
+
     def get_queryset(self, request):
         return filter_for(request.user, super().get_queryset(request))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and is_scoped(db_field.related_model):
+        if (
+            field is not None
+            and db_field.name not in self.unscoped_foreign_keys
+            and is_scoped(db_field.related_model)
+        ):
             field.queryset = filter_for(request.user, field.queryset)
         return field
 

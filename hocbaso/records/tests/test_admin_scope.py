@@ -118,6 +118,14 @@ def test_a_clerk_chooses_only_among_their_own_schools_classes(
     assert list(choices) == [world.class_b]
 
 
+def test_a_clerk_names_any_school_as_the_source_of_a_transfer(
+    world, clerk, staff_client
+):
+    response = staff_client(clerk).get(reverse("admin:records_enrollment_add"))
+    choices = response.context["adminform"].form.fields["source_school"].queryset
+    assert world.school_a in choices
+
+
 def test_a_clerk_cannot_enroll_a_student_into_another_schools_class(
     world, clerk, staff_client
 ):
