@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "hocbaso.records",
+    "hocbaso.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,243 @@
+"""Staff of the demo district: people, their appointments per school year, logins.
+
+Every member of staff gets a login with the demo password and the model
+permissions of their role (``hocbaso.records.permissions``); one login per
+role is listed for the person trying the demo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+
+from hocbaso.assessment import curriculum
+from hocbaso.demo import names
+from hocbaso.demo.ids import PersonalIds
+from hocbaso.records.models import (
+    Appointment,
+    Department,
+    ManagementUnit,
+    Person,
+    Role,
+    School,
+    SchoolClass,
+    SchoolLevel,
+    SchoolYear,
+)
+from hocbaso.records.permissions import role_group
+
+# How many classes one subject teacher teaches in the demo.
+CLASSES_PER_SUBJECT_TEACHER = 6
+
+
+@dataclass(frozen=True)
+class Login:
+    role: str
+    username: str
+    password: str
+    where: str
+
+
+@dataclass
+class People:
+    """Who holds which role; the cohort step needs homeroom teachers."""
+
+    homeroom: dict[int, Person] = field(default_factory=dict)  # class pk → person
+    principal: dict[int, Person] = field(default_factory=dict)  # school pk → person
+    logins: list[Login] = field(default_factory=list)
+    count: int = 0
+    ids: PersonalIds | None = None
+
+
+@dataclass
+class _Builder:
+    rng: random.Random
+    ids: PersonalIds
+    persons: list[Person] = field(default_factory=list)
+    appointments: list[Appointment] = field(default_factory=list)
+    usernames: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    def person(self, username: str, role: str) -> Person:
+        sex = self.rng.choice((1, 2, 2))  # most teachers are women
+        birth = dt.date(self.rng.randint(1968, 1998), 1, 1) + dt.timedelta(
+            days=self.rng.randrange(365)
+        )
+        person = Person(
+            full_name=names.person_name(self.rng, sex),
+            personal_id=self.ids.new(birth, sex, "001"),
+        )
+        self.persons.append(person)
+        self.usernames[id(person)] = (username, role)
+        return person
+
+    def appoint(self, person: Person, role: str, year: SchoolYear, **where) -> None:
+        self.appointments.append(
+            Appointment(person=person, role=role, school_year=year, **where)
+        )
+
+
+def create_staff(
+    rng: random.Random,
+    department: Department,
+    wards: list[ManagementUnit],
+    schools: list[School],
+    classes: dict[tuple[int, int], list[SchoolClass]],
+    years: tuple[SchoolYear, SchoolYear],
+    *,
+    password: str,
+) -> People:
+    b = _Builder(rng, PersonalIds(rng))
+    people = People(ids=b.ids)
+    officers = [b.person(f"so.chuyenvien{i}", Role.DEPARTMENT_OFFICER) for i in (1, 2)]
+    ward_officers = [
+        b.person(f"{w.code.lower().replace('ubnd-', 'ub.')}", Role.UNIT_OFFICER)
+        for w in wards
+    ]
+    for year in years:
+        for officer in officers:
+            b.appoint(officer, Role.DEPARTMENT_OFFICER, year, department=department)
+        for ward, officer in zip(wards, ward_officers, strict=True):
+            b.appoint(officer, Role.UNIT_OFFICER, year, unit=ward)
+    for school in schools:
+        _school_staff(b, people, school, classes, years)
+    Person.objects.bulk_create(b.persons)
+    Appointment.objects.bulk_create(b.appointments, batch_size=2000)
+    _create_logins(b, people, password)
+    people.count = len(b.persons)
+    return people
+
+
+def _school_staff(
+    b: _Builder,
+    people: People,
+    school: School,
+    classes: dict[tuple[int, int], list[SchoolClass]],
+    years: tuple[SchoolYear, SchoolYear],
+) -> None:
+    code = school.code
+    principal = b.person(f"ht.{code}", Role.PRINCIPAL)
+    deputy = b.person(f"pht.{code}", Role.DEPUTY_PRINCIPAL)
+    clerk = b.person(f"vt.{code}", Role.CLERK)
+    people.principal[school.pk] = principal
+    per_year = [classes[(school.pk, year.pk)] for year in years]
+    # The same teacher keeps the same class name in both years.
+    homeroom = [
+        b.person(f"gvcn.{code}.{c.name.lower()}", Role.HOMEROOM_TEACHER)
+        for c in per_year[-1]
+    ]
+    subject_teachers = _subject_teachers(b, school, len(per_year[-1]))
+    for year, year_classes in zip(years, per_year, strict=True):
+        for person, role in (
+            (principal, Role.PRINCIPAL),
+            (deputy, Role.DEPUTY_PRINCIPAL),
+            (clerk, Role.CLERK),
+        ):
+            b.appoint(person, role, year, school=school)
+        for i, school_class in enumerate(year_classes):
+            teacher = homeroom[i]
+            people.homeroom[school_class.pk] = teacher
+            b.appoint(
+                teacher,
+                Role.HOMEROOM_TEACHER,
+                year,
+                school=school,
+                school_class=school_class,
+            )
+            for subject, teachers in subject_teachers.items():
+                b.appoint(
+                    teachers[i // CLASSES_PER_SUBJECT_TEACHER],
+                    Role.SUBJECT_TEACHER,
+                    year,
+                    school=school,
+                    school_class=school_class,
+                    subject_code=subject,
+                )
+
+
+def _subject_teachers(
+    b: _Builder, school: School, class_count: int
+) -> dict[str, list[Person]]:
+    """Lower secondary: the teachers of each compulsory subject (they sign its rows)."""
+    if school.level != SchoolLevel.SECONDARY:
+        return {}
+    needed = -(-class_count // CLASSES_PER_SUBJECT_TEACHER)
+    return {
+        spec.code: [
+            b.person(
+                f"gvbm.{school.code}.{spec.code.lower()}{n + 1}", Role.SUBJECT_TEACHER
+            )
+            for n in range(needed)
+        ]
+        for spec in curriculum("secondary", 6)
+        if not spec.optional
+    }
+
+
+def _create_logins(b: _Builder, people: People, password: str) -> None:
+    """A login for every member of staff, all with the demo password.
+
+    The password is hashed once and the hash shared: hashing thousands of
+    times would dominate the seeding time.
+    """
+    user_model = get_user_model()
+    hashed = make_password(password)
+    users = []
+    for person in b.persons:
+        username, _role = b.usernames[id(person)]
+        users.append(
+            user_model(
+                username=username,
+                password=hashed,
+                is_staff=True,
+                first_name=person.full_name,
+            )
+        )
+    user_model.objects.bulk_create(users, batch_size=2000)
+    groups = {}
+    through = user_model.groups.through
+    links = []
+    for person, user in zip(b.persons, users, strict=True):
+        role = b.usernames[id(person)][1]
+        if role not in groups:
+            groups[role] = role_group(role)
+        links.append(through(user_id=user.pk, group_id=groups[role].pk))
+        person.user = user
+    through.objects.bulk_create(links, batch_size=2000)
+    Person.objects.bulk_update(b.persons, ["user"], batch_size=2000)
+    admin = user_model.objects.create_superuser(
+        "quantri", password=None, first_name="Quản trị hệ thống"
+    )
+    admin.password = hashed
+    admin.save(update_fields=["password"])
+    people.logins = _demo_logins(b, password)
+
+
+# The logins shown to whoever runs the demo, one per role, in this order.
+_SHOWN_ROLES = (
+    (Role.DEPARTMENT_OFFICER, "Sở GD&ĐT Hà Nội"),
+    (Role.UNIT_OFFICER, "ward"),
+    (Role.PRINCIPAL, "primary"),
+    (Role.DEPUTY_PRINCIPAL, "secondary"),
+    (Role.CLERK, "primary"),
+    (Role.HOMEROOM_TEACHER, "primary"),
+    (Role.SUBJECT_TEACHER, "secondary"),
+)
+
+
+def _demo_logins(b: _Builder, password: str) -> list[Login]:
+    logins = [Login("superuser", "quantri", password, "toàn hệ thống")]
+    taken = set()
+    for role, hint in _SHOWN_ROLES:
+        for person in b.persons:
+            username, person_role = b.usernames[id(person)]
+            prefix_ok = hint not in ("primary", "secondary") or (
+                (".0192" in username) == (hint == "primary")
+            )
+            if person_role == role and prefix_ok and role not in taken:
+                logins.append(Login(role, username, password, person.full_name))
+                taken.add(role)
+    return logins
