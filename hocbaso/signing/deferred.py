@@ -104,10 +104,12 @@ class DeferredSigningSession:
         if not certificate_chain:
             raise SignerMismatchError("the signer's certificate is missing")
         root = load_packet_tree(self.packet)
-        signature = X.index_ids(root).get(self.signature_id)
+        ids = X.index_ids(root)
+        signature = ids.get(self.signature_id)
         if (
             signature is None
             or X.canonicalize(X.signed_info_of(signature)) != self.signed_info
+            or not X.references_match(signature, ids)
         ):
             raise SignerMismatchError("the saved state does not match its packet")
         key = certificate_chain[0].public_key()

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
 PERSON_PREFIX = "CCCD:"
 ORGANISATION_PREFIX = "MNS:"
 
@@ -91,12 +92,34 @@ class CertificateAuthority:
     ) -> Credential:
         """Issue a certificate; key_usage: signing, ca, timestamping or encipherment."""
         key = key or new_key()
+        cert = self.certify(
+            subject,
+            key.public_key(),
+            ca=ca,
+            valid_from=valid_from,
+            valid_days=valid_days,
+            key_usage=key_usage,
+        )
+        chain = () if _is_self_signed(self.certificate) else self.credential.chain
+        return Credential(cert, key, chain)
+
+    def certify(
+        self,
+        subject: x509.Name,
+        public_key: PublicKey,
+        *,
+        ca: bool = False,
+        valid_from: datetime | None = None,
+        valid_days: int = 365,
+        key_usage: str = "signing",
+    ) -> x509.Certificate:
+        """A certificate for a public key whose private key lives on a token."""
         start = valid_from or self.now - timedelta(days=30)
         builder = (
             x509.CertificateBuilder()
             .subject_name(subject)
             .issuer_name(self.certificate.subject)
-            .public_key(key.public_key())
+            .public_key(public_key)
             .serial_number(x509.random_serial_number())
             .not_valid_before(start)
             .not_valid_after(start + timedelta(days=valid_days))
@@ -106,7 +129,7 @@ class CertificateAuthority:
             )
             .add_extension(_key_usage(key_usage), critical=True)
             .add_extension(
-                x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                x509.SubjectKeyIdentifier.from_public_key(public_key),
                 critical=False,
             )
             .add_extension(
@@ -119,9 +142,7 @@ class CertificateAuthority:
         if key_usage == "timestamping":
             eku = x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING])
             builder = builder.add_extension(eku, critical=True)
-        cert = builder.sign(self.credential.key, hashes.SHA256())
-        chain = () if _is_self_signed(self.certificate) else self.credential.chain
-        return Credential(cert, key, chain)
+        return builder.sign(self.credential.key, hashes.SHA256())
 
     def revoke(self, certificate: x509.Certificate, when: datetime) -> None:
         """Revoke a certificate as of when (it appears in the next CRL)."""
@@ -211,6 +232,14 @@ class DemoPki:
         """A personal signing certificate: CN the full name, UID "CCCD:<id>"."""
         subject = _name(name, uid=PERSON_PREFIX + personal_id)
         return self.issuing.issue(subject, key=new_key(kind), **options)  # type: ignore[arg-type]
+
+    def person_certificate(
+        self, name: str, personal_id: str, public_key: PublicKey
+    ) -> x509.Certificate:
+        """A personal certificate for a key held on a token."""
+        return self.issuing.certify(
+            _name(name, uid=PERSON_PREFIX + personal_id), public_key
+        )
 
     def organisation(self, name: str, code: str, *, kind: str = "rsa") -> Credential:
         """An organisation certificate (the seal): O and CN the name, UID the code."""

@@ -151,6 +151,17 @@ def fill_digests(signature: Element, ids: dict[str, Element]) -> None:
         value.text = b64(digest_of(target))
 
 
+def references_match(signature: Element, ids: dict[str, Element]) -> bool:
+    """Whether every Reference's DigestValue is the digest of its target now."""
+    for reference in signature.iterfind(f"{ds('SignedInfo')}/{ds('Reference')}"):
+        target = ids.get((reference.get("URI") or "#")[1:])
+        if target is None or reference.findtext(ds("DigestValue")) != b64(
+            digest_of(target)
+        ):
+            return False
+    return True
+
+
 def signed_info_of(signature: Element) -> Element:
     """The SignedInfo child; SigningError if it is missing."""
     found = signature.find(ds("SignedInfo"))

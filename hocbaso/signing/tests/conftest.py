@@ -10,7 +10,13 @@ import pytest
 
 from hocbaso.packet import build_packet, issue_packet
 from hocbaso.packet.examples import HOMEROOM, ISSUANCE, TEACHERS, secondary_example
-from hocbaso.signing import KeyFileSigner, Role, TrustStore, sign_packet
+from hocbaso.signing import (
+    KeyFileSigner,
+    Role,
+    TimestampAuthority,
+    TrustStore,
+    sign_packet,
+)
 from hocbaso.signing.pki import Credential, DemoPki, create_demo_pki
 
 NOW = datetime(2025, 6, 20, 3, 0, tzinfo=UTC)  # frozen: certificates depend on it
@@ -26,6 +32,7 @@ class People:
     seal: Credential
     expired_leader: Credential
     revoked_leader: Credential
+    late_revoked_leader: Credential  # revoked half an hour after SIGNED_AT
     wrong_person: Credential
     stranger_leader: Credential  # same name and id, from an untrusted root
 
@@ -40,6 +47,8 @@ def people(pki: DemoPki) -> People:
     leader = SNAPSHOT.leader
     revoked = pki.person(leader.name, leader.personal_id)
     pki.issuing.revoke(revoked.certificate, NOW - timedelta(days=2))
+    late = pki.person(leader.name, leader.personal_id)
+    pki.issuing.revoke(late.certificate, SIGNED_AT + timedelta(minutes=30))
     stranger = create_demo_pki(
         "Hocbaso Demo Root CA", "Hocbaso Demo Issuing CA", now=NOW
     )
@@ -55,6 +64,7 @@ def people(pki: DemoPki) -> People:
             valid_days=365,
         ),
         revoked_leader=revoked,
+        late_revoked_leader=late,
         wrong_person=pki.person("Ngô Văn Khác", "001099000000"),
         stranger_leader=stranger.person(leader.name, leader.personal_id),
     )
@@ -90,13 +100,21 @@ def sign_teachers(packet: bytes, people: People) -> bytes:
     return packet
 
 
-def sign_until_leader(people: People, leader: Credential | None = None) -> bytes:
+def sign_until_leader(
+    people: People,
+    leader: Credential | None = None,
+    tsa: TimestampAuthority | None = None,
+) -> bytes:
     packet = sign_teachers(build_packet(SNAPSHOT), people)
     packet = sign_packet(
         packet, signer(people.homeroom), Role.HOMEROOM_TEACHER, signing_time=SIGNED_AT
     )
     return sign_packet(
-        packet, signer(leader or people.leader), Role.LEADER, signing_time=SIGNED_AT
+        packet,
+        signer(leader or people.leader),
+        Role.LEADER,
+        signing_time=SIGNED_AT,
+        timestamp_authority=tsa,
     )
 
 
