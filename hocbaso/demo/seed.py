@@ -49,6 +49,8 @@ class Scale:
 
 
 SCALES = {
+    # For tests: every kind of school and role, a few hundred students.
+    "tiny": Scale(2, 10, 300, 2, 8, 280),
     # Two primary and two lower-secondary schools, about 1,500 students.
     "small": Scale(2, 20, 760, 2, 16, 720),
     # The plan's pilot district (seeds/, section I.1).
