@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-admin.site.site_header = "Học bạ số"
-admin.site.site_title = "Học bạ số"
-admin.site.index_title = "Quản trị học bạ số"
+admin.site.site_header = _("Digital school transcripts")
+admin.site.site_title = _("Digital school transcripts")
+admin.site.index_title = _("Transcript administration")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

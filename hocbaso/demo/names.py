@@ -199,11 +199,12 @@ def _weighted(rng: random.Random, pairs: tuple[tuple[str, int], ...]) -> str:
 def person_name(rng: random.Random, sex: int) -> str:
     """A full name "Family Middle Given"; sex 1 male, 2 female."""
     family = _weighted(rng, FAMILY_NAMES)
-    if sex == 1:
-        parts = [family, rng.choice(MALE_MIDDLE), rng.choice(MALE_GIVEN)]
-    else:
-        parts = [family, rng.choice(FEMALE_MIDDLE), rng.choice(FEMALE_GIVEN)]
-    return nfc(" ".join(parts))
+    middles, givens = (
+        (MALE_MIDDLE, MALE_GIVEN) if sex == 1 else (FEMALE_MIDDLE, FEMALE_GIVEN)
+    )
+    middle = rng.choice(middles)
+    given = rng.choice([g for g in givens if g != middle])
+    return nfc(f"{family} {middle} {given}")
 
 
 def ethnicity(rng: random.Random) -> str:
