@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hocbaso.assessment import assess  # noqa: E402
-from hocbaso.demo import assessments as gen  # noqa: E402
+from hocbaso.assessment import assess
+from hocbaso.demo import assessments as gen
 
 
 def make_inputs(n: int, seed: int) -> list[dict]:

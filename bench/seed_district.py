@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -41,21 +42,20 @@ def main() -> dict:
         elapsed = time.perf_counter() - start
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         db = Path(tmp) / "hocbaso.sqlite3"
-        subprocess.run(
-            [sys.executable, "-c", "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('PRAGMA wal_checkpoint(TRUNCATE)')", str(db)],
-            check=True,
-        )
-        counts = subprocess.run(
-            [*manage, "records", "list", "--json", "--limit", "0"],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        with sqlite3.connect(db) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            counts = {
+                table: conn.execute(f"SELECT count(*) FROM records_{table}").fetchone()[
+                    0
+                ]
+                for table in ("student", "yearlyrecord", "subjectassessment")
+            }
         result = {
             "scale": args.scale,
             "seed_seconds": round(elapsed, 1),
             "peak_memory_mib": round(peak_kib / 1024),
             "database_mib": round(db.stat().st_size / 2**20, 1),
+            "rows": counts,
         }
     print(json.dumps(result, indent=2))
     return result

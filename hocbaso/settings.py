@@ -32,7 +32,9 @@ def _env_grades(name: str, default: str) -> frozenset[int]:
     try:
         grades = frozenset(int(part) for part in raw.split(",") if part.strip())
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must list grades like 1,2,3: {raw!r}") from exc
+        raise ImproperlyConfigured(
+            f"{name} must list grades like 1,2,3: {raw!r}"
+        ) from exc
     if not grades or not grades <= set(range(1, 10)):
         raise ImproperlyConfigured(f"{name} must list grades from 1 to 9: {raw!r}")
     return grades
@@ -162,5 +164,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("HOCBASO_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("HOCBASO_LOG_LEVEL", "INFO"),
+    },
 }
