@@ -44,11 +44,10 @@ def main() -> dict:
         db = Path(tmp) / "hocbaso.sqlite3"
         with sqlite3.connect(db) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            tables = ("student", "yearlyrecord", "subjectassessment")
             counts = {
-                table: conn.execute(f"SELECT count(*) FROM records_{table}").fetchone()[
-                    0
-                ]
-                for table in ("student", "yearlyrecord", "subjectassessment")
+                t: conn.execute(f"SELECT count(*) FROM records_{t}").fetchone()[0]
+                for t in tables
             }
         result = {
             "scale": args.scale,
