@@ -124,6 +124,9 @@ SECONDARY_RESULTS = (
 TAIL = (
     _opt("nghicophep", "absences_excused", INT),
     _opt("nghikhongphep", "absences_unexcused", INT),
+    # The feed's alternative to the two above when the school keeps only the total
+    # of sessions missed (lower secondary, Circular 22).
+    _opt("sobuoinghi", "absences_total", INT),
     _opt("ndungkhenthuong", "commendation"),
     _opt("ndungkhenthuongdotxuat", "adhoc_commendation"),
     _opt("nxetgvcn", "homeroom_comment"),

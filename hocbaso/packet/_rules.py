@@ -46,7 +46,7 @@ def check_snapshot(snapshot: RecordSnapshot) -> list[str]:
         problems += _check_primary(snapshot.results, snapshot.grade)
     else:
         problems += _check_secondary(snapshot.results, snapshot.grade)
-    for name in ("absences_excused", "absences_unexcused"):
+    for name in ("absences_excused", "absences_unexcused", "absences_total"):
         value = getattr(snapshot, name)
         if value is not None and (not isinstance(value, int) or value < 0):
             problems.append(f"record.{name}: {value!r} must be a whole number ≥ 0")

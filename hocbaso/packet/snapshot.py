@@ -202,6 +202,7 @@ class RecordSnapshot:
     leader: Leader
     absences_excused: int | None = None
     absences_unexcused: int | None = None
+    absences_total: int | None = None
     commendation: str | None = None
     adhoc_commendation: str | None = None
     homeroom_comment: str | None = None

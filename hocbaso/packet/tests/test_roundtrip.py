@@ -181,6 +181,7 @@ def snapshots(draw: st.DrawFn) -> RecordSnapshot:
         leader=draw(st.builds(Leader, name, pid, text)),
         absences_excused=draw(count),
         absences_unexcused=draw(count),
+        absences_total=draw(count),
         commendation=draw(opt_text),
         adhoc_commendation=draw(opt_text),
         homeroom_comment=draw(opt_text),
