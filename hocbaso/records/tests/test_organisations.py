@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
@@ -59,7 +60,7 @@ def test_overlapping_periods_are_refused(moved_school):
     overlap = SchoolUnitPeriod(
         school=school, unit=district, valid_from=dt.date(2025, 6, 1)
     )
-    with pytest.raises(ValidationError, match="overlaps"):
+    with translation.override("en"), pytest.raises(ValidationError, match="overlaps"):
         overlap.full_clean()
 
 
