@@ -3,9 +3,9 @@
 import datetime as dt
 
 import pytest
-from django.utils import translation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import translation
 
 from hocbaso.records.models import (
     Department,
