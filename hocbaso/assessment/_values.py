@@ -28,11 +28,28 @@ _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _CODE = re.compile(r"[A-Za-z0-9_]{1,12}")
 _ONE_DECIMAL = Decimal("0.1")
 _SHOW_MAX = 40
+_SMALL_INT_MAX = 100
+_SMALL_INTS = tuple(Decimal(number) for number in range(_SMALL_INT_MAX + 1))
+
+
+# Caches of the readers below, keyed by the exact value read: JSON input
+# repeats the same few texts ("T", "Đ", "7.5"…) over and over. Only short
+# exact ``str`` keys are kept, and each cache stops growing at a bound, so
+# hostile input cannot make them large.
+_CACHE_KEY_MAX = 24
+_CACHE_SIZE = 4096
 
 
 def nfc(text: str) -> str:
     """``text`` in Unicode normal form C, without surrounding spaces."""
+    if type(text) is str and text.isascii():  # ASCII text is already in NFC
+        return text.strip()
     return unicodedata.normalize("NFC", text).strip()
+
+
+def _remember(cache: dict[str, Any], key: str, value: Any) -> None:
+    if len(key) <= _CACHE_KEY_MAX and len(cache) < _CACHE_SIZE:
+        cache[key] = value
 
 
 def show(value: object) -> str:
@@ -64,6 +81,8 @@ def name(key: str) -> str:
 
 def decimal_of(value: object) -> Decimal | None:
     """A finite number from a JSON number or numeric text, else None."""
+    if type(value) is int:
+        return _SMALL_INTS[value] if 0 <= value <= _SMALL_INT_MAX else Decimal(value)
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -80,6 +99,18 @@ def decimal_of(value: object) -> Decimal | None:
 
 def score_of(value: object) -> Decimal | None:
     """A lower-secondary score: 0 to 10, at most one decimal (Circular 22, Art. 7)."""
+    if type(value) is str:
+        if value in _SCORES_OF_TEXT:
+            return _SCORES_OF_TEXT[value]
+        score = _score_of(value)
+        _remember(_SCORES_OF_TEXT, value, score)
+        return score
+    if type(value) is int:
+        return _SMALL_INTS[value] if 0 <= value <= 10 else None
+    return _score_of(value)
+
+
+def _score_of(value: object) -> Decimal | None:
     number = decimal_of(value)
     if number is None or not Decimal(0) <= number <= Decimal(10):
         return None
@@ -92,6 +123,8 @@ def whole_of(
     value: object, low: int, high: int | None, *, zero_decimal_ok: bool = True
 ) -> int | None:
     """A whole number from ``low`` to ``high`` (no upper bound when None)."""
+    if type(value) is int:  # exactly as below: Decimal(int) is exact
+        return value if low <= value and (high is None or value <= high) else None
     number = decimal_of(value)
     if number is None or number < low or (high is not None and number > high):
         return None
@@ -101,6 +134,10 @@ def whole_of(
     if not zero_decimal_ok and isinstance(exponent, int) and exponent < 0:
         return None
     return int(number)
+
+
+# Scores written as text, as read by ``_score_of`` (None when not a score).
+_SCORES_OF_TEXT: dict[str, Decimal | None] = {}
 
 
 def test_score_of(value: object) -> int | None:
@@ -113,6 +150,9 @@ def code_of(value: object, codes: type[E]) -> E | None:
     """The member of ``codes`` whose value is ``value`` (after NFC), else None."""
     if not isinstance(value, str):
         return None
+    by_value = _codes_by_value(codes)
+    if type(value) is str and value in by_value:  # already NFC, no spaces
+        return by_value[value]
     text = nfc(value)
     for member in codes:
         if member.value == text:
@@ -120,14 +160,46 @@ def code_of(value: object, codes: type[E]) -> E | None:
     return None
 
 
+# Per enum of codes: its members by value, for the values that NFC and
+# stripping leave as they are (so that finding one there is what the loop of
+# ``code_of`` would find).
+_CODES_BY_VALUE: dict[type[enum.Enum], dict[str, Any]] = {}
+
+
+def _codes_by_value(codes: type[E]) -> dict[str, E]:
+    by_value = _CODES_BY_VALUE.get(codes)
+    if by_value is None:
+        by_value = {}
+        for member in codes:
+            key = member.value
+            if type(key) is str and nfc(key) == key and key not in by_value:
+                by_value[key] = member
+        _CODES_BY_VALUE[codes] = by_value
+    return by_value
+
+
+_CHOICES: dict[type[enum.Enum], str] = {}
+
+
 def choices(codes: type[enum.Enum]) -> str:
     """``T, H or C`` for an enum of codes."""
-    values = [str(member.value) for member in codes]
-    return ", ".join(values[:-1]) + " or " + values[-1]
+    text = _CHOICES.get(codes)
+    if text is None:
+        values = [str(member.value) for member in codes]
+        text = _CHOICES[codes] = ", ".join(values[:-1]) + " or " + values[-1]
+    return text
 
 
 def object_of(value: object, where: str, problems: Problems) -> dict[str, Any] | None:
     """A JSON object with NFC keys, or None after recording why not."""
+    if type(value) is dict:
+        # The keys of the format are ASCII names, which NFC and stripping
+        # leave as they are and which cannot then collide: a plain copy.
+        for key in value:
+            if type(key) is not str or not key.isascii() or not key.isidentifier():
+                break
+        else:
+            return value.copy()
     if not isinstance(value, Mapping):
         problems.add(where, f"must be a JSON object, got {show(value)}")
         return None
@@ -142,11 +214,32 @@ def object_of(value: object, where: str, problems: Problems) -> dict[str, Any] |
     return result
 
 
+_STR_ONLY = frozenset({str})
+
+
+def plain_object(value: object, fields: frozenset[str]) -> dict[str, Any] | None:
+    """``value`` when it is a dict whose keys, ``str`` all, are among ``fields``.
+
+    ``fields`` must be ASCII names. Such a dict is what ``object_of`` reads as
+    is, with no field ``check_fields`` reports: the fast path of well-formed
+    input. None means "read it with ``object_of``", which reports problems.
+    """
+    if (
+        type(value) is dict
+        and value.keys() <= fields
+        and {*map(type, value)} <= _STR_ONLY
+    ):
+        return value
+    return None
+
+
 def check_fields(
     obj: Mapping[str, Any], allowed: Iterable[str], where: str, problems: Problems
 ) -> None:
     """Report fields the format does not define [decision UNKNOWN_FIELDS…]."""
     if not decisions.UNKNOWN_FIELDS_ARE_ERRORS:
+        return
+    if isinstance(allowed, frozenset) and obj.keys() <= allowed:
         return
     for key in sorted(set(obj) - set(allowed)):
         problems.add(where, f"unknown field {show(key)}")

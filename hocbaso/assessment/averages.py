@@ -16,14 +16,17 @@ Comment subject (Art. 7, 9): a term is Đ iff every assessment of the term is
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 
 from hocbaso.assessment import decisions
 from hocbaso.assessment.codes import Comment
 
 _STEP = Decimal(1).scaleb(-decisions.AVERAGE_PLACES)
+_ZERO = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +53,7 @@ def round_average(value: Decimal) -> Decimal:
 
 
 def _exact_term_average(term: ScoredTerm) -> Decimal:
-    total = sum(term.regular, Decimal(0)) + 2 * term.midterm + 3 * term.final
+    total = sum(term.regular, _ZERO) + 2 * term.midterm + 3 * term.final
     return total / (len(term.regular) + 5)
 
 
@@ -78,7 +81,8 @@ def subject_year_average(hk1: ScoredTerm, hk2: ScoredTerm) -> Decimal:
 def comment_term(term: CommentTerm) -> Comment:
     """A comment subject's term result: Đ iff every assessment is Đ (Art. 9)."""
     marks: Iterable[Comment] = (*term.regular, term.midterm, term.final)
-    return Comment.D if all(mark is Comment.D for mark in marks) else Comment.CD
+    all_d = all(map(operator.is_, marks, repeat(Comment.D)))
+    return Comment.D if all_d else Comment.CD
 
 
 def comment_year(hk1: Comment, hk2: Comment) -> Comment:

@@ -196,6 +196,10 @@ def curriculum(level: Level | str, grade: int) -> tuple[SubjectSpec, ...]:
     Raises ``CurriculumError`` for a level/grade pair that does not exist
     (primary is grades 1-5, lower secondary 6-9).
     """
+    if type(grade) is int and (type(level) is Level or type(level) is str):
+        specs = _CURRICULA.get((str(level), grade))
+        if specs is not None:
+            return specs
     try:
         level = Level(level)
     except ValueError:
@@ -205,6 +209,13 @@ def curriculum(level: Level | str, grade: int) -> tuple[SubjectSpec, ...]:
     if level is Level.SECONDARY and 6 <= grade <= 9:
         return _secondary(grade)
     raise CurriculumError(f"{level.value} has no grade {grade}")
+
+
+# Every curriculum, built once: tuples of frozen dataclasses, immutable.
+_CURRICULA: dict[tuple[str, int], tuple[SubjectSpec, ...]] = {
+    **{(Level.PRIMARY.value, grade): _primary(grade) for grade in range(1, 6)},
+    **{(Level.SECONDARY.value, grade): _secondary(grade) for grade in range(6, 10)},
+}
 
 
 def level_of_grade(grade: int) -> Level:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from hocbaso.assessment import decisions
 from hocbaso.assessment.codes import Comment, Rank
@@ -52,6 +53,11 @@ _RULES: dict[Rank, _Rule] = {
 def _meets(rule: _Rule, marks: Mapping[str, Mark]) -> bool:
     scores = [m for m in marks.values() if isinstance(m, Decimal)]
     comments_cd = sum(1 for m in marks.values() if m is Comment.CD)
+    return _meets_with(rule, scores, comments_cd)
+
+
+def _meets_with(rule: _Rule, scores: list[Decimal], comments_cd: int) -> bool:
+    """``_meets`` from the scored results and the number of comments at CĐ."""
     return (
         comments_cd <= rule.comment_cd_allowed
         and all(score >= rule.floor for score in scores)
@@ -67,8 +73,10 @@ def learning_level(marks: Mapping[str, Mark]) -> Rank:
     Đ: at most one comment subject CĐ, at least 6 scored ≥ 5.0, none < 3.5.
     CĐ: everything else.
     """
+    scores = [m for m in marks.values() if isinstance(m, Decimal)]
+    comments_cd = sum(1 for m in marks.values() if m is Comment.CD)
     for rank, rule in _RULES.items():
-        if _meets(rule, marks):
+        if _meets_with(rule, scores, comments_cd):
             return rank
     return Rank.CD
 
@@ -88,10 +96,25 @@ def blocking_subjects(marks: Mapping[str, Mark], target: Rank) -> list[str]:
     subject at the floor, or at Đ, reaches the target.
     """
     rule = _RULES[target]
+    # What _meets would find in {**marks, code: lifted}, without building it.
+    scores = [m for m in marks.values() if isinstance(m, Decimal)]
+    comments_cd = sum(1 for m in marks.values() if m is Comment.CD)
     blockers = []
+    position = 0  # in ``scores``, of the next scored subject
     for code, mark in marks.items():
         lifted = _lifted(mark, rule)
-        if lifted != mark and _meets(rule, {**marks, code: lifted}):
+        if isinstance(mark, Decimal):
+            position += 1
+            if lifted != mark:
+                trial = scores.copy()
+                trial[position - 1] = cast(Decimal, lifted)
+                if _meets_with(rule, trial, comments_cd):
+                    blockers.append(code)
+        elif isinstance(mark, Comment):
+            # lifted is Đ, so mark is CĐ when they differ
+            if lifted != mark and _meets_with(rule, scores, comments_cd - 1):
+                blockers.append(code)
+        elif lifted != mark and _meets(rule, {**marks, code: lifted}):
             blockers.append(code)
     return sorted(blockers)
 
@@ -102,12 +125,22 @@ def adjust_learning_level(computed: Rank, marks: Mapping[str, Mark]) -> Rank:
     Raised by one level when, for target T and then K, exactly one subject
     blocks the target and ``computed`` is two or more levels below it.
     """
-    for target in (Rank(code) for code in decisions.ADJUSTMENT_TARGETS):
+    for target in map(_rank, decisions.ADJUSTMENT_TARGETS):
         if target.order - computed.order < 2:
             continue
         if len(blocking_subjects(marks, target)) == 1:
             return computed.raised()
     return computed
+
+
+_RANK_OF = {rank.value: rank for rank in Rank}
+
+
+def _rank(code: str) -> Rank:
+    """``Rank(code)``, faster for the codes themselves."""
+    if type(code) is str and code in _RANK_OF:
+        return _RANK_OF[code]
+    return Rank(code)
 
 
 def learning_result(marks: Mapping[str, Mark]) -> Rank:

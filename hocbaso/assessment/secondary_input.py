@@ -11,9 +11,11 @@ T / K / Đ / CĐ (Art. 8); the absences; the summer results when given
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from itertools import repeat
+from typing import Any, TypeVar, cast
 
 from hocbaso.assessment._values import (
     check_fields,
@@ -24,6 +26,7 @@ from hocbaso.assessment._values import (
     is_exempt,
     name,
     object_of,
+    plain_object,
     score_of,
     show,
     whole_of,
@@ -48,6 +51,11 @@ FIELDS = frozenset(
 _SUBJECT_FIELDS = frozenset({"hk1", "hk2", "exempt"})
 _TERM_FIELDS = frozenset({"tx", "gk", "ck"})
 _TERMS = ("hk1", "hk2")
+_CONDUCT_FIELDS = frozenset(_TERMS)
+_SEQUENCES = (list, tuple)
+_TERMS_ONLY = frozenset(_TERMS)  # a subject's fields but "exempt"
+_M = TypeVar("_M", Decimal, Comment)
+_COMMENTS = {comment.value: comment for comment in Comment}
 _SCORE_RULE = "a number from 0 to 10 with at most one decimal"
 
 
@@ -86,6 +94,9 @@ def secondary_year_from_dict(data: Mapping[str, Any]) -> SecondaryYear:
 def _subject(
     spec: SubjectSpec, value: object, problems: Problems
 ) -> SecondarySubject | None:
+    plain = _plain_subject(spec, value)
+    if plain is not None:
+        return plain
     obj = object_of(value, spec.code, problems)
     if obj is None:
         return None
@@ -101,15 +112,67 @@ def _subject(
     return None if s1 is None or s2 is None else ScoredSubject(spec.code, s1, s2)
 
 
+def _plain_subject(spec: SubjectSpec, value: object) -> SecondarySubject | None:
+    """The fast path of ``_subject``: a subject written plainly, every mark valid.
+
+    None when anything is unusual (an exempt flag, an unknown field, a bad or
+    missing mark…): ``_subject`` then reads it again and reports every problem.
+    """
+    obj = plain_object(value, _TERMS_ONLY)
+    if obj is None:
+        return None
+    if spec.form is Form.SCORE:
+        s1 = _plain_marks(spec, obj.get("hk1"), score_of)
+        s2 = _plain_marks(spec, obj.get("hk2"), score_of)
+        if s1 is None or s2 is None:
+            return None
+        return ScoredSubject(
+            spec.code,
+            ScoredTerm(tuple(s1[:-2]), s1[-2], s1[-1]),
+            ScoredTerm(tuple(s2[:-2]), s2[-2], s2[-1]),
+        )
+    c1 = _plain_marks(spec, obj.get("hk1"), _comment_of)
+    c2 = _plain_marks(spec, obj.get("hk2"), _comment_of)
+    if c1 is None or c2 is None:
+        return None
+    return CommentSubject(
+        spec.code,
+        CommentTerm(tuple(c1[:-2]), c1[-2], c1[-1]),
+        CommentTerm(tuple(c2[:-2]), c2[-2], c2[-1]),
+    )
+
+
+def _plain_marks(
+    spec: SubjectSpec, value: object, read: Callable[[object], _M | None]
+) -> list[_M] | None:
+    """A plainly written term's marks, as ``_term_marks`` reads them; else None."""
+    if type(value) is not dict:
+        return None
+    obj = plain_object(value, _TERM_FIELDS)
+    regular = None if obj is None else obj.get("tx")
+    if type(regular) is not list or len(regular) != spec.regular_count:
+        return None
+    marks = list(map(read, regular))
+    marks.append(read(value.get("gk")))
+    marks.append(read(value.get("ck")))
+    if _any_none(marks):
+        return None
+    return cast("list[_M]", marks)
+
+
+def _comment_of(value: object) -> Comment | None:
+    if type(value) is str and value in _COMMENTS:
+        return _COMMENTS[value]
+    return code_of(value, Comment)
+
+
 def _scored_term(
     spec: SubjectSpec, value: object, term: str, problems: Problems
 ) -> ScoredTerm | None:
     marks = _term_marks(spec, value, term, problems)
     if marks is None:
         return None
-    scores = [m for m in marks if isinstance(m, Decimal)]
-    if len(scores) != len(marks):
-        return None
+    scores = cast("list[Decimal]", marks)  # a scored subject's marks are scores
     return ScoredTerm(tuple(scores[:-2]), scores[-2], scores[-1])
 
 
@@ -119,18 +182,16 @@ def _comment_term(
     marks = _term_marks(spec, value, term, problems)
     if marks is None:
         return None
-    comments = [m for m in marks if isinstance(m, Comment)]
-    if len(comments) != len(marks):
-        return None
+    comments = cast("list[Comment]", marks)  # a comment subject's marks are Đ / CĐ
     return CommentTerm(tuple(comments[:-2]), comments[-2], comments[-1])
 
 
 def _term_marks(
     spec: SubjectSpec, value: object, term: str, problems: Problems
-) -> list[Mark | None] | None:
+) -> list[Mark] | None:
     """The regular, mid-term and end-of-term marks of a term, in that order.
 
-    None when the term is unusable; a None mark when that mark is invalid.
+    None when the term is unusable or one of its marks is invalid.
     Circular 22, Art. 7 [decision MISSING_ASSESSMENT_IS_ERROR]: exactly the
     required number of regular assessments, one mid-term, one end-of-term.
     """
@@ -145,26 +206,37 @@ def _term_marks(
     regular = _regular_marks(spec, obj.get("tx"), where, problems)
     midterm = _mark(spec, obj.get("gk"), "mid-term", where, problems)
     final = _mark(spec, obj.get("ck"), "end-of-term", where, problems)
-    if regular is None:
+    if regular is None or midterm is None or final is None or _any_none(regular):
         return None
-    return [*regular, midterm, final]
+    return [*cast("list[Mark]", regular), midterm, final]
 
 
 def _regular_marks(
     spec: SubjectSpec, value: object, where: str, problems: Problems
 ) -> list[Mark | None] | None:
     kind = "scores" if spec.form is Form.SCORE else "assessments"
-    if not isinstance(value, list | tuple):
+    if not isinstance(value, _SEQUENCES):
         problems.add(where, f"tx must be a list of regular {kind}, got {show(value)}")
         return None
     if len(value) != spec.regular_count:
         problems.add(
             where, f"{spec.regular_count} regular {kind} required, {len(value)} given"
         )
-    return [
-        _mark(spec, item, "regular", where, problems, position=number)
-        for number, item in enumerate(value, start=1)
-    ]
+    marks: list[Mark | None]
+    if spec.form is Form.SCORE:
+        marks = [score_of(item) for item in value]
+    else:
+        marks = [code_of(item, Comment) for item in value]
+    if _any_none(marks):
+        for number, (item, mark) in enumerate(zip(value, marks, strict=True), 1):
+            if mark is None:
+                _mark_problem(spec, item, "regular", where, problems, number)
+    return marks
+
+
+def _any_none(marks: Sequence[object]) -> bool:
+    # Not ``None in marks``: comparing a Decimal with None is slow.
+    return any(map(operator.is_, marks, repeat(None)))
 
 
 def _mark(
@@ -178,16 +250,32 @@ def _mark(
     """One score (scored subject) or one Đ / CĐ (comment subject)."""
     mark: Mark | None
     if spec.form is Form.SCORE:
-        noun, mark, rule = f"{label} score", score_of(value), _SCORE_RULE
+        mark = score_of(value)
+    else:
+        mark = code_of(value, Comment)
+    if mark is None:
+        _mark_problem(spec, value, label, where, problems, position)
+    return mark
+
+
+def _mark_problem(
+    spec: SubjectSpec,
+    value: object,
+    label: str,
+    where: str,
+    problems: Problems,
+    position: int | None,
+) -> None:
+    """Record why ``value`` is not a mark of ``spec``."""
+    if spec.form is Form.SCORE:
+        noun, rule = f"{label} score", _SCORE_RULE
     else:
         noun, rule = f"{label} assessment", choices(Comment)
-        mark = code_of(value, Comment)
     at = "" if position is None else f" (#{position})"
     if value is None:
         problems.add(where, f"{noun}{at} required, {rule}")
-    elif mark is None:
+    else:
         problems.add(where, f"{noun} {show(value)}{at} must be {rule}")
-    return mark
 
 
 def _conduct(value: object, problems: Problems) -> tuple[Rank, Rank] | None:
@@ -198,7 +286,7 @@ def _conduct(value: object, problems: Problems) -> tuple[Rank, Rank] | None:
     obj = object_of(value, "conduct", problems)
     if obj is None:
         return None
-    check_fields(obj, _TERMS, "conduct", problems)
+    check_fields(obj, _CONDUCT_FIELDS, "conduct", problems)
     hk1, hk2 = (_rank(obj.get(term), f"conduct {term}", problems) for term in _TERMS)
     return None if hk1 is None or hk2 is None else (hk1, hk2)
 

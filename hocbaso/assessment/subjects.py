@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hocbaso.assessment import decisions
 from hocbaso.assessment.averages import (
     CommentTerm,
     ScoredTerm,
@@ -17,6 +18,7 @@ from hocbaso.assessment.averages import (
     comment_year,
     subject_year_average,
     term_average,
+    year_average,
 )
 from hocbaso.assessment.learning import Mark
 
@@ -78,12 +80,14 @@ class SubjectResult:
 def subject_result(subject: SecondarySubject, counts: bool = True) -> SubjectResult:
     """A subject's term and year results (Art. 7, 9)."""
     if isinstance(subject, ScoredSubject):
+        hk1_average, hk2_average = term_average(subject.hk1), term_average(subject.hk2)
+        if decisions.YEAR_AVERAGE_FROM_ROUNDED_TERMS:
+            # What subject_year_average computes, from the averages just made.
+            year_mark = year_average(hk1_average, hk2_average)
+        else:
+            year_mark = subject_year_average(subject.hk1, subject.hk2)
         return SubjectResult(
-            subject.code,
-            term_average(subject.hk1),
-            term_average(subject.hk2),
-            subject_year_average(subject.hk1, subject.hk2),
-            counts=counts,
+            subject.code, hk1_average, hk2_average, year_mark, counts=counts
         )
     if isinstance(subject, CommentSubject):
         hk1, hk2 = comment_term(subject.hk1), comment_term(subject.hk2)
