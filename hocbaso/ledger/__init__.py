@@ -2,9 +2,11 @@
 
 Pure: imports the standard library and `cryptography`, never Django. RFC 6962 Merkle
 tree hashing with inclusion and consistency proofs (verified as RFC 9162 §2.1.3.2 and
-§2.1.4.2 say) over stored perfect-subtree hashes, storage behind a small protocol.
+§2.1.4.2 say) over stored perfect-subtree hashes, entries of opaque identifiers
+and hashes, storage behind a small protocol.
 """
 
+from hocbaso.ledger.entry import Entry, Event
 from hocbaso.ledger.errors import (
     CheckpointError,
     EntryError,
@@ -32,8 +34,10 @@ __all__ = [
     "EMPTY_ROOT",
     "HASH_SIZE",
     "CheckpointError",
+    "Entry",
     "EntryError",
     "EntryStore",
+    "Event",
     "HashStore",
     "KeyFormatError",
     "LedgerError",
