@@ -11,6 +11,7 @@ are SHA-256 leaf hashes of the 8-byte index, made in batches outside the clock.
 
 Storage reads are counted on a separate pass through a counting wrapper, so the
 timings carry no counting overhead; every operation makes one `read_hashes` call.
+Times are the best of three rounds. Prints a JSON report (progress on stderr).
 
     .venv/bin/python bench/ledger_proofs.py [--sizes 1000000 10000000] [--proofs 2000]
 """
@@ -18,6 +19,7 @@ timings carry no counting overhead; every operation makes one `read_hashes` call
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
 import sys
@@ -92,8 +94,8 @@ def per_call_us(fn: Callable[[int], object], args: list[int], rounds: int = 3) -
 
 def reads(
     storage: MemoryStorage, op: Callable[[MerkleTree, int], object], args: list[int]
-) -> str:
-    """Read calls per operation and hashes per call (mean and max) over args."""
+) -> dict[str, float]:
+    """Read calls per operation and hashes per operation (mean and max) over args."""
     counting = CountingStorage(storage)
     tree = MerkleTree(counting)
     counts = []
@@ -101,9 +103,11 @@ def reads(
         before = counting.hashes
         op(tree, arg)
         counts.append(counting.hashes - before)
-    calls = counting.calls / len(args)
-    mean = sum(counts) / len(counts)
-    return f"{calls:.0f} call, {mean:.1f} hashes (max {max(counts)})"
+    return {
+        "read_calls": counting.calls / len(args),
+        "hashes_read_mean": round(sum(counts) / len(counts), 1),
+        "hashes_read_max": max(counts),
+    }
 
 
 def check(tree: MerkleTree, rng: random.Random, size: int) -> None:
@@ -117,31 +121,45 @@ def check(tree: MerkleTree, rng: random.Random, size: int) -> None:
         verify_consistency(old, size, tree.root(old), root, proof)
 
 
-def measure(size: int, proofs: int, rng: random.Random, one_by_one: bool) -> None:
+def measure(
+    size: int, proofs: int, rng: random.Random, one_by_one: bool
+) -> dict[str, object]:
+    """Build a tree of `size` leaves and time its roots, proofs and verification."""
     tree, storage, spent = build(size, one_by_one)
-    how = "append, one at a time" if one_by_one else f"append_many, {BATCH:,}/batch"
-    print(f"\n{size:,} leaves: {size / spent:,.0f} leaves/s ({how}), {spent:.1f} s")
+    how = "append" if one_by_one else f"append_many({BATCH})"
+    report: dict[str, object] = {
+        "leaves": size,
+        "built_with": how,
+        "build_seconds": round(spent, 1),
+        "leaves_appended_per_second": round(size / spent),
+    }
+    print(f"{size:,} leaves built with {how} in {spent:.1f} s", file=sys.stderr)
     check(tree, rng, size)
     indices = [rng.randrange(size) for _ in range(proofs)]
     olds = [rng.randrange(1, size) for _ in range(proofs // 10)]
-    root = tree.root()
-    paths = {i: tree.inclusion_proof(i, size) for i in indices[:200]}
     rows: list[tuple[str, Callable[[MerkleTree, int], object], list[int]]] = [
-        ("root at full size", lambda t, _: t.root(), [0] * 200),
-        ("inclusion proof", lambda t, i: t.inclusion_proof(i, size), indices),
-        ("consistency proof", lambda t, o: t.consistency_proof(o, size), olds),
+        ("root", lambda t, _: t.root(), [0] * 200),
+        ("inclusion_proof", lambda t, i: t.inclusion_proof(i, size), indices),
+        ("consistency_proof", lambda t, o: t.consistency_proof(o, size), olds),
     ]
     for name, op, args in rows:
         us = per_call_us(lambda arg, op=op: op(tree, arg), args)
-        print(f"  {name:<18} {us:7.1f} µs   reads: {reads(storage, op, args[:100])}")
-    verify = per_call_us(
+        report[name] = {"us": round(us, 1), **reads(storage, op, args[:100])}
+    report["verify_inclusion_us"] = round(verify_us(tree, indices[:200], size), 1)
+    return report
+
+
+def verify_us(tree: MerkleTree, indices: list[int], size: int) -> float:
+    """µs per verify_inclusion, the leaf hash read included."""
+    root = tree.root()
+    paths = {i: tree.inclusion_proof(i, size) for i in indices}
+    return per_call_us(
         lambda i: verify_inclusion(tree.leaf_hash(i), i, size, paths[i], root),
         list(paths),
     )
-    print(f"  {'inclusion verify':<18} {verify:7.1f} µs   (with the leaf read)")
 
 
-def main() -> None:
+def main() -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--proofs", type=int, default=2000)
@@ -149,10 +167,19 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     began = time.perf_counter()
-    for size in args.sizes:
+    trees = [
         measure(size, args.proofs, rng, one_by_one=size <= 1_000_000)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\ntotal {time.perf_counter() - began:.0f} s, peak memory {peak:,.0f} MiB")
+        for size in args.sizes
+    ]
+    result = {
+        "trees": trees,
+        "total_seconds": round(time.perf_counter() - began),
+        "peak_memory_mib": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        ),
+    }
+    print(json.dumps(result, indent=2))
+    return result
 
 
 if __name__ == "__main__":
