@@ -1,0 +1,99 @@
+"""One primary school year as the form prints it (Circular 27/2020, Appendix 1).
+
+Sections (forms.md §2.5): header; 1. subjects and activities (level, end-of-year test
+score, comment); 2. qualities; 3. competencies, general and specific; 4. year result;
+5. commendations; 6. completion of the grade programme; date line and signatures.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hocbaso.assessment.curriculum import (
+    GENERAL_COMPETENCIES,
+    QUALITIES,
+    SPECIFIC_COMPETENCIES,
+)
+from hocbaso.packet import PrimaryResults, Rating, RecordSnapshot
+from hocbaso.printing import _format as F
+from hocbaso.printing._model import Marks, homeroom_block, leader_block
+from hocbaso.printing.errors import RenderError
+
+LAST_GRADE = 5
+
+
+def year_page(page: RecordSnapshot, marks: Marks) -> dict[str, Any]:
+    """The data of one primary year's page."""
+    results = page.results
+    if not isinstance(results, PrimaryResults):
+        raise RenderError("a lower-secondary record cannot print on the primary form")
+    return {
+        "student": page.student.full_name,
+        "class": page.class_name,
+        "school": page.school.name,
+        "year": page.school_year,
+        "absences": _absences(page),
+        "subjects": [
+            {
+                "name": s.name,
+                "level": s.level,
+                "score": F.score_text(s.test_score),
+                "comment": F.text(s.comment),
+            }
+            for s in results.subjects
+        ],
+        "qualities": _ratings(results.qualities, QUALITIES),
+        "general": _ratings(results.competencies, GENERAL_COMPETENCIES),
+        "specific": _ratings(results.competencies, SPECIFIC_COMPETENCIES),
+        "result": F.words(F.PRIMARY_RESULT_WORDS, results.result),
+        "commendations": _commendations(page, results),
+        "completion": _completion(page.grade, results),
+        "date": F.date_line(page.issuance),
+        "homeroom": homeroom_block(page, marks),
+        "leader": leader_block(page, marks),
+    }
+
+
+def _absences(page: RecordSnapshot) -> dict[str, str]:
+    return {
+        "excused": F.text(page.absences_excused),
+        "unexcused": F.text(page.absences_unexcused),
+        "total": F.text(page.absences_total),
+    }
+
+
+def _ratings(ratings: tuple[Rating, ...], names: dict[str, str]) -> dict[str, Any]:
+    """Rows of one block and its merged comment cell (forms.md §2.5: the vendor
+    gathers the rows' comments into one cell); distinct comments in row order."""
+    chosen = [r for r in ratings if r.code in names]
+    comments: list[str] = []
+    for rating in chosen:
+        if rating.comment and rating.comment not in comments:
+            comments.append(rating.comment)
+    return {
+        "rows": [{"name": names[r.code], "level": r.level} for r in chosen],
+        "comment": " ".join(comments),
+    }
+
+
+def _commendations(page: RecordSnapshot, results: PrimaryResults) -> list[str]:
+    lines = []
+    if results.title:
+        lines.append(F.words(F.PRIMARY_TITLE_WORDS, results.title))
+    lines += [c for c in (page.commendation, page.adhoc_commendation) if c]
+    return lines
+
+
+def _completion(grade: int, results: PrimaryResults) -> list[str]:
+    """Circular 27 Art. 11-12 (domain.md §3.4): grade 5 completes primary school;
+    a student who has not completed is promoted or kept back by the principal."""
+    if results.completed:
+        if grade == LAST_GRADE:
+            return ["Hoàn thành chương trình tiểu học"]
+        return [f"Hoàn thành chương trình lớp {grade}"]
+    lines = [f"Chưa hoàn thành chương trình lớp {grade}"]
+    if results.promoted is True:
+        lines.append("Được lên lớp")
+    elif results.promoted is False:
+        lines.append("Ở lại lớp")
+    return lines
