@@ -1,0 +1,302 @@
+"""The soft copy: the printed form signed with PAdES, the signed packets inside it.
+
+One file carries the picture and the data (architecture.md): the XML packets are
+embedded files of the PDF, added in the same revision as the signature, so the
+signature covers them. The signature is PAdES baseline B-B (ETSI EN 319 142-1), B-T
+when a timestamp authority is given, made by the registry's or the school's
+organisation certificate (the seal, domain.md §8). Its visible stamp names the
+organisation and the signing time in Vietnam time, typeset with the bundled Noto
+Serif so every Vietnamese letter is right.
+
+The private key stays where the hocbaso Signer loaded it (a key file read once, or a
+token): pyHanko's SimpleSigner would re-parse its key for every signature, so
+PdfSealSigner hands pyHanko a signature made by hocbaso's Signer.sign_digest instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import io
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from asn1crypto import tsp
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import NameOID
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from pyhanko.pdf_utils import embed
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_signer import PdfSigningSession
+from pyhanko.sign.timestamps.api import TimeStamper
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from hocbaso.printing._format import VIETNAM, time_text
+from hocbaso.printing.errors import SoftCopyError
+from hocbaso.signing import KeyFileSigner, SignatureAlgorithm, Signer
+from hocbaso.signing.algorithms import ecdsa_raw_to_der
+from hocbaso.signing.timestamp import TimestampAuthority
+
+FONT = Path(__file__).parent / "fonts" / "NotoSerif-Regular.ttf"
+FIELD_NAME = "HocBaSo"
+# The stamp sits on the cover, bottom right, above the footer, where both covers
+# leave the page empty (points from the bottom-left corner of the A4 page).
+STAMP_PAGE = 0
+STAMP_BOX = (318, 118, 553, 180)
+STAMP_RED = (0.66, 0.07, 0.11)
+# Embedded packets are XML; anything else is refused rather than carried unread.
+MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
+
+
+class PdfSealSigner(signers.Signer):
+    """A pyHanko signer over a hocbaso Signer (key file, token, …), built once.
+
+    The certificates are converted once and the key is never touched here: each
+    signature is one call to the wrapped signer's sign_digest (SHA-256 only).
+    """
+
+    def __init__(self, signer: Signer) -> None:
+        chain = [
+            asn1_x509.Certificate.load(c.public_bytes(Encoding.DER))
+            for c in signer.certificate_chain
+        ]
+        super().__init__(
+            signing_cert=chain[0],
+            cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]
+        )
+        self._signer = signer
+        subject = signer.certificate_chain[0].subject
+        names = subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME) or (
+            subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        )
+        self.organisation = str(names[0].value) if names else subject.rfc4514_string()
+        self._timestampers: dict[int, tuple[TimestampAuthority, TimeStamper]] = {}
+
+    @classmethod
+    def from_pkcs12_file(
+        cls, path: Path | str, password: bytes | None
+    ) -> PdfSealSigner:
+        """Read a .p12/.pfx seal once; SoftCopyError when it cannot be read."""
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise SoftCopyError(f"cannot read the seal's key file: {exc}") from exc
+        return cls(KeyFileSigner.from_pkcs12(data, password))
+
+    async def async_sign_raw(
+        self, data: bytes, digest_algorithm: str, dry_run: bool = False
+    ) -> bytes:
+        """Sign data's SHA-256 with the wrapped signer; DER for ECDSA (RFC 5753)."""
+        if digest_algorithm != "sha256":
+            raise SoftCopyError(f"the seal signs SHA-256 only, not {digest_algorithm}")
+        algorithm = self._signer.algorithm
+        if dry_run:
+            return bytes(72 if algorithm is SignatureAlgorithm.ECDSA_SHA256 else 512)
+        value = self._signer.sign_digest(hashlib.sha256(data).digest())
+        if algorithm is SignatureAlgorithm.ECDSA_SHA256:
+            return ecdsa_raw_to_der(value)
+        return value
+
+    def timestamper(self, authority: TimestampAuthority) -> TimeStamper:
+        """The pyHanko time stamper of an authority, kept so its size probe (one
+        dummy request) is made once per authority, not once per document."""
+        known = self._timestampers.get(id(authority))
+        if known is None:
+            known = (authority, _AuthorityTimeStamper(authority))
+            self._timestampers[id(authority)] = known
+        return known[1]
+
+
+class _AuthorityTimeStamper(TimeStamper):
+    """pyHanko's TimeStamper over hocbaso's TimestampAuthority (DER in, DER out)."""
+
+    def __init__(self, authority: TimestampAuthority) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._authority = authority
+
+    async def async_request_tsa_response(
+        self, req: tsp.TimeStampReq
+    ) -> tsp.TimeStampResp:
+        answer = await asyncio.to_thread(self._authority.timestamp, req.dump())
+        return tsp.TimeStampResp.load(answer)
+
+
+@dataclass(frozen=True)
+class _StampFont(GlyphAccumulatorFactory):
+    """The stamp's font, prepared once per process (see _stamp_font_bytes)."""
+
+    def create_font_engine(
+        self, writer: BasePdfFileWriter, obj_stream: object = None
+    ) -> GlyphAccumulator:
+        return GlyphAccumulator(
+            writer=writer,
+            font_handle=io.BytesIO(_stamp_font_bytes()),
+            font_size=self.font_size,
+            obj_stream=obj_stream,
+        )
+
+
+@functools.cache
+def _stamp_font_bytes() -> bytes:
+    """Noto Serif cut down, in memory, to Latin and Vietnamese without OpenType
+    layout tables.
+
+    pyHanko subsets the stamp's font for every signature, and decompiling Noto
+    Serif's GSUB/GPOS takes most of a second. The stamp text is NFC, where every
+    Vietnamese letter is one precomposed glyph, so no mark positioning is needed.
+    """
+    font = TTFont(FONT)
+    options = subset.Options()
+    options.layout_features = []
+    options.drop_tables += ["GSUB", "GPOS", "GDEF"]
+    options.hinting = False
+    options.name_IDs = ["*"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=_STAMP_UNICODES)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+# Basic Latin, Latin-1, Latin Extended-A/B, combining marks, Latin Extended
+# Additional (ạ … ỹ), general punctuation, the đồng sign.
+_STAMP_UNICODES = [
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x250),
+    *range(0x300, 0x370),
+    *range(0x1EA0, 0x1F00),
+    *range(0x2010, 0x2030),
+    0x20AB,
+]
+_STAMP_FONT = _StampFont(str(FONT), font_size=9)
+
+
+def sign_pdf(
+    pdf: bytes,
+    signer: PdfSealSigner | Signer,
+    *,
+    attachments: Sequence[tuple[str, bytes]],
+    reason: str,
+    location: str,
+    stamp_text: str | None = None,
+    timestamp_authority: TimestampAuthority | None = None,
+    signing_time: datetime | None = None,
+) -> bytes:
+    """The soft copy: pdf with the attachments embedded, signed PAdES B-B (B-T with
+    a timestamp authority), and a visible stamp on the cover.
+
+    attachments are (file name, bytes), typically the signed XML packets; they are
+    embedded sorted by name (a PDF name tree is sorted). stamp_text replaces the
+    default stamp (organisation, time, reason, place). Build one PdfSealSigner and
+    reuse it for a batch. Raises SoftCopyError.
+    """
+    seal = signer if isinstance(signer, PdfSealSigner) else PdfSealSigner(signer)
+    moment = (signing_time or datetime.now(UTC)).astimezone(UTC)
+    text = stamp_text or _default_stamp(seal.organisation, moment, reason, location)
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        _embed(writer, attachments, moment)
+        pdf_signer = _TimedPdfSigner(
+            signers.PdfSignatureMetadata(
+                field_name=FIELD_NAME,
+                md_algorithm="sha256",
+                subfilter=fields.SigSeedSubFilter.PADES,
+                reason=reason,
+                location=location,
+                name=seal.organisation,
+            ),
+            signer=seal,
+            timestamper=seal.timestamper(timestamp_authority)
+            if timestamp_authority
+            else None,
+            stamp_style=_stamp_style(text),
+            new_field_spec=fields.SigFieldSpec(
+                FIELD_NAME, on_page=STAMP_PAGE, box=STAMP_BOX
+            ),
+            signing_time=moment.astimezone(VIETNAM),
+        )
+        out = pdf_signer.sign_pdf(writer)
+    except SoftCopyError:
+        raise
+    except Exception as exc:  # pyHanko raises many kinds on a bad PDF or TSA
+        raise SoftCopyError(f"the soft copy could not be signed: {exc}") from exc
+    return bytes(out.getbuffer())
+
+
+class _TimedPdfSigner(signers.PdfSigner):
+    """A PdfSigner whose signing time is the one the stamp prints, in Vietnam time
+    (pyHanko otherwise takes the host's clock and zone)."""
+
+    def __init__(self, *args: object, signing_time: datetime, **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._signing_time = signing_time
+
+    def init_signing_session(
+        self, pdf_out: object, existing_fields_only: bool = False
+    ) -> PdfSigningSession:
+        session = super().init_signing_session(pdf_out, existing_fields_only)  # type: ignore[arg-type]
+        session.system_time = self._signing_time
+        return session
+
+
+def _default_stamp(
+    organisation: str, moment: datetime, reason: str, location: str
+) -> str:
+    return (
+        f"Đã ký số bởi: {organisation}\n"
+        f"Thời gian ký: {time_text(moment)}\n"
+        f"Lý do: {reason}\nNơi ký: {location}"
+    )
+
+
+def _stamp_style(text: str) -> TextStampStyle:
+    # pyHanko fills "%(name)s" parameters in the stamp text: escape every "%".
+    return TextStampStyle(
+        stamp_text=unicodedata.normalize("NFC", text).replace("%", "%%"),
+        text_box_style=TextBoxStyle(font=_STAMP_FONT, text_color=STAMP_RED),
+        border_width=1,
+        border_color=STAMP_RED,
+        background=None,
+    )
+
+
+def _embed(
+    writer: IncrementalPdfFileWriter,
+    attachments: Sequence[tuple[str, bytes]],
+    moment: datetime,
+) -> None:
+    names = [name for name, _ in attachments]
+    if len(set(names)) != len(names):
+        raise SoftCopyError("two attachments have the same name")
+    for name, data in sorted(attachments):
+        if not name or "/" in name or "\\" in name or len(name) > 120:
+            raise SoftCopyError(f"unacceptable attachment name {name!r}")
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise SoftCopyError(f"attachment {name!r} is larger than 2 MiB")
+        stream = embed.EmbeddedFileObject.from_file_data(
+            writer,
+            data=data,
+            mime_type="application/xml" if name.endswith(".xml") else None,
+            params=embed.EmbeddedFileParams(
+                creation_date=moment, modification_date=moment
+            ),
+        )
+        spec = embed.FileSpec(
+            file_spec_string=name,
+            file_name=name,
+            embedded_data=stream,
+            description="Gói dữ liệu học bạ đã ký số (XML)",
+        )
+        embed.embed_file(writer, spec)

@@ -1,0 +1,293 @@
+"""Checking a soft copy: its PAdES signature, its trust, its attached packets.
+
+verify_pdf never raises for a bad file and never uses the network: the trust roots
+are given, no certificate or CRL is fetched. It answers with the vocabulary of
+hocbaso.signing (Status valid / invalid / indeterminate, Checks with reasons), so the
+portal shows a soft copy's checks the way it shows a packet's. The attached packets
+come back as bytes: verify them with hocbaso.signing.verify_packet.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from hocbaso.packet import PacketError, build_packet, parse_packet
+from hocbaso.printing.errors import PrintingError
+from hocbaso.printing.render import DIGEST_KEYWORD, content_digest
+from hocbaso.signing import Check, Status, TrustStore, VerificationFailedError
+from hocbaso.signing.result import status_of
+
+# Larger uploads are refused before parsing (a transcript's soft copy is < 2 MiB).
+MAX_PDF_BYTES = 20 * 1024 * 1024
+# Updates after the signature that leave it valid: none, or validation data (DSS,
+# document timestamps) added for long-term validation.
+MAX_TREE_DEPTH = 16
+_HARMLESS = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
+
+
+@dataclass(frozen=True, slots=True)
+class PdfSignatureReport:
+    """One PDF signature as found: who signed, when, and the proven time if any."""
+
+    field_name: str
+    signer: str
+    organisation: str
+    issuer: str
+    signing_time: datetime | None
+    timestamp: datetime | None
+
+
+@dataclass(frozen=True)
+class PdfVerificationResult:
+    """The answer for one soft copy, with the packets it carries."""
+
+    status: Status
+    checks: tuple[Check, ...]
+    signatures: tuple[PdfSignatureReport, ...] = ()
+    attachments: tuple[tuple[str, bytes], ...] = ()
+
+    @property
+    def failures(self) -> tuple[Check, ...]:
+        """The checks that did not pass."""
+        return tuple(c for c in self.checks if not c.ok)
+
+    def raise_for_status(self) -> None:
+        """Raise VerificationFailedError with the reasons unless the status is valid."""
+        if self.status is Status.VALID:
+            return
+        reasons = "; ".join(f"{c.name}: {c.reason}" for c in self.failures)
+        raise VerificationFailedError(
+            f"the soft copy is {self.status.value}: {reasons}"
+        )
+
+
+def verify_pdf(
+    pdf: bytes,
+    trust_roots: TrustStore | Sequence[x509.Certificate],
+    *,
+    at: datetime | None = None,
+    intermediates: Sequence[x509.Certificate] = (),
+) -> PdfVerificationResult:
+    """Check every signature of a soft copy against trust_roots (at a moment, now by
+    default), that nothing changed after signing, and that the printed content
+    digest matches the attached packets.
+
+    intermediates help build paths; the certificates a signature carries help too,
+    also for its timestamp (a TSA token often carries only the TSA's certificate).
+    """
+    if len(pdf) > MAX_PDF_BYTES:
+        return _refused("syntax", "the file is larger than 20 MiB")
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except Exception as exc:  # pyHanko raises many kinds on a hostile file
+        return _refused("syntax", f"the file is not a readable PDF: {exc}")
+    if not embedded:
+        return _refused("signature", "the PDF carries no signature")
+    checks: list[Check] = []
+    reports: list[PdfSignatureReport] = []
+    for signature in embedded:
+        try:
+            carried = list(signature.signed_data["certificates"] or ())
+            context = _context(trust_roots, at, intermediates, carried)
+            status = validate_pdf_signature(
+                signature,
+                signer_validation_context=context,
+                ts_validation_context=context,
+                key_usage_settings=_KEY_USAGE,
+            )
+        except Exception as exc:  # a malformed signature dictionary or CMS
+            checks.append(_fail("integrity", f"the signature cannot be read: {exc}"))
+            continue
+        checks += _signature_checks(signature.field_name, status)
+        reports.append(_report(signature.field_name, status))
+    try:
+        attachments = tuple(_read_attachments(reader))
+    except Exception as exc:  # a broken name tree is a broken file
+        return _refused("syntax", f"the attachments cannot be read: {exc}")
+    checks.append(_content_check(reader, attachments))
+    return PdfVerificationResult(
+        status_of(checks), tuple(checks), tuple(reports), attachments
+    )
+
+
+def attached_packets(pdf: bytes) -> list[tuple[str, bytes]]:
+    """The embedded files of a PDF as (name, bytes), in the order of its name tree.
+
+    Raises PrintingError when the file cannot be read. It does not verify anything:
+    use verify_pdf for that.
+    """
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        return list(_read_attachments(reader))
+    except Exception as exc:  # pyHanko raises many kinds on a hostile file
+        raise PrintingError(f"the attachments cannot be read: {exc}") from exc
+
+
+_KEY_USAGE = KeyUsageConstraints(
+    key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
+)
+
+
+def _context(
+    trust_roots: TrustStore | Sequence[x509.Certificate],
+    at: datetime | None,
+    intermediates: Sequence[x509.Certificate],
+    carried: list[Any],
+) -> ValidationContext:
+    roots = trust_roots.anchors if isinstance(trust_roots, TrustStore) else trust_roots
+    helpers = [c.chosen for c in carried if getattr(c, "name", "") == "certificate"]
+    return ValidationContext(
+        trust_roots=[_asn1(c) for c in roots],
+        other_certs=[_asn1(c) for c in intermediates] + helpers,
+        moment=at,
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
+
+
+def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))
+
+
+def _signature_checks(name: str, status: PdfSignatureStatus) -> list[Check]:
+    checks = [
+        Check("integrity", True, "the signed bytes are unchanged", name)
+        if status.intact and status.valid
+        else _fail("integrity", "the file was changed after it was signed", name),
+        _coverage_check(name, status),
+    ]
+    if not (status.intact and status.valid):
+        return checks
+    if status.trusted:
+        checks.append(
+            Check("chain", True, "the certificate chains to a trusted root", name)
+        )
+    elif status.revoked:
+        checks.append(_fail("chain", "the signer's certificate is revoked", name))
+    else:
+        problem = status.trust_problem_indic
+        reason = "the certificate does not chain to a trusted root"
+        if problem is not None:
+            reason += f" ({getattr(problem, 'name', problem)})"
+        checks.append(Check("chain", False, reason, name, indeterminate=True))
+    stamp = status.timestamp_validity
+    if stamp is not None:
+        if stamp.intact and stamp.valid and stamp.trusted:
+            checks.append(
+                Check("timestamp", True, "the signing time is timestamped", name)
+            )
+        else:
+            checks.append(
+                _fail("timestamp", "the signature timestamp does not verify", name)
+            )
+    return checks
+
+
+def _coverage_check(name: str, status: PdfSignatureStatus) -> Check:
+    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        return Check("coverage", True, "the signature covers the whole file", name)
+    if status.modification_level in _HARMLESS:
+        return Check("coverage", True, "only validation data was added since", name)
+    return _fail("coverage", "content was added to the file after it was signed", name)
+
+
+def _report(name: str, status: PdfSignatureStatus) -> PdfSignatureReport:
+    subject = status.signing_cert.subject.native
+    issuer = status.signing_cert.issuer.native
+    stamp = status.timestamp_validity
+    return PdfSignatureReport(
+        field_name=name,
+        signer=str(subject.get("common_name", "")),
+        organisation=str(subject.get("organization_name", "")),
+        issuer=str(issuer.get("common_name", "")),
+        signing_time=status.signer_reported_dt,
+        timestamp=stamp.timestamp if stamp is not None else None,
+    )
+
+
+def _content_check(
+    reader: PdfFileReader, attachments: tuple[tuple[str, bytes], ...]
+) -> Check:
+    """The digest printed on the pages (kept in the keywords) against the packets:
+    either convention of render.py (canonical unsigned packets, or the bytes)."""
+    printed = _printed_digest(reader)
+    if printed is None or not attachments:
+        return Check(
+            "content",
+            False,
+            "the file does not say which packets its pages were printed from",
+            indeterminate=True,
+        )
+    packets = [data for _, data in attachments]
+    candidates = {content_digest(packets)}
+    try:
+        candidates.add(content_digest([build_packet(parse_packet(p)) for p in packets]))
+    except PacketError:
+        pass
+    if printed in candidates:
+        return Check(
+            "content", True, "the pages were printed from the attached packets"
+        )
+    return _fail("content", "the printed content does not match the attached packets")
+
+
+def _printed_digest(reader: PdfFileReader) -> str | None:
+    info = reader.trailer_view.get("/Info")
+    keywords = str(info.get_object().get("/Keywords", "")) if info else ""
+    for word in keywords.replace(",", " ").split():
+        if word.startswith(DIGEST_KEYWORD):
+            return word[len(DIGEST_KEYWORD) :]
+    return None
+
+
+def _read_attachments(reader: PdfFileReader) -> list[tuple[str, bytes]]:
+    names = reader.root.get("/Names")
+    if names is None:
+        return []
+    tree = _resolve(names).get("/EmbeddedFiles")
+    return _walk(_resolve(tree)) if tree is not None else []
+
+
+def _walk(node: Any, depth: int = 0) -> list[tuple[str, bytes]]:
+    """The leaves of a name tree (ISO 32000-1 §7.9.6), depth-limited."""
+    if depth > MAX_TREE_DEPTH:
+        raise PrintingError("the attachment name tree is too deep")
+    found: list[tuple[str, bytes]] = []
+    for kid in _resolve(node.get("/Kids", [])):
+        found += _walk(_resolve(kid), depth + 1)
+    pairs = list(_resolve(node.get("/Names", [])))
+    for key, spec in zip(pairs[::2], pairs[1::2], strict=True):
+        stream = _resolve(_resolve(_resolve(spec)["/EF"])["/F"])
+        found.append((str(key), stream.data))
+    return found
+
+
+def _resolve(value: Any) -> Any:
+    """The object an indirect reference points to; any other value itself."""
+    if isinstance(value, generic.IndirectObject):
+        return value.get_object()  # type: ignore[no-untyped-call]
+    return value
+
+
+def _fail(name: str, reason: str, signature: str | None = None) -> Check:
+    return Check(name, False, reason, signature)
+
+
+def _refused(name: str, reason: str) -> PdfVerificationResult:
+    return PdfVerificationResult(Status.INVALID, (_fail(name, reason),))
