@@ -147,7 +147,7 @@ def prepare_signature(
     """
     root = load_packet_tree(packet)
     slots = find_slots(root)
-    target = find_slot(root, role, identifier)
+    target = find_slot(root, role, identifier, slots=slots)
     earlier = _check_order(root, slots, target)
     n = len(target.signatures()) + 1
     signature_id = target.slot.signature_id(n)

@@ -83,34 +83,47 @@ class PlacedSlot:
 
 def find_slots(root: Element) -> list[PlacedSlot]:
     """Every signer slot of the packet in document order (which is signing order)."""
+    subjects = _subject_rows(root)
     placed = []
     for element in root.iter(*(L.q(name) for name in _SLOT_NAMES)):
         role, attr = _SLOT_NAMES[etree.QName(element).localname]
         slot = Slot(role, element.get(attr, ""))
-        placed.append(PlacedSlot(slot, element, _covers(root, slot)))
+        placed.append(PlacedSlot(slot, element, _covers(subjects, slot)))
     return placed
 
 
-def find_slot(root: Element, role: Role, identifier: str | None = None) -> PlacedSlot:
-    """The slot of role (and identifier, needed for a subject teacher)."""
-    for placed in find_slots(root):
+def find_slot(
+    root: Element,
+    role: Role,
+    identifier: str | None = None,
+    *,
+    slots: list[PlacedSlot] | None = None,
+) -> PlacedSlot:
+    """The slot of role (and identifier, needed for a subject teacher).
+
+    slots, if given, is find_slots(root) already computed.
+    """
+    for placed in find_slots(root) if slots is None else slots:
         if placed.slot.role is role and identifier in (None, placed.slot.identifier):
             return placed
     who = f" for {identifier}" if identifier else ""
     raise SlotNotFoundError(f"the packet has no {role.value} slot{who}")
 
 
-def _covers(root: Element, slot: Slot) -> tuple[str, ...]:
-    subjects = root.iterfind(f".//{L.q(L.SUBJECT)}")
+def _subject_rows(root: Element) -> list[tuple[str, str | None]]:
+    """(Id, subject teacher's id) of every DIEM_TONG_KET, read once per packet."""
+    attr = L.q(L.SUBJECT_TEACHER_ATTR)
+    return [
+        (s.get(L.ID_ATTR, ""), s.findtext(attr))
+        for s in root.iterfind(f".//{L.q(L.SUBJECT)}")
+    ]
+
+
+def _covers(subjects: list[tuple[str, str | None]], slot: Slot) -> tuple[str, ...]:
     if slot.role is Role.SUBJECT_TEACHER:
-        attr = L.q(L.SUBJECT_TEACHER_ATTR)
-        return tuple(
-            s.get(L.ID_ATTR, "")
-            for s in subjects
-            if s.findtext(attr) == slot.identifier
-        )
+        return tuple(sid for sid, teacher in subjects if teacher == slot.identifier)
     if slot.role is Role.HOMEROOM_TEACHER:
-        return (L.RECORD_ID, *(s.get(L.ID_ATTR, "") for s in subjects))
+        return (L.RECORD_ID, *(sid for sid, _teacher in subjects))
     if slot.role is Role.LEADER:
         return (L.DATA_ID,)
     return (L.DATA_ID, L.ISSUANCE_ID)

@@ -99,6 +99,9 @@ def token(
         capture_output=True,
     )
     module = softhsm_module()
+    # SoftHSM2 reads its configuration when initialised, once per process: another
+    # suite may have loaded it with its own token directory before this one.
+    pkcs11.lib(module).reinitialize()
     yield Token(module, _provision(module, pki))
     if previous is None:
         os.environ.pop("SOFTHSM2_CONF", None)
