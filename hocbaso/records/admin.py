@@ -18,10 +18,12 @@ from hocbaso.records.models import (
     Enrollment,
     ManagementUnit,
     Person,
+    RecordPacket,
     School,
     SchoolClass,
     SchoolUnitPeriod,
     SchoolYear,
+    SignatureStep,
     Student,
     SubjectAssessment,
     Transcript,
@@ -260,6 +262,8 @@ class TranscriptAdmin(ScopedAdmin):
 class SubjectAssessmentInline(ScopedTabularInline):
     model = SubjectAssessment
     fields = ["subject_code", "term", "data", "comment", "entered_by", "source_school"]
+    # A select of every member of staff on each of the ~26 rows is too heavy.
+    raw_id_fields = ["entered_by"]
 
 
 COMPUTED_READONLY = [
@@ -275,6 +279,25 @@ COMPUTED_READONLY = [
 ]
 
 
+class ReadOnlyMixin:
+    """Rows only the signing actions write: shown, never added or changed by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SignatureStepInline(ReadOnlyMixin, ScopedTabularInline):
+    model = SignatureStep
+    fields = ["role", "person", "school", "subject_codes", "signed_at", "certificate"]
+    readonly_fields = fields
+
+
 @admin.register(YearlyRecord)
 class YearlyRecordAdmin(ScopedAdmin):
     list_display = ["student_name", "school_year", "grade", "school_class", "status"]
@@ -286,9 +309,19 @@ class YearlyRecordAdmin(ScopedAdmin):
         "transcript__student__full_name",
     ]
     list_select_related = ["transcript__student", "school_year", "school_class"]
-    readonly_fields = [*COMPUTED_READONLY, "created_at", "updated_at"]
-    inlines = [SubjectAssessmentInline]
+    # The status moves through the workflow's actions (actions.py), never by hand;
+    # an edit of the raw data returns the record to draft by itself.
+    readonly_fields = ["status", *COMPUTED_READONLY, "created_at", "updated_at"]
+    inlines = [SubjectAssessmentInline, SignatureStepInline]
     actions = ["recompute_results"]
+    # A district has tens of thousands of transcripts: no select listing them all.
+    raw_id_fields = ["transcript", "class_recognition_by"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "school_class" and field is not None:
+            field.queryset = field.queryset.select_related("school", "school_year")
+        return field
 
     @admin.display(description=_("student"), ordering="transcript__student__full_name")
     def student_name(self, obj: YearlyRecord) -> str:
@@ -325,3 +358,22 @@ class SubjectAssessmentAdmin(ScopedAdmin):
     list_select_related = ["record__transcript__student", "record__school_year"]
     list_select_related += ["entered_by", "source_school"]
     raw_id_fields = ["record"]
+
+
+@admin.register(SignatureStep)
+class SignatureStepAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = ["record", "role", "person", "school", "signed_at"]
+    list_filter = ["role", "record__school_year"]
+    search_fields = ["person__full_name", "record__transcript__student__full_name"]
+    list_select_related = ["record__transcript__student", "record__school_year"]
+    list_select_related += ["person", "school"]
+
+
+@admin.register(RecordPacket)
+class RecordPacketAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = ["record", "leader", "issuance_number", "issued_on", "updated_at"]
+    list_filter = ["record__school_year", "record__status"]
+    search_fields = ["record__transcript__student__full_name", "issuance_number"]
+    exclude = ["data"]
+    list_select_related = ["record__transcript__student", "record__school_year"]
+    list_select_related += ["leader"]

@@ -32,6 +32,8 @@ VIEWABLE_MODELS = (
     "transcript",
     "yearlyrecord",
     "subjectassessment",
+    "signaturestep",
+    "recordpacket",
 )
 # Models the school's own staff maintain (add and change).
 SCHOOL_SIDE_MODELS = (

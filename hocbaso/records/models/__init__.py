@@ -23,6 +23,12 @@ from hocbaso.records.models.people import (
     Person,
     Role,
 )
+from hocbaso.records.models.signatures import (
+    RecordPacket,
+    SignatureStep,
+    SignerRole,
+    drop_signatures,
+)
 from hocbaso.records.models.students import Enrollment, Sex, Student
 from hocbaso.records.models.transcripts import (
     RecordStatus,
@@ -43,6 +49,7 @@ __all__ = [
     "ImmutableFieldError",
     "ManagementUnit",
     "Person",
+    "RecordPacket",
     "RecordStatus",
     "Role",
     "Round",
@@ -52,11 +59,14 @@ __all__ = [
     "SchoolUnitPeriod",
     "SchoolYear",
     "Sex",
+    "SignatureStep",
+    "SignerRole",
     "Student",
     "SubjectAssessment",
     "Term",
     "Transcript",
     "YearlyRecord",
+    "drop_signatures",
     "is_in_pilot",
     "level_of_grade",
     "unit_of",

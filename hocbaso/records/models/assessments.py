@@ -86,9 +86,38 @@ class SubjectAssessment(models.Model):
     def __str__(self) -> str:
         return f"{self.subject_code} {self.get_term_display()}"
 
+    def save(self, *args, **kwargs) -> None:
+        """Save; a new or changed row returns its record to draft (domain.md §7)."""
+        edited = self._state.adding or self._differs_from_stored()
+        super().save(*args, **kwargs)
+        if edited:
+            return_to_draft(self.record_id)
+
+    def delete(self, *args, **kwargs):
+        record_id = self.record_id
+        deleted = super().delete(*args, **kwargs)
+        return_to_draft(record_id)
+        return deleted
+
+    def _differs_from_stored(self) -> bool:
+        names = ("record_id", "subject_code", "term", "data", "comment")
+        names += ("source_school_id",)
+        stored = type(self)._default_manager.filter(pk=self.pk).values(*names).first()
+        return stored is None or any(stored[n] != getattr(self, n) for n in names)
+
     @property
     def is_exempt(self) -> bool:
         return bool(isinstance(self.data, dict) and self.data.get("exempt"))
+
+
+def return_to_draft(record_id: int) -> None:
+    """An edit of a record's subject rows: back to draft, signatures dropped."""
+    from hocbaso.records.models.signatures import drop_signatures
+    from hocbaso.records.models.transcripts import RecordStatus, YearlyRecord
+
+    records = YearlyRecord.objects.filter(pk=record_id)
+    if records.exclude(status=RecordStatus.DRAFT).update(status=RecordStatus.DRAFT):
+        drop_signatures(record_id)
 
 
 EXEMPT = {"exempt": True}

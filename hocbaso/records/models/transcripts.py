@@ -27,6 +27,7 @@ from hocbaso.records.models.assessments import build_assessment_input, round_of
 from hocbaso.records.models.calendar import SchoolClass, SchoolYear
 from hocbaso.records.models.organisations import School
 from hocbaso.records.models.people import Person
+from hocbaso.records.models.signatures import drop_signatures
 from hocbaso.records.models.students import Student
 from hocbaso.records.pilot import is_in_pilot
 
@@ -119,6 +120,32 @@ COMPUTED_FIELDS = [
     "round",
     "computed_at",
 ]
+
+
+# What a signature vouches for: a change to any of these after signing returns the
+# record to draft and drops its signatures (domain.md §7). The computed results are
+# watched too, so that recomputing under changed rules cannot leave a stale packet.
+SIGNED_FIELDS = (
+    "transcript",
+    "school_year",
+    "grade",
+    "school",
+    "school_class",
+    "qualities",
+    "competencies",
+    "conduct",
+    "absences",
+    "retest",
+    "summer_conduct",
+    "supplementary_assessed",
+    "class_recognition",
+    "class_recognition_by",
+    "class_recognition_note",
+    "comments",
+    "homeroom_comment",
+    "ad_hoc_commendations",
+    "results",
+)
 
 
 class YearlyRecord(models.Model):
@@ -263,6 +290,44 @@ class YearlyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transcript.student} · {self.school_year} · {self.grade}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Save; an edit of what was signed or finalised returns the record to draft.
+
+        The signature steps and the packet are dropped in the same transaction as
+        the edit (domain.md §7).
+        """
+        edited = self._is_edited(kwargs.get("update_fields"))
+        if edited:
+            self.status = RecordStatus.DRAFT
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "status"}
+        super().save(*args, **kwargs)
+        if edited:
+            drop_signatures(self.pk)
+
+    def _is_edited(self, update_fields) -> bool:
+        """Whether a saved, non-draft record's signed fields differ from the stored."""
+        if self._state.adding or self.pk is None:
+            return False
+        attnames = [
+            self._meta.get_field(name).attname
+            for name in SIGNED_FIELDS
+            if update_fields is None
+            or name in update_fields
+            or self._meta.get_field(name).attname in update_fields
+        ]
+        if not attnames:
+            return False
+        stored = (
+            type(self)
+            ._default_manager.filter(pk=self.pk)
+            .values("status", *attnames)
+            .first()
+        )
+        if stored is None or stored["status"] == RecordStatus.DRAFT:
+            return False
+        return any(stored[name] != getattr(self, name) for name in attnames)
 
     @property
     def level(self) -> SchoolLevel:
