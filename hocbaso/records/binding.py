@@ -1,0 +1,173 @@
+"""The role binding of the records: a signature counts only for the role its owner held.
+
+domain.md §8 [decision]: the certificate must be registered (records.Certificate, by
+SHA-256 fingerprint) to the person the packet names in the slot, or for the seal to the
+school, and that person must have held the role for the record's class and school in
+the record's school year (appointments are per school year, so this is "at signing
+time" at the granularity the records keep):
+- subject teacher: subject_teacher of the class for every subject the slot covers;
+- homeroom teacher: homeroom_teacher of the class;
+- leader: principal of the school, or deputy_principal signing with a deputy's title;
+- seal: the school's own organisation certificate.
+The class is found from the packet's data (school code, school year, class name): no
+database id is taken from the packet.
+
+One instance caches what it looked up; use one per batch of verifications.
+"""
+
+from __future__ import annotations
+
+from cryptography import x509
+from django.utils.translation import gettext as _
+
+from hocbaso.packet import RecordSnapshot
+from hocbaso.records.certificates import fingerprint_of
+from hocbaso.records.models import (
+    Appointment,
+    Certificate,
+    Person,
+    SchoolClass,
+)
+from hocbaso.records.models import Role as Position
+from hocbaso.signing import BindingDecision, Role, RoleContext
+
+DEPUTY_MARK = "PHÓ HIỆU TRƯỞNG"
+
+
+def _refuse(reason: str) -> BindingDecision:
+    return BindingDecision(False, reason)
+
+
+class RecordsRoleBinding:
+    """hocbaso.signing.RoleBinding answered from the records' registrations."""
+
+    def __init__(self) -> None:
+        self._registrations: dict[str, Certificate | None] = {}
+        self._classes: dict[tuple[str, str, str], SchoolClass | None] = {}
+
+    def __call__(
+        self, role: Role, certificate: x509.Certificate, context: RoleContext
+    ) -> BindingDecision:
+        registration = self._registration(certificate)
+        if registration is None:
+            return _refuse(_("the certificate is not registered to anyone"))
+        if role is Role.SEAL:
+            return _bind_seal(registration, context)
+        person = registration.person
+        if person is None:
+            return _refuse(_("a school's seal cannot sign for a person"))
+        if person.personal_id != context.identifier:
+            return _refuse(
+                _("the certificate is registered to %(name)s, not to this signer")
+                % {"name": person.full_name}
+            )
+        school_class = self._class_of(context.snapshot)
+        if school_class is None:
+            return _refuse(_("the records have no such class in that school year"))
+        return _bind_person(role, person, school_class, context.snapshot)
+
+    def _registration(self, certificate: x509.Certificate) -> Certificate | None:
+        key = fingerprint_of(certificate)
+        if key not in self._registrations:
+            self._registrations[key] = (
+                Certificate.objects.select_related("person", "school")
+                .filter(fingerprint_sha256=key)
+                .first()
+            )
+        return self._registrations[key]
+
+    def _class_of(self, snapshot: RecordSnapshot) -> SchoolClass | None:
+        key = (snapshot.school.code, snapshot.school_year, snapshot.class_name)
+        if key not in self._classes:
+            self._classes[key] = (
+                SchoolClass.objects.select_related("school_year")
+                .filter(school__code=key[0], school_year__name=key[1], name=key[2])
+                .first()
+            )
+        return self._classes[key]
+
+
+def _bind_seal(registration: Certificate, context: RoleContext) -> BindingDecision:
+    school = registration.school
+    if school is None:
+        return _refuse(_("a personal certificate cannot be the school's seal"))
+    if school.code != context.identifier:
+        return _refuse(
+            _("the certificate is the seal of %(school)s, not of this school")
+            % {"school": school.name}
+        )
+    return BindingDecision(
+        True, _("the seal of %(school)s is registered") % {"school": school.name}
+    )
+
+
+def _bind_person(
+    role: Role, person: Person, school_class: SchoolClass, snapshot: RecordSnapshot
+) -> BindingDecision:
+    held = Appointment.objects.filter(
+        person=person, school_year=school_class.school_year_id
+    )
+    where = {"name": person.full_name, "year": snapshot.school_year}
+    if role is Role.HOMEROOM_TEACHER:
+        if held.filter(
+            role=Position.HOMEROOM_TEACHER, school_class=school_class
+        ).exists():
+            return BindingDecision(
+                True,
+                _("%(name)s was the homeroom teacher of the class in %(year)s") % where,
+            )
+        return _refuse(
+            _("%(name)s was not the homeroom teacher of the class in %(year)s") % where
+        )
+    if role is Role.SUBJECT_TEACHER:
+        return _bind_subject_teacher(person, school_class, snapshot, held, where)
+    return _bind_leader(school_class, snapshot, held, where)
+
+
+def _bind_subject_teacher(person, school_class, snapshot, held, where):
+    codes = {
+        s.code
+        for s in getattr(snapshot.results, "subjects", ())
+        if getattr(s, "teacher", None) is not None
+        and s.teacher.personal_id == person.personal_id
+    }
+    taught = set(
+        held.filter(
+            role=Position.SUBJECT_TEACHER, school_class=school_class
+        ).values_list("subject_code", flat=True)
+    )
+    missing = sorted(codes - taught)
+    if not codes or missing:
+        return _refuse(
+            _("%(name)s did not teach %(subjects)s in the class in %(year)s")
+            % {**where, "subjects": ", ".join(missing) or "-"}
+        )
+    return BindingDecision(
+        True,
+        _("%(name)s taught %(subjects)s in the class in %(year)s")
+        % {**where, "subjects": ", ".join(sorted(codes))},
+    )
+
+
+def _bind_leader(school_class, snapshot, held, where):
+    roles = set(
+        held.filter(school=school_class.school_id).values_list("role", flat=True)
+    )
+    if Position.PRINCIPAL in roles:
+        return BindingDecision(
+            True, _("%(name)s was the principal in %(year)s") % where
+        )
+    if Position.DEPUTY_PRINCIPAL in roles:
+        if DEPUTY_MARK not in snapshot.leader.title.upper():
+            return _refuse(
+                _("%(name)s was a deputy but signs with the principal's title") % where
+            )
+        return BindingDecision(
+            True,
+            _("%(name)s was a deputy principal, signing on the principal's behalf")
+            % where,
+        )
+    return _refuse(
+        _("%(name)s was not the principal or a deputy of the school in %(year)s")
+        % where
+    )
