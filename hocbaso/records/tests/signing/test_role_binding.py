@@ -1,0 +1,177 @@
+"""The records' role binding: a signature counts only for the role its owner held.
+
+Every packet here is signed by hand with sign_packet, the way a forger with a valid
+certificate from the same CA would; verification must name the role binding.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from hocbaso.packet import Issuance, SecondaryResults, build_packet, issue_packet
+from hocbaso.records.binding import RecordsRoleBinding
+from hocbaso.records.certificates import fingerprint_of
+from hocbaso.records.keys import KeyDirectory
+from hocbaso.records.models import Certificate, Person, Role, School
+from hocbaso.records.snapshot import records_with_rows, snapshot_of
+from hocbaso.records.verification import load_trust_store
+from hocbaso.signing import KeyFileSigner, Status, sign_packet, verify_packet
+from hocbaso.signing import Role as SignerRole
+
+ISSUANCE = Issuance("1/test/HB", dt.date(2026, 6, 25), "Hà Nội")
+
+
+def _person(personal_id: str) -> Person:
+    return Person.objects.get(personal_id=personal_id)
+
+
+def _sign_by_hand(keys: KeyDirectory, snapshot, homeroom_signer=None, seal=None):
+    packet = build_packet(snapshot)
+    for teacher in snapshot.subject_teachers():
+        packet = sign_packet(
+            packet,
+            keys.signer_for_person(_person(teacher.personal_id)),
+            SignerRole.SUBJECT_TEACHER,
+            identifier=teacher.personal_id,
+        )
+    homeroom = keys.signer_for_person(_person(snapshot.homeroom_teacher.personal_id))
+    packet = sign_packet(
+        packet, homeroom_signer or homeroom, SignerRole.HOMEROOM_TEACHER
+    )
+    leader = keys.signer_for_person(_person(snapshot.leader.personal_id))
+    packet = issue_packet(sign_packet(packet, leader, SignerRole.LEADER), ISSUANCE)
+    school = School.objects.get(code=snapshot.school.code)
+    return sign_packet(packet, seal or keys.signer_for_school(school), SignerRole.SEAL)
+
+
+def _verify(packet: bytes, binding=None):
+    return verify_packet(
+        packet, load_trust_store(), role_binding=binding or RecordsRoleBinding()
+    )
+
+
+def _snapshot(district, school_class):
+    record = records_with_rows(district.records(school_class))[0]
+    return snapshot_of(record)
+
+
+def _binding_failures(result) -> list[str]:
+    return [c.reason for c in result.failures if c.name == "role_binding"]
+
+
+def test_a_packet_signed_by_the_right_people_is_valid(district, db):
+    packet = _sign_by_hand(district.keys, _snapshot(district, district.primary))
+    result = _verify(packet)
+    assert result.status is Status.VALID, result.failures
+
+
+def test_the_homeroom_teacher_of_another_class_in_the_slot_is_invalid(district, db):
+    snapshot = _snapshot(district, district.secondary)
+    intruder = district.signers(district.other_secondary).homeroom
+    packet = _sign_by_hand(
+        district.keys,
+        snapshot,
+        homeroom_signer=district.keys.signer_for_person(intruder),
+    )
+    result = _verify(packet)
+    assert result.status is Status.INVALID
+    assert _binding_failures(result) == [
+        f"the certificate is registered to {intruder.full_name}, not to this signer"
+    ]
+
+
+def test_a_packet_naming_another_class_homeroom_teacher_is_invalid(district, db):
+    """The forger puts their own name in the data: the certificate then matches the
+    slot, and only the appointments tell that they did not teach this class."""
+    intruder = district.signers(district.other_secondary).homeroom
+    snapshot = dataclasses.replace(
+        _snapshot(district, district.secondary),
+        homeroom_teacher=dataclasses.replace(
+            _snapshot(district, district.secondary).homeroom_teacher,
+            name=intruder.full_name,
+            personal_id=intruder.personal_id,
+        ),
+    )
+    packet = _sign_by_hand(district.keys, snapshot)
+    by_subject = verify_packet(packet, load_trust_store())
+    assert by_subject.status is Status.VALID  # the certificate alone cannot tell
+    result = _verify(packet)
+    assert result.status is Status.INVALID
+    assert _binding_failures(result) == [
+        f"{intruder.full_name} was not the homeroom teacher of the class in "
+        f"{district.year.name}"
+    ]
+
+
+def test_a_subject_given_to_a_teacher_who_did_not_teach_it_is_invalid(district, db):
+    snapshot = _snapshot(district, district.secondary)
+    results = snapshot.results
+    assert isinstance(results, SecondaryResults)
+    nv_teacher = next(s.teacher for s in results.subjects if s.code == "NV")
+    subjects = tuple(
+        dataclasses.replace(s, teacher=nv_teacher) if s.code == "TOAN" else s
+        for s in results.subjects
+    )
+    forged = dataclasses.replace(
+        snapshot, results=dataclasses.replace(results, subjects=subjects)
+    )
+    result = _verify(_sign_by_hand(district.keys, forged))
+    assert result.status is Status.INVALID
+    assert any("did not teach TOAN" in r for r in _binding_failures(result))
+
+
+def test_a_certificate_registered_to_nobody_is_invalid(district, db):
+    snapshot = _snapshot(district, district.primary)
+    homeroom = _person(snapshot.homeroom_teacher.personal_id)
+    pki = district.keys.load_ca()
+    stranger = pki.person(homeroom.full_name, homeroom.personal_id)
+    packet = _sign_by_hand(
+        district.keys,
+        snapshot,
+        homeroom_signer=KeyFileSigner(stranger.key, stranger.chain),
+    )
+    result = _verify(packet)
+    assert result.status is Status.INVALID
+    assert _binding_failures(result) == ["the certificate is not registered to anyone"]
+
+
+def test_the_seal_of_another_school_is_invalid(district, db):
+    snapshot = _snapshot(district, district.primary)
+    other = School.objects.exclude(code=snapshot.school.code).first()
+    packet = _sign_by_hand(
+        district.keys, snapshot, seal=district.keys.signer_for_school(other)
+    )
+    result = _verify(packet)
+    assert result.status is Status.INVALID
+    assert _binding_failures(result) == [
+        f"the certificate is the seal of {other.name}, not of this school"
+    ]
+
+
+def test_a_deputy_claiming_the_principals_title_is_invalid(district, db):
+    snapshot = _snapshot(district, district.primary)
+    deputy = Person.objects.get(
+        appointments__role=Role.DEPUTY_PRINCIPAL,
+        appointments__school__code=snapshot.school.code,
+        appointments__school_year=district.year,
+    )
+    forged = dataclasses.replace(
+        snapshot,
+        leader=dataclasses.replace(
+            snapshot.leader, name=deputy.full_name, personal_id=deputy.personal_id
+        ),
+    )
+    result = _verify(_sign_by_hand(district.keys, forged))
+    assert result.status is Status.INVALID
+    assert _binding_failures(result) == [
+        f"{deputy.full_name} was a deputy but signs with the principal's title"
+    ]
+
+
+def test_the_binding_reads_the_certificate_registry_by_fingerprint(district, db):
+    person = district.signers(district.primary).homeroom
+    cert = district.keys.person(person).certificate()
+    row = Certificate.objects.get(fingerprint_sha256=fingerprint_of(cert))
+    assert row.person == person
+    assert row.subject_dn == cert.subject.rfc4514_string()
