@@ -44,6 +44,7 @@ class RecordsRoleBinding:
     def __init__(self) -> None:
         self._registrations: dict[str, Certificate | None] = {}
         self._classes: dict[tuple[str, str, str], SchoolClass | None] = {}
+        self._held: dict[tuple[int, int], list[Appointment]] = {}
 
     def __call__(
         self, role: Role, certificate: x509.Certificate, context: RoleContext
@@ -64,7 +65,16 @@ class RecordsRoleBinding:
         school_class = self._class_of(context.snapshot)
         if school_class is None:
             return _refuse(_("the records have no such class in that school year"))
-        return _bind_person(role, person, school_class, context.snapshot)
+        held = self._appointments(person, school_class.school_year_id)
+        return _bind_person(role, person, school_class, context.snapshot, held)
+
+    def _appointments(self, person: Person, year_id: int) -> list[Appointment]:
+        key = (person.pk, year_id)
+        if key not in self._held:
+            self._held[key] = list(
+                Appointment.objects.filter(person=person, school_year=year_id)
+            )
+        return self._held[key]
 
     def _registration(self, certificate: x509.Certificate) -> Certificate | None:
         key = fingerprint_of(certificate)
@@ -102,16 +112,17 @@ def _bind_seal(registration: Certificate, context: RoleContext) -> BindingDecisi
 
 
 def _bind_person(
-    role: Role, person: Person, school_class: SchoolClass, snapshot: RecordSnapshot
+    role: Role,
+    person: Person,
+    school_class: SchoolClass,
+    snapshot: RecordSnapshot,
+    held: list[Appointment],
 ) -> BindingDecision:
-    held = Appointment.objects.filter(
-        person=person, school_year=school_class.school_year_id
-    )
+    """held: the person's appointments in the record's school year."""
     where = {"name": person.full_name, "year": snapshot.school_year}
+    in_class = [a for a in held if a.school_class_id == school_class.pk]
     if role is Role.HOMEROOM_TEACHER:
-        if held.filter(
-            role=Position.HOMEROOM_TEACHER, school_class=school_class
-        ).exists():
+        if any(a.role == Position.HOMEROOM_TEACHER for a in in_class):
             return BindingDecision(
                 True,
                 _("%(name)s was the homeroom teacher of the class in %(year)s") % where,
@@ -120,22 +131,21 @@ def _bind_person(
             _("%(name)s was not the homeroom teacher of the class in %(year)s") % where
         )
     if role is Role.SUBJECT_TEACHER:
-        return _bind_subject_teacher(person, school_class, snapshot, held, where)
-    return _bind_leader(school_class, snapshot, held, where)
+        return _bind_subject_teacher(person, snapshot, in_class, where)
+    at_school = {a.role for a in held if a.school_id == school_class.school_id}
+    return _bind_leader(snapshot, at_school, where)
 
 
-def _bind_subject_teacher(person, school_class, snapshot, held, where):
+def _bind_subject_teacher(
+    person: Person, snapshot: RecordSnapshot, in_class: list[Appointment], where
+) -> BindingDecision:
     codes = {
         s.code
         for s in getattr(snapshot.results, "subjects", ())
         if getattr(s, "teacher", None) is not None
         and s.teacher.personal_id == person.personal_id
     }
-    taught = set(
-        held.filter(
-            role=Position.SUBJECT_TEACHER, school_class=school_class
-        ).values_list("subject_code", flat=True)
-    )
+    taught = {a.subject_code for a in in_class if a.role == Position.SUBJECT_TEACHER}
     missing = sorted(codes - taught)
     if not codes or missing:
         return _refuse(
@@ -149,10 +159,7 @@ def _bind_subject_teacher(person, school_class, snapshot, held, where):
     )
 
 
-def _bind_leader(school_class, snapshot, held, where):
-    roles = set(
-        held.filter(school=school_class.school_id).values_list("role", flat=True)
-    )
+def _bind_leader(snapshot: RecordSnapshot, roles: set[str], where) -> BindingDecision:
     if Position.PRINCIPAL in roles:
         return BindingDecision(
             True, _("%(name)s was the principal in %(year)s") % where

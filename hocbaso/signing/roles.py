@@ -35,7 +35,10 @@ class Role(enum.StrEnum):
     @property
     def rank(self) -> int:
         """0 for subject teachers up to 3 for the seal."""
-        return list(Role).index(self)
+        return _RANKS[self]
+
+
+_RANKS = {role: rank for rank, role in enumerate(Role)}
 
 
 _SLOT_NAMES = {

@@ -68,6 +68,10 @@ class TrustStore:
             self._crls.setdefault(crl.issuer.public_bytes(), []).append(crl)
         self.require_revocation_data = require_revocation_data
         self._issued_by: dict[tuple[bytes, bytes], bool] = {}
+        self._crl_signed_by: dict[tuple[int, bytes], bool] = {}
+        # SHA-256 prints by certificate (certificates hash and compare by their DER,
+        # which is cheaper than a SHA-256): each packet brings the same few again.
+        self._prints: dict[x509.Certificate, bytes] = {}
 
     @classmethod
     def from_directory(cls, path: Path | str, **options: bool) -> TrustStore:
@@ -85,9 +89,15 @@ class TrustStore:
         others = [c for c in certs if c.issuer != c.subject]
         return cls(anchors, intermediates=others, crls=crls, **options)
 
+    def _print(self, cert: x509.Certificate) -> bytes:
+        found = self._prints.get(cert)
+        if found is None:
+            found = self._prints[cert] = _print(cert)
+        return found
+
     def is_anchor(self, cert: x509.Certificate) -> bool:
         """Whether cert is one of the trust anchors (compared by fingerprint)."""
-        return _print(cert) in self._anchor_prints
+        return self._print(cert) in self._anchor_prints
 
     def build_path(
         self, leaf: x509.Certificate, untrusted: Sequence[x509.Certificate]
@@ -126,7 +136,7 @@ class TrustStore:
 
     def is_issued_by(self, cert: x509.Certificate, issuer: x509.Certificate) -> bool:
         """Whether issuer's key signed cert (cached: each pair is checked once)."""
-        key = (_print(cert), _print(issuer))
+        key = (self._print(cert), self._print(issuer))
         if key not in self._issued_by:
             try:
                 cert.verify_directly_issued_by(issuer)
@@ -141,13 +151,22 @@ class TrustStore:
         """The revocation status of cert from its issuer's CRLs (RFC 5280 §6.3)."""
         known = False
         for crl in self._crls.get(cert.issuer.public_bytes(), ()):
-            if not crl.is_signature_valid(issuer.public_key()):  # type: ignore[arg-type]
+            if not self._is_crl_signed_by(crl, issuer):
                 continue
             known = True
             entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
             if entry is not None:
                 return RevocationStatus(True, entry.revocation_date_utc)
         return RevocationStatus(known)
+
+    def _is_crl_signed_by(
+        self, crl: x509.CertificateRevocationList, issuer: x509.Certificate
+    ) -> bool:
+        """Whether issuer signed crl (cached: the store keeps its CRLs unchanged)."""
+        key = (id(crl), self._print(issuer))
+        if key not in self._crl_signed_by:
+            self._crl_signed_by[key] = crl.is_signature_valid(issuer.public_key())  # type: ignore[arg-type]
+        return self._crl_signed_by[key]
 
 
 def _print(cert: x509.Certificate) -> bytes:

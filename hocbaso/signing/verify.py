@@ -95,6 +95,9 @@ class _Context:
         self.trust_store = trust_store
         self.at = at
         self.binding = binding
+        # Digest of each Id's canonical form: later signatures reference the same
+        # data and the earlier signatures again, and the tree does not change.
+        self.digests: dict[str, bytes] = {}
 
 
 def _verify_one(
@@ -115,7 +118,7 @@ def _verify_one(
     checks.append(
         Check("structure", True, _("the signature follows the profile"), sig_id)
     )
-    checks.append(_check_integrity(parsed, ids))
+    checks.append(_check_integrity(parsed, ids, context.digests))
     checks.append(_check_coverage(parsed, ids))
     checks.append(_check_references_earlier(parsed, slots))
     cert_checks, signing_time, timestamped = check_certificates(
@@ -132,7 +135,9 @@ def _verify_one(
     )
 
 
-def _check_integrity(parsed: ParsedSignature, ids: dict[str, Element]) -> Check:
+def _check_integrity(
+    parsed: ParsedSignature, ids: dict[str, Element], digests: dict[str, bytes]
+) -> Check:
     """XMLDSig §3.2: reference validation, then signature validation over SignedInfo."""
     name, sig_id = "integrity", parsed.signature_id
     for reference in parsed.references:
@@ -144,7 +149,9 @@ def _check_integrity(parsed: ParsedSignature, ids: dict[str, Element]) -> Check:
                 _("reference #{id} points to nothing").format(id=reference.target),
                 sig_id,
             )
-        if X.digest_of(target) != reference.digest:
+        if reference.target not in digests:
+            digests[reference.target] = X.digest_of(target)
+        if digests[reference.target] != reference.digest:
             return Check(
                 name,
                 False,
