@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "hocbaso.records",
+    "hocbaso.registry",
     "hocbaso.demo",
 ]
 
@@ -158,6 +159,12 @@ HOCBASO_PILOT_GRADES = _env_grades("HOCBASO_PILOT_GRADES", "1,2,3,4,6,7,8")
 # verified against.
 HOCBASO_TRUST_STORE = Path(
     os.environ.get("HOCBASO_TRUST_STORE") or DATA_DIR / "pki" / "trust"
+)
+
+# The registry's Ed25519 ledger key (c2sp.org/signed-note private key string),
+# generated at first use with mode 0600; never committed.
+HOCBASO_LEDGER_KEY = Path(
+    os.environ.get("HOCBASO_LEDGER_KEY") or DATA_DIR / "ledger" / "ledger.key"
 )
 
 LOGGING = {
