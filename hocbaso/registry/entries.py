@@ -1,0 +1,106 @@
+"""The ledger entry of each registry change, built the same way when it is appended
+and when ``hocbaso ledger verify`` recomputes it from the stored rows.
+
+Subjects and references are opaque (hocbaso.ledger.entry): ``record-<id>`` for a
+yearly record, ``transcript-<id>`` for a transcript, and
+``round:<year>:<round>:school-<id>`` for a school's round; the reference is the
+public id of the submission, lock or transfer. The digest of a record event is the
+SHA-256 of the packet bytes as received; of a lock, the SHA-256 of its list of
+locked submissions (``lock_listing``). No personal data, no lookup code (§9).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+
+from hocbaso.ledger import Entry, Event
+
+
+def record_subject(record_id: int) -> str:
+    return f"record-{record_id}"
+
+
+def transcript_subject(transcript_id: int) -> str:
+    return f"transcript-{transcript_id}"
+
+
+def round_subject(school_year: str, round_name: str, school_id: int) -> str:
+    return f"round:{school_year}:{round_name}:school-{school_id}"
+
+
+def submission_entry(
+    *,
+    record_id: int,
+    public_id: str,
+    packet_sha256: str,
+    accepted_at: datetime,
+    previous_sha256: str | None = None,
+) -> Entry:
+    """record:submit, or record:replace naming the packet it supersedes."""
+    return Entry(
+        event=Event.RECORD_REPLACE if previous_sha256 else Event.RECORD_SUBMIT,
+        time=accepted_at,
+        subject=record_subject(record_id),
+        reference=public_id,
+        digest=bytes.fromhex(packet_sha256),
+        previous=bytes.fromhex(previous_sha256) if previous_sha256 else None,
+    )
+
+
+def revocation_entry(
+    *, record_id: int, public_id: str, packet_sha256: str, withdrawn_at: datetime
+) -> Entry:
+    return Entry(
+        event=Event.RECORD_REVOKE,
+        time=withdrawn_at,
+        subject=record_subject(record_id),
+        reference=public_id,
+        digest=bytes.fromhex(packet_sha256),
+    )
+
+
+def lock_listing(submissions: Iterable[tuple[str, str]]) -> bytes:
+    """The list a lock's digest covers: "<submission id> <packet SHA-256>\\n" sorted."""
+    return "".join(f"{sid} {sha}\n" for sid, sha in sorted(submissions)).encode()
+
+
+def lock_entry(
+    *,
+    school_year: str,
+    round_name: str,
+    school_id: int,
+    lock_id: str,
+    digest_hex: str,
+    locked_at: datetime,
+) -> Entry:
+    return Entry(
+        event=Event.ROUND_LOCK,
+        time=locked_at,
+        subject=round_subject(school_year, round_name, school_id),
+        reference=lock_id,
+        digest=bytes.fromhex(digest_hex),
+    )
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+TRANSFER_EVENTS = {
+    "request": Event.TRANSFER_REQUEST,
+    "release": Event.TRANSFER_RELEASE,
+    "acknowledge": Event.TRANSFER_ACKNOWLEDGE,
+}
+
+
+def transfer_entry(
+    *, step: str, transcript_id: int, transfer_id: str, at: datetime
+) -> Entry:
+    return Entry(
+        event=TRANSFER_EVENTS[step],
+        time=at,
+        subject=transcript_subject(transcript_id),
+        reference=transfer_id,
+    )

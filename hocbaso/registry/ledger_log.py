@@ -1,0 +1,116 @@
+"""The registry's ledger: its key, its appending sessions, its checkpoints, its proofs.
+
+Every transaction that accepts, replaces, revokes, locks or transfers opens one
+``ledger_session`` (which locks the ledger head first), appends its entries and, on
+leaving, stores them with a new checkpoint signed by the registry's Ed25519 key
+(c2sp.org/tlog-checkpoint), all in the same transaction (issue 4).
+
+The key is generated at first use and kept in settings.HOCBASO_LEDGER_KEY with mode
+0600; it is never committed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from hocbaso.ledger import (
+    Ed25519NoteSigner,
+    Entry,
+    KeyFormatError,
+    Ledger,
+    VerifierKey,
+)
+from hocbaso.registry.errors import LedgerKeyError
+from hocbaso.registry.ledger_store import AppendingStorage, DatabaseStorage, lock_head
+from hocbaso.registry.models import LedgerCheckpoint
+
+ORIGIN = "hocbaso/registry"
+"""The log's name: the first line of every checkpoint and the key's name."""
+
+_signers: dict[tuple[str, float], Ed25519NoteSigner] = {}
+
+
+def ledger_signer() -> Ed25519NoteSigner:
+    """The registry's key from settings.HOCBASO_LEDGER_KEY, generated if missing."""
+    path = Path(settings.HOCBASO_LEDGER_KEY)
+    if not path.exists():
+        _generate_key(path)
+    try:
+        cache_key = (str(path), path.stat().st_mtime)
+        if cache_key not in _signers:
+            text = path.read_text(encoding="ascii").strip()
+            _signers[cache_key] = Ed25519NoteSigner.from_private_key_string(text)
+        return _signers[cache_key]
+    except (OSError, UnicodeDecodeError, KeyFormatError) as exc:
+        raise LedgerKeyError(
+            _("the ledger key %(path)s cannot be used: %(error)s")
+            % {"path": path, "error": exc}
+        ) from exc
+
+
+def _generate_key(path: Path) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    signer = Ed25519NoteSigner.generate(ORIGIN)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(signer.private_key_string() + "\n")
+
+
+def verifier_key() -> VerifierKey:
+    """The public key that checks the registry's checkpoints."""
+    return ledger_signer().verifier_key()
+
+
+def reading_ledger() -> Ledger:
+    """The ledger over the tables, for proofs and entries (no appends)."""
+    return Ledger(DatabaseStorage(), ORIGIN)
+
+
+class LedgerSession:
+    """The appends of one transaction, over the locked head."""
+
+    def __init__(self) -> None:
+        self._storage = AppendingStorage(lock_head())
+        self._ledger = Ledger(self._storage, ORIGIN)
+        self._start = self._ledger.size
+
+    def append(self, entry: Entry) -> int:
+        """Append an entry; its index in the log."""
+        return self._ledger.append(entry)
+
+    def close(self, at: datetime) -> None:
+        """Store the appended entries and, if the log grew, a signed checkpoint."""
+        grew = self._ledger.size > self._start
+        if grew:
+            note = self._ledger.checkpoint(ledger_signer())
+            root = self._ledger.root()
+        self._storage.flush()
+        if grew:
+            LedgerCheckpoint.objects.create(
+                size=self._ledger.size, root=root, note=note, created_at=at
+            )
+
+
+@contextmanager
+def ledger_session(at: datetime) -> Iterator[LedgerSession]:
+    """Open a session inside the caller's transaction; it closes with the block."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("ledger appends run inside transaction.atomic")
+    session = LedgerSession()
+    yield session
+    session.close(at)
+
+
+def latest_checkpoint() -> LedgerCheckpoint | None:
+    return LedgerCheckpoint.objects.order_by("-size").first()
