@@ -1,0 +1,38 @@
+"""Writing the audit trail: one row per audited step, in the step's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from hocbaso.registry.actors import Actor
+from hocbaso.registry.codes import EventType
+from hocbaso.registry.models import AuditEvent
+
+
+def audit_event(
+    action: EventType,
+    actor: Actor,
+    at: datetime,
+    *,
+    object_type: str,
+    object_id: str,
+    school_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An unsaved audit row (bulk writers save many at once)."""
+    return AuditEvent(
+        at=at,
+        action=action.value,
+        actor_user_id=actor.user_id,
+        actor_label=actor.label,
+        object_type=object_type,
+        object_id=object_id,
+        school_id=school_id,
+        detail=detail or {},
+    )
+
+
+def record(action: EventType, actor: Actor, at: datetime, **fields: Any) -> None:
+    """Write one audit row now."""
+    audit_event(action, actor, at, **fields).save()

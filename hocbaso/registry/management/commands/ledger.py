@@ -1,0 +1,45 @@
+"""``hocbaso ledger``: the registry's transparency log.
+
+hocbaso ledger verify       recompute every entry from the registry and check the
+                            tree and the checkpoints; OK, or the first mismatch
+                            (exit 1)
+hocbaso ledger checkpoint   print the latest signed checkpoint
+hocbaso ledger key          print the verifier key of the checkpoints
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from hocbaso.registry import actions
+
+
+class Command(BaseCommand):
+    help = _("Verify the registry's ledger, or print its checkpoint or key.")
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("what", choices=["verify", "checkpoint", "key"])
+
+    def handle(self, *args, **options) -> None:
+        what = options["what"]
+        if what == "key":
+            self.stdout.write(actions.ledger_verifier_key())
+        elif what == "checkpoint":
+            note = actions.latest_ledger_checkpoint()
+            if note is None:
+                raise CommandError(_("The ledger is empty."))
+            self.stdout.write(note, ending="")
+        else:
+            self._verify()
+
+    def _verify(self) -> None:
+        report = actions.verify_ledger()
+        if not report.ok:
+            raise CommandError(
+                _("Ledger mismatch: %(problem)s") % {"problem": report.problem}
+            )
+        self.stdout.write(
+            _("OK: %(size)s entries match the registry, the tree and the checkpoint.")
+            % {"size": report.size}
+        )

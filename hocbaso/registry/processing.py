@@ -1,0 +1,254 @@
+"""The second step of a submission: every packet of a receipt checked and answered.
+
+Steps (issue 4, domain.md §7):
+1. verify every packet (slow, outside any transaction; in worker processes if the
+   verifier has them) and identify its record (``checks``);
+2. in one transaction that first locks the ledger head: check each record's round
+   and current submission, then store the accepted packets as submissions (a
+   replacement supersedes the current one), append one ledger entry each, write the
+   per-record results and the audit rows, and mark the receipt processed.
+A rejected packet leaves only its result row: no submission, no ledger entry, and
+the record's current submission is untouched. A packet identical to the record's
+current submission is answered "accepted" again, with nothing new stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from hocbaso.packet import RecordSnapshot
+from hocbaso.records.models import RecordStatus, YearlyRecord
+from hocbaso.registry import checks, ids
+from hocbaso.registry.actors import Actor
+from hocbaso.registry.auditing import audit_event
+from hocbaso.registry.clock import Clock, now
+from hocbaso.registry.codes import EventType, Problem
+from hocbaso.registry.entries import sha256_hex, submission_entry
+from hocbaso.registry.ledger_log import LedgerSession, ledger_session
+from hocbaso.registry.models import (
+    AuditEvent,
+    Blob,
+    Operation,
+    Receipt,
+    RecordResult,
+    SchoolRoundLock,
+    Submission,
+)
+from hocbaso.registry.package import read_document
+from hocbaso.registry.rounds import lock_deadline
+from hocbaso.registry.verification import Verifier
+
+
+@dataclass
+class Candidate:
+    """One packet of a receipt on its way through the checks."""
+
+    position: int
+    data: bytes
+    sha256: str
+    problems: list[Problem] = field(default_factory=list)
+    snapshot: RecordSnapshot | None = None
+    record: YearlyRecord | None = None
+    current: Submission | None = None
+    duplicate_of: Submission | None = None
+    submission: Submission | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return not self.problems
+
+    @property
+    def is_new(self) -> bool:
+        return self.accepted and self.duplicate_of is None
+
+
+def process_receipt(receipt: Receipt, *, verifier: Verifier, clock: Clock | None):
+    """Check and answer every packet of a received receipt; return the receipt."""
+    if receipt.status != Receipt.Status.RECEIVED:
+        return receipt
+    blob = Blob.objects.get(pk=receipt.blob_id)
+    document = read_document(bytes(blob.data), receipt.school.code)
+    candidates = [
+        Candidate(n, packet, sha256_hex(packet))
+        for n, packet in enumerate(document.packets, 1)
+    ]
+    _verify(candidates, verifier, clock)
+    _identify(candidates, receipt.school_id)
+    with transaction.atomic():
+        at = now(clock)
+        with ledger_session(at) as ledger:
+            receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
+            if receipt.status != Receipt.Status.RECEIVED:
+                return receipt  # another worker answered it meanwhile
+            _check_state(candidates, receipt.operation, at)
+            _store(candidates, receipt, ledger, at)
+            _finish(receipt, candidates, at)
+    return receipt
+
+
+def _verify(candidates: list[Candidate], verifier: Verifier, clock) -> None:
+    results = verifier.verify([c.data for c in candidates], now(clock))
+    for candidate, result in zip(candidates, results, strict=True):
+        candidate.problems += checks.signature_problems(result)
+        candidate.snapshot = result.snapshot
+
+
+def _identify(candidates: list[Candidate], school_id: int) -> None:
+    for c in candidates:
+        if c.snapshot is None:
+            continue
+        transcript, c.record = checks.find_record(c.snapshot)
+        c.problems += checks.identity_problems(
+            c.snapshot, transcript, c.record, school_id
+        )
+
+
+def _check_state(candidates: list[Candidate], operation: str, at) -> None:
+    records = [c.record for c in candidates if c.record is not None]
+    current = {
+        s.record_id: s
+        for s in Submission.objects.select_for_update().filter(
+            record__in=records, state=Submission.State.ACCEPTED
+        )
+    }
+    same = {
+        s.blob_id: s
+        for s in Submission.objects.filter(blob_id__in=[c.sha256 for c in candidates])
+    }
+    locked = set(
+        SchoolRoundLock.objects.filter(
+            school_id__in={r.school_id for r in records},
+            school_year_id__in={r.school_year_id for r in records},
+        ).values_list("school_id", "school_year_id", "round")
+    )
+    seen: set[int] = set()
+    for c in candidates:
+        if c.record is None:
+            continue
+        same_bytes = same.get(c.sha256)
+        if (
+            c.accepted
+            and same_bytes is not None
+            and same_bytes == current.get(c.record.pk)
+        ):
+            c.duplicate_of = same_bytes
+            continue
+        if c.record.pk in seen:
+            c.problems.append(checks.duplicate_in_package())
+            continue
+        seen.add(c.record.pk)
+        c.current = current.get(c.record.pk)
+        c.problems += _round_problems(c.record, locked, at)
+        c.problems += checks.operation_problems(operation, c.current, same_bytes)
+
+
+def _round_problems(record: YearlyRecord, locked: set, at) -> list[Problem]:
+    if not record.round:
+        return []  # reported by the identity checks
+    key = (record.school_id, record.school_year_id, record.round)
+    passed = at >= lock_deadline(record.school_year, record.round)
+    return checks.round_problems(key in locked, passed)
+
+
+def _store(
+    candidates: list[Candidate], receipt: Receipt, ledger: LedgerSession, at
+) -> None:
+    new = [c for c in candidates if c.is_new]
+    Blob.objects.bulk_create(
+        [
+            Blob(sha256=c.sha256, data=c.data, size=len(c.data), stored_at=at)
+            for c in new
+        ],
+        ignore_conflicts=True,
+    )
+    replaced = [c.current.pk for c in new if c.current is not None]
+    Submission.objects.filter(pk__in=replaced).update(state=Submission.State.SUPERSEDED)
+    for c in new:
+        c.submission = _new_submission(c, receipt, ledger, at)
+    Submission.objects.bulk_create([c.submission for c in new])
+    RecordResult.objects.bulk_create([_result_row(c, receipt) for c in candidates])
+    AuditEvent.objects.bulk_create([_audit_row(c, receipt, at) for c in new])
+    YearlyRecord.objects.filter(
+        pk__in=[c.record.pk for c in new], status=RecordStatus.ISSUED
+    ).update(status=RecordStatus.SUBMITTED)
+
+
+def _new_submission(
+    c: Candidate, receipt: Receipt, ledger: LedgerSession, at
+) -> Submission:
+    record, previous = c.record, c.current
+    public_id = ids.new_submission_id()
+    index = ledger.append(
+        submission_entry(
+            record_id=record.pk,
+            public_id=public_id,
+            packet_sha256=c.sha256,
+            accepted_at=at,
+            previous_sha256=previous.blob_id if previous else None,
+        )
+    )
+    is_replacement = receipt.operation == Operation.REPLACE
+    return Submission(
+        public_id=public_id,
+        record=record,
+        school_id=receipt.school_id,
+        record_school_id=record.school_id,
+        school_year_id=record.school_year_id,
+        round=record.round,
+        grade=record.grade,
+        receipt=receipt,
+        blob_id=c.sha256,
+        supersedes=previous,
+        reason=receipt.reason if is_replacement else "",
+        accepted_at=at,
+        ledger_index=index,
+    )
+
+
+def _result_row(c: Candidate, receipt: Receipt) -> RecordResult:
+    submission = c.submission or c.duplicate_of
+    return RecordResult(
+        receipt=receipt,
+        position=c.position,
+        packet_sha256=c.sha256,
+        outcome=(
+            RecordResult.Outcome.ACCEPTED
+            if c.accepted
+            else RecordResult.Outcome.REJECTED
+        ),
+        problems=[p.to_dict() for p in c.problems],
+        record=c.record,
+        submission=submission if c.accepted else None,
+        duplicate=c.duplicate_of is not None,
+    )
+
+
+def _audit_row(c: Candidate, receipt: Receipt, at) -> AuditEvent:
+    replacing = c.current is not None
+    action = EventType.RECORD_REPLACE if replacing else EventType.RECORD_SUBMIT
+    actor = Actor(user=receipt.actor_user, label=receipt.actor_label)
+    detail = {"receipt": receipt.public_id, "ledger_index": c.submission.ledger_index}
+    if replacing:
+        detail["replaces"] = c.current.public_id
+    return audit_event(
+        action,
+        actor,
+        at,
+        object_type="submission",
+        object_id=c.submission.public_id,
+        school_id=receipt.school_id,
+        detail=detail,
+    )
+
+
+def _finish(receipt: Receipt, candidates: list[Candidate], at) -> None:
+    accepted = sum(1 for c in candidates if c.accepted)
+    receipt.status = Receipt.Status.PROCESSED
+    receipt.processed_at = at
+    receipt.accepted_count = accepted
+    receipt.rejected_count = len(candidates) - accepted
+    receipt.save(
+        update_fields=["status", "processed_at", "accepted_count", "rejected_count"]
+    )

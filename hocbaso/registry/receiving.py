@@ -1,0 +1,106 @@
+"""The first step of a submission: the receipt, given at once (domain.md §6.2).
+
+The bytes are stored as received (``Blob``) and the receipt says "received, being
+processed" or "refused" with the codes of ``package.read_document``. The same bytes
+sent again by the same school for the same operation get the same receipt back
+(idempotent) while its answer still holds: a receipt that accepted nothing, or whose
+accepted submissions were since revoked or replaced, is not reused and the bytes are
+checked again (what refused them, a certificate not yet registered say, may have
+changed; a withdrawn packet is then rejected as such).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from hocbaso.records.models import School
+from hocbaso.registry.actors import Actor, check_school
+from hocbaso.registry.auditing import record as audit
+from hocbaso.registry.codes import EventType
+from hocbaso.registry.entries import sha256_hex
+from hocbaso.registry.models import Blob, Receipt, RecordResult, Submission
+from hocbaso.registry.package import DocumentError, read_document
+
+
+def earlier_receipt(school: School, operation: str, sha256: str) -> Receipt | None:
+    """The receipt an identical call got, if it still answers this one."""
+    reusable = Q(status__in=[Receipt.Status.RECEIVED, Receipt.Status.REFUSED]) | Q(
+        status=Receipt.Status.PROCESSED, accepted_count__gt=0
+    )
+    candidates = Receipt.objects.filter(
+        reusable, school=school, operation=operation, blob_id=sha256
+    )
+    for receipt in candidates.order_by("received_at"):
+        if not _answer_changed(receipt):
+            return receipt
+    return None
+
+
+def _answer_changed(receipt: Receipt) -> bool:
+    """Whether a submission the receipt accepted is no longer current."""
+    accepted = RecordResult.objects.filter(
+        receipt=receipt, outcome=RecordResult.Outcome.ACCEPTED
+    )
+    return accepted.exclude(submission__state=Submission.State.ACCEPTED).exists()
+
+
+def store_blob(data: bytes, at: datetime, sha256: str | None = None) -> Blob:
+    """The stored copy of ``data``; the same bytes are stored once."""
+    sha256 = sha256 or sha256_hex(data)
+    Blob.objects.bulk_create(
+        [Blob(sha256=sha256, data=data, size=len(data), stored_at=at)],
+        ignore_conflicts=True,
+    )
+    return Blob(sha256=sha256, size=len(data), stored_at=at)
+
+
+def receive(
+    data: bytes,
+    *,
+    school: School,
+    actor: Actor,
+    operation: str,
+    reason: str,
+    at: datetime,
+) -> Receipt:
+    """Store the bytes and give the receipt (received or refused)."""
+    check_school(actor, school, timezone.localdate(at))
+    sha256 = sha256_hex(data)
+    earlier = earlier_receipt(school, operation, sha256)
+    if earlier is not None:
+        return earlier
+    kind, count, errors = "", 0, []
+    try:
+        document = read_document(data, school.code)
+        kind, count = document.kind, len(document.packets)
+    except DocumentError as exc:
+        errors = [exc.problem.to_dict()]
+    with transaction.atomic():
+        store_blob(data, at, sha256)
+        receipt = Receipt.objects.create(
+            school=school,
+            operation=operation,
+            kind=kind,
+            status=Receipt.Status.REFUSED if errors else Receipt.Status.RECEIVED,
+            blob_id=sha256,
+            reason=reason,
+            errors=errors,
+            record_count=count,
+            received_at=at,
+            actor_user_id=actor.user_id,
+            actor_label=actor.label,
+        )
+        audit(
+            EventType.RECEIPT_RECEIVE,
+            actor,
+            at,
+            object_type="receipt",
+            object_id=receipt.public_id,
+            school_id=school.pk,
+            detail={"status": receipt.status, "records": count, "sha256": sha256},
+        )
+    return receipt

@@ -1,0 +1,162 @@
+"""Transfer of a transcript's management between schools (R15, domain.md §7)."""
+
+import pytest
+
+from hocbaso.ledger import Entry, Event
+from hocbaso.records.models import Round, Transcript
+from hocbaso.registry import actions
+from hocbaso.registry.actors import Actor
+from hocbaso.registry.codes import EventType, RecordCode
+from hocbaso.registry.errors import NotAllowedError, TransferError
+from hocbaso.registry.models import AuditEvent, LedgerEntry, Submission
+from hocbaso.registry.tests.helpers import codes, current, submit
+
+
+@pytest.fixture
+def moving(district):
+    """A primary student who moves from the primary school to the other one."""
+    record = district.records(district.primary, Round.MAIN)[0]
+    return record
+
+
+@pytest.fixture
+def receiving(district):
+    return Actor.of_user(district.user(district.other_primary.school))
+
+
+def _request(district, record, receiving, clock):
+    return actions.request_transfer(
+        student_code=record.transcript.student.student_code,
+        level="primary",
+        to_school=district.other_primary.school,
+        actor=receiving,
+        note="Chuyển theo nơi cư trú",
+        clock=clock,
+    )
+
+
+def _entry(index):
+    return Entry.from_bytes(bytes(LedgerEntry.objects.get(index=index).data))
+
+
+def test_request_release_acknowledge_moves_the_management_to_the_new_school(
+    district, db, clock, primary_clerk, receiving, moving
+):
+    transfer = _request(district, moving, receiving, clock)
+    actions.release_transfer(
+        transfer.public_id, school=moving.school, actor=primary_clerk, clock=clock
+    )
+    done = actions.acknowledge_transfer(
+        transfer.public_id,
+        school=district.other_primary.school,
+        actor=receiving,
+        clock=clock,
+    )
+
+    assert done.state == "acknowledged"
+    transcript = Transcript.objects.get(pk=moving.transcript_id)
+    assert transcript.school == district.other_primary.school
+    indexes = [done.request_index, done.release_index, done.acknowledge_index]
+    assert [_entry(i).event for i in indexes] == [
+        Event.TRANSFER_REQUEST,
+        Event.TRANSFER_RELEASE,
+        Event.TRANSFER_ACKNOWLEDGE,
+    ]
+    audited = AuditEvent.objects.filter(object_id=transfer.public_id)
+    assert set(audited.values_list("action", flat=True)) == {
+        EventType.TRANSFER_REQUEST,
+        EventType.TRANSFER_RELEASE,
+        EventType.TRANSFER_ACKNOWLEDGE,
+    }
+    status = actions.transfer_status(transfer.public_id, actor=primary_clerk)
+    assert status.pk == transfer.pk
+
+
+def test_the_signed_records_stay_as_they_are_and_the_new_school_reports_them(
+    district, db, clock, primary_clerk, receiving, moving
+):
+    first = submit(district, moving, primary_clerk, clock).records[0]
+    transfer = _request(district, moving, receiving, clock)
+    actions.release_transfer(
+        transfer.public_id, school=moving.school, actor=primary_clerk, clock=clock
+    )
+    actions.acknowledge_transfer(
+        transfer.public_id,
+        school=district.other_primary.school,
+        actor=receiving,
+        clock=clock,
+    )
+
+    kept = Submission.objects.get(public_id=first.submission_id)
+    assert kept.state == "accepted" and kept.blob_id == first.packet_sha256
+    refused = actions.replace(
+        district.replacement[moving.pk],
+        school=moving.school,
+        actor=primary_clerk,
+        reason="Sửa",
+        clock=clock,
+    )
+    assert codes(refused.records[0]) == {RecordCode.NOT_OWN_STUDENT}
+    accepted = actions.replace(
+        district.replacement[moving.pk],
+        school=district.other_primary.school,
+        actor=receiving,
+        reason="Trường mới báo cáo bản sửa",
+        clock=clock,
+    )
+    assert accepted.records[0].accepted
+    assert current(moving).school == district.other_primary.school
+
+
+def test_steps_out_of_order_or_by_the_wrong_school_are_refused(
+    district, db, clock, primary_clerk, receiving, moving
+):
+    transfer = _request(district, moving, receiving, clock)
+    with pytest.raises(TransferError):
+        actions.acknowledge_transfer(
+            transfer.public_id,
+            school=district.other_primary.school,
+            actor=receiving,
+            clock=clock,
+        )
+    with pytest.raises(TransferError):
+        actions.release_transfer(
+            transfer.public_id,
+            school=district.other_primary.school,
+            actor=receiving,
+            clock=clock,
+        )
+    with pytest.raises(NotAllowedError):
+        actions.release_transfer(
+            transfer.public_id, school=moving.school, actor=receiving, clock=clock
+        )
+
+
+def test_one_transfer_at_a_time_and_never_to_the_managing_school(
+    district, db, clock, primary_clerk, receiving, moving
+):
+    _request(district, moving, receiving, clock)
+    with pytest.raises(TransferError):
+        _request(district, moving, receiving, clock)
+    with pytest.raises(TransferError) as caught:
+        actions.request_transfer(
+            student_code=moving.transcript.student.student_code,
+            level="primary",
+            to_school=moving.school,
+            actor=primary_clerk,
+            clock=clock,
+        )
+    assert caught.value.code == "TRANSFER_REFUSED"
+
+
+def test_a_school_of_another_level_cannot_take_the_transcript(
+    district, db, clock, secondary_clerk, moving
+):
+    with pytest.raises(TransferError):
+        actions.request_transfer(
+            student_code=moving.transcript.student.student_code,
+            level="primary",
+            to_school=district.secondary.school,
+            actor=secondary_clerk,
+            clock=clock,
+        )

@@ -1,0 +1,168 @@
+"""Transfer of a transcript's management to another school (R15, domain.md §7).
+
+The receiving school requests (naming the student by the education-database
+student code and the level), the sending school releases, the receiving school
+acknowledges: from then ``Transcript.school`` is the receiving school, which manages
+the transcript and signs its next records; records already signed stay as they are.
+Each step is one transaction with its audit row and its ledger entry.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hocbaso.records.models import School, Transcript
+from hocbaso.registry.actors import Actor, check_school
+from hocbaso.registry.auditing import record as audit
+from hocbaso.registry.codes import EventType
+from hocbaso.registry.entries import transfer_entry
+from hocbaso.registry.errors import NotFoundError, TransferError
+from hocbaso.registry.ledger_log import ledger_session
+from hocbaso.registry.models import Transfer
+
+_EVENTS = {
+    "request": EventType.TRANSFER_REQUEST,
+    "release": EventType.TRANSFER_RELEASE,
+    "acknowledge": EventType.TRANSFER_ACKNOWLEDGE,
+}
+
+
+def request(
+    *,
+    student_code: str,
+    level: str,
+    to_school: School,
+    actor: Actor,
+    note: str,
+    at: datetime,
+) -> Transfer:
+    check_school(actor, to_school, timezone.localdate(at))
+    with transaction.atomic():
+        with ledger_session(at) as ledger:
+            transcript = _transcript(student_code, level)
+            _refuse_request(transcript, to_school)
+            transfer = Transfer(
+                transcript=transcript,
+                from_school_id=transcript.school_id,
+                to_school=to_school,
+                state=Transfer.State.REQUESTED,
+                note=note,
+                requested_at=at,
+                requested_by_id=actor.user_id,
+                requested_label=actor.label,
+            )
+            transfer.request_index = _log(ledger, transfer, "request", at)
+            transfer.save()
+            _audit("request", actor, at, transfer, to_school)
+    return transfer
+
+
+def _transcript(student_code: str, level: str) -> Transcript:
+    transcript = (
+        Transcript.objects.select_for_update()
+        .filter(student__student_code=student_code, level=level)
+        .first()
+    )
+    if transcript is None:
+        raise NotFoundError(
+            _("No %(level)s transcript belongs to student %(code)s.")
+            % {"level": level, "code": student_code}
+        )
+    return transcript
+
+
+def _refuse_request(transcript: Transcript, to_school: School) -> None:
+    if transcript.school_id == to_school.pk:
+        raise TransferError(_("Your school already manages this transcript."))
+    if to_school.level != transcript.level:
+        raise TransferError(_("Your school does not teach the transcript's level."))
+    open_states = [Transfer.State.REQUESTED, Transfer.State.RELEASED]
+    if transcript.registry_transfers.filter(state__in=open_states).exists():
+        raise TransferError(_("A transfer of this transcript is already under way."))
+
+
+def release(transfer_id: str, *, school: School, actor: Actor, at: datetime):
+    """The sending school lets the transcript go."""
+    check_school(actor, school, timezone.localdate(at))
+    with transaction.atomic():
+        with ledger_session(at) as ledger:
+            transfer = _step(
+                transfer_id, school, "from_school", Transfer.State.REQUESTED
+            )
+            if transfer.transcript.school_id != school.pk:
+                raise TransferError(_("Your school no longer manages this transcript."))
+            transfer.state = Transfer.State.RELEASED
+            transfer.released_at = at
+            transfer.released_by_id = actor.user_id
+            transfer.released_label = actor.label
+            transfer.release_index = _log(ledger, transfer, "release", at)
+            transfer.save()
+            _audit("release", actor, at, transfer, school)
+    return transfer
+
+
+def acknowledge(transfer_id: str, *, school: School, actor: Actor, at: datetime):
+    """The receiving school takes the transcript over."""
+    check_school(actor, school, timezone.localdate(at))
+    with transaction.atomic():
+        with ledger_session(at) as ledger:
+            transfer = _step(transfer_id, school, "to_school", Transfer.State.RELEASED)
+            transfer.state = Transfer.State.ACKNOWLEDGED
+            transfer.acknowledged_at = at
+            transfer.acknowledged_by_id = actor.user_id
+            transfer.acknowledged_label = actor.label
+            transfer.acknowledge_index = _log(ledger, transfer, "acknowledge", at)
+            transfer.save()
+            Transcript.objects.filter(pk=transfer.transcript_id).update(school=school)
+            _audit("acknowledge", actor, at, transfer, school)
+    return transfer
+
+
+def _step(transfer_id: str, school: School, side: str, expected: str) -> Transfer:
+    transfer = (
+        Transfer.objects.select_for_update()
+        .select_related("transcript")
+        .filter(public_id=transfer_id)
+        .first()
+    )
+    if transfer is None or school.pk not in (
+        transfer.from_school_id,
+        transfer.to_school_id,
+    ):
+        raise NotFoundError(_("There is no transfer %(id)s.") % {"id": transfer_id})
+    if getattr(transfer, f"{side}_id") != school.pk or transfer.state != expected:
+        raise TransferError(
+            _("Transfer %(id)s is %(state)s: this step is not yours to take now.")
+            % {"id": transfer_id, "state": transfer.get_state_display()}
+        )
+    return transfer
+
+
+def _log(ledger, transfer: Transfer, step: str, at: datetime) -> int:
+    return ledger.append(
+        transfer_entry(
+            step=step,
+            transcript_id=transfer.transcript_id,
+            transfer_id=transfer.public_id,
+            at=at,
+        )
+    )
+
+
+def _audit(step: str, actor: Actor, at, transfer: Transfer, school: School) -> None:
+    audit(
+        _EVENTS[step],
+        actor,
+        at,
+        object_type="transfer",
+        object_id=transfer.public_id,
+        school_id=school.pk,
+        detail={
+            "from": transfer.from_school_id and transfer.from_school.code,
+            "to": transfer.to_school.code,
+        },
+    )
