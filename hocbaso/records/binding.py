@@ -45,6 +45,7 @@ class RecordsRoleBinding:
         self._registrations: dict[str, Certificate | None] = {}
         self._classes: dict[tuple[str, str, str], SchoolClass | None] = {}
         self._held: dict[tuple[int, int], list[Appointment]] = {}
+        self._prints: dict[x509.Certificate, str] = {}
 
     def __call__(
         self, role: Role, certificate: x509.Certificate, context: RoleContext
@@ -77,7 +78,10 @@ class RecordsRoleBinding:
         return self._held[key]
 
     def _registration(self, certificate: x509.Certificate) -> Certificate | None:
-        key = fingerprint_of(certificate)
+        # Certificates hash by their DER, cheaper than the SHA-256 print itself.
+        key = self._prints.get(certificate)
+        if key is None:
+            key = self._prints[certificate] = fingerprint_of(certificate)
         if key not in self._registrations:
             self._registrations[key] = (
                 Certificate.objects.select_related("person", "school")

@@ -129,7 +129,11 @@ def _certificates(signature: etree._Element) -> tuple[x509.Certificate, ...]:
 
 
 def _signing_time(signature: etree._Element, signature_id: str) -> datetime:
-    obj = X.index_ids(signature).get(signature_id + X.SIGNING_TIME_SUFFIX)
+    # Ids are unique in the whole packet (verify_packet checks it first).
+    wanted = signature_id + X.SIGNING_TIME_SUFFIX
+    obj = next(
+        (o for o in signature.iter(X.ds("Object")) if o.get(X.ID_ATTR) == wanted), None
+    )
     text = None if obj is None else obj.findtext(f".//{X.ds('SigningTime')}")
     if not text:
         _fail(signature, "no SigningTime")
