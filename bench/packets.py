@@ -1,0 +1,370 @@
+"""Transcript packets built and fully signed per second, and verified per second.
+
+Seeds the demo district (default scale "small") on a fresh SQLite database in a
+temporary directory and gives it its demo PKI (people EC P-256, school seals
+RSA-2048), then:
+1. signs last year's finalised records class by class through the records workflow:
+   subject teachers (lower secondary), homeroom teacher, principal, issuance and seal,
+   with the server-held demo keys; build and sign rates;
+2. verifies every issued packet with the records role binding (and once more with the
+   certificate-subject binding, to show what the database lookups cost);
+3. measures in the same run the raw sign and verify rates of `cryptography` for
+   RSA-2048 (PKCS#1 v1.5, SHA-256) and ECDSA P-256 (SHA-256), and the ratio of each
+   packet's time to the raw cost of the signatures it carries (the figure to watch);
+4. says where the time goes: a timing breakdown of both phases (``--profile`` adds
+   cProfile's top entries for verification).
+
+    .venv/bin/python bench/packets.py [--scale small|district] [--classes N] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RSA_METHOD = b"xmldsig-more#rsa-sha256"
+ECDSA_METHOD = b"xmldsig-more#ecdsa-sha256"
+
+
+def setup_django(data_dir: Path) -> None:
+    os.environ["HOCBASO_DATA_DIR"] = str(data_dir)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "hocbaso.settings"
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+class Breakdown:
+    """Seconds spent in named functions, by wrapping them where they are called."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self._undo: list[tuple[object, str, object]] = []
+
+    def wrap(self, owner: object, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[label] += time.perf_counter() - start
+
+        self._undo.append((owner, name, original))
+        setattr(owner, name, timed)
+
+    def restore(self) -> None:
+        for owner, name, original in reversed(self._undo):
+            setattr(owner, name, original)
+        self._undo.clear()
+
+    def report(self, total: float) -> dict[str, float]:
+        out = {k: round(v, 3) for k, v in sorted(self.seconds.items())}
+        out["total"] = round(total, 3)
+        return out
+
+
+def raw_rates(seconds: float = 0.6) -> dict[str, float]:
+    """Sign and verify operations per second of cryptography on a 1 KiB message."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+    message = os.urandom(1024)
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    pkcs1, ecdsa = padding.PKCS1v15(), ec.ECDSA(hashes.SHA256())
+    rsa_sig = rsa_key.sign(message, pkcs1, hashes.SHA256())
+    ec_sig = ec_key.sign(message, ecdsa)
+    rsa_pub, ec_pub = rsa_key.public_key(), ec_key.public_key()
+    operations = {
+        "rsa2048_sign": lambda: rsa_key.sign(message, pkcs1, hashes.SHA256()),
+        "rsa2048_verify": lambda: rsa_pub.verify(
+            rsa_sig, message, pkcs1, hashes.SHA256()
+        ),
+        "p256_sign": lambda: ec_key.sign(message, ecdsa),
+        "p256_verify": lambda: ec_pub.verify(ec_sig, message, ecdsa),
+    }
+    return {name: round(_rate(op, seconds), 1) for name, op in operations.items()}
+
+
+def _rate(operation, seconds: float) -> float:
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for _ in range(20):
+            operation()
+        count += 20
+    return count / (time.perf_counter() - start)
+
+
+def pick_classes(limit: int | None):
+    """Last year's classes with finalised records; half primary, half secondary."""
+    from hocbaso.records.models import RecordStatus, SchoolClass
+
+    classes = (
+        SchoolClass.objects.filter(yearly_records__status=RecordStatus.FINALISED)
+        .distinct()
+        .select_related("school", "school_year")
+        .order_by("school__code", "grade", "name")
+    )
+    primary = [c for c in classes if c.grade <= 5]
+    secondary = [c for c in classes if c.grade >= 6]
+    if limit is None:
+        return primary + secondary
+    half = max(1, limit // 2)
+    return _spread(primary, limit - half) + _spread(secondary, half)
+
+
+def _spread(items: list, count: int) -> list:
+    if count >= len(items):
+        return items
+    step = len(items) / count
+    return [items[int(i * step)] for i in range(count)]
+
+
+def sign_classes(classes, keys) -> tuple[float, Breakdown]:
+    """The whole workflow for each class; returns seconds and the breakdown."""
+    from hocbaso.packet import parse as packet_parse
+    from hocbaso.records import actions, signing_steps
+    from hocbaso.records.signers import signers_of
+    from hocbaso.signing import DeferredSigningSession, KeyFileSigner
+
+    breakdown = Breakdown()
+    breakdown.wrap(signing_steps, "snapshot_of", "snapshot from the records")
+    breakdown.wrap(signing_steps, "build_packet", "build_packet (XML, XSD)")
+    breakdown.wrap(signing_steps, "prepare_signature", "prepare (parse, C14N, digests)")
+    breakdown.wrap(KeyFileSigner, "sign_digest", "private-key signature")
+    breakdown.wrap(DeferredSigningSession, "complete", "complete (parse, check value)")
+    breakdown.wrap(actions, "issue_packet", "issue_packet (parse, XSD)")
+    breakdown.wrap(signing_steps, "save_packet", "save the packet (database)")
+    breakdown.wrap(packet_parse, "validate_tree", "  of which XSD validation")
+    signers_cache = {}
+
+    def signer(person):
+        if person.pk not in signers_cache:
+            signers_cache[person.pk] = keys.signer_for_person(person)
+        return signers_cache[person.pk]
+
+    start = time.perf_counter()
+    for school_class in classes:
+        found = signers_of(school_class)
+        for teacher in {p.pk: p for p in found.subject_teachers.values()}.values():
+            actions.sign_as_subject_teacher(teacher.user, school_class, signer(teacher))
+        homeroom = found.homeroom
+        actions.sign_as_homeroom_teacher(homeroom.user, school_class, signer(homeroom))
+        actions.sign_and_issue(
+            found.leader.user,
+            actions.class_records(school_class),
+            signer(found.leader),
+            keys.signer_for_school(school_class.school),
+        )
+    seconds = time.perf_counter() - start
+    breakdown.restore()
+    return seconds, breakdown
+
+
+def issued_packets() -> list[tuple[int, bytes]]:
+    from hocbaso.records.models import RecordPacket, RecordStatus
+
+    rows = RecordPacket.objects.filter(record__status=RecordStatus.ISSUED)
+    return [
+        (grade, bytes(data))
+        for grade, data in rows.values_list("record__grade", "data")
+    ]
+
+
+def verify_all(packets, store, binding, breakdown: Breakdown | None = None):
+    """Seconds per packet, by level; every packet must be valid."""
+    from hocbaso.signing import Status, verify_packet
+
+    times: dict[str, list[float]] = {"primary": [], "secondary": []}
+    for grade, data in packets:
+        start = time.perf_counter()
+        result = verify_packet(data, store, role_binding=binding)
+        times["primary" if grade <= 5 else "secondary"].append(
+            time.perf_counter() - start
+        )
+        if result.status is not Status.VALID:
+            raise SystemExit(f"a packet did not verify: {result.failures[:3]}")
+    return times
+
+
+def verify_breakdown() -> Breakdown:
+    from hocbaso.signing import _certchecks, verify
+    from hocbaso.signing import xmldsig as X
+
+    b = Breakdown()
+    b.wrap(verify, "load_packet_tree", "parse (safe parser, XSD)")
+    b.wrap(verify, "snapshot_from_tree", "snapshot from the XML")
+    b.wrap(verify, "parse_signature", "read each Signature")
+    b.wrap(verify, "_check_integrity", "integrity (digests, signature value)")
+    b.wrap(X, "digest_of", "  of which C14N and SHA-256 digests")
+    b.wrap(verify, "is_valid_signature", "  of which public-key verification")
+    b.wrap(verify, "check_certificates", "certificates (chain, validity, CRL, binding)")
+    b.wrap(_certchecks, "_check_binding", "  of which role binding (records)")
+    b.wrap(verify, "_check_coverage", "coverage")
+    b.wrap(verify, "_check_references_earlier", "order")
+    return b
+
+
+def algorithms(packets) -> dict[str, tuple[float, float]]:
+    """Mean RSA and ECDSA signatures per packet, by level."""
+    counts: dict[str, list[tuple[int, int]]] = {"primary": [], "secondary": []}
+    for grade, data in packets:
+        level = "primary" if grade <= 5 else "secondary"
+        counts[level].append((data.count(RSA_METHOD), data.count(ECDSA_METHOD)))
+    return {
+        level: (
+            sum(r for r, _ in rows) / len(rows),
+            sum(e for _, e in rows) / len(rows),
+        )
+        for level, rows in counts.items()
+        if rows
+    }
+
+
+def ratios(times, per_packet, raw, kind: str) -> dict[str, dict[str, float]]:
+    """Time per packet beside the raw cost of its signatures (kind: sign or verify)."""
+    out = {}
+    for level, (n_rsa, n_ec) in per_packet.items():
+        mean = sum(times[level]) / len(times[level])
+        raw_cost = n_rsa / raw[f"rsa2048_{kind}"] + n_ec / raw[f"p256_{kind}"]
+        out[level] = {
+            "packets": len(times[level]),
+            "signatures_rsa": round(n_rsa, 2),
+            "signatures_ecdsa": round(n_ec, 2),
+            "ms_per_packet": round(mean * 1000, 2),
+            "raw_ms_per_packet": round(raw_cost * 1000, 3),
+            "ratio": round(mean / raw_cost, 1),
+        }
+    return out
+
+
+def profile_top(packets, store, binding, count: int = 15) -> list[str]:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    verify_all(packets[:: max(1, len(packets) // 200)], store, binding)
+    profiler.disable()
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(count)
+    return [line for line in text.getvalue().splitlines() if line.strip()][-count:]
+
+
+def run(args) -> dict:
+    from hocbaso.demo.seed import seed_district
+    from hocbaso.records.binding import RecordsRoleBinding
+    from hocbaso.records.demo_pki import create_records_pki
+    from hocbaso.records.keys import KeyDirectory
+    from hocbaso.records.verification import load_trust_store
+    from hocbaso.signing import bind_by_subject_identifier
+
+    tmp = Path(os.environ["HOCBASO_DATA_DIR"])
+    started = time.perf_counter()
+    seed_district(scale=args.scale, seed=args.seed, password="bench password 1")
+    seeded = time.perf_counter()
+    pki = create_records_pki(tmp / "pki", tmp / "pki" / "trust")
+    classes = pick_classes(args.classes)
+    log(
+        f"seeded in {seeded - started:.1f} s, PKI in {pki.seconds:.1f} s; "
+        f"signing {len(classes)} classes"
+    )
+    sign_seconds, sign_breakdown = sign_classes(classes, KeyDirectory(tmp / "pki"))
+    packets = issued_packets()
+    per_packet = algorithms(packets)
+    log(f"signed {len(packets)} packets in {sign_seconds:.1f} s; verifying")
+    store = load_trust_store(tmp / "pki" / "trust")
+    breakdown = verify_breakdown()
+    start = time.perf_counter()
+    times = verify_all(packets, store, RecordsRoleBinding())
+    verify_seconds = time.perf_counter() - start
+    breakdown.restore()
+    start = time.perf_counter()
+    verify_all(packets, store, RecordsRoleBinding())
+    clean_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    verify_all(packets, store, bind_by_subject_identifier)
+    offline_seconds = time.perf_counter() - start
+    raw = raw_rates()
+    counts = _counts(packets)
+    signatures = sum(r + e for r, e in counts)
+    raw_sign = sum(r / raw["rsa2048_sign"] + e / raw["p256_sign"] for r, e in counts)
+    report = {
+        "scale": args.scale,
+        "classes": len(classes),
+        "packets": len(packets),
+        "signatures": signatures,
+        "seed_seconds": round(seeded - started, 1),
+        "pki_seconds": round(pki.seconds, 1),
+        "pki_certificates": pki.people_issued + pki.schools_issued,
+        "raw_per_second": raw,
+        "sign": {
+            "packets_per_second": round(len(packets) / sign_seconds, 1),
+            "signatures_per_second": round(signatures / sign_seconds, 1),
+            "seconds": round(sign_seconds, 1),
+            "raw_sign_seconds": round(raw_sign, 2),
+            "ratio_to_raw_sign": round(sign_seconds / raw_sign, 1),
+            "breakdown_seconds": sign_breakdown.report(sign_seconds),
+        },
+        "verify": {
+            "packets_per_second": round(len(packets) / clean_seconds, 1),
+            "packets_per_second_offline_binding": round(
+                len(packets) / offline_seconds, 1
+            ),
+            "by_level": ratios(times, per_packet, raw, "verify"),
+            "breakdown_seconds": breakdown.report(verify_seconds),
+        },
+    }
+    if args.profile:
+        report["verify"]["profile_top"] = profile_top(
+            packets, store, RecordsRoleBinding()
+        )
+    return report
+
+
+def _counts(packets):
+    return [(d.count(RSA_METHOD), d.count(ECDSA_METHOD)) for _, d in packets]
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def main() -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--scale", default="small", choices=("tiny", "small", "district")
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--classes",
+        type=int,
+        help="sign this many classes, half primary, half lower secondary "
+        "(default: all at tiny and small scale, 60 at district scale)",
+    )
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    if args.classes is None and args.scale == "district":
+        args.classes = 60
+    with tempfile.TemporaryDirectory(prefix="hocbaso-bench-") as tmp:
+        setup_django(Path(tmp))
+        report = run(args)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return report
+
+
+if __name__ == "__main__":
+    main()
