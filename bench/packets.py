@@ -264,13 +264,50 @@ def profile_top(packets, store, binding, count: int = 15) -> list[str]:
     return [line for line in text.getvalue().splitlines() if line.strip()][-count:]
 
 
+def best_of(packets, store, make_binding, rounds: int = 2):
+    """(seconds, per-level times) of the fastest of rounds verification passes."""
+    best = None
+    for _ in range(rounds):
+        start = time.perf_counter()
+        times = verify_all(packets, store, make_binding())
+        seconds = time.perf_counter() - start
+        if best is None or seconds < best[0]:
+            best = (seconds, times)
+    return best
+
+
+def verify_phase(packets, store, profile: bool) -> tuple[dict, dict]:
+    """The verification report and the raw rates measured around it."""
+    from hocbaso.records.binding import RecordsRoleBinding
+    from hocbaso.signing import bind_by_subject_identifier
+
+    before = raw_rates()
+    breakdown = verify_breakdown()
+    start = time.perf_counter()
+    verify_all(packets, store, RecordsRoleBinding())
+    breakdown_seconds = time.perf_counter() - start
+    breakdown.restore()
+    seconds, times = best_of(packets, store, RecordsRoleBinding)
+    offline, _ = best_of(packets, store, lambda: bind_by_subject_identifier)
+    after = raw_rates()
+    # The machine may be busy: the raw rates are the mean of just before and after.
+    raw = {k: round((before[k] + after[k]) / 2, 1) for k in before}
+    report = {
+        "packets_per_second": round(len(packets) / seconds, 1),
+        "packets_per_second_offline_binding": round(len(packets) / offline, 1),
+        "by_level": ratios(times, algorithms(packets), raw, "verify"),
+        "breakdown_seconds": breakdown.report(breakdown_seconds),
+    }
+    if profile:
+        report["profile_top"] = profile_top(packets, store, RecordsRoleBinding())
+    return report, raw
+
+
 def run(args) -> dict:
     from hocbaso.demo.seed import seed_district
-    from hocbaso.records.binding import RecordsRoleBinding
     from hocbaso.records.demo_pki import create_records_pki
     from hocbaso.records.keys import KeyDirectory
     from hocbaso.records.verification import load_trust_store
-    from hocbaso.signing import bind_by_subject_identifier
 
     tmp = Path(os.environ["HOCBASO_DATA_DIR"])
     started = time.perf_counter()
@@ -284,25 +321,13 @@ def run(args) -> dict:
     )
     sign_seconds, sign_breakdown = sign_classes(classes, KeyDirectory(tmp / "pki"))
     packets = issued_packets()
-    per_packet = algorithms(packets)
     log(f"signed {len(packets)} packets in {sign_seconds:.1f} s; verifying")
     store = load_trust_store(tmp / "pki" / "trust")
-    breakdown = verify_breakdown()
-    start = time.perf_counter()
-    times = verify_all(packets, store, RecordsRoleBinding())
-    verify_seconds = time.perf_counter() - start
-    breakdown.restore()
-    start = time.perf_counter()
-    verify_all(packets, store, RecordsRoleBinding())
-    clean_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    verify_all(packets, store, bind_by_subject_identifier)
-    offline_seconds = time.perf_counter() - start
-    raw = raw_rates()
+    verified, raw = verify_phase(packets, store, args.profile)
     counts = _counts(packets)
     signatures = sum(r + e for r, e in counts)
     raw_sign = sum(r / raw["rsa2048_sign"] + e / raw["p256_sign"] for r, e in counts)
-    report = {
+    return {
         "scale": args.scale,
         "classes": len(classes),
         "packets": len(packets),
@@ -319,20 +344,8 @@ def run(args) -> dict:
             "ratio_to_raw_sign": round(sign_seconds / raw_sign, 1),
             "breakdown_seconds": sign_breakdown.report(sign_seconds),
         },
-        "verify": {
-            "packets_per_second": round(len(packets) / clean_seconds, 1),
-            "packets_per_second_offline_binding": round(
-                len(packets) / offline_seconds, 1
-            ),
-            "by_level": ratios(times, per_packet, raw, "verify"),
-            "breakdown_seconds": breakdown.report(verify_seconds),
-        },
+        "verify": verified,
     }
-    if args.profile:
-        report["verify"]["profile_top"] = profile_top(
-            packets, store, RecordsRoleBinding()
-        )
-    return report
 
 
 def _counts(packets):
