@@ -45,23 +45,37 @@ def _problem_of(check: Check) -> Problem:
     return Problem(code.value, f"{where}{_(check.reason)}")
 
 
-def find_record(
-    snapshot: RecordSnapshot,
-) -> tuple[Transcript | None, YearlyRecord | None]:
-    """The transcript of the packet's lookup code and its record of that year."""
-    transcript = (
-        Transcript.objects.select_related("school")
-        .filter(lookup_code=snapshot.lookup_code)
-        .first()
-    )
-    if transcript is None:
-        return None, None
-    record = (
-        YearlyRecord.objects.select_related("school", "school_class", "school_year")
-        .filter(transcript=transcript, school_year__name=snapshot.school_year)
-        .first()
-    )
-    return transcript, record
+def find_records(
+    snapshots: list[RecordSnapshot],
+) -> dict[tuple[str, str], tuple[Transcript | None, YearlyRecord | None]]:
+    """(lookup code, school year) → the transcript and its record of that year.
+
+    Two queries for a whole package; a code with no transcript maps to (None, None).
+    """
+    codes = {s.lookup_code for s in snapshots}
+    transcripts = {
+        t.lookup_code: t
+        for t in Transcript.objects.select_related("school")
+        .filter(lookup_code__in=codes)
+        .order_by()
+    }
+    records = {
+        (r.transcript_id, r.school_year.name): r
+        for r in YearlyRecord.objects.select_related(
+            "school", "school_class", "school_year"
+        )
+        .filter(
+            transcript__in=transcripts.values(),
+            school_year__name__in={s.school_year for s in snapshots},
+        )
+        .order_by()
+    }
+    found = {}
+    for s in snapshots:
+        transcript = transcripts.get(s.lookup_code)
+        record = records.get((transcript.pk, s.school_year)) if transcript else None
+        found[(s.lookup_code, s.school_year)] = (transcript, record)
+    return found
 
 
 def identity_problems(

@@ -96,10 +96,10 @@ def _verify(candidates: list[Candidate], verifier: Verifier, clock) -> None:
 
 
 def _identify(candidates: list[Candidate], school_id: int) -> None:
-    for c in candidates:
-        if c.snapshot is None:
-            continue
-        transcript, c.record = checks.find_record(c.snapshot)
+    readable = [c for c in candidates if c.snapshot is not None]
+    found = checks.find_records([c.snapshot for c in readable])
+    for c in readable:
+        transcript, c.record = found[(c.snapshot.lookup_code, c.snapshot.school_year)]
         c.problems += checks.identity_problems(
             c.snapshot, transcript, c.record, school_id
         )

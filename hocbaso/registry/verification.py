@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from typing import Protocol
 from django.conf import settings
 
 from hocbaso.records.binding import RecordsRoleBinding
+from hocbaso.registry import _worker
 from hocbaso.signing import TrustStore, VerificationResult, verify_packet
 
 _stores: dict[tuple, TrustStore] = {}
@@ -66,23 +67,6 @@ class InProcessVerifier:
         return [verify_packet(p, store, at=at, role_binding=binding) for p in packets]
 
 
-_worker: InProcessVerifier | None = None
-
-
-def _start_worker(settings_module: str) -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
-    django.setup()
-    global _worker
-    _worker = InProcessVerifier()
-
-
-def _verify_chunk(packets: list[bytes], at: datetime) -> list[VerificationResult]:
-    assert _worker is not None
-    return _worker.verify(packets, at)
-
-
 class PoolVerifier:
     """Verify in ``workers`` processes, a chunk of packets per task."""
 
@@ -91,7 +75,7 @@ class PoolVerifier:
         self._pool = ProcessPoolExecutor(
             max_workers=workers or os.cpu_count() or 1,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
+            initializer=_worker.start,
             initargs=(os.environ.get("DJANGO_SETTINGS_MODULE", "hocbaso.settings"),),
         )
         self._chunk = chunk
@@ -99,12 +83,22 @@ class PoolVerifier:
     def verify(
         self, packets: Sequence[bytes], at: datetime
     ) -> list[VerificationResult]:
-        chunks = [
-            list(packets[i : i + self._chunk])
+        return self.verify_later(packets, at)()
+
+    def verify_later(
+        self, packets: Sequence[bytes], at: datetime
+    ) -> Callable[[], list[VerificationResult]]:
+        """Start verifying now; the returned callable waits for the results.
+
+        Lets a caller verify the next package while it stores the previous one.
+        """
+        futures = [
+            self._pool.submit(
+                _worker.verify_chunk, list(packets[i : i + self._chunk]), at
+            )
             for i in range(0, len(packets), self._chunk)
         ]
-        futures = [self._pool.submit(_verify_chunk, c, at) for c in chunks]
-        return [result for f in futures for result in f.result()]
+        return lambda: [result for f in futures for result in f.result()]
 
     def close(self) -> None:
         self._pool.shutdown()
