@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,6 +42,9 @@ DIGEST_KEYWORD = "hocbaso-digest:"
 
 _LEVELS = {RecordLevel.PRIMARY: "primary", RecordLevel.SECONDARY: "secondary"}
 _local = threading.local()
+# The process that started typst: a child forked after that hangs in its first
+# compile (typst's threads do not survive a fork), so it is refused instead.
+_typst_pid: int | None = None
 
 
 def content_digest(packets: Sequence[bytes]) -> str:
@@ -152,7 +156,18 @@ def compile_typst(data: dict[str, Any]) -> bytes:
 
 
 def _compiler() -> typst.Compiler:
-    """One compiler per thread: it reads the four font files once."""
+    """One compiler per thread: it reads the four font files once.
+
+    Raises RenderError in a process forked after typst ran in its parent: use a
+    process pool with the "spawn" or "forkserver" start method (docs/printing.md).
+    """
+    global _typst_pid
+    if _typst_pid is not None and _typst_pid != os.getpid():
+        raise RenderError(
+            "typst cannot run in a process forked after it ran in the parent; "
+            "start worker processes with 'spawn' or 'forkserver'"
+        )
+    _typst_pid = os.getpid()
     compiler: typst.Compiler | None = getattr(_local, "compiler", None)
     if compiler is None:
         compiler = typst.Compiler(

@@ -16,12 +16,10 @@ PdfSealSigner hands pyHanko a signature made by hocbaso's Signer.sign_digest ins
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import io
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,13 +27,9 @@ from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
-from fontTools import subset
-from fontTools.ttLib import TTFont
 from pyhanko.pdf_utils import embed
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
-from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.signers.pdf_signer import PdfSigningSession
 from pyhanko.sign.timestamps.api import TimeStamper
@@ -43,18 +37,21 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from hocbaso.printing._format import VIETNAM, time_text
+from hocbaso.printing._stampfont import STAMP_FONT
 from hocbaso.printing.errors import SoftCopyError
 from hocbaso.signing import KeyFileSigner, SignatureAlgorithm, Signer
 from hocbaso.signing.algorithms import ecdsa_raw_to_der
 from hocbaso.signing.timestamp import TimestampAuthority
 
-FONT = Path(__file__).parent / "fonts" / "NotoSerif-Regular.ttf"
 FIELD_NAME = "HocBaSo"
 # The stamp sits on the cover, bottom right, above the footer, where both covers
 # leave the page empty (points from the bottom-left corner of the A4 page).
 STAMP_PAGE = 0
 STAMP_BOX = (318, 118, 553, 180)
 STAMP_RED = (0.66, 0.07, 0.11)
+# Room for the CMS signature (a seal certificate, its chain of one or two CAs, RSA
+# up to 4096 bits): such a container is under 8 KiB.
+SIGNATURE_BYTES = 12 * 1024
 # Embedded packets are XML; anything else is refused rather than carried unread.
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
 
@@ -132,57 +129,6 @@ class _AuthorityTimeStamper(TimeStamper):
         return tsp.TimeStampResp.load(answer)
 
 
-@dataclass(frozen=True)
-class _StampFont(GlyphAccumulatorFactory):
-    """The stamp's font, prepared once per process (see _stamp_font_bytes)."""
-
-    def create_font_engine(
-        self, writer: BasePdfFileWriter, obj_stream: object = None
-    ) -> GlyphAccumulator:
-        return GlyphAccumulator(
-            writer=writer,
-            font_handle=io.BytesIO(_stamp_font_bytes()),
-            font_size=self.font_size,
-            obj_stream=obj_stream,
-        )
-
-
-@functools.cache
-def _stamp_font_bytes() -> bytes:
-    """Noto Serif cut down, in memory, to Latin and Vietnamese without OpenType
-    layout tables.
-
-    pyHanko subsets the stamp's font for every signature, and decompiling Noto
-    Serif's GSUB/GPOS takes most of a second. The stamp text is NFC, where every
-    Vietnamese letter is one precomposed glyph, so no mark positioning is needed.
-    """
-    font = TTFont(FONT)
-    options = subset.Options()
-    options.layout_features = []
-    options.drop_tables += ["GSUB", "GPOS", "GDEF"]
-    options.hinting = False
-    options.name_IDs = ["*"]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=_STAMP_UNICODES)
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
-
-
-# Basic Latin, Latin-1, Latin Extended-A/B, combining marks, Latin Extended
-# Additional (ạ … ỹ), general punctuation, the đồng sign.
-_STAMP_UNICODES = [
-    *range(0x20, 0x7F),
-    *range(0xA0, 0x250),
-    *range(0x300, 0x370),
-    *range(0x1EA0, 0x1F00),
-    *range(0x2010, 0x2030),
-    0x20AB,
-]
-_STAMP_FONT = _StampFont(str(FONT), font_size=9)
-
-
 def sign_pdf(
     pdf: bytes,
     signer: PdfSealSigner | Signer,
@@ -227,7 +173,10 @@ def sign_pdf(
             ),
             signing_time=moment.astimezone(VIETNAM),
         )
-        out = pdf_signer.sign_pdf(writer)
+        # A known reservation spares pyHanko a dry-run signature to size it; with a
+        # timestamp the token's size is unknown, so pyHanko measures it.
+        reserved = None if timestamp_authority else SIGNATURE_BYTES
+        out = pdf_signer.sign_pdf(writer, bytes_reserved=reserved)
     except SoftCopyError:
         raise
     except Exception as exc:  # pyHanko raises many kinds on a bad PDF or TSA
@@ -265,7 +214,7 @@ def _stamp_style(text: str) -> TextStampStyle:
     # pyHanko fills "%(name)s" parameters in the stamp text: escape every "%".
     return TextStampStyle(
         stamp_text=unicodedata.normalize("NFC", text).replace("%", "%%"),
-        text_box_style=TextBoxStyle(font=_STAMP_FONT, text_color=STAMP_RED),
+        text_box_style=TextBoxStyle(font=STAMP_FONT, text_color=STAMP_RED),
         border_width=1,
         border_color=STAMP_RED,
         background=None,

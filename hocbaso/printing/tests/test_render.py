@@ -267,3 +267,14 @@ def test_it_refuses_a_mark_list_that_does_not_match_the_pages() -> None:
             check_url=f"{CHECK_BASE}#{page.lookup_code}",
             signatures=[(), ()],
         )
+
+
+def test_a_process_forked_after_typst_ran_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hocbaso.printing import render as render_module
+
+    # typst hangs in a child forked after it ran: the child must fail, not hang.
+    monkeypatch.setattr(render_module, "_typst_pid", -1)
+    with pytest.raises(RenderError, match="spawn"):
+        render([primary_example()])

@@ -231,3 +231,13 @@ def test_an_unsigned_pdf_is_invalid(primary: Rendered, pki: DemoPki) -> None:
 def _key_and_chain(pki: DemoPki) -> tuple[object, tuple[object, ...]]:
     credential = pki.organisation("Sở GD&ĐT", "02")
     return credential.key, credential.chain
+
+
+def test_the_stamp_font_is_embedded_noto_serif(signed: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "soft.pdf"
+    path.write_bytes(signed)
+    rows = [row.split() for row in run_tool("pdffonts", str(path)).splitlines()[2:]]
+    names = [row[0] for row in rows]
+    assert all("+NotoSerif-" in name for name in names)
+    assert all(row[-5] == "yes" for row in rows)  # the "emb" column
+    assert any(name.endswith("NotoSerif-Regular-Identity-H") for name in names)
