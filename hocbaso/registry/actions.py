@@ -30,7 +30,11 @@ from hocbaso.registry import (
 )
 from hocbaso.registry.actors import Actor, check_unit
 from hocbaso.registry.clock import Clock, now
-from hocbaso.registry.errors import NotFoundError, ReasonRequiredError
+from hocbaso.registry.errors import (
+    NotAllowedError,
+    NotFoundError,
+    ReasonRequiredError,
+)
 from hocbaso.registry.ledger_check import LedgerReport, verify_ledger
 from hocbaso.registry.ledger_log import latest_checkpoint, reading_ledger
 from hocbaso.registry.ledger_log import verifier_key as _verifier_key
@@ -264,7 +268,11 @@ def missing_records(
     """The records of the round with no current submission, in the scope."""
     year = lookups.school_year(school_year)
     round_value = rounds.check_round(round_name).value
-    locking.authorize(actor, scope, timezone.localdate(now(clock)))
+    if isinstance(scope, School):
+        if not _may_see(actor, scope):
+            raise NotAllowedError(_("You may not see the records of this school."))
+    else:
+        locking.authorize(actor, scope, timezone.localdate(now(clock)))
     schools = rounds.schools_in(scope, year, round_value).order_by("code")
     return tuple(m for s in schools for m in locking.missing_of(s, year, round_value))
 
@@ -282,7 +290,7 @@ def unit_report_figures(
 ) -> tuple[SchoolFigures, ...]:
     """The figures a unit's report would carry now (a preview)."""
     unit = lookups.unit(unit)
-    check_unit(actor, unit, timezone.localdate(now(clock)))
+    check_unit(actor, unit, timezone.localdate(now(clock)), department_too=True)
     return reporting.unit_figures(
         unit, lookups.school_year(school_year), rounds.check_round(round_name).value
     )

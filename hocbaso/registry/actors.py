@@ -8,7 +8,8 @@ appointments in the school years active on the day of the action:
 - a school's principal, deputy or clerk submits, replaces, revokes and takes part in
   transfers for that school; its principal or deputy may lock it early;
 - a management-unit officer locks and reports for the unit;
-- a department officer may do either for every school and unit of the department.
+- a department officer locks and reports for every school and unit of the
+  department, but never sends or corrects a school's records (R19).
 """
 
 from __future__ import annotations
@@ -77,9 +78,18 @@ def _refuse(what: str) -> NotAllowedError:
 
 
 def check_school(
-    actor: Actor, school: School, on_date: dt.date, roles=SUBMITTING_ROLES
+    actor: Actor,
+    school: School,
+    on_date: dt.date,
+    roles=SUBMITTING_ROLES,
+    *,
+    department_too: bool = False,
 ) -> None:
-    """Refuse unless the actor acts for ``school`` in one of ``roles``."""
+    """Refuse unless the actor acts for ``school`` in one of ``roles``.
+
+    With ``department_too`` an officer of the school's department may act as well
+    (locking); what a school sends or corrects only its own staff sends (R19).
+    """
     if actor.is_system or actor._is_superuser():
         return
     if actor.school is not None:
@@ -87,7 +97,7 @@ def check_school(
             return
     elif actor._appointments(on_date).filter(school=school, role__in=roles).exists():
         return
-    if is_department_officer(actor, school.department_id, on_date):
+    if department_too and is_department_officer(actor, school.department_id, on_date):
         return
     raise _refuse(_("act for %(school)s") % {"school": school.name})
 
@@ -100,14 +110,22 @@ def is_department_officer(actor: Actor, department_id: int, on_date: dt.date) ->
     )
 
 
-def check_unit(actor: Actor, unit: ManagementUnit, on_date: dt.date) -> None:
-    """Refuse unless the actor is an officer of ``unit`` or of its department."""
+def check_unit(
+    actor: Actor,
+    unit: ManagementUnit,
+    on_date: dt.date,
+    *,
+    department_too: bool = False,
+) -> None:
+    """Refuse unless the actor is an officer of ``unit`` (or of its department)."""
     if actor.is_system or actor._is_superuser():
         return
     is_officer = (
         actor._appointments(on_date).filter(role=Role.UNIT_OFFICER, unit=unit).exists()
     )
-    if is_officer or is_department_officer(actor, unit.department_id, on_date):
+    if is_officer or (
+        department_too and is_department_officer(actor, unit.department_id, on_date)
+    ):
         return
     raise _refuse(_("act for %(unit)s") % {"unit": unit.name})
 

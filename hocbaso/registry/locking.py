@@ -88,9 +88,11 @@ def authorize(actor: actors.Actor, scope: Scope, on_date) -> None:
     if scope is None:
         actors.check_whole_registry(actor)
     elif isinstance(scope, School):
-        actors.check_school(actor, scope, on_date, roles=actors.LOCKING_ROLES)
+        actors.check_school(
+            actor, scope, on_date, roles=actors.LOCKING_ROLES, department_too=True
+        )
     elif isinstance(scope, ManagementUnit):
-        actors.check_unit(actor, scope, on_date)
+        actors.check_unit(actor, scope, on_date, department_too=True)
     else:
         actors.check_department(actor, scope, on_date)
 

@@ -206,3 +206,44 @@ def test_the_lock_command_refuses_an_unknown_school_in_one_line(district, db):
             "lock", "--year", district.year.name, "--round", "main", "--school", "NOPE"
         )
     assert "NOT_FOUND" in str(caught.value)
+
+
+def test_a_department_officer_locks_a_school_but_never_submits_for_it(
+    district, db, clock
+):
+    from hocbaso.records.models import Appointment
+
+    officer = (
+        Appointment.objects.filter(role="department_officer", school_year=district.year)
+        .select_related("person__user")
+        .first()
+        .person.user
+    )
+    actor = Actor.of_user(officer)
+    record = district.records(district.primary, Round.MAIN)[0]
+    with pytest.raises(NotAllowedError):
+        submit(district, record, actor, clock)
+
+    result = actions.lock_round(
+        district.year, "main", scope=record.school, actor=actor, clock=clock
+    )
+
+    assert [s.school_code for s in result.schools] == [record.school.code]
+
+
+def test_the_school_sees_its_missing_records_before_the_lock(
+    district, db, clock, primary_clerk, other_clerk
+):
+    _submit_all(district, clock)
+    school = district.primary.school
+
+    missing = actions.missing_records(
+        district.year, "main", scope=school, actor=primary_clerk, clock=clock
+    )
+
+    assert len(missing) == _expected_missing(district, school)
+    assert {m.school_code for m in missing} == {school.code}
+    with pytest.raises(NotAllowedError):
+        actions.missing_records(
+            district.year, "main", scope=school, actor=other_clerk, clock=clock
+        )
