@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from hocbaso.packet import RecordSnapshot, parse_packet
 from hocbaso.records.models import Department, ManagementUnit, School, SchoolYear
-from hocbaso.records.scope import schools_visible_to
 from hocbaso.registry import (
     locking,
     lookups,
@@ -28,7 +27,7 @@ from hocbaso.registry import (
     rounds,
     transferring,
 )
-from hocbaso.registry.actors import Actor, check_unit
+from hocbaso.registry.actors import Actor, check_unit, may_see
 from hocbaso.registry.clock import Clock, now
 from hocbaso.registry.errors import (
     NotAllowedError,
@@ -160,7 +159,7 @@ def receipt_status(receipt_id: str, *, actor: Actor) -> ReceiptView:
     """The receipt and, once processed, the result of every record."""
     receipt = Receipt.objects.select_related("school").filter(public_id=receipt_id)
     found = receipt.first()
-    if found is None or not _may_see(actor, found.school):
+    if found is None or not may_see(actor, found.school):
         raise NotFoundError(_("There is no receipt %(id)s.") % {"id": receipt_id})
     return ReceiptView.from_model(found)
 
@@ -195,7 +194,7 @@ def _submission(submission_id: str, actor: Actor) -> Submission:
         .first()
     )
     if found is None or not (
-        _may_see(actor, found.school) or _may_see(actor, found.record_school)
+        may_see(actor, found.school) or may_see(actor, found.record_school)
     ):
         raise NotFoundError(_("There is no submission %(id)s.") % {"id": submission_id})
     return found
@@ -214,16 +213,6 @@ def submission_packet(submission_id: str, *, actor: Actor) -> bytes:
 def submission_snapshot(submission_id: str, *, actor: Actor) -> RecordSnapshot:
     """What the registry shows of a submission: parsed from the stored bytes."""
     return parse_packet(submission_packet(submission_id, actor=actor))
-
-
-def _may_see(actor: Actor, school: School) -> bool:
-    if actor.is_system or actor._is_superuser():
-        return True
-    if actor.school is not None:
-        return actor.school.pk == school.pk
-    if actor.user is None:
-        return False
-    return schools_visible_to(actor.user).filter(pk=school.pk).exists()
 
 
 # --- rounds and locks ----------------------------------------------------------
@@ -269,7 +258,7 @@ def missing_records(
     year = lookups.school_year(school_year)
     round_value = rounds.check_round(round_name).value
     if isinstance(scope, School):
-        if not _may_see(actor, scope):
+        if not may_see(actor, scope):
             raise NotAllowedError(_("You may not see the records of this school."))
     else:
         locking.authorize(actor, scope, timezone.localdate(now(clock)))
@@ -367,7 +356,7 @@ def transfer_status(transfer_id: str, *, actor: Actor) -> Transfer:
         .first()
     )
     if found is None or not (
-        _may_see(actor, found.from_school) or _may_see(actor, found.to_school)
+        may_see(actor, found.from_school) or may_see(actor, found.to_school)
     ):
         raise NotFoundError(_("There is no transfer %(id)s.") % {"id": transfer_id})
     return found

@@ -28,6 +28,7 @@ from hocbaso.records.models import (
     School,
     SchoolYear,
 )
+from hocbaso.records.scope import schools_visible_to
 from hocbaso.registry.errors import NotAllowedError
 
 SUBMITTING_ROLES = (Role.PRINCIPAL, Role.DEPUTY_PRINCIPAL, Role.CLERK)
@@ -143,3 +144,14 @@ def check_whole_registry(actor: Actor) -> None:
     if actor.is_system or actor._is_superuser():
         return
     raise _refuse(_("act for the whole registry"))
+
+
+def may_see(actor: Actor, school: School) -> bool:
+    """Whether the actor may read the school's registry rows (domain.md §9)."""
+    if actor.is_system or actor._is_superuser():
+        return True
+    if actor.school is not None:
+        return actor.school.pk == school.pk
+    if actor.user is None:
+        return False
+    return schools_visible_to(actor.user).filter(pk=school.pk).exists()

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from hocbaso.ledger import (
     CheckpointError,
@@ -85,7 +86,9 @@ def _expected_entries() -> _Expected:
     expected = _Expected({}, {})
     for index, entry in _all_entries(expected.hints):
         if index in expected.entries:
-            raise _Mismatch(f"two registry changes claim ledger entry {index}", index)
+            raise _Mismatch(
+                _("two registry changes claim ledger entry %(i)s") % {"i": index}, index
+            )
         expected.entries[index] = entry.to_bytes()
     return expected
 
@@ -106,9 +109,9 @@ def _submission_entries(hints: dict[int, str]) -> Iterator[tuple[int, Entry]]:
     for s in rows.iterator(chunk_size=_CHUNK):
         sha = _packet_sha256(s.blob_id)
         if sha != s.blob_id:
-            hints[s.ledger_index] = (
-                f"the stored packet of submission {s.public_id} was altered"
-            )
+            hints[s.ledger_index] = _(
+                "the stored packet of submission %(id)s was altered"
+            ) % {"id": s.public_id}
         previous = _packet_sha256(s.supersedes.blob_id) if s.supersedes else None
         yield (
             s.ledger_index,
@@ -180,19 +183,30 @@ def _check_entries(expected: _Expected, size: int) -> None:
     position = 0
     for index, data in stored.iterator(chunk_size=_CHUNK):
         if index != position:
-            raise _Mismatch(f"ledger entry {position} is missing", position)
+            raise _Mismatch(
+                _("ledger entry %(i)s is missing") % {"i": position}, position
+            )
         if expected.entries.pop(index, None) != bytes(data):
-            hint = expected.hints.get(index, "it does not match the registry's rows")
-            raise _Mismatch(f"ledger entry {index}: {hint}", index)
+            hint = expected.hints.get(index, _("it does not match the registry's rows"))
+            raise _Mismatch(
+                _("ledger entry %(i)s: %(why)s") % {"i": index, "why": hint}, index
+            )
         leaf = next(leaves, None)
         if leaf is None or leaf[0] != index or leaf[1] != hash_leaf(bytes(data)):
-            raise _Mismatch(f"the leaf hash of entry {index} is wrong", index)
+            raise _Mismatch(
+                _("the leaf hash of entry %(i)s is wrong") % {"i": index}, index
+            )
         position += 1
     if expected.entries:
         first = min(expected.entries)
-        raise _Mismatch(f"a registry change has no ledger entry {first}", first)
+        raise _Mismatch(
+            _("a registry change has no ledger entry %(i)s") % {"i": first}, first
+        )
     if position != size:
-        raise _Mismatch(f"the ledger head says {size} entries, there are {position}")
+        raise _Mismatch(
+            _("the ledger head says %(head)s entries, there are %(n)s")
+            % {"head": size, "n": position}
+        )
 
 
 def _level(level: int) -> Iterator[tuple[int, bytes]]:
@@ -208,12 +222,18 @@ def _check_tree(size: int) -> None:
         for index, value in _level(level):
             left, right = next(children, None), next(children, None)
             if index != expected_index or left is None or right is None:
-                raise _Mismatch(f"subtree ({level}, {expected_index}) is missing")
+                raise _Mismatch(
+                    _("subtree (%(l)s, %(i)s) is missing")
+                    % {"l": level, "i": expected_index}
+                )
             if hash_children(left[1], right[1]) != value:
-                raise _Mismatch(f"the hash of subtree ({level}, {index}) is wrong")
+                raise _Mismatch(
+                    _("the hash of subtree (%(l)s, %(i)s) is wrong")
+                    % {"l": level, "i": index}
+                )
             expected_index += 1
         if expected_index != size >> level:
-            raise _Mismatch(f"level {level} of the tree is incomplete")
+            raise _Mismatch(_("level %(l)s of the tree is incomplete") % {"l": level})
         level += 1
 
 
@@ -225,9 +245,13 @@ def _check_checkpoints(size: int) -> None:
             checkpoint = verify_checkpoint(row.note, key, ORIGIN)
             root = ledger.root(checkpoint.size)
         except (CheckpointError, LedgerError) as exc:
-            raise _Mismatch(f"checkpoint {row.size}: {exc}") from exc
+            raise _Mismatch(
+                _("checkpoint %(size)s: %(error)s") % {"size": row.size, "error": exc}
+            ) from exc
         if checkpoint.size != row.size or checkpoint.root_hash != root:
-            raise _Mismatch(f"checkpoint {row.size} does not match the tree")
+            raise _Mismatch(
+                _("checkpoint %(size)s does not match the tree") % {"size": row.size}
+            )
         latest = checkpoint
     if size and (latest is None or latest.size != size):
-        raise _Mismatch("the latest checkpoint does not cover the whole ledger")
+        raise _Mismatch(_("the latest checkpoint does not cover the whole ledger"))
