@@ -22,11 +22,13 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from hocbaso.ledger import (
+    Checkpoint,
     Ed25519NoteSigner,
     Entry,
     KeyFormatError,
     Ledger,
     VerifierKey,
+    sign_checkpoint,
 )
 from hocbaso.registry.errors import LedgerKeyError
 from hocbaso.registry.ledger_store import AppendingStorage, DatabaseStorage, lock_head
@@ -91,15 +93,13 @@ class LedgerSession:
 
     def close(self, at: datetime) -> None:
         """Store the appended entries and, if the log grew, a signed checkpoint."""
-        grew = self._ledger.size > self._start
-        if grew:
-            note = self._ledger.checkpoint(ledger_signer())
-            root = self._ledger.root()
+        size = self._ledger.size
+        if size == self._start:
+            return
+        root = self._ledger.root(size)
+        note = sign_checkpoint(Checkpoint(ORIGIN, size, root), ledger_signer())
         self._storage.flush()
-        if grew:
-            LedgerCheckpoint.objects.create(
-                size=self._ledger.size, root=root, note=note, created_at=at
-            )
+        LedgerCheckpoint.objects.create(size=size, root=root, note=note, created_at=at)
 
 
 @contextmanager
