@@ -117,28 +117,28 @@ def lock_round(
             _refuse_backdating(todo, school_year, round_name, at)
             plans = [_plan(s, school_year, round_name) for s in todo]
             lock = _write(plans, school_year, round_name, scope, actor, at, ledger)
-    schools_out = [
+    lines = [
         SchoolLock(p.school.code, p.school.name, len(p.submissions), len(p.missing), at)
         for p in plans
-    ] + [
-        SchoolLock(
-            s.code,
-            s.name,
-            lock_row.locked_count,
-            lock_row.missing_count,
-            lock_row.locked_at,
-            already_locked=True,
-        )
-        for s in schools
-        if (lock_row := done.get(s.pk)) is not None
-    ]
+    ] + [_already(s, done[s.pk]) for s in schools if s.pk in done]
     return LockResult(
         lock.public_id if lock else None,
         school_year.name,
         round_name,
         at,
-        tuple(sorted(schools_out, key=lambda s: s.school_code)),
+        tuple(sorted(lines, key=lambda line: line.school_code)),
         tuple(m for p in plans for m in p.missing),
+    )
+
+
+def _already(school: School, row: SchoolRoundLock) -> SchoolLock:
+    return SchoolLock(
+        school.code,
+        school.name,
+        row.locked_count,
+        row.missing_count,
+        row.locked_at,
+        already_locked=True,
     )
 
 
