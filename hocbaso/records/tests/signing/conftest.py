@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from hocbaso.demo.seed import current_school_year, seed_district
 from hocbaso.records import actions
@@ -59,10 +60,8 @@ class District:
         )
 
 
-def _last_year() -> SchoolYear:
-    from django.utils import timezone
-
-    first = int(current_school_year(timezone.localdate())[:4])
+def _last_year(today) -> SchoolYear:
+    first = int(current_school_year(today)[:4])
     return SchoolYear.objects.get(name=f"{first - 1}-{first}")
 
 
@@ -86,9 +85,10 @@ def _trim(school_class: SchoolClass) -> None:
 
 
 def _build(root: Path) -> District:
-    seed_district(scale="tiny", seed=5, password="demo password for tests")
+    today = timezone.localdate()
+    seed_district(scale="tiny", seed=5, today=today, password="demo password")
     summary = create_records_pki(root / "pki", root / "pki" / "trust")
-    year = _last_year()
+    year = _last_year(today)
     secondary = _pick(year, 7)
     other = SchoolClass.objects.filter(
         school=secondary.school, school_year=year, grade=6
