@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from hocbaso.records.admin import ScopedAdminMixin
+from hocbaso.registry.api import admin as _tokens_admin  # noqa: F401 (registers)
 from hocbaso.registry.models import (
     AuditEvent,
     LedgerCheckpoint,

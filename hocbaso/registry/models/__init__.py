@@ -21,6 +21,7 @@ from hocbaso.registry.models.submissions import (
     RecordResult,
     Submission,
 )
+from hocbaso.registry.models.tokens import ApiToken as ApiToken
 from hocbaso.registry.models.transfers import Transfer
 
 __all__ = [
