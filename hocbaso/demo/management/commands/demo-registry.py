@@ -1,0 +1,49 @@
+"""``hocbaso demo-registry``: the seeded district's last school year signed,
+submitted to the registry and locked at its deadlines (see registry_demo.py)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from hocbaso.demo.registry_demo import prepare_registry
+from hocbaso.demo.seed import current_school_year
+from hocbaso.records.models import SchoolYear
+
+
+class Command(BaseCommand):
+    help = (
+        "Sign every record of the seeded district's last school year, submit them "
+        "to the registry and lock both rounds at their deadlines."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="print a JSON summary")
+
+    def handle(self, *args, **options):
+        first = int(current_school_year(timezone.localdate())[:4])
+        year = SchoolYear.objects.filter(name=f"{first - 1}-{first}").first()
+        if year is None:
+            raise CommandError("no last school year: run 'hocbaso seed' first")
+        started = time.perf_counter()
+        quiet = options["json"] or options["verbosity"] == 0
+        counts = prepare_registry(
+            year,
+            data_dir=settings.DATA_DIR,
+            progress=(lambda m: None) if quiet else self._progress,
+        )
+        seconds = round(time.perf_counter() - started, 1)
+        if options["json"]:
+            self.stdout.write(json.dumps({"seconds": seconds, **counts}, indent=2))
+        else:
+            self.stdout.write(
+                f"Registry ready in {seconds} s: "
+                + ", ".join(f"{k} {v}" for k, v in counts.items())
+            )
+
+    def _progress(self, message: str) -> None:
+        self.stderr.write(f"  … {message}")

@@ -1,0 +1,168 @@
+"""The demo registry: last year signed, submitted and locked, as it would have been.
+
+Steps, for the seeded district's last school year:
+1. the demo PKI: a certificate for every teacher, principal and school, registered
+   to its owner (``hocbaso.records.demo_pki``), valid from before the signing;
+2. the main round: ten days before its lock deadline every class signs its main-round
+   records in order (subject teachers, homeroom teacher, principal and seal); five
+   days before, each school sends a class package to the registry; at the deadline
+   the registry locks the round;
+3. the supplementary round the same way around its own deadline (15/8).
+
+The registry is driven through the same actions its API uses, with the clock set to
+those past dates, so every effective date and ledger entry is what the real
+calendar would have produced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from hocbaso.records import actions
+from hocbaso.records.demo_pki import create_records_pki
+from hocbaso.records.keys import KeyDirectory
+from hocbaso.records.models import (
+    RecordStatus,
+    Round,
+    SchoolClass,
+    SchoolYear,
+    YearlyRecord,
+)
+from hocbaso.records.signers import signers_of
+from hocbaso.registry import actions as registry
+from hocbaso.registry.actors import Actor
+from hocbaso.registry.clock import fixed_clock
+from hocbaso.registry.package import build_package
+
+SIGN_DAYS_BEFORE = 10
+SUBMIT_DAYS_BEFORE = 5
+DEADLINES = {
+    Round.MAIN: "main_lock_date",
+    Round.SUPPLEMENTARY: "supplementary_lock_date",
+}
+
+
+def prepare_registry(
+    year: SchoolYear,
+    *,
+    data_dir: Path,
+    progress: Callable[[str], None],
+    classes_per_round: int | None = None,
+) -> dict[str, int]:
+    """Sign, submit and lock every record of ``year``; the counts of each step.
+
+    ``classes_per_round`` limits the classes signed in each round (for tests);
+    the others' records stay unsubmitted and show as missing at the lock.
+    """
+    keys_root = data_dir / "pki"
+    first_signing = _moment(year, Round.MAIN, SIGN_DAYS_BEFORE)
+    progress("demo PKI")
+    create_records_pki(
+        keys_root,
+        settings.HOCBASO_TRUST_STORE,
+        now=first_signing - dt.timedelta(days=20),
+    )
+    keys = KeyDirectory(keys_root)
+    counts: dict[str, int] = {}
+    for round_name in (Round.MAIN, Round.SUPPLEMENTARY):
+        _only_round_finalised(year, round_name)
+        classes = list(
+            SchoolClass.objects.filter(
+                pk__in=YearlyRecord.objects.filter(
+                    school_year=year, status=RecordStatus.FINALISED
+                ).values("school_class")
+            ).order_by("school__code", "name")
+        )[:classes_per_round]
+        signed = submitted = 0
+        for n, school_class in enumerate(classes, 1):
+            signed += _sign_class(school_class, keys, year, round_name)
+            submitted += _submit_class(school_class, year, round_name)
+            progress(f"{round_name}: class {n}/{len(classes)} signed and submitted")
+        deadline = year.deadline(DEADLINES[round_name])
+        result = registry.lock_round(
+            year,
+            round_name,
+            actor=Actor.system("demo scheduler"),
+            at=deadline,
+            clock=fixed_clock(deadline),
+        )
+        counts.update(
+            {
+                f"{round_name}:signed": signed,
+                f"{round_name}:accepted": submitted,
+                f"{round_name}:locked": result.locked,
+            }
+        )
+        progress(f"{round_name}: {result.locked} records locked at the deadline")
+    return counts
+
+
+def _moment(year: SchoolYear, round_name: str, days_before: int) -> dt.datetime:
+    return year.deadline(DEADLINES[round_name]) - dt.timedelta(days=days_before)
+
+
+def _only_round_finalised(year: SchoolYear, round_name: str) -> None:
+    """Make just this round's unsubmitted records signable (a bulk status switch)."""
+    records = YearlyRecord.objects.filter(school_year=year).exclude(
+        status=RecordStatus.SUBMITTED
+    )
+    records.filter(round=round_name).update(status=RecordStatus.FINALISED)
+    records.exclude(round=round_name).update(status=RecordStatus.DRAFT)
+
+
+@transaction.atomic
+def _sign_class(
+    school_class: SchoolClass, keys: KeyDirectory, year: SchoolYear, round_name: str
+) -> int:
+    at = _moment(year, round_name, SIGN_DAYS_BEFORE)
+    signers = signers_of(school_class)
+    for teacher in {p.pk: p for p in signers.subject_teachers.values()}.values():
+        actions.sign_as_subject_teacher(
+            teacher.user, school_class, keys.signer_for_person(teacher), signing_time=at
+        )
+    actions.sign_as_homeroom_teacher(
+        signers.homeroom.user,
+        school_class,
+        keys.signer_for_person(signers.homeroom),
+        signing_time=at,
+    )
+    steps = actions.sign_and_issue(
+        signers.leader.user,
+        actions.class_records(school_class),
+        keys.signer_for_person(signers.leader),
+        keys.signer_for_school(school_class.school),
+        signing_time=at,
+        issued_on=at.date(),
+    )
+    return len({step.record_id for step in steps})
+
+
+def _submit_class(school_class: SchoolClass, year: SchoolYear, round_name: str) -> int:
+    issued = YearlyRecord.objects.filter(
+        school_class=school_class, status=RecordStatus.ISSUED
+    ).select_related("packet")
+    packets = [bytes(record.packet.data) for record in issued.order_by("pk")]
+    if not packets:
+        return 0
+    school = school_class.school
+    package = build_package(
+        packets,
+        school_code=school.code,
+        school_year=year.name,
+        class_name=school_class.name,
+    )
+    receipt = registry.submit(
+        package,
+        school=school,
+        actor=Actor.of_school_token(school, "demo"),
+        clock=fixed_clock(_moment(year, round_name, SUBMIT_DAYS_BEFORE)),
+    )
+    if receipt.errors or receipt.rejected:
+        problems = [str(p) for p in receipt.errors] + [str(r) for r in receipt.rejected]
+        raise RuntimeError(f"class {school_class} refused: {problems}")
+    return len(receipt.accepted)
