@@ -1,0 +1,104 @@
+"""The ledger, public: checkpoint, entries, proofs, the verifier key (docs/ledger.md).
+
+Anyone may read these without authenticating: entries hold hashes and opaque ids
+only, and whoever verifies a transcript (another school, an admissions office)
+needs them. Hashes and entry bytes are base64; the checkpoint is the C2SP signed
+note as text, checked with the verifier key (c2sp.org/signed-note).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from hocbaso.registry import actions
+from hocbaso.registry.api.errors import ApiError
+from hocbaso.registry.api.schemas import (
+    LEDGER_ERRORS,
+    ConsistencyOut,
+    EntriesOut,
+    ErrorOut,
+    InclusionOut,
+)
+
+router = Router(tags=["ledger"], auth=None)
+
+MAX_ENTRIES = 1000  # per request: a client pages through a long log
+Count = Query[int, {"ge": 0}]
+TEXT_RESPONSE = {
+    "responses": {200: {"description": "text/plain", "content": {"text/plain": {}}}}
+}
+
+
+def _text(value: str) -> HttpResponse:
+    return HttpResponse(value, content_type="text/plain; charset=utf-8")
+
+
+def _b64(hashes: list[bytes]) -> list[str]:
+    return [base64.b64encode(h).decode() for h in hashes]
+
+
+@router.get(
+    "/ledger/checkpoint",
+    response={LEDGER_ERRORS: ErrorOut},
+    openapi_extra=TEXT_RESPONSE,
+)
+def latest_checkpoint(request: HttpRequest):
+    """The latest signed checkpoint (c2sp.org/tlog-checkpoint), as text."""
+    note = actions.latest_ledger_checkpoint()
+    if note is None:
+        message = _("The ledger is empty: there is no checkpoint yet.")
+        raise ApiError(message, code="LEDGER_EMPTY", status=404)
+    return _text(note)
+
+
+@router.get("/ledger/key", openapi_extra=TEXT_RESPONSE)
+def verifier_key(request: HttpRequest):
+    """The verifier key of the checkpoints (c2sp.org/signed-note), as text."""
+    return _text(actions.ledger_verifier_key() + "\n")
+
+
+@router.get("/ledger/entries", response={200: EntriesOut, LEDGER_ERRORS: ErrorOut})
+def entries(request: HttpRequest, start: Count, end: Count):
+    """Entries [start, end), at most 1000 at a time."""
+    if not start <= end <= start + MAX_ENTRIES:
+        message = _("Ask for entries with start ≤ end ≤ start + %(max)s.") % {
+            "max": MAX_ENTRIES
+        }
+        raise ApiError(message, code="LEDGER_RANGE", status=400)
+    rows = actions.ledger_entries(start, end)
+    return {
+        "start": start,
+        "end": end,
+        "entries": [
+            {
+                "index": start + i,
+                "data": base64.b64encode(b).decode(),
+                "entry": json.loads(b),
+            }
+            for i, b in enumerate(rows)
+        ],
+    }
+
+
+@router.get(
+    "/ledger/proofs/inclusion", response={200: InclusionOut, LEDGER_ERRORS: ErrorOut}
+)
+def inclusion_proof(request: HttpRequest, index: Count, size: Count):
+    """The RFC 6962 §2.1.1 audit path of entry ``index`` in the tree of ``size``."""
+    proof = actions.inclusion_proof(index, size)
+    return {"index": index, "size": size, "hashes": _b64(proof)}
+
+
+@router.get(
+    "/ledger/proofs/consistency",
+    response={200: ConsistencyOut, LEDGER_ERRORS: ErrorOut},
+)
+def consistency_proof(request: HttpRequest, size1: Count, size2: Count):
+    """The RFC 6962 §2.1.2 proof that tree ``size2`` extends tree ``size1``."""
+    proof = actions.consistency_proof(size1, size2)
+    return {"size1": size1, "size2": size2, "hashes": _b64(proof)}

@@ -1,0 +1,64 @@
+"""The OpenAPI document and the interactive docs of /api/v1/."""
+
+import json
+
+import pytest
+
+PATHS = {
+    "/api/v1/schools/{school_code}/submissions": {"post"},
+    "/api/v1/schools/{school_code}/replacements": {"post"},
+    "/api/v1/schools/{school_code}/submissions/{submission_id}/revoke": {"post"},
+    "/api/v1/receipts/{receipt_id}": {"get"},
+    "/api/v1/submissions/{submission_id}": {"get"},
+    "/api/v1/submissions/{submission_id}/packet": {"get"},
+    "/api/v1/rounds/{school_year}/{round_name}/lock": {"post"},
+    "/api/v1/rounds/{school_year}/{round_name}/missing": {"get"},
+    "/api/v1/units/{unit_code}/reports/{school_year}/{round_name}": {"get", "post"},
+    "/api/v1/schools/{school_code}/transfers": {"post"},
+    "/api/v1/schools/{school_code}/transfers/{transfer_id}/release": {"post"},
+    "/api/v1/schools/{school_code}/transfers/{transfer_id}/acknowledge": {"post"},
+    "/api/v1/transfers/{transfer_id}": {"get"},
+    "/api/v1/ledger/checkpoint": {"get"},
+    "/api/v1/ledger/key": {"get"},
+    "/api/v1/ledger/entries": {"get"},
+    "/api/v1/ledger/proofs/inclusion": {"get"},
+    "/api/v1/ledger/proofs/consistency": {"get"},
+}
+
+
+@pytest.fixture
+def document(client, db):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_the_document_lists_every_path_and_method(document):
+    assert document["openapi"].startswith("3.")
+    assert document["info"]["version"] == "1"
+    assert {p: set(ops) for p, ops in document["paths"].items()} == PATHS
+
+
+def test_schools_and_staff_authenticate_and_the_ledger_is_open(document):
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["SchoolToken"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["StaffSession"]["in"] == "cookie"
+    for path, operations in document["paths"].items():
+        for operation in operations.values():
+            is_open = "security" not in operation
+            assert is_open == path.startswith("/api/v1/ledger/"), path
+
+
+def test_the_raw_xml_body_and_the_errors_are_documented(document):
+    submit = document["paths"]["/api/v1/schools/{school_code}/submissions"]["post"]
+    assert "application/xml" in submit["requestBody"]["content"]
+    assert {"202", "401", "403", "413", "415"} <= set(submit["responses"])
+    error = document["components"]["schemas"]["ErrorOut"]
+    assert set(error["properties"]) == {"error", "code"}
+
+
+def test_the_interactive_docs_are_served(client, db):
+    response = client.get("/api/v1/docs")
+
+    assert response.status_code == 200
+    assert b"openapi.json" in response.content
