@@ -179,11 +179,17 @@ def test_an_unexpected_failure_is_500_without_a_traceback(
 
 
 def test_the_error_follows_the_requests_language(client, district, db):
-    english = client.get(f"{API}/ledger/checkpoint", headers={"Accept-Language": "en"})
+    path = f"{API}/ledger/checkpoint"
+    english = client.get(path, headers={"Accept-Language": "en"})
+    vietnamese = client.get(path)  # Vietnamese is the default
 
     assert assert_error(english, 404, "LEDGER_EMPTY")["error"].startswith(
         "The ledger is empty"
     )
+    assert assert_error(vietnamese, 404, "LEDGER_EMPTY")["error"].startswith(
+        "Sổ cái còn trống"
+    )
+    assert "Sổ cái".encode() in vietnamese.content
 
 
 def test_a_wrong_method_is_405_with_the_allowed_ones(client, db):

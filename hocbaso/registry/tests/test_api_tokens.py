@@ -55,9 +55,7 @@ def test_the_command_issues_a_token_shown_once_lists_and_revokes_it(school, clie
 
     call_command("api-token", "revoke", prefix, stdout=io.StringIO())
 
-    assert (
-        token.startswith(f"hbs_{prefix}_") and "shown only this once" in err.getvalue()
-    )
+    assert token.startswith(f"hbs_{prefix}_") and prefix in err.getvalue()
     assert prefix in listed.getvalue() and token not in listed.getvalue()
     assert "SMAS" in listed.getvalue()
     assert ApiToken.objects.get().revoked_label == "command:api-token"
