@@ -101,18 +101,18 @@ def sign_as_subject_teacher(
     certificate = steps.registered_to(signer, person=person)
     signers = signers_of(school_class)
     records = steps.signable_records(class_records(school_class))
-    done = steps.steps_by_record(records)
+    done = steps.steps_by_record(
+        records, roles=[SignerRole.SUBJECT_TEACHER], person=person
+    )
     signed_at = signing_time or timezone.now()
-    out = []
+    codes = sorted(c for c, p in signers.subject_teachers.items() if p.pk == person.pk)
+    batch = steps.SignatureBatch()
     for record in records:
         packet = steps.packet_for(record, signers)
         if person.personal_id not in packet.subject_teacher_ids or steps.has_signed(
             done[record.pk], SignerRole.SUBJECT_TEACHER, person
         ):
             continue
-        codes = sorted(
-            c for c, p in signers.subject_teachers.items() if p.pk == person.pk
-        )
         step = steps.new_step(
             SignerRole.SUBJECT_TEACHER,
             person,
@@ -120,17 +120,15 @@ def sign_as_subject_teacher(
             signed_at,
             subject_codes=codes,
         )
-        out.append(
-            steps.add_signature(
-                record,
-                packet,
-                signer,
-                step,
-                identifier=person.personal_id,
-                timestamp_authority=timestamp_authority,
-            )
+        batch.add_signature(
+            record,
+            packet,
+            signer,
+            step,
+            identifier=person.personal_id,
+            timestamp_authority=timestamp_authority,
         )
-    return out
+    return batch.save()
 
 
 def _subjects_taught(person: Person, school_class: SchoolClass) -> set[str]:
@@ -164,7 +162,9 @@ def sign_as_homeroom_teacher(
     certificate = steps.registered_to(signer, person=person)
     signers = signers_of(school_class)
     records = steps.signable_records(class_records(school_class))
-    done = steps.steps_by_record(records)
+    done = steps.steps_by_record(
+        records, roles=[SignerRole.SUBJECT_TEACHER, SignerRole.HOMEROOM_TEACHER]
+    )
     todo = [
         r
         for r in records
@@ -173,16 +173,16 @@ def sign_as_homeroom_teacher(
     packets = {r.pk: steps.packet_for(r, signers) for r in todo}
     _refuse_waiting_subject_teachers(todo, packets, done)
     signed_at = signing_time or timezone.now()
-    return [
-        steps.add_signature(
+    batch = steps.SignatureBatch()
+    for record in todo:
+        batch.add_signature(
             record,
             packets[record.pk],
             signer,
             steps.new_step(SignerRole.HOMEROOM_TEACHER, person, certificate, signed_at),
             timestamp_authority=timestamp_authority,
         )
-        for record in todo
-    ]
+    return batch.save()
 
 
 def _refuse_waiting_subject_teachers(records, packets, done) -> None:
@@ -242,9 +242,10 @@ def choose_leader(user, records: QuerySet[YearlyRecord], leader: Person) -> int:
         )
     RecordPacket.objects.filter(record__in=batch).delete()
     batch = steps.signable_records(records)
-    for record in batch:
-        packet = steps.packet_for(record, signers_of(record.school_class, leader))
-        steps.save_packet(packet, bytes(packet.data))
+    steps.save_packets(
+        steps.packet_for(record, signers_of(record.school_class, leader))
+        for record in batch
+    )
     return len(batch)
 
 
@@ -288,38 +289,35 @@ def sign_and_issue(
     _refuse_unready_for_leader(batch, person)
     signed_at = signing_time or timezone.now()
     issuance = _Issuance(school, year, issued_on, place)
-    out = []
+    signatures = steps.SignatureBatch()
     for record in batch:
         packet = record.packet
-        out.append(
-            steps.add_signature(
-                record,
-                packet,
-                leader_signer,
-                steps.new_step(SignerRole.LEADER, person, leader_cert, signed_at),
-                timestamp_authority=timestamp_authority,
-            )
+        signatures.add_signature(
+            record,
+            packet,
+            leader_signer,
+            steps.new_step(SignerRole.LEADER, person, leader_cert, signed_at),
+            timestamp_authority=timestamp_authority,
         )
-        issuance.add_to(record, packet)
+        issued = issuance.add_to(record, packet, signatures.data_of(record, packet))
+        signatures.replace_data(record, packet, issued)
         seal = steps.new_step(
             SignerRole.SEAL, person, seal_cert, signed_at, school=school
         )
-        out.append(
-            steps.add_signature(
-                record,
-                packet,
-                seal_signer,
-                seal,
-                timestamp_authority=timestamp_authority,
-            )
+        signatures.add_signature(
+            record,
+            packet,
+            seal_signer,
+            seal,
+            timestamp_authority=timestamp_authority,
         )
-        record.status = RecordStatus.ISSUED
-        record.save(update_fields=["status", "updated_at"])
+    out = signatures.save(packet_fields=_Issuance.FIELDS)
+    steps.set_status(batch, RecordStatus.ISSUED)
     return out
 
 
 def _refuse_unready_for_leader(batch: list[YearlyRecord], person: Person) -> None:
-    done = steps.steps_by_record(batch)
+    done = steps.steps_by_record(batch, roles=[SignerRole.HOMEROOM_TEACHER])
     problems = []
     for record in batch:
         packet = steps.packet_of(record)
@@ -342,6 +340,8 @@ def _refuse_unready_for_leader(batch: list[YearlyRecord], person: Person) -> Non
 class _Issuance:
     """Issuing numbers of one school and year: "<n>/<year>/HB-<code>", n counting up."""
 
+    FIELDS = ("issuance_seq", "issuance_number", "issued_on", "issuance_place")
+
     def __init__(self, school, year, issued_on, place) -> None:
         # Lock the school: two batches of one school never take the same number.
         School.objects.select_for_update().filter(pk=school.pk).first()
@@ -353,12 +353,11 @@ class _Issuance:
         self.date = issued_on or timezone.localdate()
         self.place = (place or school.commune_name or province_of(school)).strip()
 
-    def add_to(self, record: YearlyRecord, packet: RecordPacket) -> None:
+    def add_to(self, record: YearlyRecord, packet: RecordPacket, data: bytes) -> bytes:
+        """data with the next issuance block; sets the packet's issuance fields."""
         number = f"{self.next}/{self.year.name}/HB-{self.school.code}"
         try:
-            data = issue_packet(
-                bytes(packet.data), Issuance(number, self.date, self.place)
-            )
+            issued = issue_packet(data, Issuance(number, self.date, self.place))
         except PacketError as exc:
             raise RecordSigningError(
                 _("%(record)s could not be issued: %(error)s")
@@ -366,5 +365,5 @@ class _Issuance:
             ) from exc
         packet.issuance_seq, packet.issuance_number = self.next, number
         packet.issued_on, packet.issuance_place = self.date, self.place
-        steps.save_packet(packet, data)
         self.next += 1
+        return issued

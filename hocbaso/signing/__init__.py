@@ -29,7 +29,7 @@ from hocbaso.signing.result import (
     bind_by_subject_identifier,
 )
 from hocbaso.signing.roles import Role
-from hocbaso.signing.sign import sign_packet
+from hocbaso.signing.sign import sign_packet, sign_tree
 from hocbaso.signing.signers import Signer
 from hocbaso.signing.timestamp import HttpTimestampAuthority, TimestampAuthority
 from hocbaso.signing.trust import TrustStore
@@ -63,5 +63,6 @@ __all__ = [
     "bind_by_subject_identifier",
     "prepare_signature",
     "sign_packet",
+    "sign_tree",
     "verify_packet",
 ]

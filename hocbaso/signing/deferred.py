@@ -112,23 +112,62 @@ class DeferredSigningSession:
             or not X.references_match(signature, ids)
         ):
             raise SignerMismatchError("the saved state does not match its packet")
-        key = certificate_chain[0].public_key()
-        if algorithm_for_key(key) is not self.algorithm:
-            raise SignerMismatchError(
-                "the certificate's key does not use the prepared algorithm"
-            )
-        value = normalise_signature_value(self.algorithm, signature_value)
-        if not is_valid_signature(key, self.algorithm, self.signed_info, value):  # type: ignore[arg-type]
-            raise SignerMismatchError(
-                "the signature value does not verify with the certificate"
-            )
-        value_element = signature.find(X.ds("SignatureValue"))
-        assert value_element is not None
-        value_element.text = X.b64(value)
-        X.add_key_info(signature, certificate_chain)
-        if timestamp_authority is not None:
-            add_signature_timestamp(signature, timestamp_authority)
+        finish_signature(
+            PreparedSignature(signature, self.signature_id, self.signed_info),
+            self.algorithm,
+            signature_value,
+            certificate_chain,
+            timestamp_authority=timestamp_authority,
+        )
         return to_bytes(root)
+
+
+@dataclass(frozen=True)
+class PreparedSignature:
+    """An unsigned Signature placed in its slot of a parsed packet, digests filled."""
+
+    element: etree._Element
+    signature_id: str
+    signed_info: bytes
+
+    @property
+    def digest(self) -> bytes:
+        """SHA-256 of the canonical SignedInfo: what a hash-and-sign signer signs."""
+        return hashlib.sha256(self.signed_info).digest()
+
+
+def finish_signature(
+    prepared: PreparedSignature,
+    algorithm: SignatureAlgorithm,
+    signature_value: bytes,
+    certificate_chain: Sequence[x509.Certificate],
+    *,
+    timestamp_authority: TimestampAuthority | None = None,
+) -> None:
+    """Check the value against the certificate, then add SignatureValue and KeyInfo.
+
+    Raises SignerMismatchError when the chain is missing, the certificate's key uses
+    another algorithm or the value does not verify over the prepared SignedInfo.
+    """
+    if not certificate_chain:
+        raise SignerMismatchError("the signer's certificate is missing")
+    key = certificate_chain[0].public_key()
+    if algorithm_for_key(key) is not algorithm:
+        raise SignerMismatchError(
+            "the certificate's key does not use the prepared algorithm"
+        )
+    value = normalise_signature_value(algorithm, signature_value)
+    if not is_valid_signature(key, algorithm, prepared.signed_info, value):  # type: ignore[arg-type]
+        raise SignerMismatchError(
+            "the signature value does not verify with the certificate"
+        )
+    signature = prepared.element
+    value_element = signature.find(X.ds("SignatureValue"))
+    assert value_element is not None
+    value_element.text = X.b64(value)
+    X.add_key_info(signature, certificate_chain)
+    if timestamp_authority is not None:
+        add_signature_timestamp(signature, timestamp_authority)
 
 
 def prepare_signature(
@@ -146,6 +185,23 @@ def prepare_signature(
     later one already has), or a PacketError if the packet is not acceptable.
     """
     root = load_packet_tree(packet)
+    prepared = prepare_in_tree(
+        root, role, algorithm, identifier=identifier, signing_time=signing_time
+    )
+    return DeferredSigningSession(
+        to_bytes(root), prepared.signature_id, algorithm, prepared.signed_info
+    )
+
+
+def prepare_in_tree(
+    root: etree._Element,
+    role: Role,
+    algorithm: SignatureAlgorithm,
+    *,
+    identifier: str | None = None,
+    signing_time: datetime | None = None,
+) -> PreparedSignature:
+    """prepare_signature on an already parsed and validated packet, in place."""
     slots = find_slots(root)
     target = find_slot(root, role, identifier, slots=slots)
     earlier = _check_order(root, slots, target)
@@ -158,7 +214,7 @@ def prepare_signature(
     target.element.append(signature)
     X.fill_digests(signature, X.index_ids(root))
     signed_info = X.canonicalize(X.signed_info_of(signature))
-    return DeferredSigningSession(to_bytes(root), signature_id, algorithm, signed_info)
+    return PreparedSignature(signature, signature_id, signed_info)
 
 
 def _check_order(

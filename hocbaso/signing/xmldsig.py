@@ -26,6 +26,7 @@ XML_NS = "{http://www.w3.org/XML/1998/namespace}"
 # Vietnam has kept UTC+7 without daylight saving since 1975: no tzdata needed.
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 SIGNING_TIME_SUFFIX = "-signingtime"
+_WITH_ID = etree.XPath(f"descendant-or-self::*[@{ID_ATTR}]")
 
 
 def ds(name: str) -> str:
@@ -48,8 +49,9 @@ def canonicalize(element: Element) -> bytes:
     for name, value in element.attrib.items():
         apex.set(str(name), str(value))
     apex.text = element.text
-    for child in element:
-        apex.append(copy.deepcopy(child))
+    # One copy of the whole subtree (in a document of its own), then its children
+    # moved under the apex: the same nodes as copying each child, in one C call.
+    apex.extend(copy.deepcopy(element))
     data: bytes = etree.tostring(
         apex, method="c14n", exclusive=False, with_comments=False
     )
@@ -84,12 +86,11 @@ def index_ids(root: Element) -> dict[str, Element]:
     to exactly one element.
     """
     found: dict[str, Element] = {}
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
+    # Elements only (no comment or processing instruction), root included, in
+    # document order; XPath selects them in C rather than visiting every node here.
+    elements: Any = _WITH_ID(root)
+    for element in elements:
         value = element.get(ID_ATTR)
-        if value is None:
-            continue
         if value in found:
             raise SigningError(
                 f"line {element.sourceline}: the Id {value!r} appears twice"
