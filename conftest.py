@@ -32,7 +32,7 @@ import itertools
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hocbaso.records.models import (
     Appointment,
@@ -120,6 +120,15 @@ def _school(code: str, name: str, level: str, department, unit=None) -> School:
             school=school, unit=unit, valid_from=dt.date(2025, 7, 1)
         )
     return school
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    # Messages raised by actions and commands are matched in English by the
+    # tests; pages still come in Vietnamese by default, because the locale
+    # middleware activates the request's language for every request.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
