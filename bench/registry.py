@@ -1,0 +1,536 @@
+"""The registry's throughput: submissions accepted per second, and a whole district
+submitted and locked end to end, on SQLite and on PostgreSQL.
+
+    .venv/bin/python bench/registry.py [--scale district] [--seed 1] [--db both]
+                                       [--workers 2] [--sample 200] [--verify-ledger]
+
+Steps:
+1. a signed district, made once and cached outside the repository (private demo keys
+   live there): ``$HOCBASO_BENCH_CACHE`` or ``~/.cache/hocbaso/``. The demo district
+   is seeded on SQLite with its demo PKI, and every record of last school year is
+   signed in worker processes as the school would (subject teachers, homeroom
+   teacher, principal, issuance, seal); the packets go to ``packets.sqlite3``;
+2. per database, in a child process: a fresh copy of the district (SQLite: the cached
+   file; PostgreSQL: a throwaway cluster from scripts/with-postgres, the same seed,
+   the cached certificates registered);
+3. rate: ``--sample`` records submitted one packet at a time, verified in process:
+   full verification (schema, every signature, chains, CRLs, the records role
+   binding), storage and the ledger append, each its own transaction;
+4. end to end: every other record submitted as class packages, verified by a pool of
+   ``--workers`` processes a few packages ahead while the main process stores; then
+   the main round locked at its deadline and the supplementary round at its own;
+   ``--verify-ledger`` times ``hocbaso ledger verify`` as well.
+Prints one JSON object per database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PASSWORD = "bench password, not secret"
+PREFETCH = 6  # packages verified ahead of the one being stored
+
+
+# --- 1. the signed district, cached -----------------------------------------
+
+
+def cache_dir(scale: str, seed: int) -> Path:
+    base = os.environ.get("HOCBASO_BENCH_CACHE") or Path.home() / ".cache" / "hocbaso"
+    first = (
+        dt.date.today().year if dt.date.today().month >= 8 else dt.date.today().year - 1
+    )
+    return Path(base) / f"bench-registry-{scale}-seed{seed}-{first}"
+
+
+def setup_django(data_dir: Path, trust: Path | None = None) -> None:
+    os.environ["HOCBASO_DATA_DIR"] = str(data_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "hocbaso.settings"
+    if trust is not None:
+        os.environ["HOCBASO_TRUST_STORE"] = str(trust)
+    import django
+
+    django.setup()
+
+
+def prepare(cache: Path, scale: str, seed: int, workers: int) -> dict:
+    """Seed, issue the PKI, sign every record of last year: the slow, cached part."""
+    os.environ.pop("DATABASE_URL", None)
+    setup_django(cache / "data")
+    from django.core.management import call_command
+
+    from hocbaso.demo.seed import seed_district
+    from hocbaso.records.demo_pki import create_records_pki
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    today = dt.date.today()
+    seed_district(scale=scale, seed=seed, today=today, password=PASSWORD)
+    seeded = time.perf_counter()
+    year = _last_year()
+    open_at = year.deadline("main_lock_date") - dt.timedelta(days=10)
+    signed_at = (open_at - dt.timedelta(days=5)).replace(microsecond=0)
+    create_records_pki(
+        cache / "pki", cache / "pki" / "trust", now=signed_at - dt.timedelta(days=10)
+    )
+    count = _sign_everything(cache, year, signed_at, workers)
+    meta = {
+        "scale": scale,
+        "seed": seed,
+        "today": today.isoformat(),
+        "school_year": year.name,
+        "open_at": open_at.isoformat(),
+        "records": count,
+        "seed_seconds": round(seeded - started, 1),
+        "sign_seconds": round(time.perf_counter() - seeded, 1),
+    }
+    (cache / "meta.json").write_text(json.dumps(meta, indent=2))
+    return meta
+
+
+def _last_year():
+    from hocbaso.records.models import SchoolYear
+
+    return SchoolYear.objects.order_by("-name")[1]
+
+
+def _sign_everything(cache: Path, year, signed_at: dt.datetime, workers: int) -> int:
+    from hocbaso.records.models import RecordStatus, SchoolClass
+
+    classes = list(
+        SchoolClass.objects.filter(
+            school_year=year, yearly_records__status=RecordStatus.FINALISED
+        )
+        .distinct()
+        .order_by("school__code", "grade", "name")
+        .values_list("pk", flat=True)
+    )
+    db = sqlite3.connect(cache / "packets.sqlite3")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS packet (record_id INTEGER PRIMARY KEY, "
+        "school_code TEXT, class_id INTEGER, grade INTEGER, round TEXT, data BLOB)"
+    )
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=get_context("spawn"),
+        initializer=setup_django,
+        initargs=(cache / "data",),
+    )
+    count = 0
+    with pool:
+        jobs = [
+            pool.submit(
+                _sign_classes, classes[i : i + 4], str(cache / "pki"), signed_at
+            )
+            for i in range(0, len(classes), 4)
+        ]
+        for n, job in enumerate(jobs, 1):
+            rows = job.result()
+            db.executemany("INSERT INTO packet VALUES (?, ?, ?, ?, ?, ?)", rows)
+            db.commit()
+            count += len(rows)
+            print(f"signed {count} records ({n}/{len(jobs)} batches)", file=sys.stderr)
+    db.close()
+    return count
+
+
+def _sign_classes(class_ids: list[int], key_root: str, at: dt.datetime) -> list[tuple]:
+    """In a worker: sign every finalised record of these classes, in role order."""
+    from hocbaso.records.models import RecordStatus, SchoolClass, YearlyRecord
+    from hocbaso.records.snapshot import records_with_rows, signers_of, snapshot_of
+
+    signer = _Signers(key_root)
+    rows = []
+    for school_class in SchoolClass.objects.filter(pk__in=class_ids).select_related(
+        "school", "school_year"
+    ):
+        signers = signers_of(school_class)
+        records = records_with_rows(
+            YearlyRecord.objects.filter(
+                school_class=school_class, status=RecordStatus.FINALISED
+            )
+        )
+        for record in records:
+            data = _sign_record(snapshot_of(record, signers), record, signer, at)
+            rows.append(
+                (
+                    record.pk,
+                    school_class.school.code,
+                    school_class.pk,
+                    record.grade,
+                    record.round,
+                    data,
+                )
+            )
+    return rows
+
+
+class _Signers:
+    """The demo key of each person and school, loaded once per worker."""
+
+    def __init__(self, key_root: str) -> None:
+        from hocbaso.records.keys import KeyDirectory
+
+        self.keys = KeyDirectory(key_root)
+        self.loaded: dict[str, object] = {}
+
+    def person(self, personal_id: str):
+        from hocbaso.records.models import Person
+
+        if personal_id not in self.loaded:
+            pair = self.keys.person(Person(personal_id=personal_id))
+            self.loaded[personal_id] = pair.signer()
+        return self.loaded[personal_id]
+
+    def school(self, school):
+        key = f"school:{school.code}"
+        if key not in self.loaded:
+            self.loaded[key] = self.keys.signer_for_school(school)
+        return self.loaded[key]
+
+
+def _sign_record(snapshot, record, signer: _Signers, at: dt.datetime) -> bytes:
+    from hocbaso.packet import Issuance, build_packet, issue_packet
+    from hocbaso.signing import Role, sign_packet
+
+    data = build_packet(snapshot)
+    for teacher in snapshot.subject_teachers():
+        data = sign_packet(
+            data,
+            signer.person(teacher.personal_id),
+            Role.SUBJECT_TEACHER,
+            identifier=teacher.personal_id,
+            signing_time=at,
+        )
+    homeroom = snapshot.homeroom_teacher.personal_id
+    data = sign_packet(
+        data, signer.person(homeroom), Role.HOMEROOM_TEACHER, signing_time=at
+    )
+    leader = snapshot.leader.personal_id
+    data = sign_packet(data, signer.person(leader), Role.LEADER, signing_time=at)
+    number = f"{record.pk}/{record.school_year.name}/HB-{record.school.code}"
+    data = issue_packet(data, Issuance(number, at.date(), "Hà Nội"))
+    return sign_packet(data, signer.school(record.school), Role.SEAL, signing_time=at)
+
+
+# --- 2. a fresh database ---------------------------------------------------------
+
+
+def fresh_database(cache: Path, meta: dict, work: Path, db: str) -> float:
+    """The district in a new database; returns the seconds it took."""
+    started = time.perf_counter()
+    if db == "sqlite":
+        os.environ.pop("DATABASE_URL", None)
+        (work / "data").mkdir()
+        source = cache / "data" / "hocbaso.sqlite3"
+        with sqlite3.connect(source) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy(source, work / "data" / "hocbaso.sqlite3")
+    os.environ["HOCBASO_LEDGER_KEY"] = str(work / "ledger.key")
+    setup_django(work / "data", cache / "pki" / "trust")
+    if db == "postgres":
+        _seed_postgres(cache, meta)
+    return time.perf_counter() - started
+
+
+def _seed_postgres(cache: Path, meta: dict) -> None:
+    from django.core.management import call_command
+
+    from hocbaso.demo.seed import seed_district
+    from hocbaso.records.certificates import certificate_row
+    from hocbaso.records.demo_pki import SIGNING_ROLES
+    from hocbaso.records.keys import KeyDirectory
+    from hocbaso.records.models import Certificate, Person, School
+
+    call_command("migrate", verbosity=0, interactive=False)
+    seed_district(
+        scale=meta["scale"],
+        seed=meta["seed"],
+        today=dt.date.fromisoformat(meta["today"]),
+        password=PASSWORD,
+    )
+    keys = KeyDirectory(cache / "pki")
+    rows = [
+        certificate_row(keys.person(p).certificate(), person=p)
+        for p in Person.objects.filter(appointments__role__in=SIGNING_ROLES).distinct()
+    ] + [
+        certificate_row(keys.school(s).certificate(), school=s)
+        for s in School.objects.all()
+    ]
+    Certificate.objects.bulk_create(rows, batch_size=1000)
+
+
+# --- 3 and 4. submitting and locking ------------------------------------------------
+
+
+def packets_by_class(cache: Path) -> dict[int, list[tuple[str, int, bytes]]]:
+    """class id → (school code, grade, packet) of each of its signed records."""
+    db = sqlite3.connect(cache / "packets.sqlite3")
+    classes: dict[int, list[tuple[str, int, bytes]]] = defaultdict(list)
+    rows = db.execute(
+        "SELECT class_id, school_code, grade, data FROM packet ORDER BY record_id"
+    )
+    for class_id, school_code, grade, data in rows:
+        classes[class_id].append((school_code, grade, data))
+    db.close()
+    return classes
+
+
+def run(db: str, cache: Path, workers: int, sample: int, verify_ledger: bool) -> dict:
+    meta = json.loads((cache / "meta.json").read_text())
+    with tempfile.TemporaryDirectory(prefix="hocbaso-bench-") as tmp:
+        work = Path(tmp)
+        load_seconds = fresh_database(cache, meta, work, db)
+        result = {"database": db, "records": meta["records"]}
+        result["load_seconds"] = round(load_seconds, 1)
+        result.update(_submit_and_lock(cache, meta, workers, sample, verify_ledger))
+    return result
+
+
+def _submit_and_lock(cache, meta, workers, sample, verify_ledger) -> dict:
+    from hocbaso.registry import actions
+    from hocbaso.registry.clock import fixed_clock
+    from hocbaso.registry.models import Submission
+
+    classes = packets_by_class(cache)
+    open_at = dt.datetime.fromisoformat(meta["open_at"])
+    clock = fixed_clock(open_at)
+    singles, packages = _split(classes, sample)
+    out = {}
+    start = time.perf_counter()
+    for school_code, _grade, data in singles:
+        view = actions.submit(
+            data, school=school_code, actor=_token(school_code), clock=clock
+        )
+        assert view.records[0].accepted, view.records[0].problems
+    seconds = time.perf_counter() - start
+    out["one_at_a_time"] = {
+        "records": len(singles),
+        "seconds": round(seconds, 1),
+        "accepted_per_second": round(len(singles) / seconds, 1),
+    }
+    out["end_to_end"] = _end_to_end(packages, clock, workers, meta)
+    out["accepted_total"] = Submission.objects.count()
+    if verify_ledger:
+        start = time.perf_counter()
+        report = actions.verify_ledger()
+        out["ledger_verify"] = {
+            "ok": report.ok,
+            "entries": report.size,
+            "seconds": round(time.perf_counter() - start, 1),
+        }
+    return out
+
+
+def _token(school_code: str):
+    from hocbaso.registry import lookups
+    from hocbaso.registry.actors import Actor
+
+    return Actor.of_school_token(lookups.school(school_code), "bench")
+
+
+def _split(classes, sample: int):
+    """``sample`` records to send one by one, half primary and half lower secondary
+    (from the first classes of each level); every other record by class."""
+    quota = {"primary": sample - sample // 2, "secondary": sample // 2}
+    singles, packages = [], []
+    for class_id in sorted(classes):
+        items = classes[class_id]
+        level = "primary" if items[0][1] <= 5 else "secondary"
+        take = min(len(items), quota[level])
+        quota[level] -= take
+        singles += items[:take]
+        if items[take:]:
+            packages.append(items[take:])
+    return singles, packages
+
+
+def _end_to_end(packages, clock, workers: int, meta: dict) -> dict:
+    from hocbaso.registry import actions
+    from hocbaso.registry.package import build_package
+    from hocbaso.registry.verification import PoolVerifier
+
+    pool = PoolVerifier(workers, chunk=64)
+    cpu_before = _cpu()
+    at = clock()
+    records = sum(len(p) for p in packages)
+    start = time.perf_counter()
+    pending = [pool.verify_later([i[2] for i in p], at) for p in packages[:PREFETCH]]
+    rejected = 0
+    for n, items in enumerate(packages):
+        if n + PREFETCH < len(packages):
+            ahead = packages[n + PREFETCH]
+            pending.append(pool.verify_later([i[2] for i in ahead], at))
+        school_code = items[0][0]
+        package = build_package(
+            [i[2] for i in items],
+            school_code=school_code,
+            school_year=meta["school_year"],
+        )
+        receipt = actions.submit(
+            package,
+            school=school_code,
+            actor=_token(school_code),
+            clock=clock,
+            process=False,
+        )
+        view = actions.process_receipt(
+            receipt.receipt_id, clock=clock, verifier=_Ready(pending[n])
+        )
+        rejected += len(view.rejected)
+        pending[n] = None
+    submitted = time.perf_counter() - start
+    pool.close()  # waits for the workers, so that their CPU time is counted
+    locks = _lock_rounds(meta)
+    total = time.perf_counter() - start
+    cpu = {k: round(v - cpu_before[k], 1) for k, v in _cpu().items()}
+    return {
+        "records": records,
+        "packages": len(packages),
+        "rejected": rejected,
+        "workers": workers,
+        "submit_seconds": round(submitted, 1),
+        "submitted_per_second": round(records / submitted, 1),
+        **locks,
+        "total_seconds": round(total, 1),
+        "cpu_seconds": cpu,
+        # What the run needs on `workers` free cores: the workers' CPU spread over
+        # them, or the main process alone if it is the bottleneck.
+        "cpu_bound_seconds": round(max(cpu["workers"] / workers, cpu["main"]), 1),
+        "load_average": os.getloadavg(),
+    }
+
+
+def _cpu() -> dict[str, float]:
+    """CPU seconds (user + system) of this process and of its ended children."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "main": me.ru_utime + me.ru_stime,
+        "workers": children.ru_utime + children.ru_stime,
+    }
+
+
+class _Ready:
+    """A verifier whose results were started earlier (PoolVerifier.verify_later)."""
+
+    def __init__(self, results) -> None:
+        self._results = results
+
+    def verify(self, packets, at):
+        return self._results()
+
+
+def _lock_rounds(meta: dict) -> dict:
+    from hocbaso.registry import actions, lookups
+    from hocbaso.registry.actors import Actor
+    from hocbaso.registry.clock import fixed_clock
+
+    year = lookups.school_year(meta["school_year"])
+    out = {}
+    for name in ("main", "supplementary"):
+        deadline = year.deadline(f"{name}_lock_date")
+        start = time.perf_counter()
+        result = actions.lock_round(
+            year, name, actor=Actor.system("bench"), clock=fixed_clock(deadline)
+        )
+        out[f"lock_{name}"] = {
+            "locked": result.locked,
+            "missing": result.missing,
+            "seconds": round(time.perf_counter() - start, 1),
+        }
+    return out
+
+
+# --- the command ------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="district")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--sample", type=int, default=200)
+    parser.add_argument("--verify-ledger", action="store_true")
+    parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    cache = cache_dir(args.scale, args.seed)
+    if args.prepare:
+        prepare(cache, args.scale, args.seed, args.workers)
+        return
+    if args.inner:
+        result = run(args.db, cache, args.workers, args.sample, args.verify_ledger)
+        print(json.dumps(result))
+        return
+    if not (cache / "meta.json").exists():
+        shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir(parents=True)
+        _prepare_in_child(args, cache)
+    meta = json.loads((cache / "meta.json").read_text())
+    print(json.dumps({"district": meta}, indent=2))
+    for db in ("sqlite", "postgres") if args.db == "both" else (args.db,):
+        print(json.dumps(_child_run(db, args), indent=2))
+
+
+def _prepare_in_child(args, cache: Path) -> None:
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--prepare",
+        "--scale",
+        args.scale,
+        "--seed",
+        str(args.seed),
+        "--workers",
+        str(args.workers),
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    subprocess.run(command, check=True, cwd=ROOT, env=env)
+
+
+def _child_run(db: str, args) -> dict:
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--inner",
+        "--db",
+        db,
+        "--scale",
+        args.scale,
+        "--seed",
+        str(args.seed),
+        "--workers",
+        str(args.workers),
+        "--sample",
+        str(args.sample),
+    ]
+    if args.verify_ledger:
+        command.append("--verify-ledger")
+    if db == "postgres":
+        command = ["bash", str(ROOT / "scripts" / "with-postgres"), *command]
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    done = subprocess.run(
+        command, check=True, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    main()
