@@ -78,7 +78,18 @@ class Student(models.Model):
         refuse_changes(self, "student_code")
         for name in ("full_name", "father_name", "mother_name", "guardian_name"):
             setattr(self, name, identifiers.normalise_name(getattr(self, name)))
+        edited = self._identity_edited()
         super().save(*args, **kwargs)
+        if edited:
+            _return_signed_records_to_draft(self)
+
+    def _identity_edited(self) -> bool:
+        """Whether a saved student's identity (printed in every packet) changed."""
+        if self._state.adding or self.pk is None:
+            return False
+        names = [f.attname for f in self._meta.concrete_fields if f.name != "id"]
+        stored = type(self)._default_manager.filter(pk=self.pk).values(*names).first()
+        return stored is not None and any(stored[n] != getattr(self, n) for n in names)
 
     def clean(self) -> None:
         for name in ("full_name", "father_name", "mother_name", "guardian_name"):
@@ -87,6 +98,27 @@ class Student(models.Model):
             errors = personal_id_errors(self.personal_id, self.date_of_birth, self.sex)
             if errors:
                 raise ValidationError({"personal_id": errors})
+
+
+def _return_signed_records_to_draft(student: Student) -> None:
+    """The identity is part of every packet: signed, unsent records go back to draft.
+
+    Records already submitted stay as the registry holds them: the school corrects
+    them with a replacement before the lock (domain.md §7), never silently.
+    """
+    from hocbaso.records.models.assessments import return_to_draft
+    from hocbaso.records.models.transcripts import RecordStatus, YearlyRecord
+
+    signed = YearlyRecord.objects.filter(
+        transcript__student=student,
+        status__in=(
+            RecordStatus.FINALISED,
+            RecordStatus.SIGNING,
+            RecordStatus.ISSUED,
+        ),
+    )
+    for record_id in signed.values_list("pk", flat=True):
+        return_to_draft(record_id)
 
 
 class Enrollment(models.Model):

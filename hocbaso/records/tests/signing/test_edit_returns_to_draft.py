@@ -55,6 +55,20 @@ def test_saving_without_a_change_keeps_the_signatures(issued):
     assert issued.signature_steps.count() == 3
 
 
+def test_correcting_the_students_name_returns_the_signed_record_to_draft(issued):
+    student = issued.transcript.student
+    student.full_name = student.full_name + " Anh"
+    student.save()
+    assert _is_draft_without_signatures(issued)
+
+
+def test_saving_the_student_unchanged_keeps_the_signatures(issued):
+    issued.transcript.student.save()
+    issued.refresh_from_db()
+    assert issued.status == RecordStatus.ISSUED
+    assert issued.signature_steps.count() == 3
+
+
 def test_changing_a_subject_row_returns_the_record_to_draft(issued):
     row = issued.assessments.get(subject_code="TOAN", term="hk2")
     row.data = {**row.data, "level": "H" if row.data["level"] == "T" else "T"}
