@@ -126,7 +126,7 @@ def replace(
 
 
 def _receive(data, school, actor, operation, reason, clock, verifier, process):
-    receipt = receiving.receive(
+    receipt, document = receiving.receive(
         bytes(data),
         school=lookups.school(school),
         actor=actor,
@@ -136,7 +136,10 @@ def _receive(data, school, actor, operation, reason, clock, verifier, process):
     )
     if process:
         receipt = processing.process_receipt(
-            receipt, verifier=verifier or InProcessVerifier(), clock=clock
+            receipt,
+            verifier=verifier or InProcessVerifier(),
+            clock=clock,
+            document=document,
         )
     return ReceiptView.from_model(receipt)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hocbaso.ledger import HASH_SIZE, StorageError
+from hocbaso.ledger.merkle import perfect_nodes
 from hocbaso.registry.models import LedgerEntry, LedgerHead, LedgerNode, node_key
 
 Node = tuple[int, int]
@@ -70,7 +71,10 @@ class AppendingStorage(DatabaseStorage):
         self._head = head
         self._size = head.size
         self._entries: dict[int, bytes] = {}
-        self._nodes: dict[int, bytes] = {}
+        # The perfect subtrees of the current size, read once: appends only ever
+        # pair new subtrees with these, so no append of the session reads again.
+        frontier = [node_key(*node) for node in perfect_nodes(0, head.size)]
+        self._nodes: dict[int, bytes] = _stored_hashes(frontier) if frontier else {}
         self._new_nodes: list[LedgerNode] = []
 
     def tree_size(self) -> int:

@@ -36,7 +36,7 @@ from hocbaso.registry.models import (
     SchoolRoundLock,
     Submission,
 )
-from hocbaso.registry.package import read_document
+from hocbaso.registry.package import Document, read_document
 from hocbaso.registry.rounds import lock_deadline
 from hocbaso.registry.verification import Verifier
 
@@ -64,12 +64,23 @@ class Candidate:
         return self.accepted and self.duplicate_of is None
 
 
-def process_receipt(receipt: Receipt, *, verifier: Verifier, clock: Clock | None):
-    """Check and answer every packet of a received receipt; return the receipt."""
+def process_receipt(
+    receipt: Receipt,
+    *,
+    verifier: Verifier,
+    clock: Clock | None,
+    document: Document | None = None,
+):
+    """Check and answer every packet of a received receipt; return the receipt.
+
+    ``document`` is what receiving read of the bytes; read again from the stored
+    bytes when not given (a worker answering later).
+    """
     if receipt.status != Receipt.Status.RECEIVED:
         return receipt
-    blob = Blob.objects.get(pk=receipt.blob_id)
-    document = read_document(bytes(blob.data), receipt.school.code)
+    if document is None:
+        blob = Blob.objects.get(pk=receipt.blob_id)
+        document = read_document(bytes(blob.data), receipt.school.code)
     candidates = [
         Candidate(n, packet, sha256_hex(packet))
         for n, packet in enumerate(document.packets, 1)

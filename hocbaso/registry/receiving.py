@@ -23,7 +23,7 @@ from hocbaso.registry.auditing import record as audit
 from hocbaso.registry.codes import EventType
 from hocbaso.registry.entries import sha256_hex
 from hocbaso.registry.models import Blob, Receipt, RecordResult, Submission
-from hocbaso.registry.package import DocumentError, read_document
+from hocbaso.registry.package import Document, DocumentError, read_document
 
 
 def earlier_receipt(school: School, operation: str, sha256: str) -> Receipt | None:
@@ -66,14 +66,18 @@ def receive(
     operation: str,
     reason: str,
     at: datetime,
-) -> Receipt:
-    """Store the bytes and give the receipt (received or refused)."""
+) -> tuple[Receipt, Document | None]:
+    """Store the bytes and give the receipt (received or refused).
+
+    Also returns what was read of the bytes, so that processing at once need not
+    read them again (None for a receipt given earlier or refused).
+    """
     check_school(actor, school, timezone.localdate(at))
     sha256 = sha256_hex(data)
     earlier = earlier_receipt(school, operation, sha256)
     if earlier is not None:
-        return earlier
-    kind, count, errors = "", 0, []
+        return earlier, None
+    kind, count, errors, document = "", 0, [], None
     try:
         document = read_document(data, school.code)
         kind, count = document.kind, len(document.packets)
@@ -103,4 +107,4 @@ def receive(
             school_id=school.pk,
             detail={"status": receipt.status, "records": count, "sha256": sha256},
         )
-    return receipt
+    return receipt, document
