@@ -269,3 +269,69 @@ def staff_client(client):
         return client
 
     return login
+
+
+# --- Browser tests -------------------------------------------------------
+# Pages are driven in Debian's headless Chromium through Playwright (the
+# browser is the system one: nothing is downloaded). ``page`` is a fresh
+# browser context on the test's live server; the browser starts once per run.
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls
+    # made by the test itself are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(chromium_browser, live_server):
+    """A new browser tab whose relative URLs go to the live server."""
+    context = chromium_browser.new_context(
+        base_url=live_server.url, locale="vi-VN", accept_downloads=True
+    )
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def browser_login(page):
+    """Log ``user`` in through the staff login page of the browser tab."""
+
+    def login(user, password: str = PASSWORD):
+        page.goto("/login/")
+        page.fill("#id_username", user.get_username())
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        return page
+
+    return login

@@ -85,11 +85,19 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "hocbaso.records",
     "hocbaso.registry",
+    "hocbaso.portal",
+    "hocbaso.portal.citizen",
+    "hocbaso.imports",
+    "hocbaso.school",
+    "hocbaso.rollout",
+    "hocbaso.exchange",
+    "hocbaso.web",
     "hocbaso.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,6 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "hocbaso.web.navigation.navigation",
             ],
         },
     },
@@ -149,8 +158,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# WhiteNoise serves the static files from the apps directly (no collectstatic
+# step), in the production server as well.
+WHITENOISE_USE_FINDERS = True
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 # Grades that get digital transcripts (the plan's pilot: 1-4 and 6-8).
 HOCBASO_PILOT_GRADES = _env_grades("HOCBASO_PILOT_GRADES", "1,2,3,4,6,7,8")

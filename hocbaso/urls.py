@@ -1,9 +1,9 @@
 """URL configuration of hocbaso."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from hocbaso.registry.api import api
 
@@ -15,5 +15,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("me/", include("hocbaso.portal.citizen.urls")),
+    path("school/", include("hocbaso.school.urls")),
+    path("rollout/", include("hocbaso.rollout.urls")),
+    path("import/", include("hocbaso.imports.urls")),
+    path("exchange/", include("hocbaso.exchange.urls")),
+    path("", include("hocbaso.portal.urls")),
 ]

@@ -1,1 +1,1 @@
-"""hocbaso.imports."""
+"""Spreadsheets from the school-management software: templates and import."""

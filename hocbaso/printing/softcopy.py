@@ -36,6 +36,7 @@ from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from hocbaso.printing import _sync
 from hocbaso.printing._format import VIETNAM, time_text
 from hocbaso.printing._stampfont import STAMP_FONT
 from hocbaso.printing.errors import SoftCopyError
@@ -176,7 +177,7 @@ def sign_pdf(
         # A known reservation spares pyHanko a dry-run signature to size it; with a
         # timestamp the token's size is unknown, so pyHanko measures it.
         reserved = None if timestamp_authority else SIGNATURE_BYTES
-        out = pdf_signer.sign_pdf(writer, bytes_reserved=reserved)
+        out = _sync.run(pdf_signer.async_sign_pdf, writer, bytes_reserved=reserved)
     except SoftCopyError:
         raise
     except Exception as exc:  # pyHanko raises many kinds on a bad PDF or TSA

@@ -21,12 +21,13 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from hocbaso.packet import PacketError, build_packet, parse_packet
+from hocbaso.printing import _sync
 from hocbaso.printing.errors import PrintingError
 from hocbaso.printing.render import DIGEST_KEYWORD, content_digest
 from hocbaso.signing import Check, Status, TrustStore, VerificationFailedError
@@ -105,7 +106,8 @@ def verify_pdf(
         try:
             carried = list(signature.signed_data["certificates"] or ())
             context = _context(trust_roots, at, intermediates, carried)
-            status = validate_pdf_signature(
+            status = _sync.run(
+                async_validate_pdf_signature,
                 signature,
                 signer_validation_context=context,
                 ts_validation_context=context,

@@ -1,0 +1,1 @@
+"""Exchange with the national repository and across provinces."""

@@ -1,0 +1,1 @@
+"""Following the rollout: dashboards for management units and the department."""

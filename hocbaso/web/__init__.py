@@ -1,0 +1,1 @@
+"""What every page of the site shares: the layout, the navigation, staff login."""
