@@ -289,6 +289,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # Playwright's sync API keeps an event loop running in the main thread while
+    # the browser is open; tests that run their own loop (pyHanko, asyncio.run)
+    # must come before the first browser test, so browser tests run last (after
+    # pytest-django's own ordering of database tests).
+    browser = [item for item in items if "page" in getattr(item, "fixturenames", ())]
+    if browser:
+        others = [item for item in items if "page" not in item.fixturenames]
+        items[:] = others + browser
+
+
 @pytest.fixture(scope="session")
 def chromium_browser():
     import os
