@@ -167,6 +167,52 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
+# Students and parents log in through an OpenID Connect provider (the national
+# citizen app VNeID works this way; `make demo` runs a local one): authorization
+# code flow with PKCE, nonce and state, the ID token's RS256 signature checked
+# against the provider's JWKS, its issuer and audience checked. Staff keep the
+# password login at /login/. Empty values switch citizen login off.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "hocbaso.portal.citizen.auth.CitizenOIDCBackend",
+]
+OIDC_OP_ISSUER = os.environ.get("HOCBASO_OIDC_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("HOCBASO_OIDC_AUTHORIZATION_URL", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("HOCBASO_OIDC_TOKEN_URL", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("HOCBASO_OIDC_USERINFO_URL", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("HOCBASO_OIDC_JWKS_URL", "")
+OIDC_RP_CLIENT_ID = os.environ.get("HOCBASO_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("HOCBASO_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("HOCBASO_OIDC_SCOPES", "openid profile")
+# The claim that carries the citizen's 12-digit personal identification number.
+HOCBASO_OIDC_ID_CLAIM = os.environ.get("HOCBASO_OIDC_ID_CLAIM", "personal_id")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "citizen:oidc_callback"
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_STORE_ID_TOKEN = False
+if OIDC_RP_CLIENT_ID:
+    _missing_oidc = [
+        env
+        for env, value in (
+            ("HOCBASO_OIDC_ISSUER", OIDC_OP_ISSUER),
+            ("HOCBASO_OIDC_AUTHORIZATION_URL", OIDC_OP_AUTHORIZATION_ENDPOINT),
+            ("HOCBASO_OIDC_TOKEN_URL", OIDC_OP_TOKEN_ENDPOINT),
+            ("HOCBASO_OIDC_USERINFO_URL", OIDC_OP_USER_ENDPOINT),
+            ("HOCBASO_OIDC_JWKS_URL", OIDC_OP_JWKS_ENDPOINT),
+            ("HOCBASO_OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+        )
+        if not value
+    ]
+    if _missing_oidc:
+        raise ImproperlyConfigured(
+            "HOCBASO_OIDC_CLIENT_ID is set but these are empty: "
+            + ", ".join(_missing_oidc)
+        )
+
 # Grades that get digital transcripts (the plan's pilot: 1-4 and 6-8).
 HOCBASO_PILOT_GRADES = _env_grades("HOCBASO_PILOT_GRADES", "1,2,3,4,6,7,8")
 
@@ -182,12 +228,42 @@ HOCBASO_LEDGER_KEY = Path(
     os.environ.get("HOCBASO_LEDGER_KEY") or DATA_DIR / "ledger" / "ledger.key"
 )
 
+# What this installation is (issue 7): a department's registry (the default) or
+# the national repository that receives every department's locked records.
+HOCBASO_ROLE = os.environ.get("HOCBASO_ROLE") or "department"
+if HOCBASO_ROLE not in {"department", "national"}:
+    raise ImproperlyConfigured(
+        f"HOCBASO_ROLE must be department or national, not {HOCBASO_ROLE!r}"
+    )
+
+# Lookup codes are credentials (domain.md §9): every handler masks any run of 32
+# hex digits (hocbaso.portal.logfilter); Django's own loggers (django.request,
+# django.server) and gunicorn's are routed to the same filtered handler.
+_LOG_LEVEL = os.environ.get("HOCBASO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {
-        "handlers": ["console"],
-        "level": os.environ.get("HOCBASO_LOG_LEVEL", "INFO"),
+    "filters": {
+        "mask_lookup_codes": {"()": "hocbaso.portal.logfilter.MaskLookupCodes"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_lookup_codes"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
+    "loggers": {
+        name: {"handlers": ["console"], "level": _LOG_LEVEL, "propagate": False}
+        for name in ("django", "gunicorn.error", "gunicorn.access")
     },
 }
+
+# Guessing lookup codes (hocbaso.portal.throttle): a client (keyed hash of its
+# address) with this many failed lookups within the window gets HTTP 429.
+HOCBASO_LOOKUP_FAILURE_LIMIT = int(
+    os.environ.get("HOCBASO_LOOKUP_FAILURE_LIMIT") or "10"
+)
+HOCBASO_LOOKUP_WINDOW_SECONDS = int(
+    os.environ.get("HOCBASO_LOOKUP_WINDOW_SECONDS") or "900"
+)
