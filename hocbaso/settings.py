@@ -236,6 +236,25 @@ if HOCBASO_ROLE not in {"department", "national"}:
         f"HOCBASO_ROLE must be department or national, not {HOCBASO_ROLE!r}"
     )
 
+
+def _env_positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name) or str(default)
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number: {raw!r}") from exc
+    if value <= 0:
+        raise ImproperlyConfigured(f"{name} must be more than 0: {raw!r}")
+    return value
+
+
+# Spreadsheet import: the largest file accepted, in bytes, and the largest total
+# its zip members may expand to (a guard against zip bombs).
+HOCBASO_IMPORT_MAX_BYTES = _env_positive_int("HOCBASO_IMPORT_MAX_BYTES", 10_000_000)
+HOCBASO_IMPORT_MAX_UNCOMPRESSED_BYTES = _env_positive_int(
+    "HOCBASO_IMPORT_MAX_UNCOMPRESSED_BYTES", 200_000_000
+)
+
 # Lookup codes are credentials (domain.md §9): every handler masks any run of 32
 # hex digits (hocbaso.portal.logfilter); Django's own loggers (django.request,
 # django.server) and gunicorn's are routed to the same filtered handler.
