@@ -342,8 +342,8 @@ def browser_login(page):
         page.goto("/login/")
         page.fill("#id_username", user.get_username())
         page.fill("#id_password", password)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
         return page
 
     return login

@@ -23,6 +23,6 @@ def test_a_wrong_password_says_so_in_vietnamese(page, browser_login, principal):
 
 def test_the_language_switch_turns_the_page_english(page, browser_login, principal):
     browser_login(principal)
-    page.select_option("#language-select", "en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("#language-select", "en")
     assert "Administration" in page.locator(".site-nav").inner_text()
