@@ -82,6 +82,7 @@ def render_transcript(
     content_digest: str | None = None,
     status_lines: Sequence[str] | None = None,
     signatures: Sequence[Sequence[SignatureMark]] | None = None,
+    record_notes: Sequence[str] | None = None,
 ) -> bytes:
     """The PDF of a transcript on its official form, A4, Noto Serif embedded.
 
@@ -90,16 +91,25 @@ def render_transcript(
     with the lookup code and the content digest (snapshot_digest of the pages unless
     given); status_lines are printed under them (for example the legal status);
     signatures, one sequence per page in the order of pages, fill the signature
-    blocks with "Đã ký số" marks. Raises RenderError (CheckUrlError for the URL).
+    blocks with "Đã ký số" marks; record_notes, one per page, print under that
+    year's header (for example its own legal status). Raises RenderError
+    (CheckUrlError for the URL).
     """
     if signatures is not None and len(signatures) != len(pages):
         raise RenderError("signatures must give one list of marks per page")
+    if record_notes is not None and len(record_notes) != len(pages):
+        raise RenderError("record_notes must give one note per page")
     level = _check_pages(pages, lookup_code)
     ensure_code_not_logged(check_url, lookup_code)
     digest = content_digest or snapshot_digest(pages)
     ordered = sorted(
-        zip(pages, signatures or [()] * len(pages), strict=True),
-        key=lambda pair: (pair[0].school_year, pair[0].grade),
+        zip(
+            pages,
+            signatures or [()] * len(pages),
+            record_notes or [""] * len(pages),
+            strict=True,
+        ),
+        key=lambda row: (row[0].school_year, row[0].grade),
     )
     data = _document(level, ordered, lookup_code, check_url, digest)
     data["status_lines"] = list(status_lines or ())
@@ -120,13 +130,14 @@ def _check_pages(pages: Sequence[RecordSnapshot], lookup_code: str) -> str:
 
 def _document(
     level: str,
-    ordered: list[tuple[RecordSnapshot, Sequence[SignatureMark]]],
+    ordered: list[tuple[RecordSnapshot, Sequence[SignatureMark], str]],
     lookup_code: str,
     check_url: str,
     digest: str,
 ) -> dict[str, Any]:
-    pages = [page for page, _ in ordered]
-    marks = [_model.Marks(page_marks) for _, page_marks in ordered]
+    pages = [page for page, _, _ in ordered]
+    marks = [_model.Marks(page_marks) for _, page_marks, _ in ordered]
+    notes = [note for _, _, note in ordered]
     latest = pages[-1]
     year_page = _primary.year_page if level == "primary" else _secondary.year_page
     return {
@@ -140,7 +151,10 @@ def _document(
         "cover": _model.cover(level, latest),
         "identity": _model.identity(latest, marks[-1]),
         "history": _model.history(level, pages, marks),
-        "years": [year_page(p, m) for p, m in zip(pages, marks, strict=True)],
+        "years": [
+            {**year_page(p, m), "note": n}
+            for p, m, n in zip(pages, marks, notes, strict=True)
+        ],
     }
 
 
