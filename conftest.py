@@ -326,7 +326,7 @@ def page(chromium_browser, live_server):
     context = chromium_browser.new_context(
         base_url=live_server.url, locale="vi-VN", accept_downloads=True
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)
     tab = context.new_page()
     try:
         yield tab
