@@ -222,6 +222,10 @@ HOCBASO_TRUST_STORE = Path(
     os.environ.get("HOCBASO_TRUST_STORE") or DATA_DIR / "pki" / "trust"
 )
 
+# The school pages offer "sign with the demo key" (the server-held keys of
+# `hocbaso pki demo` under DATA_DIR/pki) besides the signing agent: the demo only.
+HOCBASO_DEMO_SIGNING = _env_bool("HOCBASO_DEMO_SIGNING", False)
+
 # The registry's Ed25519 ledger key (c2sp.org/signed-note private key string),
 # generated at first use with mode 0600; never committed.
 HOCBASO_LEDGER_KEY = Path(
