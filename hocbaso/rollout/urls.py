@@ -1,5 +1,32 @@
-from django.urls import path  # noqa: F401
+"""The rollout dashboards at /rollout/: department → unit → school → class."""
+
+from django.urls import path
+
+from hocbaso.rollout import views
 
 app_name = "rollout"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("department/<str:code>/", views.department, name="department"),
+    path(
+        "department/<str:code>/export/",
+        views.department_export,
+        name="department_export",
+    ),
+    path("unit/<str:code>/", views.unit, name="unit"),
+    path("unit/<str:code>/export/", views.unit_export, name="unit_export"),
+    path("unit/<str:code>/report/", views.unit_report, name="unit_report"),
+    path("school/<str:code>/", views.school, name="school"),
+    path("school/<str:code>/export/", views.school_export, name="school_export"),
+    path(
+        "school/<str:code>/class/<int:class_id>/",
+        views.school_class,
+        name="class",
+    ),
+    path(
+        "school/<str:code>/class/<int:class_id>/export/",
+        views.class_export,
+        name="class_export",
+    ),
+]

@@ -1,0 +1,232 @@
+"""The rollout's figures, counted in the database (R20, domain.md §7).
+
+For a set of schools, one school year and one round, grouped by school or by
+class:
+
+- ``students``: students enrolled in pilot-grade classes (transfers out left
+  out: they are counted where they went);
+- ``records``: yearly records made in pilot grades, and ``unassigned`` those
+  whose results do not yet place them in a round;
+- for the round (``in_round``: records the round should receive, as the
+  registry counts them): signed by the ``teachers`` (the homeroom teacher signs
+  last of them), by the ``principal`` (or the deputy), ``sealed``; then in the
+  registry ``submitted`` (at least once), ``accepted`` (a current submission),
+  ``locked`` and ``missing`` (no current submission).
+
+Every figure is an aggregate query grouped by school or class: a page costs a
+handful of queries whatever the number of records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hocbaso.records.models import (
+    Appointment,
+    Certificate,
+    Enrollment,
+    Role,
+    School,
+    SchoolYear,
+    SignatureStep,
+    SignerRole,
+    YearlyRecord,
+)
+from hocbaso.registry.models import Submission
+
+# [decision] Staff "in post" for signing readiness (R20): the people who sign a
+# record. Clerks prepare and submit but never sign.
+SIGNING_ROLES = (
+    Role.HOMEROOM_TEACHER,
+    Role.SUBJECT_TEACHER,
+    Role.PRINCIPAL,
+    Role.DEPUTY_PRINCIPAL,
+)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The rollout's counts for one school, class, unit or the total."""
+
+    students: int = 0
+    records: int = 0
+    unassigned: int = 0
+    in_round: int = 0
+    teachers: int = 0
+    principal: int = 0
+    sealed: int = 0
+    submitted: int = 0
+    accepted: int = 0
+    locked: int = 0
+    missing: int = 0
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(
+            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in FIELDS}
+        )
+
+    def values(self) -> list[int]:
+        """The figures in the order of ``FIELDS`` (a table row)."""
+        return [getattr(self, f.name) for f in fields(self)]
+
+    def share(self, name: str) -> float:
+        """``name`` as a fraction of the round's records (0 when there are none)."""
+        return getattr(self, name) / self.in_round if self.in_round else 0.0
+
+
+FIELDS = fields(Figures)
+
+# Column headings, in the order of the tables and the spreadsheets.
+LABELS = {
+    "students": _("Students in scope"),
+    "records": _("Records made"),
+    "unassigned": _("Not yet in a round"),
+    "in_round": _("Records of the round"),
+    "teachers": _("Signed by teachers"),
+    "principal": _("Signed by the principal"),
+    "sealed": _("Sealed"),
+    "submitted": _("Submitted"),
+    "accepted": _("Accepted"),
+    "locked": _("Locked"),
+    "missing": _("Missing"),
+}
+
+
+def total(figures: Iterable[Figures]) -> Figures:
+    result = Figures()
+    for item in figures:
+        result = result + item
+    return result
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Signing staff in post and how many hold a valid registered certificate."""
+
+    staff: int = 0
+    certified: int = 0
+    seal: bool = False
+
+    def __add__(self, other: Readiness) -> Readiness:
+        return Readiness(
+            self.staff + other.staff,
+            self.certified + other.certified,
+            self.seal and other.seal,
+        )
+
+    @property
+    def share(self) -> float:
+        return self.certified / self.staff if self.staff else 0.0
+
+
+def pilot_grades() -> list[int]:
+    return sorted(settings.HOCBASO_PILOT_GRADES)
+
+
+def _step(role: str):
+    return Exists(SignatureStep.objects.filter(record=OuterRef("pk"), role=role))
+
+
+def record_figures(
+    schools: QuerySet[School], year: SchoolYear, round_name: str, by: str
+) -> dict[int, Figures]:
+    """Figures per ``by`` (``"school"`` or ``"school_class"``), keyed by its id."""
+    submissions = Submission.objects.filter(record=OuterRef("pk"))
+    current = submissions.filter(state=Submission.State.ACCEPTED)
+    in_round = Q(round=round_name)
+    records = (
+        YearlyRecord.objects.filter(
+            school__in=schools, school_year=year, grade__in=pilot_grades()
+        )
+        .values(by)
+        .annotate(
+            records=Count("pk"),
+            unassigned=Count("pk", filter=Q(round="")),
+            in_round=Count("pk", filter=in_round),
+            teachers=Count("pk", filter=in_round & _step(SignerRole.HOMEROOM_TEACHER)),
+            principal=Count("pk", filter=in_round & _step(SignerRole.LEADER)),
+            sealed=Count("pk", filter=in_round & _step(SignerRole.SEAL)),
+            submitted=Count("pk", filter=in_round & Exists(submissions)),
+            accepted=Count("pk", filter=in_round & Exists(current)),
+            locked=Count(
+                "pk",
+                filter=in_round & Exists(current.filter(locked_at__isnull=False)),
+            ),
+        )
+        .order_by()
+    )
+    students = _student_counts(schools, year, by)
+    keys = {row[by] for row in records} | set(students)
+    by_key = {row[by]: row for row in records}
+    return {
+        key: _figures(by_key.get(key), students.get(key, 0)) for key in sorted(keys)
+    }
+
+
+def _figures(row: dict | None, students: int) -> Figures:
+    if row is None:
+        return Figures(students=students)
+    counts = {f.name: row[f.name] for f in FIELDS if f.name in row}
+    return Figures(
+        students=students, missing=counts["in_round"] - counts["accepted"], **counts
+    )
+
+
+def _student_counts(
+    schools: QuerySet[School], year: SchoolYear, by: str
+) -> dict[int, int]:
+    path = {"school": "school_class__school", "school_class": "school_class"}[by]
+    rows = (
+        Enrollment.objects.filter(
+            school_class__school__in=schools,
+            school_class__school_year=year,
+            school_class__grade__in=pilot_grades(),
+        )
+        .exclude(kind=Enrollment.Kind.TRANSFERRED_OUT)
+        .values(path)
+        .annotate(n=Count("student", distinct=True))
+        .order_by()
+    )
+    return {row[path]: row["n"] for row in rows}
+
+
+def readiness(
+    schools: QuerySet[School], year: SchoolYear, on: dt.datetime | None = None
+) -> dict[int, Readiness]:
+    """Per school: signing staff in post, those with a certificate valid at ``on``."""
+    on = on or timezone.now()
+    valid = Certificate.objects.filter(not_before__lte=on, not_after__gt=on)
+    rows = (
+        Appointment.objects.filter(
+            school__in=schools, school_year=year, role__in=SIGNING_ROLES
+        )
+        .values("school")
+        .annotate(
+            staff=Count("person", distinct=True),
+            certified=Count(
+                "person",
+                distinct=True,
+                filter=Q(Exists(valid.filter(person=OuterRef("person")))),
+            ),
+        )
+        .order_by()
+    )
+    sealed = set(
+        valid.filter(school__in=schools).values_list("school", flat=True).distinct()
+    )
+    found = {
+        row["school"]: Readiness(
+            row["staff"], row["certified"], row["school"] in sealed
+        )
+        for row in rows
+    }
+    for school_id in schools.values_list("pk", flat=True):
+        found.setdefault(school_id, Readiness(seal=school_id in sealed))
+    return found
