@@ -1,0 +1,193 @@
+"""Writing a checked plan: every change of an import, inside the caller's transaction.
+
+Rows are created in bulk; a stored row that changed is updated in bulk and its
+record returned to draft through ``records.models.assessments.return_to_draft``
+(an unsigned, finalised record only: signed ones never reach a plan). Then the
+results of every record the import touched are recomputed with
+``YearlyRecord.recompute``; a record still missing assessments keeps none and
+is listed, which is not an error (term I comes before term II).
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from hocbaso.assessment import AssessmentInputError
+from hocbaso.imports.planning import Plan, in_chunks
+from hocbaso.records.models import (
+    Enrollment,
+    Person,
+    RecordStatus,
+    SchoolClass,
+    Student,
+    SubjectAssessment,
+    Transcript,
+    YearlyRecord,
+)
+from hocbaso.records.models.assessments import return_to_draft
+
+
+def write_plan(plan: Plan, user) -> list[YearlyRecord]:
+    """Write ``plan``; the touched records whose results could not be computed yet."""
+    person = Person.objects.filter(user=user).first() if user is not None else None
+    SchoolClass.objects.bulk_create(plan.classes)
+    classes = {
+        (c.school_year.name, c.name): c
+        for c in SchoolClass.objects.filter(school=plan.school).select_related(
+            "school_year"
+        )
+    }
+    Student.objects.bulk_create(plan.new_students)
+    for student in plan.changed_students:
+        student.save()
+    students = _students(plan)
+    _write_enrollments(plan, classes, students)
+    new_ids = _write_records(plan, classes, students)
+    records = _records(plan)
+    touched = _write_rows(plan, records, person)
+    touched |= _write_record_fields(plan, records, person)
+    return _recompute(touched | new_ids)
+
+
+def _students(plan: Plan) -> dict[str, Student]:
+    codes = sorted(
+        {code for code, _key, _f in plan.new_enrollments}
+        | {r.student_code for r in plan.new_records}
+    )
+    out: dict[str, Student] = {}
+    for chunk in in_chunks(codes):
+        out.update(
+            (s.student_code, s) for s in Student.objects.filter(student_code__in=chunk)
+        )
+    return out
+
+
+def _write_enrollments(plan: Plan, classes, students) -> None:
+    new = []
+    for code, key, fields in plan.new_enrollments:
+        school_class = classes[key]
+        new.append(
+            Enrollment(
+                student=students[code],
+                school_class=school_class,
+                start_date=fields.get("start_date")
+                or school_class.school_year.start_date,
+                kind=fields.get("kind") or Enrollment.Kind.ENROLLED,
+                source_school_name=fields.get("source_school_name", ""),
+                register_number=fields.get("register_number", ""),
+            )
+        )
+    Enrollment.objects.bulk_create(new)
+    for enrollment in plan.changed_enrollments:
+        enrollment.save()
+
+
+def _write_records(plan: Plan, classes, students) -> set[int]:
+    level = plan.school.level
+    wanted = [students[r.student_code] for r in plan.new_records]
+    have = {}
+    for chunk in in_chunks([s.pk for s in wanted]):
+        have.update(
+            (t.student_id, t)
+            for t in Transcript.objects.filter(student_id__in=chunk, level=level)
+        )
+    new_transcripts = {
+        s.pk: Transcript(student=s, level=level, school=plan.school)
+        for s in wanted
+        if s.pk not in have
+    }
+    Transcript.objects.bulk_create(new_transcripts.values())
+    have.update(new_transcripts)
+    new = []
+    for planned in plan.new_records:
+        school_class = classes[planned.class_key]
+        new.append(
+            YearlyRecord(
+                transcript=have[students[planned.student_code].pk],
+                school_year=school_class.school_year,
+                grade=planned.grade,
+                school=plan.school,
+                school_class=school_class,
+            )
+        )
+    YearlyRecord.objects.bulk_create(new)
+    return {r.pk for r in new}
+
+
+def _records(plan: Plan) -> dict[tuple[str, str], YearlyRecord]:
+    keys = {row.record_key for row in plan.rows} | {k for k, _c in plan.record_fields}
+    codes = sorted({code for code, _year in keys})
+    out = {}
+    for chunk in in_chunks(codes):
+        found = YearlyRecord.objects.filter(
+            school=plan.school, transcript__student__student_code__in=chunk
+        ).select_related("transcript__student", "school_year")
+        for record in found:
+            key = (record.transcript.student.student_code, record.school_year.name)
+            if key in keys:
+                out[key] = record
+    return out
+
+
+def _write_rows(plan: Plan, records, person) -> set[int]:
+    now = timezone.now()
+    new, changed = [], []
+    for row in plan.rows:
+        record = records[row.record_key]
+        if row.existing is None:
+            new.append(
+                SubjectAssessment(
+                    record=record,
+                    subject_code=row.subject_code,
+                    term=row.term,
+                    data=row.data,
+                    comment=row.comment or "",
+                    entered_by=person,
+                )
+            )
+        else:
+            row.existing.data = row.data
+            if row.comment is not None:
+                row.existing.comment = row.comment
+            row.existing.updated_at = now
+            changed.append(row.existing)
+    SubjectAssessment.objects.bulk_create(new, batch_size=500)
+    SubjectAssessment.objects.bulk_update(
+        changed, ["data", "comment", "updated_at"], batch_size=500
+    )
+    touched = {records[row.record_key] for row in plan.rows}
+    for record in touched:
+        if record.status != RecordStatus.DRAFT:
+            # domain.md §7: an edited record goes back to draft (unsigned only
+            # here: the plan refused signed and locked records).
+            return_to_draft(record.pk)
+    return {record.pk for record in touched}
+
+
+def _write_record_fields(plan: Plan, records, person) -> set[int]:
+    touched = set()
+    for key, changes in plan.record_fields:
+        record = records[key]
+        for name, value in changes.items():
+            setattr(record, name, value)
+        fields = [*changes, "updated_at"]
+        if changes.get("class_recognition"):
+            record.class_recognition_by = person
+            fields.append("class_recognition_by")
+        record.save(update_fields=fields)
+        touched.add(record.pk)
+    return touched
+
+
+def _recompute(record_ids: set[int]) -> list[YearlyRecord]:
+    incomplete = []
+    for chunk in in_chunks(sorted(record_ids)):
+        records = YearlyRecord.objects.filter(pk__in=chunk).prefetch_related(
+            "assessments"
+        )
+        for record in records.select_related("transcript__student"):
+            try:
+                record.recompute()
+            except AssessmentInputError:
+                incomplete.append(record)
+    return incomplete
