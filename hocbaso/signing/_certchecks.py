@@ -3,10 +3,12 @@ and the binding of the signer to the role (domain.md §8)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from hocbaso.packet import RecordSnapshot
@@ -15,7 +17,12 @@ from hocbaso.signing._parsed import ParsedSignature
 from hocbaso.signing.errors import TimestampError
 from hocbaso.signing.result import BindingDecision, Check, RoleBinding, RoleContext, _
 from hocbaso.signing.timestamp import read_timestamp
-from hocbaso.signing.trust import CertificationPath, TrustStore, check_issuer
+from hocbaso.signing.trust import (
+    CertificationPath,
+    RevocationStatus,
+    TrustStore,
+    check_issuer,
+)
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -27,9 +34,14 @@ class _Context(Protocol):
 
 
 def check_certificates(
-    parsed: ParsedSignature, snapshot: RecordSnapshot, context: _Context
+    parsed: ParsedSignature,
+    snapshot: RecordSnapshot,
+    context: _Context,
+    facts: ChainFacts | None = None,
 ) -> tuple[list[Check], datetime, bool]:
-    """The certificate checks, the signing time used, and if a timestamp proves it."""
+    """The certificate checks, the signing time used, and if a timestamp proves it.
+
+    facts: chain_facts(context.trust_store, parsed.certificates) if already had."""
     sig_id = parsed.signature_id
     checks: list[Check] = []
     signing_time, proven = parsed.signing_time, False
@@ -51,14 +63,13 @@ def check_certificates(
         checks.append(
             Check("validity", False, _("the signing time is in the future"), sig_id)
         )
-    path = context.trust_store.build_path(
-        parsed.certificates[0], parsed.certificates[1:]
-    )
-    checks.append(_check_chain(path, sig_id))
-    checks.append(_check_validity(path, signing_time, sig_id))
-    checks.append(_check_key_usage(parsed.certificates[0], sig_id))
+    if facts is None:
+        facts = chain_facts(context.trust_store, parsed.certificates)
+    checks.append(_with_id(facts.chain, sig_id))
+    checks.append(_check_validity_of(facts, signing_time, sig_id))
+    checks.append(_with_id(facts.key_usage, sig_id))
     checks.append(
-        _check_revocation(path, context.trust_store, signing_time, proven, sig_id)
+        _check_revocation(facts, context.trust_store, signing_time, proven, sig_id)
     )
     role_context = RoleContext(
         parsed.placed.slot.role, parsed.placed.slot.identifier, snapshot, signing_time
@@ -67,11 +78,67 @@ def check_certificates(
     return checks, signing_time, proven
 
 
+@dataclass(frozen=True)
+class ChainFacts:
+    """What follows from a signature's certificates and the trust store alone,
+    worked out once per chain (TrustStore.chain_facts): the path, its chain and
+    key-usage verdicts, the CRLs' word on each certificate, the validity window.
+    Whatever depends on the signing time is checked per signature from these."""
+
+    path: CertificationPath
+    chain: Check
+    key_usage: Check
+    revocations: tuple[RevocationStatus, ...]  # of each (certificate, its issuer)
+    valid_from: datetime  # the latest notBefore of the path
+    valid_until: datetime  # the earliest notAfter of the path
+    subject: str  # the signer's certificate's subject (RFC 4514)
+    public_key: object  # the signer's key; None if cryptography cannot load it
+
+
+def _chain_facts(store: TrustStore, chain: tuple[x509.Certificate, ...]) -> ChainFacts:
+    path = store.build_path(chain[0], chain[1:])
+    pairs = zip(path.certificates, path.certificates[1:], strict=False)
+    return ChainFacts(
+        path=path,
+        chain=_check_chain(path, None),
+        key_usage=_check_key_usage(chain[0], None),
+        revocations=tuple(store.revocation(cert, issuer) for cert, issuer in pairs),
+        valid_from=max(c.not_valid_before_utc for c in path.certificates),
+        valid_until=min(c.not_valid_after_utc for c in path.certificates),
+        subject=_name(chain[0]),
+        public_key=_public_key(chain[0]),
+    )
+
+
+def _public_key(cert: x509.Certificate) -> object:
+    try:
+        return cert.public_key()
+    except (ValueError, UnsupportedAlgorithm):
+        return None
+
+
+def chain_facts(store: TrustStore, chain: tuple[x509.Certificate, ...]) -> ChainFacts:
+    """The facts of a chain (signer's certificate first), from the store's cache."""
+    return store.chain_facts(chain, _chain_facts)
+
+
+def _with_id(check: Check, sig_id: str) -> Check:
+    return Check(check.name, check.ok, check.reason, sig_id, check.indeterminate)
+
+
+def _check_validity_of(facts: ChainFacts, moment: datetime, sig_id: str) -> Check:
+    if facts.valid_from <= moment <= facts.valid_until:
+        return Check(
+            "validity", True, _("every certificate was valid when signing"), sig_id
+        )
+    return _check_validity(facts.path, moment, sig_id)
+
+
 def _name(cert: x509.Certificate) -> str:
     return cert.subject.rfc4514_string()
 
 
-def _check_chain(path: CertificationPath, sig_id: str) -> Check:
+def _check_chain(path: CertificationPath, sig_id: str | None) -> Check:
     for issuer in path.certificates[1:]:
         problem = check_issuer(issuer)
         if problem is not None:
@@ -107,7 +174,7 @@ def _check_validity(path: CertificationPath, moment: datetime, sig_id: str) -> C
     )
 
 
-def _check_key_usage(cert: x509.Certificate, sig_id: str) -> Check:
+def _check_key_usage(cert: x509.Certificate, sig_id: str | None) -> Check:
     """RFC 5280 §4.2.1.3: digitalSignature or nonRepudiation (contentCommitment)."""
     try:
         usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
@@ -129,7 +196,7 @@ def _check_key_usage(cert: x509.Certificate, sig_id: str) -> Check:
 
 
 def _check_revocation(
-    path: CertificationPath,
+    facts: ChainFacts,
     store: TrustStore,
     moment: datetime,
     proven: bool,
@@ -137,9 +204,11 @@ def _check_revocation(
 ) -> Check:
     """RFC 5280 §6.3 with CRLs. A certificate revoked after signing still fails unless a
     timestamp proves the signature came first: a stolen key can claim any time."""
+    path = facts.path
     pairs = zip(path.certificates, path.certificates[1:], strict=False)
-    for index, (cert, issuer) in enumerate(pairs):
-        status = store.revocation(cert, issuer)
+    for index, ((cert, issuer), status) in enumerate(
+        zip(pairs, facts.revocations, strict=True)
+    ):
         if status.revoked_at is not None and (
             status.revoked_at <= moment or not proven
         ):

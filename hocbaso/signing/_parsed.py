@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
@@ -21,6 +22,8 @@ from hocbaso.signing import xmldsig as X
 from hocbaso.signing.algorithms import C14N_10, SHA256, SignatureAlgorithm
 from hocbaso.signing.roles import PlacedSlot
 from hocbaso.signing.timestamp import find_signature_timestamp
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
 
 
 class MalformedSignatureError(Exception):
@@ -90,39 +93,81 @@ def _fail(element: etree._Element, message: str) -> NoReturn:
 
 
 def _one(parent: etree._Element, name: str) -> etree._Element:
-    found = parent.findall(X.ds(name))
+    found = list(parent.iterchildren(X.ds(name)))
     if len(found) != 1:
         _fail(parent, f"expected one {name}, found {len(found)}")
     return found[0]
 
 
 def _base64(element: etree._Element) -> bytes:
+    text = element.text or ""
     try:
-        return base64.b64decode("".join((element.text or "").split()), validate=True)
+        if not _BASE64.fullmatch(text):  # whitespace inside: allowed, then removed
+            text = "".join(text.split())
+        return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
         _fail(element, f"{etree.QName(element).localname} is not base64")
 
 
+_TRANSFORMS = X.ds("Transforms")
+_TRANSFORM = X.ds("Transform")
+_DIGEST_METHOD = X.ds("DigestMethod")
+_DIGEST_VALUE = X.ds("DigestValue")
+
+
 def _reference(reference: etree._Element) -> Reference:
+    """One pass over the Reference's children (a signature has up to ~20)."""
     uri = reference.get("URI") or ""
     if not uri.startswith("#") or len(uri) < 2:
         _fail(reference, f"reference URI {uri!r} is not a same-document #Id")
-    for transform in reference.iterfind(f"{X.ds('Transforms')}/{X.ds('Transform')}"):
-        if transform.get("Algorithm") != C14N_10:
-            _fail(transform, f"transform {transform.get('Algorithm')} is not accepted")
-    if _one(reference, "DigestMethod").get("Algorithm") != SHA256:
+    methods: list[etree._Element] = []
+    values: list[etree._Element] = []
+    for child in reference:
+        tag = child.tag
+        if tag == _TRANSFORMS:
+            for transform in child:
+                if transform.tag == _TRANSFORM and (
+                    transform.get("Algorithm") != C14N_10
+                ):
+                    _fail(
+                        transform,
+                        f"transform {transform.get('Algorithm')} is not accepted",
+                    )
+        elif tag == _DIGEST_METHOD:
+            methods.append(child)
+        elif tag == _DIGEST_VALUE:
+            values.append(child)
+    if len(methods) != 1:
+        _fail(reference, f"expected one DigestMethod, found {len(methods)}")
+    if methods[0].get("Algorithm") != SHA256:
         _fail(reference, "only SHA-256 digests are accepted")
-    return Reference(uri[1:], _base64(_one(reference, "DigestValue")))
+    if len(values) != 1:
+        _fail(reference, f"expected one DigestValue, found {len(values)}")
+    return Reference(uri[1:], _base64(values[0]))
+
+
+_X509_CERTIFICATES = f"{X.ds('KeyInfo')}/{X.ds('X509Data')}/{X.ds('X509Certificate')}"
+# The same few certificates sign thousands of packets: each is parsed once per
+# process, and the same object comes back for the same bytes (so the caches keyed
+# by certificate downstream find it at once). Bounded against a flood of strangers.
+_PARSED_CERTIFICATES: dict[bytes, x509.Certificate] = {}
+_MAX_CACHED_CERTIFICATES = 20_000
 
 
 def _certificates(signature: etree._Element) -> tuple[x509.Certificate, ...]:
-    path = f"{X.ds('KeyInfo')}/{X.ds('X509Data')}/{X.ds('X509Certificate')}"
     certs = []
-    for element in signature.iterfind(path):
-        try:
-            certs.append(x509.load_der_x509_certificate(_base64(element)))
-        except ValueError:
-            _fail(element, "X509Certificate is not a certificate")
+    for element in signature.iterfind(_X509_CERTIFICATES):
+        der = _base64(element)
+        cert = _PARSED_CERTIFICATES.get(der)
+        if cert is None:
+            try:
+                cert = x509.load_der_x509_certificate(der)
+            except ValueError:
+                _fail(element, "X509Certificate is not a certificate")
+            if len(_PARSED_CERTIFICATES) >= _MAX_CACHED_CERTIFICATES:
+                _PARSED_CERTIFICATES.clear()
+            _PARSED_CERTIFICATES[der] = cert
+        certs.append(cert)
     if not certs:
         _fail(signature, "KeyInfo/X509Data has no certificate")
     return tuple(certs)

@@ -11,10 +11,11 @@ Revocation uses CRLs (§5, §6.3).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -23,6 +24,8 @@ from cryptography.hazmat.primitives import hashes
 from hocbaso.signing.errors import TrustStoreError
 
 MAX_PATH_LENGTH = 8
+_MAX_CHAIN_FACTS = 20_000
+_T = TypeVar("_T")
 _PEM_CERT = b"-----BEGIN CERTIFICATE-----"
 _PEM_CRL = b"-----BEGIN X509 CRL-----"
 _PEM_CRL_BLOCK = re.compile(
@@ -72,6 +75,30 @@ class TrustStore:
         # SHA-256 prints by certificate (certificates hash and compare by their DER,
         # which is cheaper than a SHA-256): each packet brings the same few again.
         self._prints: dict[x509.Certificate, bytes] = {}
+        # What verification worked out once per certificate chain (path, issuers,
+        # CRL entries, key usage): the store never changes, so neither do these.
+        self._chain_facts: dict[tuple[x509.Certificate, ...], object] = {}
+
+    def chain_facts(
+        self,
+        chain: tuple[x509.Certificate, ...],
+        compute: Callable[[TrustStore, tuple[x509.Certificate, ...]], _T],
+    ) -> _T:
+        """compute(self, chain), worked out once per chain for this store.
+
+        The store's anchors, intermediates and CRLs are fixed at construction (a
+        changed trust directory makes a new store), so whatever follows from them
+        and from the certificates alone may be kept; anything that depends on a
+        time (validity, a revocation date against a signing time) must not be.
+        Bounded: a flood of unknown certificates empties it rather than grows it.
+        """
+        found = self._chain_facts.get(chain)
+        if found is None:
+            found = compute(self, chain)
+            if len(self._chain_facts) >= _MAX_CHAIN_FACTS:
+                self._chain_facts.clear()
+            self._chain_facts[chain] = found
+        return found  # type: ignore[return-value]
 
     @classmethod
     def from_directory(cls, path: Path | str, **options: bool) -> TrustStore:

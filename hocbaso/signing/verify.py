@@ -26,7 +26,7 @@ from hocbaso.packet import (
     snapshot_from_tree,
 )
 from hocbaso.signing import xmldsig as X
-from hocbaso.signing._certchecks import check_certificates
+from hocbaso.signing._certchecks import ChainFacts, chain_facts, check_certificates
 from hocbaso.signing._parsed import (
     MalformedSignatureError,
     ParsedSignature,
@@ -68,13 +68,17 @@ def verify_packet(
         root = load_packet_tree(data)
         snapshot = snapshot_from_tree(root)
         ids = X.index_ids(root)
+        canonical = X.CanonicalTree(root)
     except (PacketError, SigningError) as exc:
         checks.append(Check("schema", False, str(exc)))
         return VerificationResult(status_of(checks), tuple(checks))
     checks.append(Check("schema", True, _("the packet follows the schema")))
     slots = find_slots(root)
     context = _Context(
-        trust_store, at or datetime.now(UTC), role_binding or bind_by_subject_identifier
+        trust_store,
+        at or datetime.now(UTC),
+        role_binding or bind_by_subject_identifier,
+        canonical,
     )
     reports = []
     for placed in slots:
@@ -90,11 +94,17 @@ def verify_packet(
 
 class _Context:
     def __init__(
-        self, trust_store: TrustStore, at: datetime, binding: RoleBinding
+        self,
+        trust_store: TrustStore,
+        at: datetime,
+        binding: RoleBinding,
+        canonical: X.CanonicalTree,
     ) -> None:
         self.trust_store = trust_store
         self.at = at
         self.binding = binding
+        # The whole tree canonicalised once; each element's form is cut from it.
+        self.canonical = canonical
         # Digest of each Id's canonical form: later signatures reference the same
         # data and the earlier signatures again, and the tree does not change.
         self.digests: dict[str, bytes] = {}
@@ -118,28 +128,33 @@ def _verify_one(
     checks.append(
         Check("structure", True, _("the signature follows the profile"), sig_id)
     )
-    checks.append(_check_integrity(parsed, ids, context.digests))
+    facts = chain_facts(context.trust_store, parsed.certificates)
+    checks.append(_check_integrity(parsed, facts, ids, context))
     checks.append(_check_coverage(parsed, ids))
     checks.append(_check_references_earlier(parsed, slots))
     cert_checks, signing_time, timestamped = check_certificates(
-        parsed, snapshot, context
+        parsed, snapshot, context, facts
     )
     checks.extend(cert_checks)
     return SignatureReport(
         parsed.signature_id,
         placed.slot.role,
         placed.slot.identifier,
-        parsed.certificates[0].subject.rfc4514_string(),
+        facts.subject,
         signing_time,
         timestamped,
     )
 
 
 def _check_integrity(
-    parsed: ParsedSignature, ids: dict[str, Element], digests: dict[str, bytes]
+    parsed: ParsedSignature,
+    facts: ChainFacts,
+    ids: dict[str, Element],
+    context: _Context,
 ) -> Check:
     """XMLDSig §3.2: reference validation, then signature validation over SignedInfo."""
     name, sig_id = "integrity", parsed.signature_id
+    digests = context.digests
     for reference in parsed.references:
         target = ids.get(reference.target)
         if target is None:
@@ -150,7 +165,7 @@ def _check_integrity(
                 sig_id,
             )
         if reference.target not in digests:
-            digests[reference.target] = X.digest_of(target)
+            digests[reference.target] = context.canonical.digest(target)
         if digests[reference.target] != reference.digest:
             return Check(
                 name,
@@ -160,19 +175,21 @@ def _check_integrity(
                 ),
                 sig_id,
             )
-    signed_info = X.canonicalize(X.signed_info_of(parsed.element))
-    key = parsed.certificates[0].public_key()
-    if not is_valid_signature(key, parsed.algorithm, signed_info, parsed.value):  # type: ignore[arg-type]
+    signed_info = context.canonical.canonical(X.signed_info_of(parsed.element))
+    key = facts.public_key
+    if key is None or not is_valid_signature(
+        key,  # type: ignore[arg-type]
+        parsed.algorithm,
+        signed_info,
+        parsed.value,
+    ):
         return Check(
             name,
             False,
             _("the signature value does not match the signer's certificate"),
             sig_id,
         )
-    if (
-        parsed.subject_name is not None
-        and parsed.subject_name != parsed.certificates[0].subject.rfc4514_string()
-    ):
+    if parsed.subject_name is not None and parsed.subject_name != facts.subject:
         return Check(
             name,
             False,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -66,6 +67,114 @@ def _inherited_xml_attributes(element: Element) -> dict[str, str]:
             key = str(name)
             if key.startswith(XML_NS) and key not in found:
                 found[key] = str(value)
+    return found
+
+
+# In canonical XML every literal "<" is markup: text and attribute values escape it
+# (XML-C14N 1.0 §2.3), comments are left out, and a document holding a processing
+# instruction ("<?", whose data may hold "<") is canonicalised by copies instead.
+_START_TAG = re.compile(rb"<(?![/?])")
+# A canonical start tag: name, namespace declarations first, then attributes, every
+# value in double quotes with '"' escaped as &quot;.
+_START_TAG_PARTS = re.compile(
+    rb'<([^\s>]+)((?:\sxmlns(?::[^\s=]+)?="[^"]*")*)((?:\s[^\s=]+="[^"]*")*)>'
+)
+_APEX_NAMESPACES: dict[tuple[Any, ...], bytes] = {}
+
+
+class CanonicalTree:
+    """Inclusive C14N 1.0 of any element of one tree, from one pass over the whole.
+
+    The tree is canonicalised once, whole (where libxml2 is right); an element's own
+    canonical form is then its slice of that text, with its start tag given every
+    namespace in scope (XML-C14N 1.0 §2.4: the apex of a document subset renders
+    its whole namespace axis; below the apex an element renders the same
+    declarations in both forms, since its nearest rendered ancestor is its parent
+    either way). A tree with a processing instruction, or with xml:* attributes
+    that an apex would inherit, falls back to ``canonicalize``. The tree must not
+    change while the object is used.
+    """
+
+    def __init__(self, root: Element) -> None:
+        self._root = root
+        self._text: bytes = etree.tostring(
+            root, method="c14n", exclusive=False, with_comments=False
+        )
+        self._order: dict[Element, int] | None = None
+        self._starts: list[int] = []
+        # xml:* attributes anywhere (an apex may inherit them) or processing
+        # instructions: canonicalise such trees element by element.
+        self._exact = b"<?" not in self._text and b" xml:" not in self._text
+
+    def canonical(self, element: Element) -> bytes:
+        """The canonical form of element's subtree, as ``canonicalize`` gives it."""
+        if not self._exact:
+            return canonicalize(element)
+        order = self._index()
+        start_index = order.get(element)
+        if start_index is None:
+            return canonicalize(element)
+        start = self._starts[start_index]
+        head = _START_TAG_PARTS.match(self._text, start)
+        if head is None:  # cannot happen for libxml2's output; stay exact regardless
+            return canonicalize(element)
+        end = self._end_of(element, start)
+        if element is self._root:
+            return self._text[start:end]
+        name, attributes = head.group(1), head.group(3)
+        return (
+            b"<"
+            + name
+            + _apex_namespaces(element)
+            + attributes
+            + b">"
+            + self._text[head.end() : end]
+        )
+
+    def digest(self, element: Element) -> bytes:
+        """SHA-256 of element's canonical form."""
+        return hashlib.sha256(self.canonical(element)).digest()
+
+    def _index(self) -> dict[Element, int]:
+        if self._order is None:
+            elements: Any = self._root.iter(etree.Element)
+            self._order = {e: n for n, e in enumerate(elements)}
+            self._starts = [m.start() for m in _START_TAG.finditer(self._text)]
+            if len(self._starts) != len(self._order):
+                self._exact = False  # cannot happen without "<?"; stay exact anyway
+                self._order = {}
+        return self._order
+
+    def _end_of(self, element: Element, start: int) -> int:
+        """Where element's end tag ends: after its last descendant's start tag come
+        that descendant's text, then one end tag per level back up to element."""
+        last, levels = element, 1
+        while True:
+            child = next(last.iterchildren(etree.Element, reversed=True), None)
+            if child is None:
+                break
+            last, levels = child, levels + 1
+        position = start if last is element else self._starts[self._order[last]]  # type: ignore[index]
+        for _level in range(levels):
+            position = self._text.index(b"</", position) + 2
+        return self._text.index(b">", position) + 1
+
+
+def _apex_namespaces(element: Element) -> bytes:
+    """The namespace declarations of element's canonical start tag as an apex."""
+    nsmap: Any = element.nsmap
+    key = (element.tag, tuple(sorted(nsmap.items(), key=lambda i: i[0] or "")))
+    found = _APEX_NAMESPACES.get(key)
+    if found is None:
+        bare = etree.tostring(
+            etree.Element(element.tag, nsmap=nsmap), method="c14n", exclusive=False
+        )
+        parts = _START_TAG_PARTS.match(bare)
+        assert parts is not None
+        found = parts.group(2)
+        if len(_APEX_NAMESPACES) > 1000:
+            _APEX_NAMESPACES.clear()
+        _APEX_NAMESPACES[key] = found
     return found
 
 
