@@ -1,9 +1,19 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from hocbaso.portal import views
 
 app_name = "portal"
 
-# Placeholder home until the lookup page lands.
-urlpatterns: list = [
-    path("", TemplateView.as_view(template_name="base.html"), name="lookup"),
+urlpatterns = [
+    path("", views.lookup, name="lookup"),
+    path("tai-ban-sao/", views.download, name="download"),
+    path("xac-minh/", views.verify, name="verify"),
+    path("can-bo/hoc-ba/", views.staff_list, name="staff-list"),
+    path("can-bo/hoc-ba/<int:pk>/", views.staff_transcript, name="staff-transcript"),
+    path(
+        "can-bo/hoc-ba/<int:pk>/ban-sao/",
+        views.staff_download,
+        name="staff-download",
+    ),
+    path("so/nhat-ky/", views.audit, name="audit"),
 ]

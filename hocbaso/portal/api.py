@@ -1,0 +1,274 @@
+"""The portal in the JSON API (``/api/v1/portal/…``), for other systems (R18).
+
+- ``POST /portal/lookup`` with ``{"code": …, "organisation": …, "purpose": …}``:
+  the transcript as the registry holds it (the code only ever in the body);
+- ``POST /portal/verify`` with a multipart ``file`` (PDF soft copy or XML packet):
+  valid / invalid / indeterminate with the checks and the differences;
+- ``POST /portal/verify-printout`` with ``{"code": …, "digest": …}``.
+
+No authentication: whoever holds the code may look up (domain.md §9). Failed
+lookups are throttled per client like the page (HTTP 429, code LOOKUP_THROTTLED),
+a wrong code answers 404 NOT_FOUND whether or not a transcript exists, and every
+call is audited. Imported by hocbaso/urls.py, which registers the router.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+
+from hocbaso.portal import throttle
+from hocbaso.portal.audit import record_access
+from hocbaso.portal.models import AccessAction, ActorKind
+from hocbaso.portal.registry_view import (
+    RecordPage,
+    TranscriptView,
+    find_transcript,
+    normalise_code,
+    registry_transcript,
+)
+from hocbaso.portal.verification import (
+    UploadError,
+    UploadTooLargeError,
+    check_size,
+    verify_printout,
+    verify_upload,
+)
+from hocbaso.registry.api import api
+from hocbaso.registry.api.errors import ApiError
+from hocbaso.registry.api.schemas import ErrorOut
+
+router = Router(tags=["portal"], auth=None)
+
+
+class LookupIn(Schema):
+    code: str
+    organisation: str = ""
+    purpose: str = ""
+
+
+class SignatureOut(Schema):
+    role: str
+    signer: str
+    signed_at: datetime
+    issuer: str
+
+
+class ProofOut(Schema):
+    leaf_index: int
+    tree_size: int | None
+    checkpoint: str
+    verified: bool
+    problem: str
+    lock_index: int | None
+    revocation_index: int | None
+
+
+class RecordOut(Schema):
+    submission_id: str
+    school_year: str
+    grade: int
+    class_name: str
+    school: str
+    status: str
+    status_text: str
+    accepted_at: datetime
+    effective_at: datetime | None
+    withdrawn_at: datetime | None
+    reason: str
+    replaced_by: str | None
+    packet_sha256: str
+    form: dict[str, Any]
+    signatures: list[SignatureOut]
+    ledger: ProofOut
+
+
+class TranscriptOut(Schema):
+    level: str
+    student: str
+    managing_school: str
+    identity: dict[str, Any]
+    records: list[RecordOut]
+    earlier: list[RecordOut]
+
+
+class CheckOut(Schema):
+    name: str
+    ok: bool
+    indeterminate: bool
+    reason: str
+    signature: str | None
+
+
+class PacketOut(Schema):
+    name: str
+    status: str
+    school_year: str
+    grade: int | None
+    registry_status: str | None
+    differences: list[dict[str, str]]
+
+
+class VerifyOut(Schema):
+    kind: str
+    status: str
+    checks: list[CheckOut]
+    packets: list[PacketOut]
+
+
+class PrintoutIn(Schema):
+    code: str
+    digest: str = ""
+
+
+ERRORS = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+
+
+def _refuse_if_throttled(request: HttpRequest) -> None:
+    if throttle.is_throttled(request):
+        record_access(
+            request,
+            action=AccessAction.LOOKUP_FAILED,
+            transcript=None,
+            actor_kind=ActorKind.API,
+            detail={"throttled": True},
+        )
+        raise ApiError(
+            throttle.throttled_message(), code="LOOKUP_THROTTLED", status=429
+        )
+
+
+def _not_found(request: HttpRequest, body: LookupIn | PrintoutIn) -> ApiError:
+    record_access(
+        request,
+        action=AccessAction.LOOKUP_FAILED,
+        transcript=None,
+        actor_kind=ActorKind.API,
+        organisation=getattr(body, "organisation", ""),
+        purpose=getattr(body, "purpose", ""),
+    )
+    return ApiError(
+        _("No transcript was found for this code."), code="NOT_FOUND", status=404
+    )
+
+
+@router.post(
+    "/portal/lookup",
+    response={200: TranscriptOut, **ERRORS},
+    summary="Look a transcript up by its lookup code (in the body)",
+)
+def lookup(request: HttpRequest, body: LookupIn):
+    _refuse_if_throttled(request)
+    transcript = find_transcript(normalise_code(body.code))
+    view = registry_transcript(transcript) if transcript is not None else None
+    if view is None:
+        raise _not_found(request, body)
+    record_access(
+        request,
+        action=AccessAction.API,
+        transcript=transcript,
+        actor_kind=ActorKind.API,
+        organisation=body.organisation,
+        purpose=body.purpose,
+    )
+    return 200, _transcript(view)
+
+
+def _transcript(view: TranscriptView) -> dict[str, Any]:
+    identity = {k: v for k, v in view.identity.items() if k != "leader"}
+    return {
+        "level": view.level,
+        "student": view.identity["name"],
+        "managing_school": view.transcript.school.name,
+        "identity": identity,
+        "records": [_record(p) for p in view.pages],
+        "earlier": [_record(p) for p in view.earlier],
+    }
+
+
+def _record(page: RecordPage) -> dict[str, Any]:
+    proof = page.proof
+    return {
+        "submission_id": page.public_id,
+        "school_year": page.school_year,
+        "grade": page.grade,
+        "class_name": page.snapshot.class_name,
+        "school": page.snapshot.school.name,
+        "status": page.standing,
+        "status_text": page.status_text,
+        "accepted_at": page.accepted_at,
+        "effective_at": page.effective_at,
+        "withdrawn_at": page.withdrawn_at,
+        "reason": page.reason,
+        "replaced_by": page.replaced_by,
+        "packet_sha256": page.packet_sha256,
+        "form": page.form,
+        "signatures": [
+            {
+                "role": s.role,
+                "signer": s.signer,
+                "signed_at": s.signed_at,
+                "issuer": s.issuer,
+            }
+            for s in page.signatures
+        ],
+        "ledger": {
+            "leaf_index": proof.index,
+            "tree_size": proof.tree_size,
+            "checkpoint": proof.checkpoint,
+            "verified": proof.verified,
+            "problem": proof.problem,
+            "lock_index": proof.lock_index,
+            "revocation_index": proof.revocation_index,
+        },
+    }
+
+
+@router.post(
+    "/portal/verify",
+    response={200: VerifyOut, 400: ErrorOut, 413: ErrorOut},
+    summary="Verify a soft copy (PDF) or a transcript packet (XML)",
+)
+def verify(request: HttpRequest, file: File[UploadedFile]):
+    try:
+        check_size(file.size or 0)
+        report = verify_upload(file.read())
+    except UploadError as exc:
+        status = 413 if isinstance(exc, UploadTooLargeError) else 400
+        raise ApiError(str(exc), code="UPLOAD_REFUSED", status=status) from exc
+    record_access(
+        request,
+        action=AccessAction.VERIFY,
+        transcript=report.transcript,
+        actor_kind=ActorKind.API,
+        detail={"kind": report.kind, "status": report.status.value},
+    )
+    return 200, report.to_dict()
+
+
+@router.post(
+    "/portal/verify-printout",
+    response={200: VerifyOut, **ERRORS},
+    summary="Verify a printout from its code (or QR address) and printed digest",
+)
+def verify_printed(request: HttpRequest, body: PrintoutIn):
+    _refuse_if_throttled(request)
+    report = verify_printout(body.code, body.digest)
+    if report.transcript is None:
+        raise _not_found(request, body)
+    record_access(
+        request,
+        action=AccessAction.VERIFY,
+        transcript=report.transcript,
+        actor_kind=ActorKind.API,
+        detail={"kind": report.kind, "status": report.status.value},
+    )
+    return 200, report.to_dict()
+
+
+api.add_router("/", router)

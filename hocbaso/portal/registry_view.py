@@ -1,0 +1,378 @@
+"""The transcript as the registry holds it: what the lookup and staff pages show.
+
+Everything shown is parsed from the signed packets the registry stored (the
+submissions' bytes), never from the school side's rows (architecture.md). Per
+yearly record: its current submission (or, when none is current, the last one
+withdrawn) laid out like the official form, its legal status in words, who signed
+it, when and under which CA, and the proof that its ledger entry is in the log
+(checked here with hocbaso.ledger against the latest signed checkpoint). Earlier
+submissions replaced by a newer one are listed with a link to the current one.
+
+    code = normalise_code(text)              # None unless 32 hex digits
+    transcript = find_transcript(code)       # None when no transcript has it
+    view = registry_transcript(transcript)   # None when the registry holds nothing
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hocbaso.ledger import (
+    CheckpointError,
+    LedgerError,
+    hash_leaf,
+    verify_checkpoint,
+    verify_inclusion,
+)
+from hocbaso.packet import (
+    PacketError,
+    RecordLevel,
+    RecordSnapshot,
+    load_packet_tree,
+    snapshot_from_tree,
+)
+from hocbaso.printing import SignatureMark
+from hocbaso.printing import _model as form_model
+from hocbaso.printing import _primary as form_primary
+from hocbaso.printing import _secondary as form_secondary
+from hocbaso.records.models import Transcript
+from hocbaso.registry import entries
+from hocbaso.registry.ledger_log import ORIGIN, reading_ledger, verifier_key
+from hocbaso.registry.models import Blob, LedgerCheckpoint, Submission
+from hocbaso.signing import Role
+from hocbaso.signing._parsed import MalformedSignatureError, parse_signature
+from hocbaso.signing.roles import find_slots
+
+_HEX32 = re.compile(r"^[0-9a-f]{32}$")
+_SEPARATORS = re.compile(r"[\s\-]")
+
+
+def normalise_code(text: str | None) -> str | None:
+    """The lookup code as stored (32 lowercase hex) from what a person typed:
+    spaces and hyphens (the UUID form) are dropped, case is ignored. None if it is
+    not a lookup code."""
+    value = _SEPARATORS.sub("", text or "").lower()
+    return value if _HEX32.match(value) else None
+
+
+def find_transcript(code: str | None) -> Transcript | None:
+    """The transcript with this code, or None. One indexed query either way."""
+    if code is None:
+        # Same work as a code that matches nothing: one query (no timing oracle
+        # between a malformed and an unknown code is needed, but it costs nothing).
+        code = "0" * 32
+    return (
+        Transcript.objects.select_related("student", "school")
+        .filter(lookup_code=code)
+        .first()
+    )
+
+
+# --- what one submission shows ----------------------------------------------------
+
+
+class Standing:
+    """The legal status of a submission, as a CSS class and a kind."""
+
+    EFFECTIVE = "effective"
+    PENDING = "pending"
+    REVOKED = "revoked"
+    REPLACED = "replaced"
+
+
+ROLE_WORDS = {
+    Role.SUBJECT_TEACHER: gettext_lazy("subject teacher"),
+    Role.HOMEROOM_TEACHER: gettext_lazy("homeroom teacher"),
+    Role.LEADER: gettext_lazy("principal or deputy"),
+    Role.SEAL: gettext_lazy("school seal"),
+}
+
+
+@dataclass(frozen=True)
+class SignatureLine:
+    role: str
+    role_label: str
+    signer: str
+    issuer: str
+    signed_at: datetime
+
+
+@dataclass(frozen=True)
+class LedgerProof:
+    """Where a submission's ledger entry is and whether its proof checked out."""
+
+    index: int
+    tree_size: int | None
+    checkpoint: str
+    root_hex: str
+    path_length: int
+    verified: bool
+    problem: str = ""
+    lock_index: int | None = None
+    revocation_index: int | None = None
+
+
+@dataclass
+class RecordPage:
+    """One submission of one yearly record, as the registry holds it."""
+
+    public_id: str
+    record_id: int
+    standing: str
+    status_text: str
+    accepted_at: datetime
+    effective_at: datetime | None
+    withdrawn_at: datetime | None
+    reason: str
+    replaced_by: str | None
+    packet_sha256: str
+    snapshot: RecordSnapshot
+    form: dict[str, Any]
+    signatures: list[SignatureLine]
+    proof: LedgerProof
+    submission: Submission = field(repr=False)
+
+    @property
+    def school_year(self) -> str:
+        return self.snapshot.school_year
+
+    @property
+    def grade(self) -> int:
+        return self.snapshot.grade
+
+
+@dataclass
+class TranscriptView:
+    transcript: Transcript
+    level: str  # "primary" or "secondary"
+    pages: list[RecordPage]  # one per yearly record, school-year order
+    earlier: list[RecordPage]  # replaced submissions, newest first
+    identity: dict[str, Any]
+    history: list[dict[str, Any]]
+    checkpoint_size: int | None
+
+    def page(self, public_id: str) -> RecordPage | None:
+        for page in [*self.pages, *self.earlier]:
+            if page.public_id == public_id:
+                return page
+        return None
+
+    @property
+    def packets(self) -> list[bytes]:
+        """The stored bytes of the pages shown (one per yearly record)."""
+        return [bytes(p.submission._packet) for p in self.pages]
+
+
+def registry_transcript(transcript: Transcript) -> TranscriptView | None:
+    """What the registry holds of a transcript; None when it holds nothing."""
+    submissions = list(
+        Submission.objects.filter(record__transcript=transcript)
+        .select_related("supersedes", "lock")
+        .order_by("record_id", "accepted_at", "pk")
+    )
+    if not submissions:
+        return None
+    blobs = dict(
+        Blob.objects.filter(pk__in=[s.blob_id for s in submissions]).values_list(
+            "sha256", "data"
+        )
+    )
+    checkpoint = _Checkpoint.latest()
+    replaced_by = {
+        s.supersedes.public_id: s.public_id for s in submissions if s.supersedes
+    }
+    shown: dict[int, Submission] = {}
+    for s in submissions:  # the current one, else the latest revoked one
+        held = shown.get(s.record_id)
+        if s.state == Submission.State.ACCEPTED or (
+            s.state == Submission.State.REVOKED
+            and (held is None or held.state != Submission.State.ACCEPTED)
+        ):
+            shown[s.record_id] = s
+    pages, earlier = [], []
+    for s in submissions:
+        s._packet = bytes(blobs[s.blob_id])
+        page = _page(s, checkpoint, replaced_by)
+        if page is None:
+            continue
+        if shown.get(s.record_id) is s:
+            pages.append(page)
+        else:
+            earlier.append(page)
+    if not pages and not earlier:
+        return None
+    pages.sort(key=lambda p: (p.school_year, p.grade, p.accepted_at))
+    earlier.sort(key=lambda p: p.accepted_at, reverse=True)
+    snapshots = [p.snapshot for p in pages] or [earlier[0].snapshot]
+    level = "primary" if snapshots[0].level is RecordLevel.PRIMARY else "secondary"
+    marks = [form_model.Marks(_marks(p)) for p in pages] or [form_model.Marks(())]
+    return TranscriptView(
+        transcript=transcript,
+        level=level,
+        pages=pages,
+        earlier=earlier,
+        identity=form_model.identity(snapshots[-1], marks[-1]),
+        history=[
+            row
+            for row in form_model.history(level, snapshots, marks[: len(snapshots)])
+            if not row.get("blank")
+        ],
+        checkpoint_size=checkpoint.size,
+    )
+
+
+def _page(
+    s: Submission, checkpoint: _Checkpoint, replaced_by: dict[str, str]
+) -> RecordPage | None:
+    data = s._packet
+    try:
+        root = load_packet_tree(data)
+        snapshot = snapshot_from_tree(root)
+    except PacketError:  # the registry accepted it; a bad row is shown as nothing
+        return None
+    signatures, marks = _signatures(root)
+    year_page = (
+        form_primary.year_page
+        if snapshot.level is RecordLevel.PRIMARY
+        else form_secondary.year_page
+    )
+    standing, status = _standing(s, replaced_by)
+    page = RecordPage(
+        public_id=s.public_id,
+        record_id=s.record_id,
+        standing=standing,
+        status_text=status,
+        accepted_at=s.accepted_at,
+        effective_at=s.locked_at,
+        withdrawn_at=s.withdrawn_at,
+        reason=s.withdraw_reason or s.reason,
+        replaced_by=replaced_by.get(s.public_id),
+        packet_sha256=hashlib.sha256(data).hexdigest(),
+        snapshot=snapshot,
+        form=year_page(snapshot, form_model.Marks(marks)),
+        signatures=signatures,
+        proof=checkpoint.prove(s, data),
+        submission=s,
+    )
+    page._marks = marks
+    return page
+
+
+def _marks(page: RecordPage) -> list[SignatureMark]:
+    return page._marks
+
+
+def _standing(s: Submission, replaced_by: dict[str, str]) -> tuple[str, str]:
+    def day(moment: datetime | None) -> str:
+        return timezone.localtime(moment).strftime("%d/%m/%Y") if moment else ""
+
+    if s.state == Submission.State.REVOKED:
+        return Standing.REVOKED, _("Revoked on %(date)s. Reason: %(reason)s") % {
+            "date": day(s.withdrawn_at),
+            "reason": s.withdraw_reason,
+        }
+    if s.state == Submission.State.SUPERSEDED:
+        return Standing.REPLACED, _(
+            "Replaced on %(date)s by a newer submission: this version is no "
+            "longer in force."
+        ) % {"date": day(s.withdrawn_at)}
+    if s.locked_at is not None:
+        return Standing.EFFECTIVE, _(
+            "Effective since %(date)s (locked: it can no longer change)."
+        ) % {"date": day(s.locked_at)}
+    return Standing.PENDING, _(
+        "Submitted on %(date)s, not yet locked: the school may still replace or "
+        "revoke it before the deadline."
+    ) % {"date": day(s.accepted_at)}
+
+
+def _signatures(root) -> tuple[list[SignatureLine], list[SignatureMark]]:
+    lines, marks = [], []
+    for placed in find_slots(root):
+        for element in placed.signatures():
+            try:
+                parsed = parse_signature(element, placed)
+            except MalformedSignatureError:
+                continue
+            mark = SignatureMark.from_certificate(
+                placed.slot.role, parsed.certificates[0], parsed.signing_time
+            )
+            marks.append(mark)
+            lines.append(
+                SignatureLine(
+                    role=placed.slot.role.value,
+                    role_label=str(ROLE_WORDS[placed.slot.role]),
+                    signer=mark.name,
+                    issuer=mark.issuer,
+                    signed_at=mark.signed_at,
+                )
+            )
+    return lines, marks
+
+
+# --- the ledger --------------------------------------------------------------------
+
+
+@dataclass
+class _Checkpoint:
+    size: int | None
+    note: str
+    root: bytes
+    problem: str
+
+    @classmethod
+    def latest(cls) -> _Checkpoint:
+        row = LedgerCheckpoint.objects.order_by("-size").first()
+        if row is None:
+            return cls(None, "", b"", _("the ledger has no checkpoint yet"))
+        try:
+            checkpoint = verify_checkpoint(row.note, verifier_key(), ORIGIN)
+        except CheckpointError:
+            return cls(row.size, row.note, b"", _("the checkpoint does not verify"))
+        return cls(checkpoint.size, row.note, checkpoint.root_hash, "")
+
+    def prove(self, s: Submission, data: bytes) -> LedgerProof:
+        """Rebuild the submission's entry from the stored bytes and check that it is
+        leaf ledger_index of the tree the signed checkpoint commits to."""
+        entry = entries.submission_entry(
+            record_id=s.record_id,
+            public_id=s.public_id,
+            packet_sha256=hashlib.sha256(data).hexdigest(),
+            accepted_at=s.accepted_at,
+            previous_sha256=s.supersedes.blob_id if s.supersedes else None,
+        )
+        proof = LedgerProof(
+            index=s.ledger_index,
+            tree_size=self.size,
+            checkpoint=self.note,
+            root_hex=self.root.hex(),
+            path_length=0,
+            verified=False,
+            problem=self.problem,
+            lock_index=s.lock.ledger_index if s.lock_id else None,
+            revocation_index=s.withdraw_ledger_index,
+        )
+        if self.problem or self.size is None:
+            return proof
+        try:
+            path = reading_ledger().inclusion_proof(s.ledger_index, self.size)
+            verify_inclusion(
+                hash_leaf(entry.to_bytes()), s.ledger_index, self.size, path, self.root
+            )
+        except LedgerError as exc:
+            return _replace(proof, problem=_("the inclusion proof fails: %s") % exc)
+        return _replace(proof, path_length=len(path), verified=True)
+
+
+def _replace(proof: LedgerProof, **changes) -> LedgerProof:
+    from dataclasses import replace
+
+    return replace(proof, **changes)
