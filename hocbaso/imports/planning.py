@@ -10,7 +10,6 @@ counted, so that a second import of the same file writes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,9 +28,7 @@ from hocbaso.records.models import (
     SchoolYear,
     Student,
     SubjectAssessment,
-    Transcript,
     YearlyRecord,
-    is_in_pilot,
     level_of_grade,
 )
 from hocbaso.registry.models import Submission
@@ -193,9 +190,6 @@ def plan_classes(ctx: Context, sheet: RawSheet) -> None:
     """Classes sheet: new classes of the school; an existing one must agree."""
     if not check_columns(ctx, sheet, sheets.CLASS_COLUMNS):
         return
-    if not ctx.access.whole_school and sheet.rows:
-        ctx.add(sheet, None, "", _("Only the clerk or the principal adds classes."))
-        return
     seen: dict[ClassKey, int] = {}
     for row in sheet.rows:
         values = read_row(ctx, sheet, row, sheets.CLASS_COLUMNS)
@@ -238,7 +232,15 @@ def plan_classes(ctx: Context, sheet: RawSheet) -> None:
             else:
                 ctx.plan.count("classes", "unchanged")
             continue
-        if year is not None:
+        if not ctx.access.whole_school:
+            ctx.add(
+                sheet,
+                row,
+                "class_name",
+                _("Only the clerk or the principal adds classes."),
+                key[1],
+            )
+        elif year is not None:
             new = SchoolClass(
                 school=ctx.school, school_year=year, grade=grade, name=key[1]
             )
@@ -279,21 +281,3 @@ def protected_message(name: str, code: str, year: str, why: str) -> str:
         "The record of %(name)s (%(code)s) for %(year)s is %(why)s: an import "
         "never changes it. Corrections go through the school's correction page."
     ) % {"name": name, "code": code, "year": year, "why": why}
-
-
-def is_pilot_class(school_class: SchoolClass) -> bool:
-    return is_in_pilot(school_class.grade)
-
-
-def start_of(year: SchoolYear) -> dt.date:
-    return year.start_date
-
-
-__all__ = [
-    "Context",
-    "Plan",
-    "PlannedRecord",
-    "RowChange",
-    "Transcript",
-    "plan_import",
-]

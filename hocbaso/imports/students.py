@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from hocbaso.imports import sheets
+from hocbaso.imports import cells, sheets
 from hocbaso.imports.planning import (
     Context,
     PlannedRecord,
@@ -92,14 +92,17 @@ class _Known:
 
 def plan_students(ctx: Context, sheets_: list[RawSheet]) -> None:
     rows: list[tuple[RawSheet, RawRow, dict[str, Any]]] = []
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
     for sheet in sheets_:
         if not check_columns(ctx, sheet, sheets.STUDENT_COLUMNS):
             continue
         for row in sheet.rows:
+            # Duplicates are found on the raw cells, so a row with another
+            # problem still shows its twin.
+            unique = _is_first(ctx, seen, sheet, row)
             values = read_row(ctx, sheet, row, sheets.STUDENT_COLUMNS)
-            if values is not None:
+            if values is not None and unique:
                 rows.append((sheet, row, values))
-    rows = _unique(ctx, rows)
     known = _Known(
         [v["student_code"] for _s, _r, v in rows],
         [v["personal_id"] for _s, _r, v in rows],
@@ -108,29 +111,31 @@ def plan_students(ctx: Context, sheets_: list[RawSheet]) -> None:
         _plan_row(ctx, known, sheet, row, values)
 
 
-def _unique(ctx: Context, rows):
-    """Drop (and report) a second row with the same student code or personal id."""
-    seen: dict[tuple[str, str], tuple[str, int]] = {}
-    out = []
-    for sheet, row, values in rows:
-        duplicate = False
-        for key in ("student_code", "personal_id"):
-            first = seen.get((key, values[key]))
-            if first is not None:
-                ctx.add(
-                    sheet,
-                    row,
-                    key,
-                    _("Duplicate: already on sheet %(sheet)s, row %(row)s.")
-                    % {"sheet": first[0], "row": first[1]},
-                    values[key],
-                )
-                duplicate = True
-            else:
-                seen[(key, values[key])] = (sheet.title, row.number)
-        if not duplicate:
-            out.append((sheet, row, values))
-    return out
+def _is_first(ctx: Context, seen, sheet: RawSheet, row: RawRow) -> bool:
+    """Whether no earlier row has this row's student code or personal id."""
+    first_time = True
+    for key in ("student_code", "personal_id"):
+        raw = row.values.get(key)
+        if cells.is_blank(raw):
+            continue
+        try:
+            value = cells.personal_id(raw) if key == "personal_id" else cells.code(raw)
+        except cells.CellError:
+            continue
+        first = seen.get((key, value))
+        if first is None:
+            seen[(key, value)] = (sheet.title, row.number)
+            continue
+        ctx.add(
+            sheet,
+            row,
+            key,
+            _("Duplicate: already on sheet %(sheet)s, row %(row)s.")
+            % {"sheet": first[0], "row": first[1]},
+            raw,
+        )
+        first_time = False
+    return first_time
 
 
 def _plan_row(ctx: Context, known: _Known, sheet, row, values) -> None:

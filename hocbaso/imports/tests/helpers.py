@@ -23,18 +23,23 @@ def save(book: Workbook) -> bytes:
 
 def sheet_of(book: Workbook, kind: str, subject: str | None = None) -> Worksheet:
     for ws in book.worksheets:
-        meta = [c.value for c in ws[sheets.META_ROW]]
-        if meta[:2] == [sheets.MARKER, kind] and (
-            subject is None or subject in meta[3:]
-        ):
+        meta = meta_of(ws)
+        if meta.get("kind") == kind and subject in (None, meta.get("subject")):
             return ws
     raise LookupError(f"no {kind} sheet {subject or ''}")
 
 
+def meta_of(ws: Worksheet) -> dict[str, str]:
+    """The kind and identity pairs of a template sheet (hidden row 1)."""
+    values = [c.value for c in ws[sheets.META_ROW] if c.value not in (None, "")]
+    if values[:1] != [sheets.MARKER]:
+        return {}
+    pairs = values[3:]
+    return {"kind": values[1], **dict(zip(pairs[::2], pairs[1::2], strict=False))}
+
+
 def keys_of(ws: Worksheet) -> dict[str, int]:
-    return {
-        c.value: c.column for c in ws[sheets.KEY_ROW] if c.value not in (None, "")
-    }
+    return {c.value: c.column for c in ws[sheets.KEY_ROW] if c.value not in (None, "")}
 
 
 def add_rows(ws: Worksheet, rows: list[dict[str, Any]]) -> list[int]:
@@ -44,7 +49,7 @@ def add_rows(ws: Worksheet, rows: list[dict[str, Any]]) -> list[int]:
     numbers = []
     for offset, values in enumerate(rows):
         for key, value in values.items():
-            ws.cell(start + offset, keys[key], value)
+            ws.cell(start + offset, keys[key]).value = value
         numbers.append(start + offset)
     return numbers
 
@@ -55,6 +60,6 @@ def set_student(ws: Worksheet, code: str, values: dict[str, Any]) -> int:
     for row in range(sheets.FIRST_DATA_ROW, ws.max_row + 1):
         if ws.cell(row, keys["student_code"]).value == code:
             for key, value in values.items():
-                ws.cell(row, keys[key], value)
+                ws.cell(row, keys[key]).value = value
             return row
     raise LookupError(code)

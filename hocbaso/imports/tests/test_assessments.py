@@ -1,0 +1,136 @@
+"""Importing a class's assessments: subject sheets, record sheet, recomputed results."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from hocbaso.imports import workbooks
+from hocbaso.imports.actions import import_workbook
+from hocbaso.imports.errors import InvalidRowsError
+from hocbaso.imports.tests import helpers
+from hocbaso.imports.tests.conftest import fill_primary_year, fill_secondary_year
+from hocbaso.records.models import RecordStatus, SubjectAssessment, YearlyRecord
+
+
+def _book(school_class):
+    with translation.override("vi"):
+        return workbooks.class_book(school_class)
+
+
+def test_a_primary_year_is_imported_and_its_result_computed(world, homeroom_teacher):
+    book = _book(world.class_a)
+    fill_primary_year(book, "HSA000001", score=9)
+    report = import_workbook(
+        helpers.save(book), school=world.school_a, user=homeroom_teacher
+    )
+    record = YearlyRecord.objects.get(pk=world.a.record.pk)
+    assert record.result_code == "HTXS"
+    assert record.completed is True
+    assert report.counts["records_incomplete"] == 0
+    row = SubjectAssessment.objects.get(record=record, subject_code="TOAN", term="hk2")
+    assert row.data == {"level": "T", "score": 9}
+    assert row.entered_by.user == homeroom_teacher
+    again = import_workbook(
+        helpers.save(book), school=world.school_a, user=homeroom_teacher
+    )
+    assert again.changed == 0
+    assert again.counts["assessments_unchanged"] == report.counts["assessments_created"]
+
+
+def test_a_changed_mark_updates_one_row_and_the_result(world, principal):
+    book = _book(world.class_a)
+    fill_primary_year(book, "HSA000001", score=9)
+    import_workbook(helpers.save(book), school=world.school_a, user=principal)
+    helpers.set_student(
+        helpers.sheet_of(book, "subject", "TOAN"), "HSA000001", {"hk2_score": 7}
+    )
+    report = import_workbook(helpers.save(book), school=world.school_a, user=principal)
+    assert report.counts["assessments_updated"] == 1
+    assert YearlyRecord.objects.get(pk=world.a.record.pk).result_code == "HTT"
+
+
+def test_a_secondary_year_gives_averages_and_promotion(
+    world, principal, django_user_model
+):
+    from conftest import make_staff
+    from hocbaso.records.models import Role
+
+    clerk = make_staff(
+        django_user_model,
+        "vt_a2",
+        "Văn thư A2",
+        Role.CLERK,
+        world.year,
+        school=world.school_a2,
+    )
+    book = _book(world.class_a2)
+    fill_secondary_year(book, "HSA200001", score="8")
+    report = import_workbook(helpers.save(book), school=world.school_a2, user=clerk)
+    record = YearlyRecord.objects.get(pk=world.a2.record.pk)
+    assert report.counts["records_incomplete"] == 0
+    assert record.results["subjects"]["TOAN"]["year"] == "8.0"
+    assert record.promotion == "promoted"
+    assert record.year_conduct == "T"
+
+
+def test_problems_of_every_kind_are_listed_together(world, principal):
+    book = _book(world.class_a)
+    fill_primary_year(book, "HSA000001")
+    toan = helpers.sheet_of(book, "subject", "TOAN")
+    bad_score = helpers.set_student(toan, "HSA000001", {"hk2_score": 11})
+    dd = helpers.sheet_of(book, "subject", "DD")
+    bad_level = helpers.set_student(dd, "HSA000001", {"hk2_level": "Z"})
+    tv = helpers.sheet_of(book, "subject", "TV")
+    (stranger,) = helpers.add_rows(tv, [{"student_code": "KHONGCO", "hk2_level": "T"}])
+    partial = helpers.set_student(tv, "HSA000001", {"hk2_score": None})
+    record_sheet = helpers.sheet_of(book, "record")
+    bad_rating = helpers.set_student(record_sheet, "HSA000001", {"q_YN": "X"})
+    with pytest.raises(InvalidRowsError) as caught:
+        import_workbook(helpers.save(book), school=world.school_a, user=principal)
+    found = {(p.sheet, p.row, p.column.split(" (")[0]) for p in caught.value.problems}
+    keys = {ws.title: helpers.keys_of(ws) for ws in book.worksheets[1:]}
+
+    def col(ws, key):
+        from openpyxl.utils import get_column_letter
+
+        return get_column_letter(keys[ws.title][key])
+
+    assert (toan.title, bad_score, col(toan, "hk2_score")) in found
+    assert (dd.title, bad_level, col(dd, "hk2_level")) in found
+    assert (tv.title, stranger, col(tv, "student_code")) in found
+    assert (tv.title, partial, col(tv, "hk2_score")) in found
+    assert (record_sheet.title, bad_rating, col(record_sheet, "q_YN")) in found
+    messages = " ".join(p.message for p in caught.value.problems)
+    assert "a whole number from 1 to 10" in messages
+    assert "not in class 4A1" in messages
+    assert not SubjectAssessment.objects.filter(record=world.a.record).exists()
+
+
+def test_a_signed_record_is_never_changed(world, principal):
+    YearlyRecord.objects.filter(pk=world.a.record.pk).update(status=RecordStatus.ISSUED)
+    book = _book(world.class_a)
+    fill_primary_year(book, "HSA000001")
+    with pytest.raises(InvalidRowsError) as caught:
+        import_workbook(helpers.save(book), school=world.school_a, user=principal)
+    assert any(
+        "Nguyễn Minh Anh" in p.message and "signed" in p.message
+        for p in caught.value.problems
+    )
+    assert not SubjectAssessment.objects.filter(record=world.a.record).exists()
+
+
+def test_a_homeroom_teacher_imports_only_their_own_class(
+    world, homeroom_teacher, django_user_model
+):
+    from hocbaso.records.models import SchoolClass
+
+    other = SchoolClass.objects.create(
+        school=world.school_a, school_year=world.year, grade=4, name="4A3"
+    )
+    book = _book(other)
+    with pytest.raises(InvalidRowsError) as caught:
+        import_workbook(
+            helpers.save(book), school=world.school_a, user=homeroom_teacher
+        )
+    assert "only your own classes" in str(caught.value)
