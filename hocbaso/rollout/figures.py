@@ -76,6 +76,10 @@ class Figures:
         """The figures in the order of ``FIELDS`` (a table row)."""
         return [getattr(self, f.name) for f in fields(self)]
 
+    def cells(self) -> list[tuple[str, int]]:
+        """(name, figure) pairs in the order of ``FIELDS``."""
+        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+
     def share(self, name: str) -> float:
         """``name`` as a fraction of the round's records (0 when there are none)."""
         return getattr(self, name) / self.in_round if self.in_round else 0.0
