@@ -38,6 +38,17 @@ class CitizenOIDCBackend(OIDCAuthenticationBackend):
             return None
         return super().authenticate(request, **kwargs)
 
+    def retrieve_matching_jwk(self, token):
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError as exc:
+            raise SuspiciousOperation(f"ID token unreadable: {exc}") from exc
+        if header.get("alg") != self.OIDC_RP_SIGN_ALGO or not header.get("kid"):
+            raise SuspiciousOperation(
+                f"ID token must be {self.OIDC_RP_SIGN_ALGO} with a key id"
+            )
+        return super().retrieve_matching_jwk(token)
+
     def _verify_jws(self, payload, key):
         header = jwt.get_unverified_header(payload)
         if header.get("alg") != self.OIDC_RP_SIGN_ALGO:

@@ -197,7 +197,8 @@ def share_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = ShareForm(request.POST or None, records=records)
     if request.method == "POST" and form.is_valid():
         chosen = [r for r in records if r.pk in set(form.cleaned_data["records"])]
-        expires = timezone.now() + dt.timedelta(days=form.cleaned_data["days"])
+        now = timezone.now()
+        expires = now + dt.timedelta(days=form.cleaned_data["days"])
         try:
             made = make_share(
                 account,
@@ -205,6 +206,7 @@ def share_new(request: HttpRequest, pk: int) -> HttpResponse:
                 chosen,
                 expires,
                 recipient=form.cleaned_data["recipient"],
+                now=now,
                 request=request,
             )
         except ShareError as exc:

@@ -89,6 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--redirect-uri", action="append", required=True)
     parser.add_argument("--users", type=Path, help="JSON list of citizens")
     parser.add_argument("--skip-consent", action="store_true")
+    parser.add_argument(
+        "--fast-password-hashing",
+        action="store_true",
+        help="MD5 password hashes, for throwaway test logins only",
+    )
     args = parser.parse_args(argv)
     if args.host not in {"127.0.0.1", "localhost"}:
         parser.error("the demo provider serves on 127.0.0.1 only")
@@ -103,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ["DEVPROVIDER_DATA_DIR"] = str(data_dir)
     os.environ["DEVPROVIDER_ISSUER"] = f"http://{args.host}:{args.port}/o"
+    if args.fast_password_hashing:
+        os.environ["DEVPROVIDER_FAST_HASHING"] = "1"
     os.environ["DJANGO_SETTINGS_MODULE"] = "hocbaso.portal.citizen.devprovider.settings"
 
     import django

@@ -55,6 +55,8 @@ USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 LANGUAGE_CODE = "vi"
 LOGIN_URL = "/accounts/login/"
+if os.environ.get("DEVPROVIDER_FAST_HASHING") == "1":  # the tests' throwaway logins
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A separate cookie name: the provider and hocbaso share the host 127.0.0.1.
 SESSION_COOKIE_NAME = "devprovider_session"
 CSRF_COOKIE_NAME = "devprovider_csrftoken"
