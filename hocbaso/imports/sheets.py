@@ -142,8 +142,13 @@ STUDENT_COLUMNS = (
 EXEMPT = Column("exempt", _("Exempt (x)"), cells.flag, choices=("x",), width=9)
 
 
-def _term_header(term: str, what) -> str:
-    label = _("Term I") if term == "hk1" else _("End of year")
+def _term_header(term: str, what, level: str = "secondary") -> str:
+    # Primary keeps the end of term I and the end of the year (Circular 27,
+    # Art. 6); lower secondary assesses each of the two terms (Circular 22).
+    if level == "primary":
+        label = _("End of term I") if term == "hk1" else _("End of year")
+    else:
+        label = _("Term I") if term == "hk1" else _("Term II")
     return f"{label} · {what}"
 
 
@@ -155,10 +160,11 @@ def subject_columns(spec: SubjectSpec) -> tuple[Column, ...]:
             columns.extend(_primary_term(spec, term))
         else:
             columns.extend(_secondary_term(spec, term))
+        level = "primary" if spec.form is Form.LEVEL else "secondary"
         columns.append(
             Column(
                 f"{term}_comment",
-                _term_header(term, _("Comment")),
+                _term_header(term, _("Comment"), level),
                 lambda v: cells.text(v, 1000),
                 width=30,
             )
@@ -172,7 +178,7 @@ def _primary_term(spec: SubjectSpec, term: str) -> list[Column]:
     columns = [
         Column(
             f"{term}_level",
-            _term_header(term, _("Level (T/H/C)")),
+            _term_header(term, _("Level (T/H/C)"), "primary"),
             _choice(SUBJECT_LEVELS),
             choices=SUBJECT_LEVELS,
         )
@@ -181,7 +187,7 @@ def _primary_term(spec: SubjectSpec, term: str) -> list[Column]:
         columns.append(
             Column(
                 f"{term}_score",
-                _term_header(term, _("Test score")),
+                _term_header(term, _("Test score"), "primary"),
                 lambda v: cells.whole(v, 1, 10),
                 validation="test_score",
             )
