@@ -95,6 +95,7 @@ def identity(latest: RecordSnapshot, marks: Marks) -> dict[str, Any]:
     student: Student = latest.student
     return {
         "name": student.full_name,
+        "personal_id": student.personal_id,
         "sex": F.SEX_WORDS.get(student.sex, ""),
         "birth_date": F.date_text(student.birth_date),
         "ethnicity": student.ethnicity,

@@ -34,6 +34,7 @@ PRIMARY_LABELS = [
     "Xã (Phường, Đặc khu):",
     "Tỉnh (Thành phố):",
     "Giới tính:",
+    "Số định danh cá nhân: 001315001234",
     "Ngày, tháng, năm sinh:",
     "Dân tộc:",
     "Quốc tịch:",
@@ -83,6 +84,7 @@ SECONDARY_LABELS = [
     "Họ và tên học sinh",
     "Số sổ đăng bộ PCGD: 37/THCS",
     "Họ và tên:",
+    "Số định danh cá nhân: 001315001234",
     "Ngày sinh:",
     "Chỗ ở hiện tại:",
     "Nghề nghiệp:",
@@ -141,16 +143,26 @@ def test_it_never_prints_the_retired_wording_or_a_district_line(
 def test_it_writes_averages_with_a_decimal_comma(
     secondary: Rendered, tmp_path: Path
 ) -> None:
-    last_year = page_texts(secondary.pdf, tmp_path)[-1]
+    last_year = page_texts(secondary.pdf, tmp_path)[-2]  # the subjects' page
     assert "7,8" in last_year and "6,0" in last_year  # Ngữ văn; Toán's re-test
     assert not re.search(r"\b\d\.\d\b", last_year)
 
 
-def test_it_prints_a_cover_an_identity_page_and_one_page_per_year(
+def test_it_prints_a_cover_an_identity_page_and_a_spread_per_year(
     primary: Rendered, secondary: Rendered, tmp_path: Path
 ) -> None:
-    assert len(page_texts(primary.pdf, tmp_path)) == 2 + 4
-    assert len(page_texts(secondary.pdf, tmp_path)) == 2 + 3
+    pages = page_texts(primary.pdf, tmp_path)
+    assert len(pages) == 2 + 2 * 4
+    # the left page: header and subjects; the right: school, year, the rest
+    assert "1. Các môn học và hoạt động giáo dục" in pages[2]
+    assert "2. Những phẩm chất chủ yếu" not in pages[2]
+    assert "Năm học: 2021-2022" in pages[3]
+    assert "6. Hoàn thành chương trình" in pages[3]
+    pages = page_texts(secondary.pdf, tmp_path)
+    assert len(pages) == 2 + 2 * 3
+    assert "Trong trang này có sửa chữa" in pages[2]
+    assert "Họ tên học sinh: Lê Hoàng Bảo Ngọc" in pages[3]
+    assert "PHÊ DUYỆT CỦA HIỆU TRƯỞNG" in pages[3]
 
 
 def test_it_prints_the_students_name_exactly_in_nfc(
@@ -203,7 +215,8 @@ def test_every_page_carries_the_lookup_code_digest_and_status(
 def test_the_signature_blocks_show_signers_and_vietnam_time(
     secondary: Rendered, tmp_path: Path
 ) -> None:
-    last = flat(page_texts(secondary.pdf, tmp_path)[-1])
+    left, right = page_texts(secondary.pdf, tmp_path)[-2:]
+    last = flat(left + " " + right)
     assert "Đã ký số" in last
     assert "Người ký: Phan Thị Mai" in last
     assert "Tổ chức: Trường THCS Nam Từ Liêm" in last
@@ -237,7 +250,7 @@ def test_every_page_is_a4_portrait(primary: Rendered, tmp_path: Path) -> None:
     path.write_bytes(primary.pdf)
     info = run_tool("pdfinfo", "-f", "1", "-l", "99", str(path))
     sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)
-    assert len(sizes) == 6
+    assert len(sizes) == 10
     assert all(w == "595.276" and h == "841.89" for w, h in sizes)
 
 
@@ -278,3 +291,15 @@ def test_a_process_forked_after_typst_ran_is_refused(
     monkeypatch.setattr(render_module, "_typst_pid", -1)
     with pytest.raises(RenderError, match="spawn"):
         render([primary_example()])
+
+
+def test_each_year_prints_its_own_note(tmp_path: Path) -> None:
+    pages = samples.secondary_transcript()
+    notes = [f"Tình trạng: ghi chú năm {p.school_year}." for p in pages]
+    # given out of order: each note stays with its record
+    rendered = render(pages[::-1], record_notes=notes[::-1])
+    texts = page_texts(rendered.pdf, tmp_path)
+    for k, note in enumerate(notes):
+        assert note in texts[2 + 2 * k] and note in texts[3 + 2 * k]
+    with pytest.raises(RenderError, match="one note per page"):
+        render(pages, record_notes=notes[:1])
