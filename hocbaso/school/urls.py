@@ -1,5 +1,32 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from hocbaso.school import views
 
 app_name = "school"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("class/<int:pk>/", views.class_page, name="class"),
+    path("class/<int:pk>/finalise/", views.finalise, name="finalise"),
+    path("class/<int:pk>/subjects/", views.subjects_page, name="subjects"),
+    path(
+        "year/<int:school_year>/school/<int:school>/",
+        views.school_page,
+        name="school",
+    ),
+    path("record/<int:pk>/", views.record_page, name="record"),
+    path("batches/", views.batch_create, name="batch_create"),
+    path("batches/<str:public_id>/", views.batch_status, name="batch"),
+    path("batches/<str:public_id>/next/", views.batch_next, name="batch_next"),
+    path(
+        "batches/<str:public_id>/certificate/",
+        views.batch_certificate,
+        name="batch_certificate",
+    ),
+    path(
+        "batches/<str:public_id>/signatures/",
+        views.batch_signatures,
+        name="batch_signatures",
+    ),
+    path("batches/<str:public_id>/retry/", views.batch_retry, name="batch_retry"),
+]

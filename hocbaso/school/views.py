@@ -1,0 +1,433 @@
+"""The school's pages: my class, my subjects, the school by grade, corrections; and
+the JSON a page uses to run a signing batch (create, status, next work, certificate,
+signatures, retry)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hocbaso.portal.audit import record_access
+from hocbaso.records import deferred_actions
+from hocbaso.records.errors import RecordsError
+from hocbaso.records.models import (
+    Appointment,
+    RecordStatus,
+    Role,
+    SchoolClass,
+    SchoolLevel,
+    YearlyRecord,
+)
+from hocbaso.records.scope import filter_for
+from hocbaso.school import batches, corrections, review
+from hocbaso.school.corrections import CorrectionError, field_value
+from hocbaso.school.models import SigningBatch
+
+STATUSES = [
+    (RecordStatus.DRAFT, RecordStatus.DRAFT.label),
+    (RecordStatus.FINALISED, RecordStatus.FINALISED.label),
+    (RecordStatus.SIGNING, RecordStatus.SIGNING.label),
+    (RecordStatus.ISSUED, RecordStatus.ISSUED.label),
+    (RecordStatus.SUBMITTED, RecordStatus.SUBMITTED.label),
+]
+
+
+def _person(request):
+    return getattr(request.user, "person", None)
+
+
+def _class_for(request, pk: int) -> SchoolClass:
+    """A class in the user's scope, else 404 (its existence is not revealed)."""
+    classes = filter_for(
+        request.user, SchoolClass.objects.select_related("school", "school_year")
+    )
+    return get_object_or_404(classes, pk=pk)
+
+
+def _audit_records(request, records, purpose: str) -> None:
+    for record in records:
+        record_access(
+            request,
+            action="view",
+            transcript=record.transcript,
+            actor_kind="staff",
+            purpose=purpose,
+            detail={"record": record.pk, "page": purpose},
+        )
+
+
+def _signing_context(request, kind: str, **where) -> dict:
+    """The panel's settings and the user's interrupted batch of this kind, if any."""
+    open_batch = (
+        SigningBatch.objects.filter(
+            user=request.user, kind=kind, status=SigningBatch.Status.OPEN, **where
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    return {"demo_keys": batches.demo_keys_allowed(), "open_batch": open_batch}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    appointments = (
+        Appointment.objects.filter(person=person)
+        .select_related("school", "school_class", "school_year")
+        .order_by("-school_year__name", "school_class__name")
+        if person is not None
+        else Appointment.objects.none()
+    )
+    homeroom, subjects, schools = [], defaultdict(list), []
+    for a in appointments:
+        if a.role == Role.HOMEROOM_TEACHER and a.school_class_id:
+            homeroom.append(a)
+        elif a.role == Role.SUBJECT_TEACHER and a.school_class_id:
+            subjects[a.school_class].append(a.subject_code)
+        elif a.role in review.LEADER_ROLES and a.school_id:
+            schools.append(a)
+    open_batches = SigningBatch.objects.filter(
+        user=request.user, status=SigningBatch.Status.OPEN
+    ).select_related("school", "school_year")
+    return render(
+        request,
+        "school/home.html",
+        {
+            "homeroom": homeroom,
+            "subjects": sorted(
+                subjects.items(), key=lambda kv: (kv[0].school_year_id, kv[0].name)
+            ),
+            "schools": schools,
+            "open_batches": open_batches,
+        },
+    )
+
+
+@login_required
+def class_page(request: HttpRequest, pk: int) -> HttpResponse:
+    school_class = _class_for(request, pk)
+    roles = review.roles_in_class(_person(request), school_class)
+    if not roles and not request.user.is_superuser:
+        raise PermissionDenied
+    rows = review.class_rows(school_class)
+    _audit_records(request, [r.record for r in rows], "school class review")
+    counts = defaultdict(int)
+    for row in rows:
+        counts[row.record.status] += 1
+    return render(
+        request,
+        "school/class.html",
+        {
+            "school_class": school_class,
+            "rows": rows,
+            "roles": roles,
+            "counts": [(label, counts.get(code, 0)) for code, label in STATUSES],
+            "drafts": counts.get(RecordStatus.DRAFT, 0),
+            "ready": sum(1 for r in rows if r.ready),
+            "can_sign": "homeroom" in roles,
+            **_signing_context(
+                request, SigningBatch.Kind.HOMEROOM, items__school_class=school_class
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    school_class = _class_for(request, pk)
+    try:
+        n = deferred_actions.finalise_records(
+            request.user, YearlyRecord.objects.filter(school_class=school_class)
+        )
+    except RecordsError as exc:
+        messages.error(request, str(exc))
+        for problem in getattr(exc, "problems", [])[:20]:
+            messages.warning(request, problem)
+    else:
+        messages.success(request, _("%(n)s records finalised") % {"n": n})
+    return redirect("school:class", pk=school_class.pk)
+
+
+@login_required
+def subjects_page(request: HttpRequest, pk: int) -> HttpResponse:
+    school_class = _class_for(request, pk)
+    person = _person(request)
+    codes = set(
+        Appointment.objects.filter(
+            person=person, role=Role.SUBJECT_TEACHER, school_class=school_class
+        ).values_list("subject_code", flat=True)
+    )
+    if not codes or school_class.level != SchoolLevel.SECONDARY:
+        raise PermissionDenied
+    rows = review.class_rows(school_class)
+    _audit_records(request, [r.record for r in rows], "school subject review")
+    lines = []
+    for row in rows:
+        subjects = (row.record.results or {}).get("subjects", {})
+        raw = defaultdict(dict)
+        for a in row.record.assessments.all():
+            if a.subject_code in codes:
+                raw[a.subject_code][a.term] = a.data
+        lines.append(
+            {
+                "row": row,
+                "subjects": [
+                    (code, raw.get(code, {}), subjects.get(code))
+                    for code in sorted(codes)
+                ],
+            }
+        )
+    return render(
+        request,
+        "school/subjects.html",
+        {
+            "school_class": school_class,
+            "codes": sorted(codes),
+            "lines": lines,
+            **_signing_context(
+                request, SigningBatch.Kind.SUBJECT, items__school_class=school_class
+            ),
+        },
+    )
+
+
+@login_required
+def school_page(request: HttpRequest, school_year: int, school: int) -> HttpResponse:
+    person = _person(request)
+    lead = Appointment.objects.filter(
+        person=person,
+        school_id=school,
+        school_year_id=school_year,
+        role__in=review.LEADER_ROLES,
+    ).select_related("school", "school_year")
+    appointment = lead.first()
+    if appointment is None:
+        raise PermissionDenied
+    grades = review.school_overview(appointment.school, appointment.school_year)
+    totals = defaultdict(int)
+    for classes in grades.values():
+        for c in classes:
+            for key, n in c.counts.items():
+                totals[key] += n
+    open_batches = SigningBatch.objects.filter(
+        user=request.user,
+        school=appointment.school,
+        school_year=appointment.school_year,
+        status=SigningBatch.Status.OPEN,
+    )
+    return render(
+        request,
+        "school/school.html",
+        {
+            "school": appointment.school,
+            "year": appointment.school_year,
+            "grades": sorted(grades.items()),
+            "totals": totals,
+            "can_sign": lead.filter(
+                role__in=(Role.PRINCIPAL, Role.DEPUTY_PRINCIPAL)
+            ).exists(),
+            "open_batches": open_batches,
+            **_signing_context(
+                request,
+                SigningBatch.Kind.ISSUE,
+                school=appointment.school,
+                school_year=appointment.school_year,
+            ),
+        },
+    )
+
+
+@login_required
+def record_page(request: HttpRequest, pk: int) -> HttpResponse:
+    records = filter_for(
+        request.user,
+        YearlyRecord.objects.select_related(
+            "transcript__student", "school_class", "school", "school_year"
+        ),
+    )
+    record = get_object_or_404(records, pk=pk)
+    roles = review.roles_in_class(_person(request), record.school_class)
+    if not roles and not request.user.is_superuser:
+        raise PermissionDenied
+    may_correct = bool(roles & {"homeroom", "leader", "clerk"})
+    preview = None
+    if request.method == "POST":
+        if not may_correct:
+            raise PermissionDenied
+        form = request.POST.dict()
+        try:
+            if "save" in request.POST:
+                corrections.apply(record, form, _person(request))
+                messages.success(
+                    request,
+                    _(
+                        "The correction is saved; the record is back to draft."
+                        " Finalise and sign it again, then send the replacement."
+                    ),
+                )
+                return redirect("school:class", pk=record.school_class_id)
+            preview = corrections.preview(record, form)
+        except CorrectionError as exc:
+            messages.error(request, str(exc))
+    record_access(
+        request,
+        action="view",
+        transcript=record.transcript,
+        actor_kind="staff",
+        purpose="school record review",
+        detail={"record": record.pk},
+    )
+    rows = (
+        preview.rows
+        if preview
+        else list(record.assessments.all().order_by("subject_code", "term"))
+    )
+    fields = [
+        {
+            "row": row,
+            "values": [(key, field_value(value)) for key, value in row.data.items()],
+        }
+        for row in rows
+    ]
+    return render(
+        request,
+        "school/record.html",
+        {
+            "record": record,
+            "row": review.RecordRow(
+                record,
+                review.problems_of(record),
+                review.decisions_of(record),
+                review.registry_states([record.pk]).get(record.pk, ""),
+            ),
+            "fields": fields,
+            "homeroom_comment": preview.homeroom_comment
+            if preview
+            else record.homeroom_comment,
+            "preview": preview,
+            "may_correct": may_correct,
+            "steps": record.signature_steps.select_related("person").order_by(
+                "signed_at", "pk"
+            ),
+        },
+    )
+
+
+# --- the batch JSON ------------------------------------------------------------
+
+
+def _json_body(request) -> dict:
+    try:
+        data = json.loads(request.body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise batches.BatchError(_("the request is not JSON")) from None
+    if not isinstance(data, dict):
+        raise batches.BatchError(_("the request must be a JSON object"))
+    return data
+
+
+def _batch_of(request, public_id: str) -> SigningBatch:
+    batch = SigningBatch.objects.filter(public_id=public_id, user=request.user).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def _answer(call) -> JsonResponse:
+    try:
+        return JsonResponse(call())
+    except batches.BatchError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    except RecordsError as exc:
+        return JsonResponse({"error": str(exc)}, status=409)
+
+
+@login_required
+@require_POST
+def batch_create(request: HttpRequest) -> JsonResponse:
+    def create():
+        data = _json_body(request)
+        ids = data.get("classes") or []
+        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+            raise batches.BatchError(_("classes must be a list of class ids"))
+        scoped = filter_for(request.user, SchoolClass.objects.filter(pk__in=ids))
+        found = {c.pk: c for c in scoped.select_related("school", "school_year")}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise batches.BatchError(_("some classes are outside your scope"))
+        batch = batches.create_batch(
+            request.user,
+            str(data.get("kind", "")),
+            [found[i] for i in ids],
+            str(data.get("mode", "")),
+            reason=str(data.get("reason", "")),
+        )
+        return {
+            "batch": batch.public_id,
+            "status_url": reverse("school:batch", args=[batch.public_id]),
+            **batches.status(batch),
+        }
+
+    return _answer(create)
+
+
+@login_required
+def batch_status(request: HttpRequest, public_id: str) -> JsonResponse:
+    batch = _batch_of(request, public_id)
+    return _answer(lambda: batches.status(batch))
+
+
+@login_required
+@require_POST
+def batch_next(request: HttpRequest, public_id: str) -> JsonResponse:
+    batch = _batch_of(request, public_id)
+    return _answer(lambda: batches.next_work(batch))
+
+
+@login_required
+@require_POST
+def batch_certificate(request: HttpRequest, public_id: str) -> JsonResponse:
+    batch = _batch_of(request, public_id)
+
+    def give():
+        data = _json_body(request)
+        chain = data.get("chain")
+        if not isinstance(chain, list) or not all(isinstance(c, str) for c in chain):
+            raise batches.BatchError(_("chain must be a list of PEM certificates"))
+        return batches.give_certificate(batch, data.get("item"), chain)
+
+    return _answer(give)
+
+
+@login_required
+@require_POST
+def batch_signatures(request: HttpRequest, public_id: str) -> JsonResponse:
+    batch = _batch_of(request, public_id)
+
+    def give():
+        data = _json_body(request)
+        values = data.get("signatures")
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise batches.BatchError(_("signatures must be a list of base64 values"))
+        return batches.give_signatures(
+            batch, data.get("item"), str(data.get("round", "")), values
+        )
+
+    return _answer(give)
+
+
+@login_required
+@require_POST
+def batch_retry(request: HttpRequest, public_id: str) -> JsonResponse:
+    batch = _batch_of(request, public_id)
+    return _answer(lambda: batches.retry(batch))
