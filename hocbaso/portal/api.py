@@ -176,7 +176,7 @@ def lookup(request: HttpRequest, body: LookupIn):
         organisation=body.organisation,
         purpose=body.purpose,
     )
-    return 200, _transcript(view)
+    return _transcript(view)
 
 
 def _transcript(view: TranscriptView) -> dict[str, Any]:
@@ -248,7 +248,7 @@ def verify(request: HttpRequest, file: File[UploadedFile]):
         actor_kind=ActorKind.API,
         detail={"kind": report.kind, "status": report.status.value},
     )
-    return 200, report.to_dict()
+    return report.to_dict()
 
 
 @router.post(
@@ -268,7 +268,7 @@ def verify_printed(request: HttpRequest, body: PrintoutIn):
         actor_kind=ActorKind.API,
         detail={"kind": report.kind, "status": report.status.value},
     )
-    return 200, report.to_dict()
+    return report.to_dict()
 
 
 api.add_router("/", router)
