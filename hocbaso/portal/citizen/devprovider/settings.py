@@ -76,6 +76,8 @@ OAUTH2_PROVIDER = {
     "DEFAULT_SCOPES": ["openid"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    # Loopback redirect URIs match on any port (RFC 8252 §7.3), "localhost" too.
+    "ALLOW_LOCALHOST_LOOPBACK": True,
 }
 
 LOGGING = {

@@ -76,6 +76,8 @@ def provider(tmp_path_factory):
             "http://testserver/me/oidc/callback/",
             "--redirect-uri",
             "http://127.0.0.1/me/oidc/callback/",
+            "--redirect-uri",
+            "http://localhost/me/oidc/callback/",
             "--users",
             str(users),
             "--fast-password-hashing",
