@@ -72,6 +72,21 @@ def configure(
         user.save()
 
 
+def _exit_with_parent() -> None:
+    """Stop when the process that started us ends (the demo's server)."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m hocbaso.portal.citizen.devprovider"
@@ -142,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
 
     httpd = ThreadingServer((args.host, args.port), QuietHandler)
     httpd.set_app(get_wsgi_application())
+    _exit_with_parent()
     print(f"devprovider ready {os.environ['DEVPROVIDER_ISSUER']}", flush=True)
     try:
         httpd.serve_forever()
