@@ -134,53 +134,90 @@ def pilot_grades() -> list[int]:
     return sorted(settings.HOCBASO_PILOT_GRADES)
 
 
-def _step(role: str):
-    return Exists(SignatureStep.objects.filter(record=OuterRef("pk"), role=role))
-
-
 def record_figures(
     schools: QuerySet[School], year: SchoolYear, round_name: str, by: str
 ) -> dict[int, Figures]:
-    """Figures per ``by`` (``"school"`` or ``"school_class"``), keyed by its id."""
-    submissions = Submission.objects.filter(record=OuterRef("pk"))
-    current = submissions.filter(state=Submission.State.ACCEPTED)
-    in_round = Q(round=round_name)
-    records = (
-        YearlyRecord.objects.filter(
-            school__in=schools, school_year=year, grade__in=pilot_grades()
-        )
-        .values(by)
+    """Figures per ``by`` (``"school"`` or ``"school_class"``), keyed by its id.
+
+    Four grouped queries: the records, their signature steps, their submissions
+    and the students enrolled. Each joins from the child table to the records
+    (indexed foreign keys), so the cost follows the number of rows, never a
+    subquery per record.
+    """
+    records = YearlyRecord.objects.filter(
+        school__in=schools, school_year=year, grade__in=pilot_grades()
+    )
+    counts = {
+        row[by]: row
+        for row in records.values(by)
         .annotate(
             records=Count("pk"),
             unassigned=Count("pk", filter=Q(round="")),
-            in_round=Count("pk", filter=in_round),
-            teachers=Count("pk", filter=in_round & _step(SignerRole.HOMEROOM_TEACHER)),
-            principal=Count("pk", filter=in_round & _step(SignerRole.LEADER)),
-            sealed=Count("pk", filter=in_round & _step(SignerRole.SEAL)),
-            submitted=Count("pk", filter=in_round & Exists(submissions)),
-            accepted=Count("pk", filter=in_round & Exists(current)),
-            locked=Count(
-                "pk",
-                filter=in_round & Exists(current.filter(locked_at__isnull=False)),
-            ),
+            in_round=Count("pk", filter=Q(round=round_name)),
         )
         .order_by()
-    )
+    }
+    of_round = {
+        "record__school__in": schools,
+        "record__school_year": year,
+        "record__grade__in": pilot_grades(),
+        "record__round": round_name,
+    }
+    for key, row in _step_counts(of_round, by).items():
+        counts.setdefault(key, {}).update(row)
+    for key, row in _submission_counts(of_round, by).items():
+        counts.setdefault(key, {}).update(row)
     students = _student_counts(schools, year, by)
-    keys = {row[by] for row in records} | set(students)
-    by_key = {row[by]: row for row in records}
+    keys = set(counts) | set(students)
     return {
-        key: _figures(by_key.get(key), students.get(key, 0)) for key in sorted(keys)
+        key: _figures(counts.get(key), students.get(key, 0)) for key in sorted(keys)
     }
 
 
-def _figures(row: dict | None, students: int) -> Figures:
-    if row is None:
-        return Figures(students=students)
-    counts = {f.name: row[f.name] for f in FIELDS if f.name in row}
-    return Figures(
-        students=students, missing=counts["in_round"] - counts["accepted"], **counts
+STEP_FIGURES = {
+    SignerRole.HOMEROOM_TEACHER: "teachers",
+    SignerRole.LEADER: "principal",
+    SignerRole.SEAL: "sealed",
+}
+
+
+def _step_counts(of_round: dict, by: str) -> dict[int, dict[str, int]]:
+    """Records of the round signed at each stage, per group."""
+    group = f"record__{by}"
+    rows = (
+        SignatureStep.objects.filter(role__in=list(STEP_FIGURES), **of_round)
+        .values(group, "role")
+        .annotate(n=Count("record", distinct=True))
+        .order_by()
     )
+    out: dict[int, dict[str, int]] = {}
+    for row in rows:
+        out.setdefault(row[group], {})[STEP_FIGURES[row["role"]]] = row["n"]
+    return out
+
+
+def _submission_counts(of_round: dict, by: str) -> dict[int, dict[str, int]]:
+    """Records of the round submitted (ever), accepted (current) and locked."""
+    group = f"record__{by}"
+    current = Q(state=Submission.State.ACCEPTED)
+    rows = (
+        Submission.objects.filter(**of_round)
+        .values(group)
+        .annotate(
+            submitted=Count("record", distinct=True),
+            # At most one current submission per record (a unique constraint).
+            accepted=Count("pk", filter=current),
+            locked=Count("pk", filter=current & Q(locked_at__isnull=False)),
+        )
+        .order_by()
+    )
+    return {row.pop(group): row for row in rows}
+
+
+def _figures(row: dict | None, students: int) -> Figures:
+    counts = {f.name: (row or {}).get(f.name, 0) for f in FIELDS}
+    counts.update(students=students, missing=counts["in_round"] - counts["accepted"])
+    return Figures(**counts)
 
 
 def _student_counts(
@@ -223,7 +260,10 @@ def readiness(
         .order_by()
     )
     sealed = set(
-        valid.filter(school__in=schools).values_list("school", flat=True).distinct()
+        valid.filter(school__in=schools)
+        .order_by()
+        .values_list("school", flat=True)
+        .distinct()
     )
     found = {
         row["school"]: Readiness(

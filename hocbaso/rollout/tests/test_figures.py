@@ -152,11 +152,11 @@ def test_the_class_list_shows_each_students_state(rollout_world):
 
 
 @pytest.mark.parametrize("by", ["school", "school_class"])
-def test_the_figures_take_two_queries_whatever_the_size(rollout_world, by):
+def test_the_figures_take_four_queries_whatever_the_size(rollout_world, by):
     w = rollout_world.world
     schools = School.objects.filter(department=w.department)
 
     with CaptureQueriesContext(connection) as queries:
         record_figures(schools, w.year, "main", by)
 
-    assert len(queries) == 2
+    assert len(queries) == 4
