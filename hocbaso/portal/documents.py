@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.db.models import F
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -39,12 +40,12 @@ from hocbaso.portal.models import AccessAction, ActorKind
 from hocbaso.printing import PdfSealSigner, PrintingError, check_url_for
 from hocbaso.printing._format import VIETNAM, date_text, time_text
 from hocbaso.printing.document import ReadPacket, read_packet, transcript_pdf
+from hocbaso.printing.pool import SealFiles
 from hocbaso.records.keys import KeyDirectory, KeyPair
 from hocbaso.records.models import Transcript
 from hocbaso.registry import actions
 from hocbaso.registry.actors import Actor
 from hocbaso.registry.models import Submission
-from hocbaso.signing import KeyFileSigner, SigningError
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000/"
 # The registry's seal when the deployment names none [decision].
@@ -115,16 +116,30 @@ def submissions_of(transcripts: Sequence[Transcript]):
     )
 
 
+def stored_packets(
+    transcripts: Sequence[Transcript],
+) -> dict[int, list[tuple[Submission, bytes]]]:
+    """transcript id → its current submissions and their packets' bytes exactly as
+    stored (read through the registry's actions), oldest school year first."""
+    found: dict[int, list[tuple[Submission, bytes]]] = {t.pk: [] for t in transcripts}
+    for submission in submissions_of(transcripts).annotate(
+        transcript_id=F("record__transcript_id")
+    ):
+        data = actions.submission_packet(submission.public_id, actor=_READER)
+        found[submission.transcript_id].append((submission, data))
+    return found
+
+
 def registry_records(transcript: Transcript) -> list[RegistryRecord]:
     """The transcript's yearly records as the registry holds them.
 
     Raises NothingToPrintError when none has a current submission, DocumentError
     when a stored packet is not a record of this transcript.
     """
-    records = []
-    for submission in submissions_of([transcript]):
-        data = actions.submission_packet(submission.public_id, actor=_READER)
-        records.append(RegistryRecord(submission, _read(data, transcript)))
+    records = [
+        RegistryRecord(submission, _read(data, transcript))
+        for submission, data in stored_packets([transcript])[transcript.pk]
+    ]
     if not records:
         raise NothingToPrintError(
             _("This transcript has no record in the registry yet.")
@@ -262,31 +277,8 @@ def _audit(
 # --- the registry's document seal ----------------------------------------------
 
 
-@dataclass(frozen=True)
-class SealSource:
-    """Where the seal is: a PKCS#12 file and its password, or a PEM key and chain.
-
-    Picklable, so worker processes load the same seal once each.
-    """
-
-    p12: str | None = None
-    password: bytes | None = None
-    key_pem: str | None = None
-    chain_pem: str | None = None
-
-    def load(self) -> PdfSealSigner:
-        """The seal as a pdf signer; SealUnavailableError."""
-        try:
-            if self.p12:
-                return PdfSealSigner.from_pkcs12_file(self.p12, self.password)
-            pair = KeyPair(Path(str(self.key_pem)), Path(str(self.chain_pem)))
-            return PdfSealSigner(
-                KeyFileSigner.from_pem(pair.key.read_bytes(), pair.chain.read_bytes())
-            )
-        except (OSError, SigningError, PrintingError, ValueError) as exc:
-            raise SealUnavailableError(
-                _("The registry's seal cannot be loaded: %(error)s") % {"error": exc}
-            ) from exc
+# Where the seal is (picklable: worker processes load the same seal once each).
+SealSource = SealFiles
 
 
 _seals: dict[SealSource, PdfSealSigner] = {}
@@ -346,7 +338,13 @@ def registry_seal(now: datetime | None = None) -> PdfSealSigner:
         seal = _seals.get(source)
         if seal is None:
             _seals.clear()
-            seal = _seals[source] = source.load()
+            try:
+                seal = _seals[source] = source.load()
+            except PrintingError as exc:
+                raise SealUnavailableError(
+                    _("The registry's seal cannot be loaded: %(error)s")
+                    % {"error": exc}
+                ) from exc
     return seal
 
 
@@ -401,5 +399,6 @@ __all__ = [
     "render",
     "seal_source",
     "soft_copy_pdf",
+    "stored_packets",
     "submissions_of",
 ]
