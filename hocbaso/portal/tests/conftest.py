@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from hocbaso.portal.tests.append_only import append_only_cleanup
 from hocbaso.portal.tests.registry_support import fill
 from hocbaso.registry.tests.district import open_district
 
@@ -32,3 +33,8 @@ def _portal_settings(request, settings, tmp_path_factory):
         settings.DATA_DIR = built.district.root
         settings.HOCBASO_TRUST_STORE = built.district.trust_dir
         settings.HOCBASO_LEDGER_KEY = built.district.root / "ledger.key"
+
+
+@pytest.fixture(autouse=True)
+def _append_only_rows_removed(request):
+    yield from append_only_cleanup(request)
