@@ -25,6 +25,7 @@ from hocbaso.records.models import (
     YearlyRecord,
 )
 from hocbaso.records.models.assessments import return_to_draft
+from hocbaso.records.models.transcripts import COMPUTED_FIELDS
 
 
 def write_plan(plan: Plan, user) -> list[YearlyRecord]:
@@ -165,29 +166,45 @@ def _write_rows(plan: Plan, records, person) -> set[int]:
 
 
 def _write_record_fields(plan: Plan, records, person) -> set[int]:
-    touched = set()
+    now = timezone.now()
     for key, changes in plan.record_fields:
         record = records[key]
         for name, value in changes.items():
             setattr(record, name, value)
-        fields = [*changes, "updated_at"]
+        fields = {*changes, "updated_at"}
         if changes.get("class_recognition"):
             record.class_recognition_by = person
-            fields.append("class_recognition_by")
-        record.save(update_fields=fields)
-        touched.add(record.pk)
-    return touched
+            fields.add("class_recognition_by")
+        if record.status == RecordStatus.DRAFT:
+            # A draft has nothing signed to drop: one plain UPDATE.
+            record.updated_at = now
+            _update(record, fields)
+        else:
+            record.save(update_fields=fields)  # back to draft, signatures dropped
+    return {records[key].pk for key, _changes in plan.record_fields}
 
 
 def _recompute(record_ids: set[int]) -> list[YearlyRecord]:
+    """``YearlyRecord.recompute`` on each record; a draft saved by one UPDATE."""
     incomplete = []
     for chunk in in_chunks(sorted(record_ids)):
         records = YearlyRecord.objects.filter(pk__in=chunk).prefetch_related(
             "assessments"
         )
         for record in records.select_related("transcript__student"):
+            draft = record.status == RecordStatus.DRAFT
             try:
-                record.recompute()
+                record.recompute(save=not draft)
             except AssessmentInputError:
                 incomplete.append(record)
+                continue
+            if draft:
+                _update(record, COMPUTED_FIELDS)
     return incomplete
+
+
+def _update(record: YearlyRecord, fields) -> None:
+    """Save ``fields`` of a draft record (``save`` would first re-read its status)."""
+    YearlyRecord.objects.filter(pk=record.pk).update(
+        **{name: getattr(record, name) for name in fields}
+    )

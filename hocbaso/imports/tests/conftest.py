@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from conftest import make_personal_id
+from hocbaso.imports import filling as helpers
 from hocbaso.imports import workbooks
-from hocbaso.imports.tests import helpers
 from hocbaso.records.models import Sex
 
 

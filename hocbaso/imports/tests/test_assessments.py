@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+from hocbaso.imports import filling as helpers
 from hocbaso.imports import workbooks
 from hocbaso.imports.actions import import_workbook
 from hocbaso.imports.errors import InvalidRowsError
-from hocbaso.imports.tests import helpers
 from hocbaso.imports.tests.conftest import fill_primary_year, fill_secondary_year
 from hocbaso.records.models import RecordStatus, SubjectAssessment, YearlyRecord
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hocbaso.imports.tests import helpers
+from hocbaso.imports import filling as helpers
 from hocbaso.imports.tests.conftest import fill_primary_year
 from hocbaso.records.models import YearlyRecord
 

@@ -79,7 +79,7 @@ def test_unknown_school_or_file_exit_2(world, tmp_path):
 
 
 def test_the_template_command_writes_a_workbook(world, tmp_path):
-    from hocbaso.imports.tests import helpers
+    from hocbaso.imports import filling as helpers
 
     out = tmp_path / "lop.xlsx"
     call_command(

@@ -8,11 +8,11 @@ import zipfile
 import openpyxl.xml
 import pytest
 
+from hocbaso.imports import filling as helpers
 from hocbaso.imports import workbooks
 from hocbaso.imports.actions import import_workbook
 from hocbaso.imports.errors import RefusedFileError
 from hocbaso.imports.models import ImportRun
-from hocbaso.imports.tests import helpers
 from hocbaso.imports.tests.conftest import student_row
 from hocbaso.records.models import Student
 

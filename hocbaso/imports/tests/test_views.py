@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from hocbaso.imports import filling as helpers
 from hocbaso.imports.models import ImportRun
-from hocbaso.imports.tests import helpers
 from hocbaso.imports.tests.conftest import student_row
 from hocbaso.records.models import Student
 

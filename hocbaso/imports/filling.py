@@ -1,4 +1,4 @@
-"""Filling downloaded templates the way a clerk would, for the tests."""
+"""Filling templates the way a clerk would: for the tests and the benchmark."""
 
 from __future__ import annotations
 
