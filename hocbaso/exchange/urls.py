@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from hocbaso.exchange import views
 
 app_name = "exchange"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.history, name="history"),
+    path("batches/<str:batch_id>/resend/", views.resend, name="resend"),
+]

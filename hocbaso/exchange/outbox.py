@@ -1,0 +1,212 @@
+"""A department queues the locked records of a round for the national repository.
+
+``queue_round`` writes, in one transaction, the batches of every locked record of
+the round that the national repository does not hold in its present version yet:
+
+1. the records: every current submission of the round that is locked (so a record
+   revoked or replaced before the lock, which has no current submission, never
+   leaves the province), with its packet bytes as received;
+2. the version: a record never sent is ``NEW`` version 1; a record sent before whose
+   managing school has changed since (a transfer) is ``UPDATE`` with the next
+   version; a record already sent as it is now is skipped;
+3. each batch: the feed rows and packets, and a manifest signed with the
+   department's exchange key that lists every record's hashes, the ledger
+   checkpoint covering the locks and the count per management unit.
+
+The batch's bytes are kept (``OutboundBatch.body``): a resend sends the very same
+batch, which the receiver recognises by its id.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import Counter
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hocbaso.exchange import signed
+from hocbaso.exchange.errors import ExchangeError
+from hocbaso.exchange.feed import feed_row
+from hocbaso.exchange.models import OutboundBatch, OutboundRecord
+from hocbaso.packet import parse_packet
+from hocbaso.records.models import Round, unit_of
+from hocbaso.registry import actions as registry
+from hocbaso.registry.models import Blob, Submission
+
+BATCH_FORMAT = "hocbaso-exchange-batch/1"
+DEFAULT_BATCH_SIZE = 500
+
+
+def queue_round(
+    school_year: str,
+    round_name: str,
+    *,
+    at: datetime,
+    destination: str = signed.NATIONAL,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> list[OutboundBatch]:
+    """Queue the round's locked records not yet sent; the new batches."""
+    if round_name not in Round.values:
+        raise ExchangeError(
+            _("Unknown round %(round)s: main or supplementary.") % {"round": round_name}
+        )
+    department = signed.identity_code()
+    signed.peer(destination)
+    with transaction.atomic():
+        items = _pending(department, school_year, round_name, destination)
+        checkpoint = registry.latest_ledger_checkpoint() or ""
+        first = _next_sequence(destination, school_year, round_name)
+        chunks = [items[i : i + batch_size] for i in range(0, len(items), batch_size)]
+        return [
+            _write_batch(
+                chunk,
+                department=department,
+                destination=destination,
+                school_year=school_year,
+                round_name=round_name,
+                sequence=first + n,
+                checkpoint=checkpoint,
+                at=at,
+            )
+            for n, chunk in enumerate(chunks)
+        ]
+
+
+def _locked(department: str, school_year: str, round_name: str):
+    return (
+        Submission.objects.filter(
+            state=Submission.State.ACCEPTED,
+            locked_at__isnull=False,
+            school_year__name=school_year,
+            round=round_name,
+            record_school__department__code=department,
+        )
+        .select_related("record_school", "lock", "record__transcript__school")
+        .order_by("pk")
+    )
+
+
+def _pending(department, school_year, round_name, destination) -> list[dict]:
+    submissions = list(_locked(department, school_year, round_name))
+    record_ids = [f"{department}-r{s.record_id}" for s in submissions]
+    sent: dict[str, OutboundRecord] = {}
+    for row in OutboundRecord.objects.filter(
+        destination=destination, record_id__in=record_ids
+    ).order_by("version"):
+        sent[row.record_id] = row
+    items = []
+    for submission, record_id in zip(submissions, record_ids, strict=True):
+        managing = submission.record.transcript.school.code
+        last = sent.get(record_id)
+        if last is not None and last.managing_school == managing:
+            continue
+        items.append(
+            {
+                "submission": submission,
+                "record_id": record_id,
+                "version": last.version + 1 if last else 1,
+                "event": "UPDATE" if last else "NEW",
+                "managing": managing,
+            }
+        )
+    return items
+
+
+def _next_sequence(destination, school_year, round_name) -> int:
+    last = (
+        OutboundBatch.objects.filter(
+            destination=destination, school_year=school_year, round=round_name
+        )
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
+
+
+def _write_batch(
+    items, *, department, destination, school_year, round_name, sequence, checkpoint, at
+) -> OutboundBatch:
+    blobs = dict(
+        Blob.objects.filter(
+            pk__in=[i["submission"].blob_id for i in items]
+        ).values_list("sha256", "data")
+    )
+    batch = OutboundBatch(
+        destination=destination,
+        school_year=school_year,
+        round=round_name,
+        sequence=sequence,
+        record_count=len(items),
+        created_at=at,
+    )
+    records, listed, units = [], [], Counter()
+    for item in items:
+        submission = item["submission"]
+        packet = bytes(blobs[submission.blob_id])
+        row = _row(item, packet, at)
+        row_text = signed.canonical(row)
+        units[row["madonviquanly"]] += 1
+        listed.append(
+            {
+                "idbanghi": item["record_id"],
+                "phienban": item["version"],
+                "sukien": item["event"],
+                "packet_sha256": submission.blob_id,
+                "row_sha256": signed.sha256_hex(row_text),
+                "lock_index": submission.lock.ledger_index,
+            }
+        )
+        records.append({"row": row, "packet": base64.b64encode(packet).decode()})
+    manifest = signed.sign_document(
+        {
+            "format": BATCH_FORMAT,
+            "batch": batch.batch_id,
+            "department": department,
+            "destination": destination,
+            "school_year": school_year,
+            "round": round_name,
+            "sequence": sequence,
+            "created_at": at.isoformat(),
+            "checkpoint": checkpoint,
+            "counts": dict(sorted(units.items())),
+            "records": listed,
+        }
+    )
+    body = json.dumps({"manifest": manifest, "records": records}).encode()
+    batch.body, batch.body_sha256 = body, signed.sha256_hex(body)
+    batch.save()
+    OutboundRecord.objects.bulk_create(
+        OutboundRecord(
+            batch=batch,
+            destination=destination,
+            record_id=i["record_id"],
+            version=i["version"],
+            event=i["event"],
+            submission_id=i["submission"].public_id,
+            packet_sha256=i["submission"].blob_id,
+            managing_school=i["managing"],
+        )
+        for i in items
+    )
+    return batch
+
+
+def _row(item: dict, packet: bytes, at: datetime) -> dict:
+    submission = item["submission"]
+    unit = unit_of(submission.record_school, timezone.localdate(submission.locked_at))
+    row = feed_row(
+        parse_packet(packet),
+        record_id=item["record_id"],
+        event=item["event"],
+        version=item["version"],
+        updated_at=at,
+        effective_at=submission.locked_at,
+        unit_code=unit.code if unit else submission.record_school.department.code,
+    )
+    row["matruongquanly"] = item["managing"]
+    return row

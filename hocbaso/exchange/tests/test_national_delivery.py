@@ -1,0 +1,213 @@
+"""A department's locked round reaches the national repository through faults.
+
+One story over one network (the tests run in order): the receiver is down, a
+connection is cut mid-body, a receipt is lost on the way back, the sender is
+killed mid-send; then everything is delivered, each record stored once, and the
+department's status agrees with the receiver's receipts record by record.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import requests
+
+from hocbaso.exchange.tests.network import last_school_year
+from hocbaso.exchange.tests.proxy import FaultyProxy
+
+YEAR = last_school_year()
+FAST = ["--attempts", "2", "--backoff", "0.05"]
+
+
+def _received(network):
+    return network.national.query(
+        "select batch_id, receipt from exchange_inboundbatch order by batch_id"
+    )
+
+
+def _national_versions(network, department="01"):
+    return network.national.query(
+        "select record_id, version, packet_sha256, is_current "
+        "from exchange_nationalrecord where department = ? order by record_id",
+        department,
+    )
+
+
+def _locked_packets(instance, year=YEAR, round_name="main"):
+    """(record id, packet SHA-256) of every locked current submission."""
+    rows = instance.query(
+        "select record_id, blob_id from registry_submission s "
+        "join records_schoolyear y on y.id = s.school_year_id "
+        "where state = 'accepted' and locked_at is not null "
+        "and y.name = ? and round = ?",
+        year,
+        round_name,
+    )
+    return {(f"{instance.code}-r{r}", sha) for r, sha in rows}
+
+
+def test_it_keeps_the_batches_failed_while_the_receiver_is_down(network):
+    north, national = network.north, network.national
+    national.stop()
+    done = north.exchange(
+        "send",
+        "--year",
+        YEAR,
+        "--round",
+        "main",
+        "--batch-size",
+        "8",
+        *FAST,
+        check=False,
+    )
+    assert done.returncode != 0
+    batches = north.batches()
+    assert len(batches) == 4
+    assert {b["state"] for b in batches} == {"failed"}
+    assert all(b["attempts"] == 2 for b in batches)
+    assert all(b["last_error"] for b in batches)
+    national.start()
+    assert _received(network) == []
+
+
+def test_a_connection_cut_mid_body_stores_nothing(network):
+    north, national = network.north, network.national
+    proxy = FaultyProxy(national.port, "cut_request", cut_after=20_000)
+    try:
+        done = north.exchange(
+            "deliver",
+            "--url",
+            proxy.url,
+            "--attempts",
+            "1",
+            "--limit",
+            "1",
+            check=False,
+        )
+    finally:
+        proxy.close()
+    assert done.returncode != 0
+    assert proxy.forwarded == 1
+    assert _received(network) == []
+    assert [b["state"] for b in north.batches()] == ["failed"] * 4
+
+
+def test_a_receipt_lost_on_the_way_back_leaves_the_batch_to_retry(network):
+    north, national = network.north, network.national
+    proxy = FaultyProxy(national.port, "drop_response")
+    try:
+        done = north.exchange(
+            "deliver",
+            "--url",
+            proxy.url,
+            "--attempts",
+            "1",
+            "--limit",
+            "1",
+            check=False,
+        )
+    finally:
+        proxy.close()
+    assert done.returncode != 0
+    first = north.batches()[0]
+    assert first["state"] == "failed"
+    assert [b for b, _ in _received(network)] == [first["batch"]]
+
+
+def test_a_sender_killed_mid_send_leaves_the_batch_sending(network):
+    north, national = network.north, network.national
+    proxy = FaultyProxy(national.port, "stall")
+    sender = north.popen(
+        "exchange",
+        "--skip-checks",
+        "deliver",
+        "--url",
+        proxy.url,
+        "--attempts",
+        "1",
+        "--limit",
+        "1",
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proxy.connections == 0:
+            time.sleep(0.2)
+        assert proxy.connections == 1
+        os.kill(sender.pid, signal.SIGKILL)
+        sender.wait(timeout=30)
+    finally:
+        proxy.close()
+    states = [b["state"] for b in north.batches()]
+    assert states.count("sending") == 1
+
+
+def test_the_next_run_delivers_every_batch_once(network):
+    north = network.north
+    north.exchange("deliver", *FAST)
+    batches = north.status()
+    assert {b["state"] for b in batches} == {"sent"}
+    received = dict(_received(network))
+    assert set(received) == {b["batch"] for b in batches}
+    # the status agrees with the receiver's receipts, batch by batch
+    for batch in batches:
+        assert batch["receipt_sha256"] == _sha(received[batch["batch"]])
+    # record by record: every locked record once, its version 1, its packet
+    national = _national_versions(network)
+    assert {(r, sha) for r, _v, sha, _c in national} == _locked_packets(north)
+    assert len(national) == len(_locked_packets(north)) == 30
+    assert all(v == 1 and current for _r, v, _sha, current in national)
+    assert sum(b["stored"] for b in batches) == 30
+
+
+def test_a_batch_delivered_twice_is_answered_with_the_same_receipt(network):
+    north, national = network.north, network.national
+    batch_id, body = north.query(
+        "select batch_id, body from exchange_outboundbatch order by sequence"
+    )[0]
+    answers = [_post(national, bytes(body)) for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[0].json() == answers[1].json()
+    assert answers[0].json()["replayed"] is True
+    assert dict(_received(network))[batch_id] == answers[0].json()["receipt"]
+    done = north.exchange("resend", batch_id, *FAST)
+    assert " sent " in done.stdout
+    assert len(_national_versions(network)) == 30
+
+
+def test_it_refuses_a_batch_whose_bytes_changed(network):
+    north, national = network.north, network.national
+    body = bytes(north.query("select body from exchange_outboundbatch")[0][0])
+    changed = body.replace(b'"sukien": "NEW"', b'"sukien": "UPDATE"', 1)
+    assert changed != body
+    answer = _post(national, changed)
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "BATCH_CONFLICT"
+
+
+def test_a_batch_from_an_unknown_department_is_refused(network):
+    south, national = network.south, network.national
+    south.exchange("send", "--year", YEAR, "--round", "main", *FAST)
+    body = bytes(south.query("select body from exchange_outboundbatch")[0][0])
+    forged = body.replace(b'\\"department\\":\\"79\\"', b'\\"department\\":\\"02\\"')
+    assert forged != body
+    answer = _post(national, forged)
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "UNKNOWN_PEER"
+    assert len(_national_versions(network, "79")) == len(_locked_packets(south))
+
+
+def _post(instance, body: bytes):
+    return requests.post(
+        instance.url + "/api/v1/exchange/batches",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        timeout=120,
+    )
+
+
+def _sha(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
