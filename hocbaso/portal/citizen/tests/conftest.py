@@ -172,3 +172,43 @@ def citizen_login(client, username: str, password: str):
     parts = urlsplit(back)
     assert parts.path == "/me/oidc/callback/"
     return client.get(f"{parts.path}?{parts.query}")
+
+
+# --- a registry with signed records (the portal tests' district) ---------------------
+
+
+@pytest.fixture(scope="package")
+def registry(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The registry tests' signed district, filled as the portal tests fill it:
+    primary records locked (effective), a secondary one pending, one revoked."""
+    from django.test import override_settings
+
+    from hocbaso.portal.tests.registry_support import fill
+    from hocbaso.registry.tests.district import open_district
+
+    root = tmp_path_factory.mktemp("citizen-district")
+    for district in open_district(django_db_blocker, root):
+        with django_db_blocker.unblock():
+            with override_settings(
+                DATA_DIR=district.root,
+                HOCBASO_TRUST_STORE=district.trust_dir,
+                HOCBASO_LEDGER_KEY=root / "ledger.key",
+            ):
+                built = fill(district)
+        yield built
+
+
+@pytest.fixture
+def signed_registry(registry, settings):
+    settings.DATA_DIR = registry.district.root
+    settings.HOCBASO_TRUST_STORE = registry.district.trust_dir
+    settings.HOCBASO_LEDGER_KEY = registry.district.root / "ledger.key"
+    return registry
+
+
+@pytest.fixture(autouse=True)
+def _append_only_rows_removed(request):
+    """After a transactional test on SQLite, empty the append-only tables."""
+    from hocbaso.portal.tests.append_only import append_only_cleanup
+
+    yield from append_only_cleanup(request)

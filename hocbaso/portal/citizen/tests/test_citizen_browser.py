@@ -12,29 +12,6 @@ from hocbaso.portal.models import AccessAction, ActorKind
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _empty_access_trail_after():
-    """The trail refuses DELETE (a trigger); a transactional test's flush deletes
-    on SQLite, so the test's events are removed with the triggers lifted."""
-    yield
-    import importlib
-
-    from django.db import connection
-
-    from hocbaso.portal.models import AccessEvent
-
-    triggers = importlib.import_module(
-        "hocbaso.portal.migrations.0002_access_trail_append_only"
-    )
-    with connection.schema_editor() as editor:
-        triggers.drop(None, editor)
-    try:
-        AccessEvent.objects.all().delete()
-    finally:
-        with connection.schema_editor() as editor:
-            triggers.create(None, editor)
-
-
 def test_a_parent_logs_in_and_sees_the_children_and_who_looked(page, oidc, world):
     for child, relation in ((world.a, Relation.FATHER), (world.a2, Relation.FATHER)):
         Guardianship.objects.create(
