@@ -17,7 +17,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ class SealFiles:
 class PrintJob:
     """One transcript to print: its signed packets and what the pages say."""
 
-    key: Any  # the caller's reference (a transcript id), returned with the result
+    key: Any  # the caller's reference, returned with the result (never pickled)
     lookup_code: str
     check_url: str
     packets: tuple[bytes, ...]
@@ -151,7 +151,9 @@ class PrintPool:
                 if job is None:
                     exhausted = True
                     break
-                pending[self._executor.submit(_safe_print_job, job)] = job
+                # the caller's key stays here: workers get plain values only
+                plain = replace(job, key=None, extra={})
+                pending[self._executor.submit(_safe_print_job, plain)] = job
             if not pending:
                 break
             done, _ = wait(pending, return_when=FIRST_COMPLETED)

@@ -240,7 +240,9 @@ def test_progress_is_one_line_per_tenth_off_a_terminal() -> None:
     for _ in range(20):
         progress.step()
     lines = out.getvalue().splitlines()
-    assert len(lines) == 10 and lines[-1].startswith("[" + "#" * 30 + "] 20/20")
+    # the first transcript, then one line per tenth
+    assert len(lines) == 11 and lines[-1].startswith("[" + "#" * 30 + "] 20/20")
+    assert lines[0].startswith("[" + "#" + "." * 29 + "] 1/20")
 
 
 def test_files_in_the_zip_are_named_by_class_code_and_name(registry) -> None:
