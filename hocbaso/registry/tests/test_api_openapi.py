@@ -24,11 +24,16 @@ PATHS = {
     "/api/v1/ledger/proofs/inclusion": {"get"},
     "/api/v1/ledger/proofs/consistency": {"get"},
     "/api/v1/shares/read": {"post"},  # hocbaso.portal.citizen.api
+    "/api/v1/exchange/keys": {"get"},  # hocbaso.exchange.api
+    "/api/v1/exchange/batches": {"post"},
+    "/api/v1/exchange/transfers/requests": {"post"},
+    "/api/v1/exchange/transfers/packages": {"post"},
 }
 
-# Open to anyone: the public ledger, and reading with a share code (the code
-# itself is the credential).
-OPEN_PREFIXES = ("/api/v1/ledger/", "/api/v1/shares/")
+# Open to anyone: the public ledger, reading with a share code (the code
+# itself is the credential), and the exchange between installations (every body
+# is signed with the sender's exchange key, checked against its trusted peers).
+OPEN_PREFIXES = ("/api/v1/ledger/", "/api/v1/shares/", "/api/v1/exchange/")
 
 
 @pytest.fixture
