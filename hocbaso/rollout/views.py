@@ -110,25 +110,23 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _page(request, build, *args, export_name: str, export_only: bool):
+def _page(request, viewer, build, *, export_name: str, export_only: bool):
     try:
         year, round_name = _period(request)
     except BadPeriod as error:
         return _bad(error)
     if export_only:
         with translation.override("vi"):
-            dashboard = build(*args, year, round_name)
+            dashboard = build(year, round_name)
             data = export.dashboard_workbook(dashboard)
         return _xlsx(data, f"{export_name}-{year.name}-{round_name}")
-    dashboard = build(*args, year, round_name)
+    dashboard = build(year, round_name)
     return render(
-        request,
-        "rollout/dashboard.html",
-        _context(request, dashboard),
+        request, "rollout/dashboard.html", _context(request, viewer, dashboard)
     )
 
 
-def _context(request, dashboard: dashboards.Dashboard) -> dict:
+def _context(request, viewer, dashboard: dashboards.Dashboard) -> dict:
     return {
         "dashboard": dashboard,
         "years": SchoolYear.objects.order_by("-start_date"),
@@ -139,8 +137,7 @@ def _context(request, dashboard: dashboards.Dashboard) -> dict:
         "export_url": request.path.rstrip("/")
         + "/export/?"
         + f"year={dashboard.year.name}&round={dashboard.round}",
-        "may_report": dashboard.unit is not None
-        and viewer_of(request.user).officer_of(dashboard.unit),
+        "may_report": dashboard.unit is not None and viewer.officer_of(dashboard.unit),
     }
 
 
@@ -195,6 +192,7 @@ def _department(request, code: str, export_only: bool = False):
     department = viewer.department(code)
     return _page(
         request,
+        viewer,
         lambda y, r: dashboards.department_dashboard(viewer, department, y, r),
         export_name=f"so-{department.code}",
         export_only=export_only,
@@ -206,6 +204,7 @@ def _unit(request, code: str, export_only: bool = False):
     unit = viewer.unit(code)
     return _page(
         request,
+        viewer,
         lambda y, r: dashboards.unit_dashboard(viewer, unit, y, r),
         export_name=f"donvi-{unit.code}",
         export_only=export_only,
@@ -217,6 +216,7 @@ def _school(request, code: str, export_only: bool = False):
     school = viewer.school(code)
     return _page(
         request,
+        viewer,
         lambda y, r: dashboards.school_dashboard(viewer, school, y, r),
         export_name=f"truong-{school.code}",
         export_only=export_only,

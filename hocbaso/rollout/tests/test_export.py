@@ -114,7 +114,7 @@ def test_the_class_workbook_lists_students_without_lookup_codes(
         "Giáo viên đã ký",
         "Hiệu trưởng đã ký",
         "Đã ký số của trường",
-        "Cơ sở dữ liệu học bạ của Sở",
+        "Cơ sở dữ liệu học bạ",
     ]
     rows = {r[0]: r for r in body}
     assert len(rows) == 12
