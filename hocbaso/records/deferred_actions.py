@@ -175,13 +175,17 @@ def prepare_homeroom(
     steps.registered_to(signer, person=person)
     signers = signers_of(school_class)
     batch = steps.signable_records(actions.class_records(school_class))
-    done = steps.steps_by_record(batch, roles=[SignerRole.HOMEROOM_TEACHER])
+    done = steps.steps_by_record(
+        batch, roles=[SignerRole.SUBJECT_TEACHER, SignerRole.HOMEROOM_TEACHER]
+    )
     todo = [
         r
         for r in batch
         if not steps.has_signed(done[r.pk], SignerRole.HOMEROOM_TEACHER, person)
     ]
     _stored_packets(todo, signers)
+    # Lower secondary: name who has not signed yet, as sign_as_homeroom_teacher does.
+    actions._refuse_waiting_subject_teachers(todo, {r.pk: r.packet for r in todo}, done)
     at = _whole_seconds(signing_time)
     return [
         Digest(
