@@ -310,3 +310,24 @@ def test_a_correction_shows_the_change_and_is_sent_as_a_replacement(
     assert before.state == Submission.State.SUPERSEDED
     current = Submission.objects.get(record=record, state="accepted")
     assert current.reason == "Sửa điểm nhập sai"
+
+
+def test_subject_teachers_confirm_then_the_homeroom_teacher_signs(
+    district, staff_client
+):
+    cls = district.secondary
+    homeroom, _person = _homeroom_page(district, staff_client, cls)
+    early = homeroom.run(homeroom.create("homeroom", [cls])["batch"])
+    assert early["failed"] == 1
+    assert "subject teachers sign before" in early["items"][0]["error"]
+    teachers = {p.pk: p for p in signers_of(cls).subject_teachers.values()}
+    for teacher in teachers.values():
+        page = Page(
+            _client(teacher.user),
+            {"personal": district.keys.signer_for_person(teacher)},
+        )
+        status = page.run(page.create("subject", [cls])["batch"])
+        assert status["status"] == "done", status["items"][0]["error"]
+        assert status["records"] == district.records(cls).count()
+    status = homeroom.run(homeroom.create("homeroom", [cls])["batch"])
+    assert status["status"] == "done", status["items"][0]["error"]
