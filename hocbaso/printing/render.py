@@ -64,12 +64,15 @@ def content_digest(packets: Sequence[bytes]) -> str:
 def snapshot_digest(pages: Sequence[RecordSnapshot]) -> str:
     """The default digest: content_digest over each page's canonical, unsigned packet.
 
-    It depends on the content only, not on the signatures, so the check recomputes it
-    from the registry's packets: parse_packet, then build_packet. Raises RenderError
+    It depends on the content only, not on the signatures nor on the order the pages
+    are given in (they are taken in school-year order, the order of the printout and
+    of a soft copy's attachments), so the check recomputes it from the registry's
+    packets: parse_packet, then build_packet. Raises RenderError
     when a page is not a valid record.
     """
+    ordered = sorted(pages, key=lambda page: (page.school_year, page.grade))
     try:
-        return content_digest([build_packet(page) for page in pages])
+        return content_digest([build_packet(page) for page in ordered])
     except PacketError as exc:
         raise RenderError(f"a page is not a valid record: {exc}") from exc
 

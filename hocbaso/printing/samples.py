@@ -23,10 +23,13 @@ from hocbaso.packet import (
     RecordSnapshot,
     SecondaryResults,
     SecondarySubject,
+    build_packet,
+    issue_packet,
 )
 from hocbaso.packet.examples import SCHOOL, SECONDARY_SCHOOL, STUDENT
 from hocbaso.printing.marks import SignatureMark
-from hocbaso.signing import Role
+from hocbaso.signing import KeyFileSigner, Role, sign_packet
+from hocbaso.signing.pki import DemoPki
 
 PRIMARY_CODE = "5d41402abc4b2a76b9719d911017c592"
 SECONDARY_CODE = "7e3f1c2b9a8d4e6f0a1b2c3d4e5f6a7b"
@@ -247,3 +250,53 @@ def _secondary_year(grade: int) -> RecordSnapshot:
         ),
         issuance=_issuance(school_year, "HB-THCSNTL"),
     )
+
+
+def signed_packets(pages: list[RecordSnapshot], pki: DemoPki) -> list[bytes]:
+    """The pages as packets signed by everyone, in signing order, with keys of pki:
+    subject teachers, homeroom teacher, principal (or deputy), then the issuance
+    and the school's seal; each signed the day before its issuing date."""
+    signers: dict[str, KeyFileSigner] = {}
+    seals: dict[str, KeyFileSigner] = {}
+
+    def person(who: Person | Leader) -> KeyFileSigner:
+        if who.personal_id not in signers:
+            credential = pki.person(who.name, who.personal_id)
+            signers[who.personal_id] = KeyFileSigner(credential.key, credential.chain)
+        return signers[who.personal_id]
+
+    packets = []
+    for page in pages:
+        issuance = page.issuance or _issuance(page.school_year, "HB")
+        at = datetime(
+            issuance.date.year,
+            issuance.date.month,
+            issuance.date.day,
+            2,
+            30,
+            tzinfo=UTC,
+        )
+        packet = build_packet(replace(page, issuance=None))
+        for teacher in page.subject_teachers():
+            packet = sign_packet(
+                packet,
+                person(teacher),
+                Role.SUBJECT_TEACHER,
+                identifier=teacher.personal_id,
+                signing_time=at,
+            )
+        packet = sign_packet(
+            packet,
+            person(page.homeroom_teacher),
+            Role.HOMEROOM_TEACHER,
+            signing_time=at,
+        )
+        packet = sign_packet(packet, person(page.leader), Role.LEADER, signing_time=at)
+        packet = issue_packet(packet, issuance)
+        if page.school.code not in seals:
+            seal = pki.organisation(page.school.name, page.school.code)
+            seals[page.school.code] = KeyFileSigner(seal.key, seal.chain)
+        packets.append(
+            sign_packet(packet, seals[page.school.code], Role.SEAL, signing_time=at)
+        )
+    return packets
