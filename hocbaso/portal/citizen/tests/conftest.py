@@ -95,10 +95,10 @@ def provider(tmp_path_factory):
         base = f"http://127.0.0.1:{port}"
         for _ in range(50):
             try:
-                requests.get(f"{base}/o/.well-known/jwks.json", timeout=2)
+                requests.get(f"{base}/o/.well-known/jwks.json", timeout=30)
                 break
             except requests.ConnectionError:
-                time.sleep(0.1)
+                time.sleep(0.2)
         yield Provider(
             base=base,
             issuer=f"{base}/o",
@@ -172,38 +172,6 @@ def citizen_login(client, username: str, password: str):
     parts = urlsplit(back)
     assert parts.path == "/me/oidc/callback/"
     return client.get(f"{parts.path}?{parts.query}")
-
-
-# --- a registry with signed records (the portal tests' district) ---------------------
-
-
-@pytest.fixture(scope="package")
-def registry(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The registry tests' signed district, filled as the portal tests fill it:
-    primary records locked (effective), a secondary one pending, one revoked."""
-    from django.test import override_settings
-
-    from hocbaso.portal.tests.registry_support import fill
-    from hocbaso.registry.tests.district import open_district
-
-    root = tmp_path_factory.mktemp("citizen-district")
-    for district in open_district(django_db_blocker, root):
-        with django_db_blocker.unblock():
-            with override_settings(
-                DATA_DIR=district.root,
-                HOCBASO_TRUST_STORE=district.trust_dir,
-                HOCBASO_LEDGER_KEY=root / "ledger.key",
-            ):
-                built = fill(district)
-        yield built
-
-
-@pytest.fixture
-def signed_registry(registry, settings):
-    settings.DATA_DIR = registry.district.root
-    settings.HOCBASO_TRUST_STORE = registry.district.trust_dir
-    settings.HOCBASO_LEDGER_KEY = registry.district.root / "ledger.key"
-    return registry
 
 
 @pytest.fixture(autouse=True)
