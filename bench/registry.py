@@ -291,18 +291,18 @@ def packets_by_class(cache: Path) -> dict[int, list[tuple[str, int, bytes]]]:
     return classes
 
 
-def run(db: str, cache: Path, workers: int, sample: int, verify_ledger: bool) -> dict:
+def run(db: str, cache: Path, args) -> dict:
     meta = json.loads((cache / "meta.json").read_text())
     with tempfile.TemporaryDirectory(prefix="hocbaso-bench-") as tmp:
         work = Path(tmp)
         load_seconds = fresh_database(cache, meta, work, db)
         result = {"database": db, "records": meta["records"]}
         result["load_seconds"] = round(load_seconds, 1)
-        result.update(_submit_and_lock(cache, meta, workers, sample, verify_ledger))
+        result.update(_submit_and_lock(cache, meta, args))
     return result
 
 
-def _submit_and_lock(cache, meta, workers, sample, verify_ledger) -> dict:
+def _submit_and_lock(cache, meta, args) -> dict:
     from hocbaso.registry import actions
     from hocbaso.registry.clock import fixed_clock
     from hocbaso.registry.models import Submission
@@ -310,7 +310,9 @@ def _submit_and_lock(cache, meta, workers, sample, verify_ledger) -> dict:
     classes = packets_by_class(cache)
     open_at = dt.datetime.fromisoformat(meta["open_at"])
     clock = fixed_clock(open_at)
-    singles, packages = _split(classes, sample)
+    singles, packages = _split(classes, args.sample)
+    if args.packages:
+        packages = packages[: args.packages]
     out = {}
     start = time.perf_counter()
     for school_code, _grade, data in singles:
@@ -324,9 +326,17 @@ def _submit_and_lock(cache, meta, workers, sample, verify_ledger) -> dict:
         "seconds": round(seconds, 1),
         "accepted_per_second": round(len(singles) / seconds, 1),
     }
-    out["end_to_end"] = _end_to_end(packages, clock, workers, meta)
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    out["end_to_end"] = _end_to_end(packages, clock, args.workers, meta)
+    if args.profile:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
     out["accepted_total"] = Submission.objects.count()
-    if verify_ledger:
+    if args.verify_ledger:
         start = time.perf_counter()
         report = actions.verify_ledger()
         out["ledger_verify"] = {
@@ -365,6 +375,20 @@ def _end_to_end(packages, clock, workers: int, meta: dict) -> dict:
     from hocbaso.registry.package import build_package
     from hocbaso.registry.verification import PoolVerifier
 
+    # The schools' side, done before the clock starts: each class package built as
+    # a school's software would send it (base64 and SHA-256 of every packet).
+    built_at = time.perf_counter()
+    bodies = [
+        build_package(
+            [i[2] for i in items],
+            school_code=items[0][0],
+            school_year=meta["school_year"],
+        )
+        for items in packages
+    ]
+    build_seconds = time.perf_counter() - built_at
+    signatures = _signature_counts(packages)
+    raw_before = raw_rates()
     pool = PoolVerifier(workers, chunk=64)
     cpu_before = _cpu()
     at = clock()
@@ -377,28 +401,30 @@ def _end_to_end(packages, clock, workers: int, meta: dict) -> dict:
             ahead = packages[n + PREFETCH]
             pending.append(pool.verify_later([i[2] for i in ahead], at))
         school_code = items[0][0]
-        package = build_package(
-            [i[2] for i in items],
-            school_code=school_code,
-            school_year=meta["school_year"],
-        )
         view = actions.submit(
-            package,
+            bodies[n],
             school=school_code,
             actor=_token(school_code),
             clock=clock,
             verifier=_Ready(pending[n]),
         )
         rejected += len(view.rejected)
-        pending[n] = None
+        pending[n] = bodies[n] = None
     submitted = time.perf_counter() - start
     pool.close()  # waits for the workers, so that their CPU time is counted
     locks = _lock_rounds(meta)
     total = time.perf_counter() - start
     cpu = {k: round(v - cpu_before[k], 1) for k, v in _cpu().items()}
+    raw_after = raw_rates()
+    raw = {k: (raw_before[k] + raw_after[k]) / 2 for k in raw_before}
+    raw_seconds = (
+        signatures["rsa"] / raw["rsa2048_verify"]
+        + signatures["ecdsa"] / raw["p256_verify"]
+    )
     return {
         "records": records,
         "packages": len(packages),
+        "packages_built_seconds": round(build_seconds, 1),
         "rejected": rejected,
         "workers": workers,
         "submit_seconds": round(submitted, 1),
@@ -409,8 +435,63 @@ def _end_to_end(packages, clock, workers: int, meta: dict) -> dict:
         # What the run needs on `workers` free cores: the workers' CPU spread over
         # them, or the main process alone if it is the bottleneck.
         "cpu_bound_seconds": round(max(cpu["workers"] / workers, cpu["main"]), 1),
+        # The workers' CPU (they only verify) beside the raw cost of the signatures
+        # verified: cryptography's own verify rates, measured just before and after.
+        "verification": {
+            "signatures_rsa": signatures["rsa"],
+            "signatures_ecdsa": signatures["ecdsa"],
+            "raw_rates_per_second": {
+                k: round(v) for k, v in raw.items() if k.endswith("verify")
+            },
+            "raw_signature_seconds": round(raw_seconds, 1),
+            "worker_ms_per_record": round(cpu["workers"] / records * 1000, 2),
+            "ratio_to_raw": round(cpu["workers"] / raw_seconds, 1),
+        },
+        "main_ms_per_record": round(cpu["main"] / records * 1000, 2),
         "load_average": os.getloadavg(),
     }
+
+
+def _signature_counts(packages) -> dict[str, int]:
+    """RSA and ECDSA signatures in the packets (one SignatureMethod each)."""
+    from packets import ECDSA_METHOD, RSA_METHOD
+
+    counts = {"rsa": 0, "ecdsa": 0}
+    for items in packages:
+        for item in items:
+            counts["rsa"] += item[2].count(RSA_METHOD)
+            counts["ecdsa"] += item[2].count(ECDSA_METHOD)
+    return counts
+
+
+def raw_rates(seconds: float = 0.6) -> dict[str, float]:
+    """cryptography's verifies per CPU second (process time, like the workers' CPU
+    it is compared with: on a busy machine wall time would count others' work)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+    message = os.urandom(1024)
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    pkcs1, ecdsa = padding.PKCS1v15(), ec.ECDSA(hashes.SHA256())
+    rsa_sig = rsa_key.sign(message, pkcs1, hashes.SHA256())
+    ec_sig = ec_key.sign(message, ecdsa)
+    rsa_pub, ec_pub = rsa_key.public_key(), ec_key.public_key()
+    operations = {
+        "rsa2048_verify": lambda: rsa_pub.verify(
+            rsa_sig, message, pkcs1, hashes.SHA256()
+        ),
+        "p256_verify": lambda: ec_pub.verify(ec_sig, message, ecdsa),
+    }
+    rates = {}
+    for name, operation in operations.items():
+        count, start = 0, time.process_time()
+        while time.process_time() - start < seconds:
+            for _ in range(50):
+                operation()
+            count += 50
+        rates[name] = count / (time.process_time() - start)
+    return rates
 
 
 def _cpu() -> dict[str, float]:
@@ -465,6 +546,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--sample", type=int, default=200)
     parser.add_argument("--verify-ledger", action="store_true")
+    parser.add_argument(
+        "--packages",
+        type=int,
+        default=0,
+        help="send only the first N class packages (a quick run); 0: all",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="cProfile the main process's end-to-end part into FILE (pstats)",
+    )
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -473,7 +565,7 @@ def main() -> None:
         prepare(cache, args.scale, args.seed, args.workers)
         return
     if args.inner:
-        result = run(args.db, cache, args.workers, args.sample, args.verify_ledger)
+        result = run(args.db, cache, args)
         print(json.dumps(result))
         return
     if not (cache / "meta.json").exists():
@@ -520,6 +612,10 @@ def _child_run(db: str, args) -> dict:
     ]
     if args.verify_ledger:
         command.append("--verify-ledger")
+    if args.packages:
+        command += ["--packages", str(args.packages)]
+    if args.profile:
+        command += ["--profile", str(Path(args.profile).resolve())]
     if db == "postgres":
         command = ["bash", str(ROOT / "scripts" / "with-postgres"), *command]
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}

@@ -45,6 +45,21 @@ def _problem_of(check: Check) -> Problem:
     return Problem(code.value, f"{where}{_(check.reason)}")
 
 
+# What a record holds beyond its identity and state: not read to check a packet
+# against the record (the packet carries its own copy, signed).
+_RECORD_CONTENT = (
+    "qualities",
+    "competencies",
+    "conduct",
+    "retest",
+    "comments",
+    "results",
+    "class_recognition_note",
+    "homeroom_comment",
+    "ad_hoc_commendations",
+)
+
+
 def find_records(
     snapshots: list[RecordSnapshot],
 ) -> dict[tuple[str, str], tuple[Transcript | None, YearlyRecord | None]]:
@@ -64,6 +79,7 @@ def find_records(
         for r in YearlyRecord.objects.select_related(
             "school", "school_class", "school_year"
         )
+        .defer(*_RECORD_CONTENT)
         .filter(
             transcript__in=transcripts.values(),
             school_year__name__in={s.school_year for s in snapshots},

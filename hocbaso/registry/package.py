@@ -53,6 +53,8 @@ class Document:
     school_code: str | None = None
     school_year: str | None = None
     class_name: str | None = None
+    # The SHA-256 (hex) of each packet, in order, when already computed.
+    digests: tuple[str, ...] | None = None
 
 
 def _parser() -> etree.XMLParser:
@@ -127,7 +129,8 @@ def _package(root: etree._Element, school_code: str) -> Document:
             _("The package is of school %(code)s, not of the submitting school.")
             % {"code": code},
         )
-    packets = tuple(_decode(e) for e in root.iter(_q("HOC_BA_SO")))
+    decoded = [_decode(e) for e in root.iter(_q("HOC_BA_SO"))]
+    packets = tuple(packet for packet, _digest in decoded)
     if int(head.findtext(_q("soluong"))) != len(packets):
         raise DocumentError(
             ReceiptCode.PACKAGE_SCHEMA,
@@ -140,25 +143,32 @@ def _package(root: etree._Element, school_code: str) -> Document:
         school_code=code,
         school_year=head.findtext(_q("namhoc")),
         class_name=head.findtext(_q("tenlop")),
+        digests=tuple(digest for _packet, digest in decoded),
     )
 
 
-def _decode(element: etree._Element) -> bytes:
+def _decode(element: etree._Element) -> tuple[bytes, str]:
+    """The packet's bytes and their SHA-256 (hex), checked against the attribute."""
     number = element.get("stt")
+    text = element.text or ""
     try:
-        packet = base64.b64decode("".join((element.text or "").split()), validate=True)
+        try:  # one line of base64, as build_package writes it
+            packet = binascii.a2b_base64(text, strict_mode=True)
+        except binascii.Error:  # else whitespace allowed (base64Binary), nothing more
+            packet = base64.b64decode("".join(text.split()), validate=True)
     except binascii.Error as exc:
         raise DocumentError(
             ReceiptCode.PACKAGE_SCHEMA,
             _("Record %(n)s of the package is not base64.") % {"n": number},
         ) from exc
-    if hashlib.sha256(packet).hexdigest() != element.get("sha256"):
+    digest = hashlib.sha256(packet).hexdigest()
+    if digest != element.get("sha256"):
         raise DocumentError(
             ReceiptCode.PACKAGE_DIGEST_MISMATCH,
             _("Record %(n)s of the package does not match its SHA-256.")
             % {"n": number},
         )
-    return packet
+    return packet, digest
 
 
 def build_package(

@@ -81,9 +81,12 @@ def process_receipt(
     if document is None:
         blob = Blob.objects.get(pk=receipt.blob_id)
         document = read_document(bytes(blob.data), receipt.school.code)
+    digests = document.digests or tuple(sha256_hex(p) for p in document.packets)
     candidates = [
-        Candidate(n, packet, sha256_hex(packet))
-        for n, packet in enumerate(document.packets, 1)
+        Candidate(n, packet, digest)
+        for n, (packet, digest) in enumerate(
+            zip(document.packets, digests, strict=True), 1
+        )
     ]
     _verify(candidates, verifier, clock)
     _identify(candidates, receipt.school_id)

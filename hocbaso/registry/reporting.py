@@ -24,7 +24,12 @@ from hocbaso.registry.auditing import record as audit
 from hocbaso.registry.codes import EventType
 from hocbaso.registry.errors import ReportExistsError
 from hocbaso.registry.models import Submission, UnitReport
-from hocbaso.registry.rounds import expected_records, report_deadline, schools_of_unit
+from hocbaso.registry.rounds import (
+    expected_records,
+    report_deadline,
+    round_name_in_text,
+    schools_of_unit,
+)
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,10 @@ def submit_report(
     except IntegrityError as exc:
         raise ReportExistsError(
             _("%(unit)s already reported the %(round)s round of %(year)s.")
-            % {"unit": unit.name, "round": round_name, "year": school_year.name}
+            % {
+                "unit": unit.name,
+                "round": round_name_in_text(round_name),
+                "year": school_year.name,
+            }
         ) from exc
     return report

@@ -17,6 +17,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import pgettext
 
 from hocbaso.records.models import (
     Department,
@@ -30,6 +31,16 @@ from hocbaso.registry.models import SchoolRoundLock
 
 ROUNDS = (Round.MAIN, Round.SUPPLEMENTARY)
 Scope = School | ManagementUnit | Department | None
+
+
+def round_name_in_text(round_name: str) -> str:
+    """The round's name as it reads inside a sentence ("the %(round)s round"),
+    translated: messages interpolate this, never the stored value "main"."""
+    if round_name == Round.MAIN:
+        return pgettext("the ... round", "main")
+    if round_name == Round.SUPPLEMENTARY:
+        return pgettext("the ... round", "supplementary")
+    return round_name
 
 
 def check_round(value: str) -> Round:

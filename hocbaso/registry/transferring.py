@@ -14,8 +14,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from hocbaso.records.models import School, Transcript
+from hocbaso.records.models import School, SchoolLevel, Transcript
 from hocbaso.registry.actors import Actor, check_school
 from hocbaso.registry.auditing import record as audit
 from hocbaso.registry.codes import EventType
@@ -61,6 +62,15 @@ def request(
     return transfer
 
 
+def _level_in_text(level: str) -> str:
+    """The level as it reads inside a sentence, translated (not "secondary")."""
+    if level == SchoolLevel.PRIMARY:
+        return pgettext("a ... transcript", "primary")
+    if level == SchoolLevel.SECONDARY:
+        return pgettext("a ... transcript", "lower secondary")
+    return level
+
+
 def _transcript(student_code: str, level: str) -> Transcript:
     transcript = (
         Transcript.objects.select_for_update()
@@ -70,7 +80,7 @@ def _transcript(student_code: str, level: str) -> Transcript:
     if transcript is None:
         raise NotFoundError(
             _("No %(level)s transcript belongs to student %(code)s.")
-            % {"level": level, "code": student_code}
+            % {"level": _level_in_text(level), "code": student_code}
         )
     return transcript
 

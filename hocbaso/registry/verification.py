@@ -68,7 +68,11 @@ class InProcessVerifier:
 
 
 class PoolVerifier:
-    """Verify in ``workers`` processes, a chunk of packets per task."""
+    """Verify in ``workers`` processes, a chunk of packets per task.
+
+    A result carries its status, its failed checks and the snapshot only (what
+    processing reads), not every passed check nor the signature reports.
+    """
 
     def __init__(self, workers: int | None = None, chunk: int = 16) -> None:
         # spawn, not fork: a forked worker would share the parent's database socket.

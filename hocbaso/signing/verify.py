@@ -43,7 +43,7 @@ from hocbaso.signing.result import (
     bind_by_subject_identifier,
     status_of,
 )
-from hocbaso.signing.roles import PlacedSlot, find_slots
+from hocbaso.signing.roles import PlacedSlot, Role, find_slots
 from hocbaso.signing.trust import TrustStore
 
 Element = etree._Element
@@ -108,6 +108,21 @@ class _Context:
         # Digest of each Id's canonical form: later signatures reference the same
         # data and the earlier signatures again, and the tree does not change.
         self.digests: dict[str, bytes] = {}
+        self._earlier: dict[int, frozenset[str]] | None = None
+
+    def earlier_ids(self, slots: list[PlacedSlot]) -> dict[int, frozenset[str]]:
+        """rank → Ids of the Signatures in slots of a lower rank, read once."""
+        if self._earlier is None:
+            signed = [
+                (placed.slot.role.rank, sig.get(X.ID_ATTR, ""))
+                for placed in slots
+                for sig in placed.signatures()
+            ]
+            self._earlier = {
+                role.rank: frozenset(i for r, i in signed if r < role.rank)
+                for role in Role
+            }
+        return self._earlier
 
 
 def _verify_one(
@@ -131,7 +146,7 @@ def _verify_one(
     facts = chain_facts(context.trust_store, parsed.certificates)
     checks.append(_check_integrity(parsed, facts, ids, context))
     checks.append(_check_coverage(parsed, ids))
-    checks.append(_check_references_earlier(parsed, slots))
+    checks.append(_check_references_earlier(parsed, context.earlier_ids(slots)))
     cert_checks, signing_time, timestamped = check_certificates(
         parsed, snapshot, context, facts
     )
@@ -225,16 +240,12 @@ def _check_coverage(parsed: ParsedSignature, ids: dict[str, Element]) -> Check:
 
 
 def _check_references_earlier(
-    parsed: ParsedSignature, slots: list[PlacedSlot]
+    parsed: ParsedSignature, earlier_ids: dict[int, frozenset[str]]
 ) -> Check:
-    """Each later signature references every earlier-rank Signature (domain.md §6.2)."""
-    rank = parsed.placed.slot.role.rank
-    earlier = {
-        sig.get(X.ID_ATTR, "")
-        for placed in slots
-        if placed.slot.role.rank < rank
-        for sig in placed.signatures()
-    }
+    """Each later signature references every earlier-rank Signature (domain.md §6.2).
+
+    earlier_ids: rank → the Ids of every Signature in a slot of a lower rank."""
+    earlier = earlier_ids[parsed.placed.slot.role.rank]
     missing = sorted(earlier - parsed.targets)
     if missing:
         reason = _("signed without covering the earlier signatures {ids}").format(

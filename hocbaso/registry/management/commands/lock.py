@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from hocbaso.registry import actions, lookups
 from hocbaso.registry.actors import Actor
 from hocbaso.registry.errors import RegistryError
+from hocbaso.registry.rounds import round_name_in_text
 
 
 def parse_time(value: str) -> dt.datetime:
@@ -64,7 +65,7 @@ class Command(BaseCommand):
                 "locked, %(missing)s missing."
             )
             % {
-                "round": result.round,
+                "round": round_name_in_text(result.round),
                 "year": result.school_year,
                 "at": timezone.localtime(result.locked_at).isoformat(),
                 "locked": result.locked,
