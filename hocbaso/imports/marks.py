@@ -152,18 +152,31 @@ def _member(ctx, stored: _Class, sheet, row, code: str, school_class, name):
             name,
         )
         return False
-    if record is not None:
-        why = protection_of(record, stored.locked)
-        if why:
-            ctx.add(
-                sheet,
-                row,
-                "student_code",
-                protected_message(known or "", code, year, why),
-                code,
-            )
-            return False
     return record
+
+
+def _refuse_protected(ctx, stored: _Class, sheet, row, record) -> bool:
+    """Report a change to a signed or locked record; whether it was one.
+
+    Only a change is refused: re-importing the values a signed record holds
+    counts them as unchanged.
+    """
+    why = record and protection_of(record, stored.locked)
+    if why:
+        student = record.transcript.student
+        ctx.add(
+            sheet,
+            row,
+            "student_code",
+            protected_message(
+                student.full_name,
+                student.student_code,
+                record.school_year.name,
+                why,
+            ),
+            student.student_code,
+        )
+    return bool(why)
 
 
 def _once(ctx, seen, sheet, row, key: tuple) -> bool:
@@ -222,10 +235,22 @@ def _plan_subject_sheet(ctx, stored: _Class, seen, sheet, school_class) -> None:
         if record is False:
             continue
         terms = _subject_terms(ctx, sheet, row, spec, values, term_keys)
-        for term, data, comment in terms:
-            _plan_row(
-                ctx, stored, (student, year), record, spec.code, term, data, comment
+        changes = [
+            change
+            for term, data, comment in terms
+            if (
+                change := _row_change(
+                    stored, (student, year), record, spec.code, term, data, comment
+                )
             )
+            is not None
+        ]
+        ctx.plan.count("assessments", "unchanged", len(terms) - len(changes))
+        if changes and not _refuse_protected(ctx, stored, sheet, row, record):
+            for change in changes:
+                ctx.plan.rows.append(change)
+                outcome = "updated" if change.existing else "created"
+                ctx.plan.count("assessments", outcome)
 
 
 def _subject_terms(ctx, sheet, row, spec, values, term_keys):
@@ -269,17 +294,18 @@ def _term_data(spec, term: str, values: dict[str, Any]) -> dict[str, Any]:
     return {"tx": regular, "gk": values[f"{term}_gk"], "ck": values[f"{term}_ck"]}
 
 
-def _plan_row(ctx, stored, record_key, record, subject, term, data, comment) -> None:
+def _row_change(
+    stored, record_key, record, subject, term, data, comment
+) -> RowChange | None:
+    """The change a subject row brings, or None when it holds the stored values."""
     existing = None if not record else stored.rows.get((record.pk, subject, term))
     if (
         existing is not None
         and existing.data == data
         and (comment is None or existing.comment == comment)
     ):
-        ctx.plan.count("assessments", "unchanged")
-        return
-    ctx.plan.rows.append(RowChange(record_key, subject, term, data, comment, existing))
-    ctx.plan.count("assessments", "updated" if existing else "created")
+        return None
+    return RowChange(record_key, subject, term, data, comment, existing)
 
 
 def _plan_record_sheet(ctx, stored: _Class, seen, sheet, school_class) -> None:
@@ -307,9 +333,11 @@ def _plan_record_sheet(ctx, stored: _Class, seen, sheet, school_class) -> None:
         current = _current(record)
         wanted = _wanted(ctx, current, values, retest)
         changes = {k: v for k, v in wanted.items() if current[k] != v}
-        if changes:
+        if not changes:
+            ctx.plan.count("record_data", "unchanged")
+        elif not _refuse_protected(ctx, stored, sheet, row, record):
             ctx.plan.record_fields.append(((student, year), changes))
-        ctx.plan.count("record_data", "updated" if changes else "unchanged")
+            ctx.plan.count("record_data", "updated")
 
 
 def _current(record: YearlyRecord | None) -> dict[str, Any]:

@@ -108,16 +108,36 @@ def test_problems_of_every_kind_are_listed_together(world, principal):
 
 
 def test_a_signed_record_is_never_changed(world, principal):
-    YearlyRecord.objects.filter(pk=world.a.record.pk).update(status=RecordStatus.ISSUED)
     book = _book(world.class_a)
     fill_primary_year(book, "HSA000001")
+    import_workbook(helpers.save(book), school=world.school_a, user=principal)
+    YearlyRecord.objects.filter(pk=world.a.record.pk).update(status=RecordStatus.ISSUED)
+    again = import_workbook(helpers.save(book), school=world.school_a, user=principal)
+    assert again.changed == 0  # the values it holds: nothing to refuse
+    toan = helpers.sheet_of(book, "subject", "TOAN")
+    helpers.set_student(toan, "HSA000001", {"hk2_score": 5})
+    helpers.set_student(
+        helpers.sheet_of(book, "record"), "HSA000001", {"homeroom_comment": "Mới"}
+    )
     with pytest.raises(InvalidRowsError) as caught:
         import_workbook(helpers.save(book), school=world.school_a, user=principal)
-    assert any(
-        "Nguyễn Minh Anh" in p.message and "signed" in p.message
-        for p in caught.value.problems
+    refusals = [p for p in caught.value.problems if "signed" in p.message]
+    assert len(refusals) == 2
+    assert all("Nguyễn Minh Anh (HSA000001)" in p.message for p in refusals)
+    row = SubjectAssessment.objects.get(
+        record=world.a.record, subject_code="TOAN", term="hk2"
     )
-    assert not SubjectAssessment.objects.filter(record=world.a.record).exists()
+    assert row.data["score"] == 9
+    record = YearlyRecord.objects.get(pk=world.a.record.pk)
+    assert record.status == RecordStatus.ISSUED and record.homeroom_comment == ""
+
+
+def test_a_locked_record_is_named_as_locked(world):
+    from hocbaso.imports.planning import protection_of
+
+    record = world.a.record
+    assert protection_of(record, set()) is None
+    assert protection_of(record, {record.pk}) == "locked in the registry"
 
 
 def test_a_homeroom_teacher_imports_only_their_own_class(
