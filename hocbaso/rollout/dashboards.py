@@ -36,9 +36,9 @@ from hocbaso.rollout.access import Viewer
 from hocbaso.rollout.figures import (
     Figures,
     Readiness,
+    figures_by_round,
     pilot_grades,
     readiness,
-    record_figures,
     total,
 )
 
@@ -112,6 +112,8 @@ class Dashboard:
     report: UnitReport | None = None
     unit: ManagementUnit | None = None
     locked_at: dt.datetime | None = None
+    # Totals of each round (main, supplementary) from the same queries.
+    round_totals: list[tuple[str, Figures]] = field(default_factory=list)
 
     @property
     def round_label(self) -> str:
@@ -133,10 +135,15 @@ def _locks(schools, year, round_name) -> dict[int, dt.datetime]:
     return dict(rows)
 
 
+def _round_totals(both: dict[str, dict[int, Figures]]) -> list[tuple[str, Figures]]:
+    return [(str(Round(name).label), total(both[name].values())) for name in both]
+
+
 def _school_rows(
     schools: QuerySet[School], year: SchoolYear, round_name: str
-) -> list[Row]:
-    figures = record_figures(schools, year, round_name, "school")
+) -> tuple[list[Row], list[tuple[str, Figures]]]:
+    both = figures_by_round(schools, year, "school")
+    figures = both[round_name]
     ready = readiness(schools, year)
     locks = _locks(schools, year, round_name)
     return [
@@ -150,7 +157,7 @@ def _school_rows(
             locks.get(school.pk),
         )
         for school in schools.order_by("code")
-    ]
+    ], _round_totals(both)
 
 
 def _readiness_total(rows: list[Row]) -> Readiness:
@@ -176,7 +183,7 @@ def department_dashboard(
     viewer: Viewer, department: Department, year: SchoolYear, round_name: str
 ) -> Dashboard:
     schools = viewer.schools.filter(department=department)
-    rows = _school_rows(schools, year, round_name)
+    rows, round_totals = _school_rows(schools, year, round_name)
     units = units_on(department, rounds.lock_date(year, round_name))
     school_unit = {s.code: units.get(s.pk) for s in schools}
     reports = {
@@ -218,6 +225,7 @@ def department_dashboard(
         _readiness_total(rows),
         unit_rows,
         crumbs=[(department.name, "")],
+        round_totals=round_totals,
     )
 
 
@@ -227,7 +235,7 @@ def unit_dashboard(
     schools = viewer.schools.filter(
         pk__in=rounds.schools_of_unit(unit, year, round_name).values("pk")
     )
-    rows = _school_rows(schools, year, round_name)
+    rows, round_totals = _school_rows(schools, year, round_name)
     report = UnitReport.objects.filter(
         unit=unit, school_year=year, round=round_name
     ).first()
@@ -257,6 +265,7 @@ def unit_dashboard(
         crumbs=crumbs,
         report=report,
         unit=unit,
+        round_totals=round_totals,
     )
 
 
@@ -282,7 +291,8 @@ def school_dashboard(
     viewer: Viewer, school: School, year: SchoolYear, round_name: str
 ) -> Dashboard:
     one = School.objects.filter(pk=school.pk)
-    figures = record_figures(one, year, round_name, "school_class")
+    both = figures_by_round(one, year, "school_class")
+    figures = both[round_name]
     classes = SchoolClass.objects.filter(
         school=school, school_year=year, grade__in=pilot_grades()
     ).order_by("grade", "name")
@@ -310,6 +320,7 @@ def school_dashboard(
         ready,
         crumbs=crumbs,
         locked_at=_locks(one, year, round_name).get(school.pk),
+        round_totals=_round_totals(both),
     )
 
 

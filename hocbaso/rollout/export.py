@@ -132,6 +132,15 @@ def _deadline_sheet(sheet: Worksheet, dashboard: Dashboard) -> None:
             ]
         )
         sheet.cell(row=sheet.max_row, column=2).number_format = DATE_FORMAT
+    sheet.append([])
+    names = [
+        f.name for f in FIELDS if f.name not in ("students", "records", "unassigned")
+    ]
+    sheet.append([_("Round"), *(str(LABELS[n]) for n in names)])
+    for cell in sheet[sheet.max_row]:
+        cell.font = BOLD
+    for label, figures in dashboard.round_totals:
+        sheet.append([label, *(getattr(figures, n) for n in names)])
     report = dashboard.report
     if report is not None:
         sheet.append([])

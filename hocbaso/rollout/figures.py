@@ -134,43 +134,62 @@ def pilot_grades() -> list[int]:
     return sorted(settings.HOCBASO_PILOT_GRADES)
 
 
+ROUNDS = ("main", "supplementary")
+
+# (group id, round) → {figure name: count}
+_Counts = dict[tuple[int, str], dict[str, int]]
+
+
 def record_figures(
     schools: QuerySet[School], year: SchoolYear, round_name: str, by: str
 ) -> dict[int, Figures]:
-    """Figures per ``by`` (``"school"`` or ``"school_class"``), keyed by its id.
+    """Figures of one round per ``by`` (``"school"`` or ``"school_class"``)."""
+    return figures_by_round(schools, year, by)[round_name]
 
-    Four grouped queries: the records, their signature steps, their submissions
-    and the students enrolled. Each joins from the child table to the records
-    (indexed foreign keys), so the cost follows the number of rows, never a
-    subquery per record.
+
+def figures_by_round(
+    schools: QuerySet[School], year: SchoolYear, by: str
+) -> dict[str, dict[int, Figures]]:
+    """Figures of both rounds per ``by`` (``"school"`` or ``"school_class"``).
+
+    Four grouped queries whatever the size: the records, their signature steps,
+    their submissions and the students enrolled, each grouped by school or class
+    and by the record's round. Each joins from the child table to the records
+    through indexed foreign keys: never a subquery per record.
     """
     records = YearlyRecord.objects.filter(
         school__in=schools, school_year=year, grade__in=pilot_grades()
     )
-    counts = {
-        row[by]: row
-        for row in records.values(by)
-        .annotate(
-            records=Count("pk"),
-            unassigned=Count("pk", filter=Q(round="")),
-            in_round=Count("pk", filter=Q(round=round_name)),
-        )
-        .order_by()
-    }
-    of_round = {
+    counts: _Counts = {}
+    made: dict[int, dict[str, int]] = {}
+    for row in records.values(by, "round").annotate(n=Count("pk")).order_by():
+        key = row[by]
+        mine = made.setdefault(key, {"records": 0, "unassigned": 0})
+        mine["records"] += row["n"]
+        if row["round"]:
+            counts.setdefault((key, row["round"]), {})["in_round"] = row["n"]
+        else:
+            mine["unassigned"] += row["n"]
+    of_records = {
         "record__school__in": schools,
         "record__school_year": year,
         "record__grade__in": pilot_grades(),
-        "record__round": round_name,
     }
-    for key, row in _step_counts(of_round, by).items():
+    for key, row in _step_counts(of_records, by).items():
         counts.setdefault(key, {}).update(row)
-    for key, row in _submission_counts(of_round, by).items():
+    for key, row in _submission_counts(of_records, by).items():
         counts.setdefault(key, {}).update(row)
     students = _student_counts(schools, year, by)
-    keys = set(counts) | set(students)
+    keys = sorted(set(made) | set(students))
     return {
-        key: _figures(counts.get(key), students.get(key, 0)) for key in sorted(keys)
+        round_name: {
+            key: _figures(
+                {**made.get(key, {}), **counts.get((key, round_name), {})},
+                students.get(key, 0),
+            )
+            for key in keys
+        }
+        for round_name in ROUNDS
     }
 
 
@@ -181,28 +200,31 @@ STEP_FIGURES = {
 }
 
 
-def _step_counts(of_round: dict, by: str) -> dict[int, dict[str, int]]:
-    """Records of the round signed at each stage, per group."""
+def _step_counts(of_records: dict, by: str) -> _Counts:
+    """Records signed at each stage, per group and round."""
     group = f"record__{by}"
     rows = (
-        SignatureStep.objects.filter(role__in=list(STEP_FIGURES), **of_round)
-        .values(group, "role")
+        SignatureStep.objects.filter(role__in=list(STEP_FIGURES), **of_records)
+        .exclude(record__round="")
+        .values(group, "record__round", "role")
         .annotate(n=Count("record", distinct=True))
         .order_by()
     )
-    out: dict[int, dict[str, int]] = {}
+    out: _Counts = {}
     for row in rows:
-        out.setdefault(row[group], {})[STEP_FIGURES[row["role"]]] = row["n"]
+        key = (row[group], row["record__round"])
+        out.setdefault(key, {})[STEP_FIGURES[row["role"]]] = row["n"]
     return out
 
 
-def _submission_counts(of_round: dict, by: str) -> dict[int, dict[str, int]]:
-    """Records of the round submitted (ever), accepted (current) and locked."""
+def _submission_counts(of_records: dict, by: str) -> _Counts:
+    """Records submitted (ever), accepted (current) and locked, per group and round."""
     group = f"record__{by}"
     current = Q(state=Submission.State.ACCEPTED)
     rows = (
-        Submission.objects.filter(**of_round)
-        .values(group)
+        Submission.objects.filter(**of_records)
+        .exclude(record__round="")
+        .values(group, "record__round")
         .annotate(
             submitted=Count("record", distinct=True),
             # At most one current submission per record (a unique constraint).
@@ -211,11 +233,11 @@ def _submission_counts(of_round: dict, by: str) -> dict[int, dict[str, int]]:
         )
         .order_by()
     )
-    return {row.pop(group): row for row in rows}
+    return {(row.pop(group), row.pop("record__round")): row for row in rows}
 
 
-def _figures(row: dict | None, students: int) -> Figures:
-    counts = {f.name: (row or {}).get(f.name, 0) for f in FIELDS}
+def _figures(row: dict, students: int) -> Figures:
+    counts = {f.name: row.get(f.name, 0) for f in FIELDS}
     counts.update(students=students, missing=counts["in_round"] - counts["accepted"])
     return Figures(**counts)
 

@@ -132,6 +132,7 @@ def _context(request, viewer, dashboard: dashboards.Dashboard) -> dict:
         "years": SchoolYear.objects.order_by("-start_date"),
         "rounds": Round.choices,
         "columns": [(f.name, LABELS[f.name]) for f in FIELDS],
+        "round_columns": ROUND_COLUMNS,
         "progress_chart": _progress_chart(dashboard),
         "readiness_chart": _readiness_chart(dashboard),
         "export_url": request.path.rstrip("/")
@@ -142,6 +143,10 @@ def _context(request, viewer, dashboard: dashboards.Dashboard) -> dict:
 
 
 PROGRESS_SERIES = ("sealed", "accepted", "locked")
+# The figures that belong to a round (students and records made do not).
+ROUND_COLUMNS = tuple(
+    f.name for f in FIELDS if f.name not in ("students", "records", "unassigned")
+)
 
 
 def _progress_chart(dashboard: dashboards.Dashboard):

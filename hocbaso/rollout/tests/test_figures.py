@@ -160,3 +160,15 @@ def test_the_figures_take_four_queries_whatever_the_size(rollout_world, by):
         record_figures(schools, w.year, "main", by)
 
     assert len(queries) == 4
+
+
+def test_both_rounds_come_from_the_same_queries(rollout_world, unit_officer):
+    w = rollout_world.world
+
+    board = dashboards.unit_dashboard(viewer_of(unit_officer), w.unit_a, w.year, "main")
+
+    (main_label, main), (extra_label, extra) = board.round_totals
+    assert main_label.startswith("Main") and extra_label.startswith("Supplementary")
+    assert (main.in_round, main.sealed, main.accepted, main.locked) == (8, 5, 3, 1)
+    assert (extra.in_round, extra.sealed, extra.accepted, extra.missing) == (1, 1, 0, 1)
+    assert main == board.totals
