@@ -61,3 +61,16 @@ def test_a_sheet_of_another_school_is_refused(world, principal, clerk):
     with pytest.raises(InvalidRowsError) as caught:
         import_workbook(data, school=world.school_a, user=principal)
     assert "belongs to school TH-B" in str(caught.value)
+
+
+def test_the_audit_trail_is_read_only_in_the_admin(
+    client, world, one_student, principal, django_user_model
+):
+    admin_user = django_user_model.objects.create_superuser("root", password="x")
+    import_workbook(one_student, school=world.school_a, user=principal)
+    run = ImportRun.objects.get()
+    client.force_login(admin_user)
+    page = client.get(f"/admin/imports/importrun/{run.pk}/change/")
+    assert page.status_code == 200
+    assert run.file_sha256 in page.content.decode()
+    assert client.get("/admin/imports/importrun/add/").status_code == 403
