@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import json
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,7 +40,7 @@ from hocbaso.exchange.errors import (
 from hocbaso.exchange.models import CarriedPacket, CrossTransfer, Peer
 from hocbaso.records.models import Department, School, Student, Transcript
 from hocbaso.registry import actions as registry
-from hocbaso.registry.actors import Actor
+from hocbaso.registry.actors import Actor, check_school
 from hocbaso.registry.models import Blob, Submission
 from hocbaso.registry.verification import trust_store
 from hocbaso.signing import Status, verify_packet
@@ -69,16 +70,19 @@ def _post(peer: Peer, path: str, document: dict, transport: Transport | None) ->
         signed.canonical({"message": signed.sign_document(document)}).encode(),
     )
     try:
-        import json
-
         answer = json.loads(content)
     except ValueError:
         answer = {}
+    if not isinstance(answer, dict):
+        answer = {}
     if status != 200 or "message" not in answer:
-        raise DeliveryError(
+        error = DeliveryError(
             _("%(peer)s answered %(status)s: %(error)s")
             % {"peer": peer.code, "status": status, "error": answer.get("error", "")}
         )
+        if isinstance(answer.get("code"), str):
+            error.code = answer["code"]  # the other department's reason
+        raise error
     return signed.open_document(answer["message"], peer)
 
 
@@ -97,8 +101,6 @@ def request_transfer(
     transport: Transport | None = None,
 ) -> CrossTransfer:
     """The receiving school asks the sending department for the transcript."""
-    from hocbaso.registry.actors import check_school
-
     check_school(actor, school, timezone.localdate(at))
     peer = signed.peer(from_department, Peer.Kind.DEPARTMENT)
     cross = CrossTransfer(
@@ -175,8 +177,6 @@ def take_in(message: str, *, at) -> dict:
 
 
 def _claimed(note: str) -> str:
-    import json
-
     try:
         return str(json.loads(note.split("\n", 1)[0]).get("department"))
     except (ValueError, AttributeError) as exc:
@@ -338,8 +338,6 @@ def receive_request(message: str, *, at) -> dict:
 
 
 def _claimed_from(note: str) -> str:
-    import json
-
     try:
         return str(json.loads(note.split("\n", 1)[0]).get("from"))
     except (ValueError, AttributeError) as exc:

@@ -7,4 +7,5 @@ app_name = "exchange"
 urlpatterns = [
     path("", views.history, name="history"),
     path("batches/<str:batch_id>/resend/", views.resend, name="resend"),
+    path("procedures/", views.procedure, name="procedure"),
 ]

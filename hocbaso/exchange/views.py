@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hocbaso.exchange import delivery, signed
+from hocbaso.exchange import delivery, procedures, signed
 from hocbaso.exchange.errors import ExchangeError
-from hocbaso.exchange.models import OutboundBatch
-from hocbaso.records.models import Department
+from hocbaso.exchange.forms import ProcedureForm
+from hocbaso.exchange.models import OutboundBatch, Peer
+from hocbaso.records.models import Appointment, Department, Role, SchoolYear
 from hocbaso.registry.actors import Actor, is_department_officer
 
 
@@ -66,3 +67,55 @@ def resend(request, batch_id: str):
             % {"id": batch_id, "error": batch.last_error},
         )
     return redirect("exchange:history")
+
+
+_RECEIVING_ROLES = (Role.PRINCIPAL, Role.DEPUTY_PRINCIPAL, Role.CLERK)
+
+
+def _staff_school(request):
+    """The school whose principal, deputy or clerk the user is this year."""
+    today = timezone.localdate()
+    appointment = (
+        Appointment.objects.filter(
+            person__user=request.user,
+            role__in=_RECEIVING_ROLES,
+            school__isnull=False,
+            school_year__in=SchoolYear.objects.active(today),
+        )
+        .select_related("school")
+        .first()
+    )
+    if appointment is None:
+        raise PermissionDenied
+    return appointment.school
+
+
+@login_required
+def procedure(request):
+    """A receiving school reads a transcript with the parent's share code and
+    gets its form filled from the signed records."""
+    school = _staff_school(request)
+    holders = [("", _("This department"))] + [
+        (p.code, p.name or p.code)
+        for p in Peer.objects.filter(kind=Peer.Kind.DEPARTMENT)
+    ]
+    form = ProcedureForm(request.POST or None, holders=holders)
+    filled = None
+    if request.method == "POST" and form.is_valid():
+        purpose = str(dict(ProcedureForm.PROCEDURES)[form.cleaned_data["procedure"]])
+        try:
+            reading = procedures.read_shared(
+                request,
+                code=form.cleaned_data["share_code"],
+                organisation=school.name,
+                purpose=purpose,
+                holder=form.cleaned_data["holder"],
+            )
+            filled = procedures.prefill(reading)
+        except ExchangeError as exc:
+            form.add_error("share_code", str(exc))
+    return render(
+        request,
+        "exchange/procedure.html",
+        {"form": form, "school": school, "filled": filled},
+    )

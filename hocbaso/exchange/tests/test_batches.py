@@ -21,49 +21,8 @@ from hocbaso.exchange.errors import (
 )
 from hocbaso.exchange.models import Identity, NationalRecord, OutboundRecord, Peer
 from hocbaso.ledger import Ed25519NoteSigner, sign_note
-from hocbaso.records.models import Round
 from hocbaso.registry import actions as registry
-from hocbaso.registry.actors import Actor
-from hocbaso.registry.clock import fixed_clock
 from hocbaso.registry.tests.helpers import tamper
-
-
-@pytest.fixture
-def locked(district, db):
-    """Every signed record submitted, one of them revoked, the main round locked."""
-    clock = fixed_clock(district.open_at)
-    revoked = None
-    for school_class in (district.primary, district.secondary, district.other_primary):
-        actor = Actor.of_user(district.user(school_class.school))
-        for record in district.records(school_class, Round.MAIN):
-            view = registry.submit(
-                district.packet(record), school=record.school, actor=actor, clock=clock
-            )
-            if revoked is None:
-                revoked = (record, view.accepted[0].submission_id)
-    record, submission_id = revoked
-    registry.revoke(
-        submission_id,
-        school=record.school,
-        actor=Actor.of_user(district.user(record.school)),
-        reason="wrong class",
-        clock=clock,
-    )
-    deadline = district.main_deadline()
-    registry.lock_round(
-        district.year,
-        "main",
-        actor=Actor.system("t"),
-        at=deadline,
-        clock=fixed_clock(deadline),
-    )
-    Peer.objects.create(
-        code="national",
-        kind="national",
-        url="http://127.0.0.1:9",
-        exchange_key=Ed25519NoteSigner.generate("n").verifier_key().to_string(),
-    )
-    return {"revoked": record}
 
 
 def _queue(district):
