@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -165,10 +167,12 @@ class TranscriptView:
                 return page
         return None
 
-    @property
-    def packets(self) -> list[bytes]:
-        """The stored bytes of the pages shown (one per yearly record)."""
-        return [bytes(p.submission._packet) for p in self.pages]
+    def packets(self, pages: list[RecordPage] | None = None) -> list[bytes]:
+        """The stored bytes of pages (default: those shown, one per record)."""
+        pages = self.pages if pages is None else pages
+        ids = [p.submission.blob_id for p in pages]
+        data = dict(Blob.objects.filter(pk__in=ids).values_list("sha256", "data"))
+        return [bytes(data[blob_id]) for blob_id in ids]
 
 
 def registry_transcript(transcript: Transcript) -> TranscriptView | None:
@@ -180,11 +184,7 @@ def registry_transcript(transcript: Transcript) -> TranscriptView | None:
     )
     if not submissions:
         return None
-    blobs = dict(
-        Blob.objects.filter(pk__in=[s.blob_id for s in submissions]).values_list(
-            "sha256", "data"
-        )
-    )
+    parsed = _parsed_packets({s.blob_id for s in submissions})
     checkpoint = _Checkpoint.latest()
     replaced_by = {
         s.supersedes.public_id: s.public_id for s in submissions if s.supersedes
@@ -199,10 +199,10 @@ def registry_transcript(transcript: Transcript) -> TranscriptView | None:
             shown[s.record_id] = s
     pages, earlier = [], []
     for s in submissions:
-        s._packet = bytes(blobs[s.blob_id])
-        page = _page(s, checkpoint, replaced_by)
-        if page is None:
+        packet = parsed.get(s.blob_id)
+        if packet is None:  # accepted once, unreadable now: shown as nothing
             continue
+        page = _page(s, packet, checkpoint, replaced_by)
         if shown.get(s.record_id) is s:
             pages.append(page)
         else:
@@ -229,21 +229,70 @@ def registry_transcript(transcript: Transcript) -> TranscriptView | None:
     )
 
 
-def _page(
-    s: Submission, checkpoint: _Checkpoint, replaced_by: dict[str, str]
-) -> RecordPage | None:
-    data = s._packet
+@dataclass(frozen=True)
+class _Packet:
+    """What a stored packet shows, parsed once per process: the bytes are
+    immutable (the blob's key is their SHA-256), so the parse is too."""
+
+    sha256: str
+    snapshot: RecordSnapshot
+    marks: tuple[SignatureMark, ...]
+    form: dict[str, Any]
+
+
+_CACHE_SIZE = 2048
+_cache: OrderedDict[str, _Packet | None] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _parsed_packets(blob_ids: set[str]) -> dict[str, _Packet | None]:
+    """The parsed packets of these blobs; the bytes of any not parsed yet are read
+    in one query and checked against their SHA-256."""
+    found: dict[str, _Packet | None] = {}
+    with _cache_lock:
+        for blob_id in blob_ids:
+            if blob_id in _cache:
+                _cache.move_to_end(blob_id)
+                found[blob_id] = _cache[blob_id]
+    missing = blob_ids - found.keys()
+    if missing:
+        rows = Blob.objects.filter(pk__in=missing).values_list("sha256", "data")
+        for blob_id, data in rows:
+            found[blob_id] = _parse(bytes(data))
+        with _cache_lock:
+            for blob_id in missing:
+                _cache[blob_id] = found.get(blob_id)
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    return found
+
+
+def _parse(data: bytes) -> _Packet | None:
     try:
         root = load_packet_tree(data)
         snapshot = snapshot_from_tree(root)
-    except PacketError:  # the registry accepted it; a bad row is shown as nothing
+    except PacketError:
         return None
-    signatures, marks = _signatures(root)
+    marks = tuple(_signature_marks(root))
     year_page = (
         form_primary.year_page
         if snapshot.level is RecordLevel.PRIMARY
         else form_secondary.year_page
     )
+    return _Packet(
+        sha256=hashlib.sha256(data).hexdigest(),
+        snapshot=snapshot,
+        marks=marks,
+        form=year_page(snapshot, form_model.Marks(marks)),
+    )
+
+
+def _page(
+    s: Submission,
+    packet: _Packet,
+    checkpoint: _Checkpoint,
+    replaced_by: dict[str, str],
+) -> RecordPage:
     standing, status = _standing(s, replaced_by)
     page = RecordPage(
         public_id=s.public_id,
@@ -255,14 +304,23 @@ def _page(
         withdrawn_at=s.withdrawn_at,
         reason=s.withdraw_reason or s.reason,
         replaced_by=replaced_by.get(s.public_id),
-        packet_sha256=hashlib.sha256(data).hexdigest(),
-        snapshot=snapshot,
-        form=year_page(snapshot, form_model.Marks(marks)),
-        signatures=signatures,
-        proof=checkpoint.prove(s, data),
+        packet_sha256=packet.sha256,
+        snapshot=packet.snapshot,
+        form=packet.form,
+        signatures=[
+            SignatureLine(
+                role=m.role.value,
+                role_label=str(ROLE_WORDS[m.role]),
+                signer=m.name,
+                issuer=m.issuer,
+                signed_at=m.signed_at,
+            )
+            for m in packet.marks
+        ],
+        proof=checkpoint.prove(s, packet.sha256),
         submission=s,
     )
-    page._marks = marks
+    page._marks = list(packet.marks)
     return page
 
 
@@ -294,28 +352,20 @@ def _standing(s: Submission, replaced_by: dict[str, str]) -> tuple[str, str]:
     ) % {"date": day(s.accepted_at)}
 
 
-def _signatures(root) -> tuple[list[SignatureLine], list[SignatureMark]]:
-    lines, marks = [], []
+def _signature_marks(root) -> list[SignatureMark]:
+    marks = []
     for placed in find_slots(root):
         for element in placed.signatures():
             try:
                 parsed = parse_signature(element, placed)
             except MalformedSignatureError:
                 continue
-            mark = SignatureMark.from_certificate(
-                placed.slot.role, parsed.certificates[0], parsed.signing_time
-            )
-            marks.append(mark)
-            lines.append(
-                SignatureLine(
-                    role=placed.slot.role.value,
-                    role_label=str(ROLE_WORDS[placed.slot.role]),
-                    signer=mark.name,
-                    issuer=mark.issuer,
-                    signed_at=mark.signed_at,
+            marks.append(
+                SignatureMark.from_certificate(
+                    placed.slot.role, parsed.certificates[0], parsed.signing_time
                 )
             )
-    return lines, marks
+    return marks
 
 
 # --- the ledger --------------------------------------------------------------------
@@ -339,13 +389,13 @@ class _Checkpoint:
             return cls(row.size, row.note, b"", _("the checkpoint does not verify"))
         return cls(checkpoint.size, row.note, checkpoint.root_hash, "")
 
-    def prove(self, s: Submission, data: bytes) -> LedgerProof:
+    def prove(self, s: Submission, packet_sha256: str) -> LedgerProof:
         """Rebuild the submission's entry from the stored bytes and check that it is
         leaf ledger_index of the tree the signed checkpoint commits to."""
         entry = entries.submission_entry(
             record_id=s.record_id,
             public_id=s.public_id,
-            packet_sha256=hashlib.sha256(data).hexdigest(),
+            packet_sha256=packet_sha256,
             accepted_at=s.accepted_at,
             previous_sha256=s.supersedes.blob_id if s.supersedes else None,
         )
@@ -363,13 +413,31 @@ class _Checkpoint:
         if self.problem or self.size is None:
             return proof
         try:
-            path = reading_ledger().inclusion_proof(s.ledger_index, self.size)
+            path = _inclusion_path(s.ledger_index, self.size, self.root)
             verify_inclusion(
                 hash_leaf(entry.to_bytes()), s.ledger_index, self.size, path, self.root
             )
         except LedgerError as exc:
             return _replace(proof, problem=_("the inclusion proof fails: %s") % exc)
         return _replace(proof, path_length=len(path), verified=True)
+
+
+_paths: OrderedDict[tuple[int, int, bytes], list[bytes]] = OrderedDict()
+
+
+def _inclusion_path(index: int, size: int, root: bytes) -> list[bytes]:
+    """The audit path of leaf index in the tree of size; kept per process (the
+    tree whose signed checkpoint has this root never changes: append-only)."""
+    key = (index, size, root)
+    with _cache_lock:
+        if key in _paths:
+            return _paths[key]
+    path = reading_ledger().inclusion_proof(index, size)
+    with _cache_lock:
+        _paths[key] = path
+        while len(_paths) > _CACHE_SIZE:
+            _paths.popitem(last=False)
+    return path
 
 
 def _replace(proof: LedgerProof, **changes) -> LedgerProof:

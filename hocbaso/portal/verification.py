@@ -351,7 +351,7 @@ def verify_printout(code_text: str, digest: str) -> VerificationReport:
     current = [p for p in view.pages if p.standing != Standing.REVOKED]
     candidates = set()
     if current:
-        packets = [p.submission._packet for p in current]
+        packets = view.packets(current)
         candidates.add(content_digest(packets))
         try:
             canonical = [build_packet(parse_packet(p)) for p in packets]

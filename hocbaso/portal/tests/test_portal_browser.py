@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from hocbaso.portal.models import AccessEvent
-from hocbaso.portal.tests.registry_support import fill
+from hocbaso.portal.tests.registry.registry_support import fill
 from hocbaso.registry.tests.district import build
 
 pytestmark = pytest.mark.django_db(transaction=True)
