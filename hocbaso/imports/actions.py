@@ -107,7 +107,7 @@ def _write(audit, found, problems, school, access, user, dry_run) -> ImportRepor
             incomplete = write_plan(plan, user)
             counts = {k: plan.counts[k] for k in sorted(plan.counts)}
             counts["records_incomplete"] = len(incomplete)
-            names = [_student_label(r) for r in incomplete]
+            names = [_student_label(r, problems) for r, problems in incomplete]
             if dry_run:
                 raise _DryRun
             run = audit.save(Outcome.IMPORTED, "", counts=counts)
@@ -116,9 +116,11 @@ def _write(audit, found, problems, school, access, user, dry_run) -> ImportRepor
     return ImportReport(run, counts, names, dry_run)
 
 
-def _student_label(record) -> str:
+def _student_label(record, problems: list[str]) -> str:
+    """A record still missing results: the student and the rules' first problems."""
     student = record.transcript.student
-    return f"{student.full_name} ({student.student_code})"
+    shown = "; ".join(problems[:3]) + (" …" if len(problems) > 3 else "")
+    return f"{student.full_name} ({student.student_code}): {shown}"
 
 
 def _school_named(found: list[RawSheet]) -> School:

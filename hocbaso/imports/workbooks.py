@@ -5,7 +5,8 @@ the import reads (``sheets.py``), so a template always matches the code.
   year (more may be added), and an empty students sheet;
 - ``class_workbook(school_class)``: instructions, one sheet per subject of the
   class's grade (optional subjects included) and one sheet of whole-record data,
-  each listing the class's students.
+  each listing the class's students with what their records already hold
+  (``exporting.py``), so a downloaded template imports back unchanged.
 
 Rows 1-2 (identity and machine keys) are hidden and locked, row 3 is the
 header in Vietnamese; the sheet is protected without a password so that the
@@ -29,13 +30,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hocbaso.assessment import curriculum
-from hocbaso.imports import sheets
+from hocbaso.imports import exporting, sheets
 from hocbaso.records.models import (
     School,
     SchoolClass,
     SchoolLevel,
     SchoolYear,
-    YearlyRecord,
 )
 
 EXTRA_ROWS = 300
@@ -81,14 +81,7 @@ def class_book(school_class: SchoolClass) -> Workbook:
         "year": year,
         "class": school_class.name,
     }
-    students = [
-        {"student_code": code, "full_name": name}
-        for code, name in YearlyRecord.objects.filter(school_class=school_class)
-        .order_by("transcript__student__full_name")
-        .values_list(
-            "transcript__student__student_code", "transcript__student__full_name"
-        )
-    ]
+    record_rows, subject_rows = exporting.class_rows(school_class)
     for spec in curriculum(school_class.level, school_class.grade):
         title = f"{spec.code} - {spec.name}".translate(_BAD_TITLE)[:31]
         sheet = book.create_sheet(title)
@@ -97,7 +90,7 @@ def class_book(school_class: SchoolClass) -> Workbook:
             sheets.SUBJECT,
             {**meta, "subject": spec.code},
             sheets.subject_columns(spec),
-            students,
+            subject_rows.get(spec.code, []),
         )
     if school_class.level == SchoolLevel.PRIMARY:
         title = _("Qualities, competencies")
@@ -108,7 +101,7 @@ def class_book(school_class: SchoolClass) -> Workbook:
         sheets.RECORD,
         meta,
         sheets.record_columns(school_class.level),
-        students,
+        record_rows,
     )
     return book
 

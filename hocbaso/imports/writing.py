@@ -28,8 +28,9 @@ from hocbaso.records.models.assessments import return_to_draft
 from hocbaso.records.models.transcripts import COMPUTED_FIELDS
 
 
-def write_plan(plan: Plan, user) -> list[YearlyRecord]:
-    """Write ``plan``; the touched records whose results could not be computed yet."""
+def write_plan(plan: Plan, user) -> list[tuple[YearlyRecord, list[str]]]:
+    """Write ``plan``; the touched records whose results cannot be computed yet,
+    each with the assessment rules' problems (missing term II marks…)."""
     person = Person.objects.filter(user=user).first() if user is not None else None
     SchoolClass.objects.bulk_create(plan.classes)
     classes = {
@@ -184,7 +185,7 @@ def _write_record_fields(plan: Plan, records, person) -> set[int]:
     return {records[key].pk for key, _changes in plan.record_fields}
 
 
-def _recompute(record_ids: set[int]) -> list[YearlyRecord]:
+def _recompute(record_ids: set[int]) -> list[tuple[YearlyRecord, list[str]]]:
     """``YearlyRecord.recompute`` on each record; a draft saved by one UPDATE."""
     incomplete = []
     for chunk in in_chunks(sorted(record_ids)):
@@ -195,8 +196,8 @@ def _recompute(record_ids: set[int]) -> list[YearlyRecord]:
             draft = record.status == RecordStatus.DRAFT
             try:
                 record.recompute(save=not draft)
-            except AssessmentInputError:
-                incomplete.append(record)
+            except AssessmentInputError as exc:
+                incomplete.append((record, exc.problems))
                 continue
             if draft:
                 _update(record, COMPUTED_FIELDS)

@@ -154,3 +154,55 @@ def test_a_homeroom_teacher_imports_only_their_own_class(
             helpers.save(book), school=world.school_a, user=homeroom_teacher
         )
     assert "only your own classes" in str(caught.value)
+
+
+def test_a_downloaded_template_holds_the_stored_values_and_imports_unchanged(
+    world, principal, django_user_model
+):
+    from conftest import make_staff
+    from hocbaso.records.models import Role
+
+    book = _book(world.class_a)
+    fill_primary_year(book, "HSA000001", score=9)
+    record_sheet = helpers.sheet_of(book, "record")
+    helpers.set_student(
+        record_sheet,
+        "HSA000001",
+        {"q_YN_comment": "Yêu quê hương", "class_recognition": "x"},
+    )
+    helpers.set_student(
+        helpers.sheet_of(book, "subject", "GDTC"),
+        "HSA000001",
+        {"hk1_level": None, "hk2_level": None, "exempt": "x"},
+    )
+    import_workbook(helpers.save(book), school=world.school_a, user=principal)
+    again = import_workbook(
+        workbooks.class_workbook(world.class_a), school=world.school_a, user=principal
+    )
+    assert again.changed == 0
+    assert again.counts["assessments_unchanged"] > 10
+
+    clerk = make_staff(
+        django_user_model,
+        "vt_a2",
+        "Văn thư",
+        Role.CLERK,
+        world.year,
+        school=world.school_a2,
+    )
+    book = _book(world.class_a2)
+    fill_secondary_year(book, "HSA200001", score=7.5)
+    helpers.set_student(
+        helpers.sheet_of(book, "record"), "HSA200001", {"retest": "TOAN=5,5"}
+    )
+    report = import_workbook(helpers.save(book), school=world.school_a2, user=clerk)
+    assert YearlyRecord.objects.get(pk=world.a2.record.pk).retest == {"TOAN": "5.5"}
+    # A promoted student has no re-test: the rules refuse to compute, and say so.
+    (incomplete,) = report.incomplete
+    assert (
+        incomplete.startswith("Trần Quốc Bảo (HSA200001): ") and "retest" in incomplete
+    )
+    again = import_workbook(
+        workbooks.class_workbook(world.class_a2), school=world.school_a2, user=clerk
+    )
+    assert again.changed == 0
