@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +85,17 @@ class Guardianship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian_name} ({self.get_relation_display()}) · {self.student}"
+
+    def clean(self) -> None:
+        if self.student_id and self.guardian_personal_id == self.student.personal_id:
+            raise ValidationError(
+                {
+                    "guardian_personal_id": _(
+                        "This is the student's own personal identification number; "
+                        "a student sees their own transcripts without a guardianship."
+                    )
+                }
+            )
 
 
 def visible_transcripts(personal_id: str):

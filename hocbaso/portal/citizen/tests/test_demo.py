@@ -21,3 +21,19 @@ def test_demo_parents_see_their_children(world, tmp_path):
     call_command("citizen-demo", "--users", users, "--logins", logins, "--count", 2)
     assert Guardianship.objects.count() == 4  # idempotent
     assert "parent\t" in logins.read_text()
+
+
+def test_a_guardianship_cannot_name_the_student_themself(world):
+    from django.core.exceptions import ValidationError
+
+    from hocbaso.portal.citizen.models import Relation
+
+    student = world.a.student
+    guardianship = Guardianship(
+        student=student,
+        guardian_personal_id=student.personal_id,
+        guardian_name="X",
+        relation=Relation.GUARDIAN,
+    )
+    with pytest.raises(ValidationError, match="own personal identification"):
+        guardianship.full_clean()
