@@ -23,6 +23,13 @@ from hocbaso.signing import Status
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def events():
+    """The access events written during the test (others share the package)."""
+    last = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return lambda: AccessEvent.objects.filter(pk__gt=last or 0)
+
+
 def printed(*args: str, stdin: str | None = None, monkeypatch=None) -> tuple[str, str]:
     if stdin is not None:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
@@ -31,7 +38,7 @@ def printed(*args: str, stdin: str | None = None, monkeypatch=None) -> tuple[str
     return out.getvalue(), err.getvalue()
 
 
-def test_print_writes_the_signed_soft_copy(registry, tmp_path) -> None:
+def test_print_writes_the_signed_soft_copy(registry, tmp_path, events) -> None:
     transcript = registry.primary_transcript
     target = tmp_path / "hb.pdf"
     _, err = printed(transcript.lookup_code, "-o", str(target))
@@ -40,14 +47,14 @@ def test_print_writes_the_signed_soft_copy(registry, tmp_path) -> None:
     result = verify_pdf(target.read_bytes(), trust_store())
     assert result.status is Status.VALID, result.failures
     assert len(result.attachments) == 1
-    event = AccessEvent.objects.get(transcript=transcript)
+    event = events().get(transcript=transcript)
     assert (event.action, event.actor_kind) == ("print", "system")
     assert event.actor_label.startswith("command by ")
     assert [f.name for f in tmp_path.iterdir()] == ["hb.pdf"]  # no temporary left
 
 
 def test_print_reads_the_code_from_stdin_and_prints_unsigned(
-    registry, tmp_path, monkeypatch
+    registry, tmp_path, monkeypatch, events
 ) -> None:
     transcript = registry.secondary_transcript
     code = transcript.lookup_code.upper()  # as someone may type it
@@ -57,7 +64,7 @@ def test_print_reads_the_code_from_stdin_and_prints_unsigned(
     target = tmp_path / f"hocba-{transcript.student.student_code}.pdf"
     pdf = target.read_bytes()
     assert pdf.startswith(b"%PDF") and attached_packets(pdf) == []
-    assert AccessEvent.objects.get(transcript=transcript).action == "print"
+    assert events().get(transcript=transcript).action == "print"
 
 
 def test_print_to_stdout(registry, monkeypatch) -> None:
@@ -80,14 +87,16 @@ def test_print_to_stdout(registry, monkeypatch) -> None:
         ("f" * 32, 3, "No transcript has this lookup code."),
     ],
 )
-def test_print_refuses_a_wrong_code(code, returncode, message, tmp_path) -> None:
+def test_print_refuses_a_wrong_code(
+    code, returncode, message, tmp_path, events
+) -> None:
     target = tmp_path / "x.pdf"
     with pytest.raises(CommandError, match=message) as caught:
         printed(code, "-o", str(target))
     assert caught.value.returncode == returncode
     assert code not in str(caught.value)
     assert list(tmp_path.iterdir()) == []
-    assert not AccessEvent.objects.exists()
+    assert not events().exists()
 
 
 def test_print_refuses_a_transcript_with_nothing_in_the_registry(
@@ -115,7 +124,7 @@ def manifest(archive: zipfile.ZipFile) -> list[dict[str, str]]:
 
 
 def test_export_of_a_class_zips_every_soft_copy_with_a_manifest(
-    registry, tmp_path
+    registry, tmp_path, events
 ) -> None:
     district = registry.district
     school_class = district.primary
@@ -160,9 +169,9 @@ def test_export_of_a_class_zips_every_soft_copy_with_a_manifest(
         )
     assert f"{len(ok)} transcripts exported" in out
     assert f"{len(ok)}/{len(rows)}" in err or f"{len(rows)}/{len(rows)}" in err
-    events = AccessEvent.objects.filter(action="export")
-    assert events.count() == len(ok)
-    assert {e.transcript_id for e in events} == {t.pk for t in with_records}
+    exports = events().filter(action="export")
+    assert exports.count() == len(ok)
+    assert {e.transcript_id for e in exports} == {t.pk for t in with_records}
     assert list(tmp_path.iterdir()) == [target]
     for transcript in with_records:
         assert transcript.lookup_code not in out + err
@@ -209,7 +218,7 @@ def test_export_refuses_an_output_that_is_not_a_zip(registry, tmp_path) -> None:
 
 
 def test_a_failed_export_leaves_nothing_half_written(
-    registry, tmp_path, monkeypatch
+    registry, tmp_path, monkeypatch, events
 ) -> None:
     target = tmp_path / "x.zip"
     target.write_bytes(b"an earlier export")
@@ -229,7 +238,7 @@ def test_a_failed_export_leaves_nothing_half_written(
     assert caught.value.returncode == 5
     assert target.read_bytes() == b"an earlier export"  # untouched
     assert [p.name for p in tmp_path.iterdir()] == ["x.zip"]  # no .part left
-    assert not AccessEvent.objects.filter(action="export").exists()
+    assert not events().filter(action="export").exists()
 
 
 def test_progress_is_one_line_per_tenth_off_a_terminal() -> None:
