@@ -179,41 +179,42 @@ def units_on(department: Department, day: dt.date) -> dict[int, ManagementUnit]:
     return {p.school_id: p.unit for p in periods}
 
 
-def department_dashboard(
-    viewer: Viewer, department: Department, year: SchoolYear, round_name: str
-) -> Dashboard:
-    schools = viewer.schools.filter(department=department)
-    rows, round_totals = _school_rows(schools, year, round_name)
+def _unit_rows(
+    department: Department, rows: list[Row], year: SchoolYear, round_name: str
+) -> list[Row]:
+    """The department's schools summed per unit managing them on the lock date."""
     units = units_on(department, rounds.lock_date(year, round_name))
-    school_unit = {s.code: units.get(s.pk) for s in schools}
+    codes = dict(
+        School.objects.filter(pk__in=list(units)).values_list("code", "pk").order_by()
+    )
     reports = {
         r.unit_id: r
         for r in UnitReport.objects.filter(
             unit__department=department, school_year=year, round=round_name
         )
     }
-    unit_rows = []
-    by_unit: dict[int | None, list[Row]] = {}
+    by_unit: dict[ManagementUnit | None, list[Row]] = {}
     for row in rows:
-        unit = school_unit.get(row.key)
-        by_unit.setdefault(unit.pk if unit else None, []).append(row)
-    named = {u.pk: u for u in units.values()}
-    for unit_id, members in sorted(
-        by_unit.items(), key=lambda kv: named[kv[0]].code if kv[0] else "~"
-    ):
-        unit = named.get(unit_id)
-        unit_rows.append(
-            Row(
-                unit.code if unit else "",
-                unit.name if unit else str(_("No management unit")),
-                total(r.figures for r in members),
-                _url("unit", unit.code, year=year, round_name=round_name)
-                if unit
-                else "",
-                readiness=_readiness_total(members),
-                report=reports.get(unit_id),
-            )
+        by_unit.setdefault(units.get(codes.get(row.key, 0)), []).append(row)
+    ordered = sorted(by_unit.items(), key=lambda kv: kv[0].code if kv[0] else "~")
+    return [
+        Row(
+            unit.code if unit else "",
+            unit.name if unit else str(_("No management unit")),
+            total(r.figures for r in members),
+            _url("unit", unit.code, year=year, round_name=round_name) if unit else "",
+            readiness=_readiness_total(members),
+            report=reports.get(unit.pk) if unit else None,
         )
+        for unit, members in ordered
+    ]
+
+
+def department_dashboard(
+    viewer: Viewer, department: Department, year: SchoolYear, round_name: str
+) -> Dashboard:
+    schools = viewer.schools.filter(department=department)
+    rows, round_totals = _school_rows(schools, year, round_name)
     return Dashboard(
         "department",
         department.name,
@@ -223,7 +224,7 @@ def department_dashboard(
         total(r.figures for r in rows),
         deadlines(year),
         _readiness_total(rows),
-        unit_rows,
+        _unit_rows(department, rows, year, round_name),
         crumbs=[(department.name, "")],
         round_totals=round_totals,
     )

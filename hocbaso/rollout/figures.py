@@ -80,10 +80,6 @@ class Figures:
         """(name, figure) pairs in the order of ``FIELDS``."""
         return [(f.name, getattr(self, f.name)) for f in fields(self)]
 
-    def share(self, name: str) -> float:
-        """``name`` as a fraction of the round's records (0 when there are none)."""
-        return getattr(self, name) / self.in_round if self.in_round else 0.0
-
 
 FIELDS = fields(Figures)
 
@@ -124,10 +120,6 @@ class Readiness:
             self.certified + other.certified,
             self.seal and other.seal,
         )
-
-    @property
-    def share(self) -> float:
-        return self.certified / self.staff if self.staff else 0.0
 
 
 def pilot_grades() -> list[int]:

@@ -172,3 +172,18 @@ def test_both_rounds_come_from_the_same_queries(rollout_world, unit_officer):
     assert (main.in_round, main.sealed, main.accepted, main.locked) == (8, 5, 3, 1)
     assert (extra.in_round, extra.sealed, extra.accepted, extra.missing) == (1, 1, 0, 1)
     assert main == board.totals
+
+
+def test_a_school_with_no_unit_is_grouped_apart(rollout_world, department_officer):
+    w = rollout_world.world
+    School.objects.create(
+        code="TH-D", name="Trường Tiểu học D", level="primary", department=w.department
+    )
+
+    board = dashboards.department_dashboard(
+        viewer_of(department_officer), w.department, w.year, "main"
+    )
+
+    assert [r.key for r in board.unit_rows] == ["TM", "XP", ""]
+    assert board.unit_rows[-1].name == "No management unit"
+    assert board.unit_rows[-1].url == "" and board.unit_rows[-1].report is None
