@@ -100,9 +100,10 @@ class Progress:
         width = 30
         filled = width * self.done // max(1, self.total)
         bar = "#" * filled + "." * (width - filled)
+        remaining = _("left")
         line = (
             f"[{bar}] {self.done}/{self.total} "
-            f"{rate:.1f}/s {_('left')} {int(left) // 60:02d}:{int(left) % 60:02d}"
+            f"{rate:.1f}/s {remaining} {int(left) // 60:02d}:{int(left) % 60:02d}"
         )
         end = "" if self.tty and self.done < self.total else "\n"
         self.stream.write(("\r" if self.tty else "") + line + end, ending="")
