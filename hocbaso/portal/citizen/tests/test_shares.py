@@ -304,3 +304,13 @@ def test_guessing_codes_is_throttled_and_visible(client, parent, world):
     # Another client is not affected.
     other = client.__class__(REMOTE_ADDR="10.0.0.9")
     assert _api(other, made.code).status_code == 200
+
+
+def test_a_soft_copy_of_a_transcript_the_registry_lacks_says_so(parent_client, world):
+    response = parent_client.get(
+        f"/me/transcripts/{world.a.transcript.pk}/soft-copy/", follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/me/"
+    messages = [str(m) for m in response.context["messages"]]
+    assert len(messages) == 1 and messages[0]
+    assert not AccessEvent.objects.filter(action=AccessAction.DOWNLOAD).exists()
