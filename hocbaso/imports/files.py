@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -40,6 +41,14 @@ _ACTIVE_PARTS = (
     ("xl/connections.xml", gettext_noop("data connections")),
     ("xl/querytables/", gettext_noop("data connections")),
 )
+_DAMAGED = (
+    zipfile.BadZipFile,
+    NotImplementedError,
+    RuntimeError,
+    EOFError,
+    OSError,
+    zlib.error,
+)
 _MACRO_TYPES = (b"macroEnabled", b"vbaProject", b"application/vnd.ms-office.vba")
 
 
@@ -48,11 +57,17 @@ def check_file(data: bytes, name: str = "") -> None:
     _check_size(data)
     _check_name(name)
     archive = _open_zip(data)
-    with archive:
-        members = archive.infolist()
-        _check_members(members)
-        _check_active_content(archive, members)
-        _check_prologs(archive, members)
+    try:
+        with archive:
+            members = archive.infolist()
+            _check_members(members)
+            _check_active_content(archive, members)
+            _check_prologs(archive, members)
+    except _DAMAGED:
+        # A damaged member, a compression method zipfile lacks, an encrypted one.
+        raise RefusedFileError(
+            _("The file is damaged or uses features the import does not read.")
+        ) from None
 
 
 def _check_size(data: bytes) -> None:

@@ -71,25 +71,26 @@ def read_workbook(data: bytes) -> tuple[list[RawSheet], list[Problem]]:
     Raises ``RefusedFileError`` when openpyxl cannot read it or a cell holds
     a formula.
     """
+    found, problems, formulas = [], [], []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions
             book = load_workbook(
                 io.BytesIO(data), read_only=True, data_only=False, keep_links=False
             )
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+            try:
+                # Read-only sheets are parsed while they are iterated: a damaged
+                # or hostile part fails here, not in load_workbook.
+                for worksheet in book.worksheets:
+                    sheet = _read_sheet(worksheet, problems, formulas)
+                    if sheet is not None:
+                        found.append(sheet)
+            finally:
+                book.close()
+    except Exception as exc:  # openpyxl and its XML parser raise many kinds
         raise RefusedFileError(
-            _("The workbook cannot be read (%(error)s).")
-            % {"error": type(exc).__name__}
+            _("The workbook cannot be read (%(error)s).") % {"error": _cause(exc)}
         ) from None
-    try:
-        found, problems, formulas = [], [], []
-        for worksheet in book.worksheets:
-            sheet = _read_sheet(worksheet, problems, formulas)
-            if sheet is not None:
-                found.append(sheet)
-    finally:
-        book.close()
     if formulas:
         raise RefusedFileError(
             _(
@@ -103,6 +104,13 @@ def read_workbook(data: bytes) -> tuple[list[RawSheet], list[Problem]]:
             Problem("", None, "", "", _("The workbook has no template sheet."))
         )
     return found, problems
+
+
+def _cause(exc: BaseException) -> str:
+    """The name of the first error in a chain (openpyxl wraps its parser's)."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    return type(exc).__name__
 
 
 def _read_sheet(worksheet, problems: list[Problem], formulas: list[str]):

@@ -30,6 +30,7 @@ from hocbaso.imports.planning import (
 from hocbaso.imports.reading import RawRow, RawSheet
 from hocbaso.records.models import (
     Enrollment,
+    RecordStatus,
     Student,
     Transcript,
     YearlyRecord,
@@ -37,6 +38,7 @@ from hocbaso.records.models import (
 )
 from hocbaso.records.models.people import personal_id_errors
 
+UNSENT_SIGNED = (RecordStatus.SIGNING, RecordStatus.ISSUED)
 IDENTITY = (
     "personal_id",
     "full_name",
@@ -255,18 +257,25 @@ def _plan_known_student(ctx, known: _Known, sheet, row, values, student) -> bool
     if not changes:
         ctx.plan.count("students", "unchanged")
         return True
-    record = known.records.get((student.pk, values["school_year"]))
-    why = record and protection_of(record, known.locked)
-    if why:
+    # The identity is in every packet: an edit returns the student's signed,
+    # unsent records to draft (Student.save), so those refuse it, as does the
+    # row's year record once submitted or locked.
+    blocking = [
+        (year, why)
+        for (pk, year), record in known.records.items()
+        if pk == student.pk
+        and (why := protection_of(record, known.locked))
+        and (year == values["school_year"] or record.status in UNSENT_SIGNED)
+    ]
+    for year, why in blocking:
         ctx.add(
             sheet,
             row,
             "student_code",
-            protected_message(
-                student.full_name, student.student_code, values["school_year"], why
-            ),
+            protected_message(student.full_name, student.student_code, year, why),
             student.student_code,
         )
+    if blocking:
         return False
     for name, value in changes.items():
         setattr(student, name, value)

@@ -146,3 +146,23 @@ def test_a_sheet_not_from_a_template_is_reported(world, principal, good_file):
         p.sheet == "Trang tính 2" and "not from a template" in p.message
         for p in caught.value.problems
     )
+
+
+def test_a_damaged_sheet_is_refused(world, principal, good_file):
+    data = rezip(good_file, replace={"xl/worksheets/sheet3.xml": b"<worksheet><oops"})
+    assert "cannot be read" in refused(world, principal, data)
+
+
+def test_entities_hidden_past_the_prolog_are_refused_by_defusedxml(
+    world, principal, good_file
+):
+    with zipfile.ZipFile(io.BytesIO(good_file)) as archive:
+        sheet = archive.read("xl/worksheets/sheet3.xml")
+    assert sheet.startswith(b"<worksheet")  # openpyxl writes no XML declaration
+    padding = b"<!--" + b" " * 4000 + b"-->"  # past the prolog check's 2 KB
+    bomb = b'<!DOCTYPE worksheet [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
+    data = rezip(
+        good_file, replace={"xl/worksheets/sheet3.xml": padding + bomb + sheet}
+    )
+    message = refused(world, principal, data)
+    assert "cannot be read (EntitiesForbidden)" in message

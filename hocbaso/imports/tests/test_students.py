@@ -71,3 +71,39 @@ def test_every_problem_is_reported_and_nothing_imported(
     assert (8, "C") in rows  # missing full name
     assert not Student.objects.filter(student_code="HS2001").exists()
     assert ImportRun.objects.get().outcome == "invalid"
+
+
+def test_an_identity_change_is_refused_while_a_record_is_signed(
+    world, principal, students_file
+):
+    from hocbaso.records.models import RecordStatus, SchoolYear, Transcript
+
+    year = world.year.name
+    data = students_file([student_row("HS4001", "Đinh Thu Trang", "4A1", 4, year)])
+    import_workbook(data, school=world.school_a, user=principal)
+    student = Student.objects.get(student_code="HS4001")
+    last = SchoolYear.objects.create(
+        name=f"{world.year.first_year - 1}-{world.year.first_year}"
+    )
+    old_class = SchoolClass.objects.create(
+        school=world.school_a, school_year=last, grade=3, name="3A1"
+    )
+    YearlyRecord.objects.create(
+        transcript=Transcript.objects.get(student=student),
+        school_year=last,
+        grade=3,
+        school=world.school_a,
+        school_class=old_class,
+        status=RecordStatus.ISSUED,
+    )
+    same = import_workbook(data, school=world.school_a, user=principal)
+    assert same.changed == 0  # nothing changes: nothing to refuse
+    moved = student_row(
+        "HS4001", "Đinh Thu Trang", "4A1", 4, year, current_address="Số 2 Lê Lợi"
+    )
+    moved["personal_id"] = student.personal_id
+    with pytest.raises(InvalidRowsError) as caught:
+        import_workbook(students_file([moved]), school=world.school_a, user=principal)
+    (problem,) = caught.value.problems
+    assert "Đinh Thu Trang (HS4001)" in problem.message and last.name in problem.message
+    assert Student.objects.get(pk=student.pk).current_address == ""
