@@ -165,7 +165,7 @@ def _not_found(request: HttpRequest, body: LookupIn | PrintoutIn) -> ApiError:
 def lookup(request: HttpRequest, body: LookupIn):
     _refuse_if_throttled(request)
     transcript = find_transcript(normalise_code(body.code))
-    view = registry_transcript(transcript) if transcript is not None else None
+    view = registry_transcript(transcript)
     if view is None:
         raise _not_found(request, body)
     record_access(

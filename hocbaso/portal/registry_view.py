@@ -175,14 +175,20 @@ class TranscriptView:
         return [bytes(data[blob_id]) for blob_id in ids]
 
 
-def registry_transcript(transcript: Transcript) -> TranscriptView | None:
-    """What the registry holds of a transcript; None when it holds nothing."""
+def registry_transcript(transcript: Transcript | None) -> TranscriptView | None:
+    """What the registry holds of a transcript; None when it holds nothing.
+
+    With None (a code that matched nothing) the same query runs and finds nothing,
+    so an unknown code and a transcript the registry holds nothing of cost alike.
+    """
     submissions = list(
-        Submission.objects.filter(record__transcript=transcript)
+        Submission.objects.filter(
+            record__transcript_id=transcript.pk if transcript else 0
+        )
         .select_related("supersedes", "lock")
         .order_by("record_id", "accepted_at", "pk")
     )
-    if not submissions:
+    if not submissions or transcript is None:
         return None
     parsed = _parsed_packets({s.blob_id for s in submissions})
     checkpoint = _Checkpoint.latest()

@@ -223,7 +223,7 @@ def _packet_finding(name: str, data: bytes) -> PacketFinding:
 
 def _registry_of(code: str) -> TranscriptView | None:
     transcript = find_transcript(normalise_code(code))
-    return registry_transcript(transcript) if transcript else None
+    return registry_transcript(transcript)
 
 
 def _registry_page(view: TranscriptView, data: bytes, snapshot) -> RecordPage | None:
@@ -340,7 +340,7 @@ def verify_printout(code_text: str, digest: str) -> VerificationReport:
     code = normalise_code(code_text.rsplit("#", 1)[-1] if code_text else "")
     wanted = "".join((digest or "").split()).lower()
     transcript = find_transcript(code)
-    view = registry_transcript(transcript) if transcript else None
+    view = registry_transcript(transcript)
     if view is None:
         return VerificationReport(
             "printout",

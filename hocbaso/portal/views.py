@@ -98,7 +98,7 @@ def _lookup(request: HttpRequest, form: LookupForm):
     """The transcript and its registry view for a valid form, or (None, None)."""
     code = normalise_code(form.cleaned_data["code"])
     transcript = find_transcript(code)
-    view = registry_transcript(transcript) if transcript is not None else None
+    view = registry_transcript(transcript)
     if view is None:
         _failed(request, form, "nothing" if code else "malformed")
         return None, None

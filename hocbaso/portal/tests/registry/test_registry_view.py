@@ -59,3 +59,4 @@ def test_a_transcript_with_nothing_in_the_registry_is_none(registry, db):
     ).exclude(yearly_records__registry_submissions__isnull=False)
     assert registry_transcript(nothing.first()) is None
     assert find_transcript(None) is None
+    assert registry_transcript(None) is None

@@ -1,0 +1,252 @@
+"""Lookups per second on the production server, beside a bare static file.
+
+    .venv/bin/python bench/portal_lookup.py [--scale tiny] [--duration 10]
+                                            [--connections 32] [--workers 2]
+
+Steps:
+1. a seeded district with its last school year signed, submitted and locked
+   (``hocbaso seed`` then ``hocbaso demo-registry``) on SQLite, made once and cached
+   outside the repository: ``$HOCBASO_BENCH_CACHE`` or ``~/.cache/hocbaso/``;
+2. gunicorn (``--workers`` sync workers on 127.0.0.1, production settings: DEBUG
+   off, the portal's gunicorn settings, the access log written to a file);
+3. a lookup code of a transcript with an effective record, read from the database,
+   and a CSRF cookie and token from the lookup page;
+4. ``wrk`` at ``--connections`` connections for ``--duration`` seconds: first GET
+   of a static file that WhiteNoise serves from the same server, then POST / with
+   the code in the body (a wrk Lua script);
+5. prints lookups/s and p99 latency of each run, the ratio, and one JSON object.
+Every lookup does the page's whole work: the throttle's count, the transcript, its
+submissions and packets parsed, signatures read, the ledger proof verified against
+the signed checkpoint, the page rendered, the access event written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+STATIC = "/static/hocbaso/site.css"
+PASSWORD = "bench password, not secret"
+
+
+def cache_dir(scale: str) -> Path:
+    base = os.environ.get("HOCBASO_BENCH_CACHE") or Path.home() / ".cache" / "hocbaso"
+    today = dt.date.today()
+    first = today.year if today.month >= 8 else today.year - 1
+    return Path(base) / f"bench-portal-{scale}-{first}"
+
+
+def environment(data: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "HOCBASO_DEBUG")
+    }
+    env.update(
+        HOCBASO_DATA_DIR=str(data),
+        DJANGO_SETTINGS_MODULE="hocbaso.settings",
+        HOCBASO_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def prepare(data: Path, scale: str) -> None:
+    """Seed and fill the registry once; a marker file says it is complete."""
+    done = data / "bench-ready"
+    if done.exists():
+        return
+    data.mkdir(parents=True, exist_ok=True)
+    env = environment(data)
+    steps = [
+        ["migrate", "-v", "0"],
+        ["seed", "--scale", scale, "--seed", "1", "--password", PASSWORD, "-v", "0"],
+        ["demo-registry", "-v", "0"],
+    ]
+    for step in steps:
+        print("…", " ".join(step[:3]), file=sys.stderr, flush=True)
+        subprocess.run([str(PYTHON), "manage.py", *step], cwd=ROOT, env=env, check=True)
+    done.write_text("ok\n")
+
+
+def effective_code(data: Path) -> str:
+    database = sqlite3.connect(data / "hocbaso.sqlite3")
+    row = database.execute(
+        "SELECT t.lookup_code FROM records_transcript t "
+        "JOIN records_yearlyrecord r ON r.transcript_id = t.id "
+        "JOIN registry_submission s ON s.record_id = r.id "
+        "WHERE s.state = 'accepted' AND s.locked_at IS NOT NULL "
+        "ORDER BY t.id LIMIT 1"
+    ).fetchone()
+    database.close()
+    if row is None:
+        raise SystemExit("no effective record in the benchmark database")
+    return row[0]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(data: Path, port: int, workers: int, log: Path):
+    env = environment(data)
+    env.update(HOCBASO_BIND=f"127.0.0.1:{port}", HOCBASO_WORKERS=str(workers))
+    out = log.open("wb")
+    server = subprocess.Popen(
+        [str(GUNICORN), "-c", "python:hocbaso.portal.gunicorn_conf", "hocbaso.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url + STATIC, timeout=1).read()
+            return server, url
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit(f"gunicorn stopped: see {log}") from None
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit(f"gunicorn did not answer: see {log}")
+
+
+def csrf(url: str) -> tuple[str, str]:
+    """A CSRF cookie and the form's token, as a browser would have them."""
+    with urllib.request.urlopen(url + "/") as response:
+        cookies = response.headers.get_all("Set-Cookie") or []
+        html = response.read().decode()
+    cookie = next(c.split(";", 1)[0] for c in cookies if c.startswith("csrftoken="))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return cookie, token
+
+
+def check_lookup(url: str, cookie: str, body: str) -> None:
+    request = urllib.request.Request(
+        url + "/",
+        data=body.encode(),
+        headers={
+            "Cookie": cookie,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": url + "/",
+        },
+    )
+    with urllib.request.urlopen(request) as response:
+        page = response.read().decode()
+    if "legal-status" not in page:
+        raise SystemExit("the lookup did not show a transcript")
+
+
+LUA = """
+wrk.method = "POST"
+wrk.body = "{body}"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "{cookie}"
+wrk.headers["Referer"] = "{url}/"
+"""
+
+
+def run_wrk(target: str, connections: int, duration: int, script: Path | None):
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "--timeout",
+        "30s",
+    ]
+    if script is not None:
+        command += ["-s", str(script)]
+    done = subprocess.run(
+        [*command, target], capture_output=True, text=True, check=True
+    )
+    return parse_wrk(done.stdout)
+
+
+def parse_wrk(text: str) -> dict:
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", text)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    total = re.search(r"(\d+) requests in", text)
+    return {
+        "requests_per_s": rate,
+        "p99_ms": round(float(p99.group(1)) * scale, 2),
+        "requests": int(total.group(1)),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", default="tiny", choices=["tiny", "small"])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    data = cache_dir(args.scale)
+    prepare(data, args.scale)
+    code = effective_code(data)
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="hocbaso-bench-") as tmp:
+        log = Path(tmp) / "gunicorn.log"
+        server, url = start_server(data, port, args.workers, log)
+        try:
+            cookie, token = csrf(url)
+            body = f"csrfmiddlewaretoken={token}&code={code}&purpose=bench"
+            check_lookup(url, cookie, body)
+            script = Path(tmp) / "lookup.lua"
+            script.write_text(LUA.format(body=body, cookie=cookie, url=url))
+            # The static file first: a backlog of slow lookups would still be
+            # queued in the workers when the static run began.
+            static = run_wrk(url + STATIC, args.connections, args.duration, None)
+            lookup = run_wrk(url + "/", args.connections, args.duration, script)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        logged = log.read_text(errors="replace")
+    if code in logged:
+        raise SystemExit("the lookup code reached the server's log")
+    ratio = static["requests_per_s"] / lookup["requests_per_s"]
+    print(
+        f"lookups:     {lookup['requests_per_s']:8.1f}/s  p99 {lookup['p99_ms']} ms"
+        f"  ({lookup['requests']} requests, {lookup['non_2xx']} not 2xx)"
+    )
+    print(
+        f"static file: {static['requests_per_s']:8.1f}/s  p99 {static['p99_ms']} ms"
+        f"  ({static['requests']} requests, {static['non_2xx']} not 2xx)"
+    )
+    print(f"ratio static/lookup: {ratio:.1f}")
+    result = {
+        "scale": args.scale,
+        "workers": args.workers,
+        "connections": args.connections,
+        "duration_s": args.duration,
+        "lookup": lookup,
+        "static": static,
+        "ratio_static_to_lookup": round(ratio, 2),
+        "cpus": os.cpu_count(),
+    }
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
