@@ -202,3 +202,15 @@ def test_only_a_post_submits_a_report(rollout_world, unit_officer, staff_client)
     )
     assert response.status_code == 405
     assert not UnitReport.objects.exists()
+
+
+def test_a_unit_officer_cannot_report_for_another_unit(
+    rollout_world, unit_officer, staff_client
+):
+    w = rollout_world.world
+    response = staff_client(unit_officer).post(
+        reverse("rollout:unit_report", args=["TM"]),
+        {"year": w.year.name, "round": "main"},
+    )
+    assert response.status_code == 404
+    assert not UnitReport.objects.exists()
