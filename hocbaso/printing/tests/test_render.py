@@ -105,6 +105,7 @@ SECONDARY_LABELS = [
     "Nếu là lớp cuối cấp thì ghi Hoàn thành hay không hoàn thành chương trình "
     "trung học cơ sở:",
     "- Chứng chỉ (nếu có):",
+    "Loại:",
     "- Kết quả tham gia các cuộc thi (nếu có):",
     "- Khen thưởng (nếu có): Học sinh Giỏi",
     "NHẬN XÉT CỦA GIÁO VIÊN CHỦ NHIỆM",
