@@ -14,7 +14,9 @@ Steps:
 4. ``wrk`` at ``--connections`` connections for ``--duration`` seconds: first GET
    of a static file that WhiteNoise serves from the same server, then POST / with
    the code in the body (a wrk Lua script);
-5. prints lookups/s and p99 latency of each run, the ratio, and one JSON object.
+5. prints lookups/s and p99 latency of each run, the ratio, the server's CPU time
+   per request (user + system of gunicorn's processes over the run divided by the
+   requests: what a loaded machine does not distort), and one JSON object.
 Every lookup does the page's whole work: the throttle's count, the transcript, its
 submissions and packets parsed, signatures read, the ledger proof verified against
 the signed checkpoint, the page rendered, the access event written.
@@ -162,6 +164,28 @@ wrk.headers["Referer"] = "{url}/"
 """
 
 
+def server_cpu_seconds(master: int) -> float:
+    """User + system CPU seconds of gunicorn's master and its workers so far."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in [master, *map(int, children)]:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measured(server, target, connections, duration, script) -> dict:
+    """wrk's figures and the server's CPU milliseconds per request (a figure that
+    holds on a loaded machine, where the rate only says what was left over)."""
+    before = server_cpu_seconds(server.pid)
+    figures = run_wrk(target, connections, duration, script)
+    spent = server_cpu_seconds(server.pid) - before
+    figures["server_cpu_ms_per_request"] = round(
+        1000 * spent / max(1, figures["requests"]), 2
+    )
+    return figures
+
+
 def run_wrk(target: str, connections: int, duration: int, script: Path | None):
     command = [
         "wrk",
@@ -217,8 +241,12 @@ def main() -> None:
             script.write_text(LUA.format(body=body, cookie=cookie, url=url))
             # The static file first: a backlog of slow lookups would still be
             # queued in the workers when the static run began.
-            static = run_wrk(url + STATIC, args.connections, args.duration, None)
-            lookup = run_wrk(url + "/", args.connections, args.duration, script)
+            static = measured(
+                server, url + STATIC, args.connections, args.duration, None
+            )
+            lookup = measured(
+                server, url + "/", args.connections, args.duration, script
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -226,15 +254,14 @@ def main() -> None:
     if code in logged:
         raise SystemExit("the lookup code reached the server's log")
     ratio = static["requests_per_s"] / lookup["requests_per_s"]
-    print(
-        f"lookups:     {lookup['requests_per_s']:8.1f}/s  p99 {lookup['p99_ms']} ms"
-        f"  ({lookup['requests']} requests, {lookup['non_2xx']} not 2xx)"
-    )
-    print(
-        f"static file: {static['requests_per_s']:8.1f}/s  p99 {static['p99_ms']} ms"
-        f"  ({static['requests']} requests, {static['non_2xx']} not 2xx)"
-    )
+    for name, run in (("lookups", lookup), ("static file", static)):
+        print(
+            f"{name + ':':13}{run['requests_per_s']:8.1f}/s  p99 {run['p99_ms']} ms"
+            f"  server CPU {run['server_cpu_ms_per_request']} ms/request"
+            f"  ({run['requests']} requests, {run['non_2xx']} not 2xx)"
+        )
     print(f"ratio static/lookup: {ratio:.1f}")
+    print(f"load average after the run: {os.getloadavg()[0]:.1f}")
     result = {
         "scale": args.scale,
         "workers": args.workers,
@@ -244,6 +271,7 @@ def main() -> None:
         "static": static,
         "ratio_static_to_lookup": round(ratio, 2),
         "cpus": os.cpu_count(),
+        "load_average": round(os.getloadavg()[0], 1),
     }
     print(json.dumps(result, indent=2))
 
