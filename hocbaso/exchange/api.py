@@ -23,6 +23,27 @@ from hocbaso.registry.errors import RegistryError
 
 router = Router(tags=["exchange"], auth=None)
 
+# A batch of 500 records is about 20 MB; read from the stream, since Django caps
+# ``request.body`` at DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
+MAX_BODY_BYTES = 128 * 1024 * 1024
+
+
+def _body(request: HttpRequest) -> bytes:
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY_BYTES:
+        raise BatchInvalidError(
+            _("A body has at most %(limit)s bytes.") % {"limit": MAX_BODY_BYTES}
+        )
+    data = request.read(MAX_BODY_BYTES + 1) if declared > 0 else b""
+    if len(data) > MAX_BODY_BYTES:
+        raise BatchInvalidError(
+            _("A body has at most %(limit)s bytes.") % {"limit": MAX_BODY_BYTES}
+        )
+    return data
+
 
 def _error(exc: ExchangeError | RegistryError) -> JsonResponse:
     return JsonResponse(
@@ -52,7 +73,7 @@ def receive_batch(request: HttpRequest):
     try:
         if settings.HOCBASO_ROLE != signed.NATIONAL:
             raise WrongRoleError(_("This installation is not the national repository."))
-        stored, receipt = inbound.receive_batch(request.body, at=timezone.now())
+        stored, receipt = inbound.receive_batch(_body(request), at=timezone.now())
     except ExchangeError as exc:
         return _error(exc)
     return {"receipt": receipt, "replayed": not stored}
@@ -60,7 +81,7 @@ def receive_batch(request: HttpRequest):
 
 def _message(request: HttpRequest) -> str:
     try:
-        message = json.loads(request.body).get("message")
+        message = json.loads(_body(request)).get("message")
     except (ValueError, AttributeError):
         message = None
     if not isinstance(message, str):
