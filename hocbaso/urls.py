@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-import hocbaso.exchange.routes  # noqa: F401  (adds the exchange's API router)
+import hocbaso.exchange.routes  # adds the exchange's router to the API
 import hocbaso.portal.api  # adds the portal's router to the API
 import hocbaso.portal.citizen.api  # noqa: F401  (adds the share-code API router)
 from hocbaso.registry.api import api
