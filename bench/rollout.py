@@ -1,7 +1,11 @@
 """Time of the rollout dashboards on a seeded district, beside a yardstick.
 
     .venv/bin/python bench/rollout.py [--source small|tiny|district|cache]
-                                      [--classes 6] [--runs 5]
+                                      [--classes 6] [--runs 5] [--fill]
+    bash scripts/with-postgres .venv/bin/python bench/rollout.py --source small
+
+Runs on SQLite in a temporary directory, or on the PostgreSQL that DATABASE_URL
+names (scripts/with-postgres starts a throwaway one; not with ``cache``).
 
 Steps:
 1. a district in a temporary SQLite database:
@@ -16,7 +20,8 @@ Steps:
      submitted district would hold: signature steps for 90/85/80% of last year's
      records (homeroom teacher, principal, seal), a submission for 70% of them,
      locked for 50% (``fill``: the dashboards read only these rows' keys and
-     states, so their content is a placeholder);
+     states, so their content is a placeholder); ``--fill`` does the same after
+     seeding instead of signing (``--classes 0``);
 2. the pages of last year's main round requested through Django's test client
    as their officers (the department, the unit with the most schools, its
    largest school, that school's largest class, the department's Excel export),
@@ -59,8 +64,8 @@ def cached_database() -> Path:
 def setup(data_dir: Path, source: str) -> None:
     os.environ["HOCBASO_DATA_DIR"] = str(data_dir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "hocbaso.settings"
-    os.environ.pop("DATABASE_URL", None)
     if source == "cache":
+        os.environ.pop("DATABASE_URL", None)
         shutil.copy(cached_database(), data_dir / "hocbaso.sqlite3")
     import django
 
@@ -291,15 +296,18 @@ def main() -> int:
     )
     parser.add_argument("--classes", type=int, default=6)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--fill", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hocbaso-bench-rollout-") as tmp:
         data_dir = Path(tmp)
         setup(data_dir, args.source)
-        report = {"source": args.source, "database": "sqlite"}
-        if args.source == "cache":
-            report["filled"] = fill(last_year())
-        else:
+        from django.db import connection
+
+        report = {"source": args.source, "database": connection.vendor}
+        if args.source != "cache":
             report["build"] = build(args.source, args.classes, data_dir)
+        if args.source == "cache" or args.fill:
+            report["filled"] = fill(last_year())
         report.update(measure(args.runs))
         print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0
