@@ -124,3 +124,25 @@ def test_the_form_asks_for_a_file_or_a_code(client, db):
     response = client.post(VERIFY, {})
     assert response.status_code == 400
     assert "Hãy chọn tệp cần xác minh" in response.content.decode()
+
+
+def test_the_digest_printed_on_the_real_printout_checks_out(registry):
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from hocbaso.portal.documents import printed_pdf
+    from hocbaso.printing.render import DIGEST_KEYWORD
+
+    pdf = printed_pdf(registry.secondary_transcript)
+    info = PdfFileReader(io.BytesIO(pdf)).trailer_view["/Info"].get_object()
+    (digest,) = [
+        word[len(DIGEST_KEYWORD) :]
+        for word in str(info["/Keywords"]).replace(",", " ").split()
+        if word.startswith(DIGEST_KEYWORD)
+    ]
+    code = registry.secondary_transcript.lookup_code
+    report = verification.verify_printout(code, digest)
+    assert report.status.value == "indeterminate"  # the record is not locked yet
+    (content,) = [c for c in report.checks if c.name == "content"]
+    assert content.ok
