@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
@@ -31,6 +32,7 @@ from pyhanko.pdf_utils import embed
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
+from pyhanko.sign.attributes import CMSAttributeProvider, SigningCertificateV2Provider
 from pyhanko.sign.signers.pdf_signer import PdfSigningSession
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.stamp import TextStampStyle
@@ -106,6 +108,17 @@ class PdfSealSigner(signers.Signer):
             return ecdsa_raw_to_der(value)
         return value
 
+    def _signed_attr_providers(self, *args: Any, **kwargs: Any) -> Any:
+        """pyHanko's signed attribute providers, the signing-certificate-v2 one
+        answered from bytes encoded once: asn1crypto re-encodes a freshly built
+        value on every signature (the issuer's name, nested), which cost more than
+        the RSA signature itself."""
+        for provider in super()._signed_attr_providers(*args, **kwargs):
+            if isinstance(provider, SigningCertificateV2Provider):
+                yield _EncodedOnce(provider, self)
+            else:
+                yield provider
+
     def timestamper(self, authority: TimestampAuthority) -> TimeStamper:
         """The pyHanko time stamper of an authority, kept so its size probe (one
         dummy request) is made once per authority, not once per document."""
@@ -114,6 +127,22 @@ class PdfSealSigner(signers.Signer):
             known = (authority, _AuthorityTimeStamper(authority))
             self._timestampers[id(authority)] = known
         return known[1]
+
+
+class _EncodedOnce(CMSAttributeProvider):
+    """A signing-certificate-v2 provider whose value is parsed from cached bytes."""
+
+    attribute_type = "signing_certificate_v2"
+
+    def __init__(self, inner: SigningCertificateV2Provider, seal: PdfSealSigner):
+        self._inner, self._seal = inner, seal
+
+    async def build_attr_value(self, dry_run: bool = False) -> Any:
+        cached = getattr(self._seal, "_ess_der", None)
+        if cached is None:
+            value = await self._inner.build_attr_value(dry_run)
+            cached = self._seal._ess_der = value.dump()
+        return tsp.SigningCertificateV2.load(cached)
 
 
 class _AuthorityTimeStamper(TimeStamper):

@@ -241,3 +241,26 @@ def test_the_stamp_font_is_embedded_noto_serif(signed: bytes, tmp_path: Path) ->
     assert all("+NotoSerif-" in name for name in names)
     assert all(row[-5] == "yes" for row in rows)  # the "emb" column
     assert any(name.endswith("NotoSerif-Regular-Identity-H") for name in names)
+
+
+def test_every_copy_names_the_seal_certificate_in_its_signed_attributes(
+    secondary: Rendered, seal_credential: Credential
+) -> None:
+    import hashlib
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    # The signing-certificate-v2 value is encoded once per seal and reused.
+    seal = PdfSealSigner(KeyFileSigner(seal_credential.key, seal_credential.chain))
+    expected = hashlib.sha256(
+        seal_credential.certificate.public_bytes(serialization.Encoding.DER)
+    ).digest()
+    for _ in range(2):
+        copy = soft_copy(secondary, seal)
+        signature = PdfFileReader(io.BytesIO(copy)).embedded_signatures[0]
+        attrs = {
+            a["type"].native: a["values"][0]
+            for a in signature.signer_info["signed_attrs"]
+        }
+        ess = attrs["signing_certificate_v2"]
+        assert ess["certs"][0]["cert_hash"].native == expected
