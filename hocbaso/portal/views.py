@@ -39,6 +39,7 @@ from hocbaso.portal.staff import (
 )
 from hocbaso.portal.verification import (
     UploadError,
+    check_size,
     verify_printout,
     verify_upload,
 )
@@ -173,6 +174,10 @@ def _soft_copy(request: HttpRequest, transcript: Transcript, **audit) -> HttpRes
 # --- verification ----------------------------------------------------------------
 
 
+# Bytes of a multipart body besides the file itself (boundaries, other fields).
+FORM_OVERHEAD = 64 * 1024
+
+
 class VerifyForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Soft copy (PDF) or data packet (XML)"), required=False
@@ -204,8 +209,14 @@ def verify(request: HttpRequest) -> HttpResponse:
     template = "portal/verify.html"
     if request.method == "GET":
         return render(request, template, {"form": VerifyForm()})
+    context: dict = {"form": VerifyForm()}
+    try:  # refuse an oversized body before reading it
+        check_size(int(request.META.get("CONTENT_LENGTH") or 0) - FORM_OVERHEAD)
+    except UploadError as exc:
+        context["error"] = str(exc)
+        return render(request, template, context, status=413)
     form = VerifyForm(request.POST, request.FILES)
-    context: dict = {"form": form}
+    context["form"] = form
     if not form.is_valid():
         return render(request, template, context, status=400)
     upload = form.cleaned_data.get("file")
@@ -235,8 +246,6 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 def _verify_file(upload):
-    from hocbaso.portal.verification import check_size
-
     check_size(upload.size)
     return verify_upload(upload.read())
 

@@ -118,6 +118,10 @@ def test_an_upload_larger_than_any_copy_is_refused(registry, client, monkeypatch
     response = _upload(client, b"%PDF-" + b"0" * 200, "big.pdf")
     assert response.status_code == 400
     assert "Tệp quá lớn" in response.content.decode()
+    # A body far larger than any copy is refused before it is read.
+    huge = _upload(client, b"%PDF-" + b"0" * 200_000, "huge.pdf")
+    assert huge.status_code == 413
+    assert "Tệp quá lớn" in huge.content.decode()
 
 
 def test_the_form_asks_for_a_file_or_a_code(client, db):
