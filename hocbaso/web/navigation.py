@@ -28,6 +28,18 @@ def signed_in(request: HttpRequest) -> bool:
     return bool(request.user.is_authenticated)
 
 
+def citizen(request: HttpRequest) -> bool:
+    return bool(request.user.is_authenticated and not request.user.is_staff)
+
+
+def department(request: HttpRequest) -> bool:
+    if not staff(request):
+        return False
+    from hocbaso.portal.staff import is_department_staff
+
+    return is_department_staff(request.user)
+
+
 @dataclass(frozen=True)
 class Entry:
     url_name: str
@@ -38,11 +50,13 @@ class Entry:
 ENTRIES: list[Entry] = [
     Entry("portal:lookup", _("Look up")),
     Entry("portal:verify", _("Verify a copy")),
-    Entry("citizen:home", _("My transcripts"), signed_in),
+    Entry("citizen:home", _("My transcripts"), citizen),
+    Entry("portal:staff-list", _("Transcripts"), staff),
     Entry("school:home", _("School"), staff),
     Entry("rollout:home", _("Rollout"), staff),
     Entry("imports:home", _("Import"), staff),
-    Entry("exchange:history", _("Exchange"), staff),
+    Entry("exchange:history", _("Exchange"), department),
+    Entry("portal:audit", _("Audit trail"), department),
     Entry("admin:index", _("Administration"), staff),
 ]
 
