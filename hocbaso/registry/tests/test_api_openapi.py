@@ -24,6 +24,9 @@ PATHS = {
     "/api/v1/ledger/proofs/inclusion": {"get"},
     "/api/v1/ledger/proofs/consistency": {"get"},
     "/api/v1/shares/read": {"post"},  # hocbaso.portal.citizen.api
+    "/api/v1/portal/lookup": {"post"},  # hocbaso.portal.api
+    "/api/v1/portal/verify": {"post"},
+    "/api/v1/portal/verify-printout": {"post"},
     "/api/v1/exchange/keys": {"get"},  # hocbaso.exchange.api
     "/api/v1/exchange/batches": {"post"},
     "/api/v1/exchange/transfers/requests": {"post"},
@@ -31,9 +34,15 @@ PATHS = {
 }
 
 # Open to anyone: the public ledger, reading with a share code (the code
-# itself is the credential), and the exchange between installations (every body
+# itself is the credential), lookup and verification by anyone holding a code or
+# a copy (throttled), and the exchange between installations (every body
 # is signed with the sender's exchange key, checked against its trusted peers).
-OPEN_PREFIXES = ("/api/v1/ledger/", "/api/v1/shares/", "/api/v1/exchange/")
+OPEN_PREFIXES = (
+    "/api/v1/ledger/",
+    "/api/v1/shares/",
+    "/api/v1/exchange/",
+    "/api/v1/portal/",
+)
 
 
 @pytest.fixture
