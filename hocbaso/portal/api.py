@@ -28,9 +28,8 @@ from hocbaso.portal.models import AccessAction, ActorKind
 from hocbaso.portal.registry_view import (
     RecordPage,
     TranscriptView,
-    find_transcript,
+    held_transcript,
     normalise_code,
-    registry_transcript,
 )
 from hocbaso.portal.verification import (
     UploadError,
@@ -164,8 +163,7 @@ def _not_found(request: HttpRequest, body: LookupIn | PrintoutIn) -> ApiError:
 )
 def lookup(request: HttpRequest, body: LookupIn):
     _refuse_if_throttled(request)
-    transcript = find_transcript(normalise_code(body.code))
-    view = registry_transcript(transcript)
+    transcript, view = held_transcript(normalise_code(body.code))
     if view is None:
         raise _not_found(request, body)
     record_access(
@@ -175,6 +173,7 @@ def lookup(request: HttpRequest, body: LookupIn):
         actor_kind=ActorKind.API,
         organisation=body.organisation,
         purpose=body.purpose,
+        detail=view.source,
     )
     return _transcript(view)
 

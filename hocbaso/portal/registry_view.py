@@ -11,6 +11,12 @@ submissions replaced by a newer one are listed with a link to the current one.
     code = normalise_code(text)              # None unless 32 hex digits
     transcript = find_transcript(code)       # None when no transcript has it
     view = registry_transcript(transcript)   # None when the registry holds nothing
+    transcript, view = held_transcript(code) # both, from the source of this role
+
+On the national repository (``HOCBASO_ROLE=national``) ``held_transcript`` reads
+the records the departments sent (``hocbaso.exchange.lookup``): the view is built
+the same way, its ``transcript`` is not a row here (the transcript is managed in
+a department) and ``source`` says where the records came from, for the audit.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -76,6 +83,30 @@ def find_transcript(code: str | None) -> Transcript | None:
         .filter(lookup_code=code)
         .first()
     )
+
+
+def held_transcript(
+    code: str | None,
+) -> tuple[Transcript | None, TranscriptView | None]:
+    """The transcript with this code and what this installation holds of it.
+
+    A department answers from its registry; the national repository from the
+    records the departments sent (its own registry, if it has one, after them).
+    The transcript is None when it is not a row of this installation.
+    """
+    if settings.HOCBASO_ROLE == "national":
+        from hocbaso.exchange.lookup import national_transcript
+
+        view = national_transcript(code)
+        if view is not None:
+            return None, view
+    transcript = find_transcript(code)
+    return transcript, registry_transcript(transcript)
+
+
+def parsed_packet(data: bytes) -> _Packet | None:
+    """What a packet's bytes show (snapshot, signature marks, the year's form)."""
+    return _parse(data)
 
 
 # --- what one submission shows ----------------------------------------------------
@@ -160,6 +191,8 @@ class TranscriptView:
     identity: dict[str, Any]
     history: list[dict[str, Any]]
     checkpoint_size: int | None
+    # where the records come from when not from this registry (audit detail)
+    source: dict[str, Any] = field(default_factory=dict)
 
     def page(self, public_id: str) -> RecordPage | None:
         for page in [*self.pages, *self.earlier]:

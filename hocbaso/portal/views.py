@@ -28,7 +28,7 @@ from hocbaso.portal import throttle
 from hocbaso.portal.audit import record_access
 from hocbaso.portal.models import AccessAction, AccessEvent, ActorKind
 from hocbaso.portal.registry_view import (
-    find_transcript,
+    held_transcript,
     normalise_code,
     registry_transcript,
 )
@@ -98,8 +98,7 @@ def _failed(request: HttpRequest, form: LookupForm, reason: str) -> None:
 def _lookup(request: HttpRequest, form: LookupForm):
     """The transcript and its registry view for a valid form, or (None, None)."""
     code = normalise_code(form.cleaned_data["code"])
-    transcript = find_transcript(code)
-    view = registry_transcript(transcript)
+    transcript, view = held_transcript(code)
     if view is None:
         _failed(request, form, "nothing" if code else "malformed")
         return None, None
@@ -129,8 +128,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
         transcript=transcript,
         organisation=form.cleaned_data["organisation"],
         purpose=form.cleaned_data["purpose"],
+        detail=view.source,
     )
-    context.update(view=view, download_form=form)
+    # a transcript held elsewhere (the national repository) has no soft copy here
+    context.update(view=view, download_form=form if transcript else None)
     return render(request, template, context)
 
 
@@ -149,6 +150,12 @@ def download(request: HttpRequest) -> HttpResponse:
     if view is None:
         context["error"] = NOTHING_FOUND
         return render(request, "portal/lookup.html", context)
+    if transcript is None:
+        message = _(
+            "The signed soft copy is issued by the department that manages this "
+            "transcript; the national repository shows it only."
+        )
+        return render(request, "portal/message.html", {"message": message}, status=404)
     return _soft_copy(
         request,
         transcript,
