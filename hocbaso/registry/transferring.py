@@ -5,6 +5,14 @@ student code and the level), the sending school releases, the receiving school
 acknowledges: from then ``Transcript.school`` is the receiving school, which manages
 the transcript and signs its next records; records already signed stay as they are.
 Each step is one transaction with its audit row and its ledger entry.
+
+A **carry** is the same three steps for a student moving from primary to lower
+secondary: a lower-secondary school asks for the student's primary transcript, and
+at the acknowledgement it manages (and reads) the primary transcript, whose signed
+records stay as they are. A carry needs the primary transcript complete: nothing of
+it still awaiting the lock (a record the primary school could still replace or
+revoke). The pilot signs no grade 5 (domain.md §1), so completion is read from the
+registry's state, not from a grade-5 record. Its audit rows say ``kind: carry``.
 """
 
 from __future__ import annotations
@@ -23,7 +31,10 @@ from hocbaso.registry.codes import EventType
 from hocbaso.registry.entries import transfer_entry
 from hocbaso.registry.errors import NotFoundError, TransferError
 from hocbaso.registry.ledger_log import ledger_session
-from hocbaso.registry.models import Transfer
+from hocbaso.registry.models import Submission, Transfer
+
+TRANSFER = "transfer"
+CARRY = "carry"
 
 _EVENTS = {
     "request": EventType.TRANSFER_REQUEST,
@@ -85,14 +96,41 @@ def _transcript(student_code: str, level: str) -> Transcript:
     return transcript
 
 
+def kind_of(transcript_level: str, school_level: str) -> str | None:
+    """``transfer`` within a level, ``carry`` from primary to lower secondary,
+    None when a school of that level cannot take a transcript of this level."""
+    if transcript_level == school_level:
+        return TRANSFER
+    if (transcript_level, school_level) == (SchoolLevel.PRIMARY, SchoolLevel.SECONDARY):
+        return CARRY
+    return None
+
+
 def _refuse_request(transcript: Transcript, to_school: School) -> None:
     if transcript.school_id == to_school.pk:
         raise TransferError(_("Your school already manages this transcript."))
-    if to_school.level != transcript.level:
+    kind = kind_of(transcript.level, to_school.level)
+    if kind is None:
         raise TransferError(_("Your school does not teach the transcript's level."))
+    if kind == CARRY and _awaiting_lock(transcript):
+        raise TransferError(
+            _(
+                "The primary transcript is not complete: %(n)s of its records still "
+                "await the lock, so it cannot be carried to lower secondary yet."
+            )
+            % {"n": _awaiting_lock(transcript)}
+        )
     open_states = [Transfer.State.REQUESTED, Transfer.State.RELEASED]
     if transcript.registry_transfers.filter(state__in=open_states).exists():
         raise TransferError(_("A transfer of this transcript is already under way."))
+
+
+def _awaiting_lock(transcript: Transcript) -> int:
+    return Submission.objects.filter(
+        record__transcript=transcript,
+        state=Submission.State.ACCEPTED,
+        locked_at__isnull=True,
+    ).count()
 
 
 def release(transfer_id: str, *, school: School, actor: Actor, at: datetime):
@@ -174,5 +212,6 @@ def _audit(step: str, actor: Actor, at, transfer: Transfer, school: School) -> N
         detail={
             "from": transfer.from_school_id and transfer.from_school.code,
             "to": transfer.to_school.code,
+            "kind": kind_of(transfer.transcript.level, transfer.to_school.level),
         },
     )

@@ -6,6 +6,7 @@ from hocbaso.ledger import Entry, Event
 from hocbaso.records.models import Round, Transcript
 from hocbaso.registry import actions
 from hocbaso.registry.actors import Actor
+from hocbaso.registry.clock import fixed_clock as at
 from hocbaso.registry.codes import EventType, RecordCode
 from hocbaso.registry.errors import NotAllowedError, TransferError
 from hocbaso.registry.models import AuditEvent, LedgerEntry, Submission
@@ -149,14 +150,91 @@ def test_one_transfer_at_a_time_and_never_to_the_managing_school(
     assert caught.value.code == "TRANSFER_REFUSED"
 
 
-def test_a_school_of_another_level_cannot_take_the_transcript(
-    district, db, clock, secondary_clerk, moving
+def test_a_primary_school_cannot_take_a_lower_secondary_transcript(
+    district, db, clock, primary_clerk
 ):
-    with pytest.raises(TransferError):
+    record = district.records(district.secondary, Round.MAIN)[0]
+    with pytest.raises(TransferError, match="does not teach"):
         actions.request_transfer(
-            student_code=moving.transcript.student.student_code,
-            level="primary",
-            to_school=district.secondary.school,
-            actor=secondary_clerk,
+            student_code=record.transcript.student.student_code,
+            level="secondary",
+            to_school=district.primary.school,
+            actor=primary_clerk,
             clock=clock,
         )
+
+
+def _carry(district, record, secondary_clerk, clock):
+    return actions.request_transfer(
+        student_code=record.transcript.student.student_code,
+        level="primary",
+        to_school=district.secondary.school,
+        actor=secondary_clerk,
+        note="Vào lớp 6",
+        clock=clock,
+    )
+
+
+def test_a_primary_transcript_awaiting_the_lock_is_not_carried(
+    district, db, clock, primary_clerk, secondary_clerk, moving
+):
+    submit(district, moving, primary_clerk, clock)
+    with pytest.raises(TransferError, match="not complete: 1 of its records"):
+        _carry(district, moving, secondary_clerk, clock)
+    assert not AuditEvent.objects.filter(action=EventType.TRANSFER_REQUEST).exists()
+
+
+def test_a_complete_primary_transcript_is_carried_to_lower_secondary(
+    district, db, clock, primary_clerk, secondary_clerk, moving
+):
+    submit(district, moving, primary_clerk, clock)
+    deadline = district.main_deadline()
+    actions.lock_round(
+        district.year.name, "main", actor=Actor.system("t"), clock=at(deadline)
+    )
+    (signed,) = Submission.objects.filter(record=moving, state="accepted")
+    transfer = _carry(district, moving, secondary_clerk, at(deadline))
+    actions.release_transfer(
+        transfer.public_id,
+        school=moving.school,
+        actor=primary_clerk,
+        clock=at(deadline),
+    )
+    done = actions.acknowledge_transfer(
+        transfer.public_id,
+        school=district.secondary.school,
+        actor=secondary_clerk,
+        clock=at(deadline),
+    )
+    transcript = Transcript.objects.get(pk=moving.transcript_id)
+    assert (transcript.level, transcript.school) == (
+        "primary",
+        district.secondary.school,
+    )
+    # its signed records stay as they are, effective
+    (still,) = Submission.objects.filter(record=moving, state="accepted")
+    assert (still.pk, still.blob_id, still.locked_at) == (
+        signed.pk,
+        signed.blob_id,
+        deadline,
+    )
+    indexes = [done.request_index, done.release_index, done.acknowledge_index]
+    assert [_entry(i).event for i in indexes] == [
+        Event.TRANSFER_REQUEST,
+        Event.TRANSFER_RELEASE,
+        Event.TRANSFER_ACKNOWLEDGE,
+    ]
+    audited = AuditEvent.objects.filter(object_id=transfer.public_id)
+    assert {a.detail["kind"] for a in audited} == {"carry"}
+    assert audited.count() == 3
+    # the lower-secondary school reads the primary transcript it now manages
+    status = actions.transfer_status(transfer.public_id, actor=secondary_clerk)
+    assert status.state == "acknowledged"
+
+
+def test_a_transfer_within_a_level_is_audited_as_a_transfer(
+    district, db, clock, receiving, moving
+):
+    transfer = _request(district, moving, receiving, clock)
+    (audited,) = AuditEvent.objects.filter(object_id=transfer.public_id)
+    assert audited.detail["kind"] == "transfer"
