@@ -84,8 +84,11 @@ def create_records_pki(
 
 
 def _outside_repository(path: Path) -> Path:
+    """Keys live outside version control: outside the repository, or in its
+    ``var/`` directory, which .gitignore excludes (the demo's data directory)."""
     resolved = path.resolve()
-    if resolved.is_relative_to(Path(settings.BASE_DIR).resolve()):
+    base = Path(settings.BASE_DIR).resolve()
+    if resolved.is_relative_to(base) and not resolved.is_relative_to(base / "var"):
         raise RecordsError(
             _("refusing to keep private keys inside the repository: %(path)s")
             % {"path": resolved}

@@ -93,10 +93,17 @@ def test_a_person_without_a_key_on_disk_gets_a_new_certificate(district, db):
 
 
 def test_it_refuses_to_put_private_keys_inside_the_repository(district, db):
-    inside = settings.BASE_DIR / "var" / "pki-test"
+    inside = settings.BASE_DIR / "hocbaso" / "pki-test"
     with pytest.raises(RecordsError, match="inside the repository"):
         create_records_pki(inside, district.trust_dir)
     assert not inside.exists()
+
+
+def test_the_ignored_var_directory_may_hold_the_demos_keys():
+    # make demo keeps its data, keys included, in var/demo: var/ must stay
+    # ignored by git for that to be safe.
+    ignored = (settings.BASE_DIR / ".gitignore").read_text().split()
+    assert "var/" in ignored
 
 
 def test_the_command_says_what_it_reused(district, db, capsys):
