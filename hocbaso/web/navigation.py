@@ -15,6 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from hocbaso.records.models import Role
+
 
 def anyone(request: HttpRequest) -> bool:
     return True
@@ -30,6 +32,33 @@ def signed_in(request: HttpRequest) -> bool:
 
 def citizen(request: HttpRequest) -> bool:
     return bool(request.user.is_authenticated and not request.user.is_staff)
+
+
+def _roles(request: HttpRequest) -> set[str]:
+    """The roles of the user's appointments in active school years (cached)."""
+    cached = getattr(request, "_hocbaso_roles", None)
+    if cached is None:
+        from hocbaso.records.models import Appointment, SchoolYear
+
+        cached = set(
+            Appointment.objects.filter(
+                person__user=request.user,
+                school_year__in=SchoolYear.objects.active(),
+            ).values_list("role", flat=True)
+        )
+        request._hocbaso_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def holding(*roles: str) -> Callable[[HttpRequest], bool]:
+    """Staff holding one of ``roles`` (superusers see everything)."""
+
+    def visible(request: HttpRequest) -> bool:
+        if not staff(request):
+            return False
+        return bool(request.user.is_superuser or _roles(request) & set(roles))
+
+    return visible
 
 
 def department(request: HttpRequest) -> bool:
@@ -52,9 +81,35 @@ ENTRIES: list[Entry] = [
     Entry("portal:verify", _("Verify a copy")),
     Entry("citizen:home", _("My transcripts"), citizen),
     Entry("portal:staff-list", _("Transcripts"), staff),
-    Entry("school:home", _("School"), staff),
-    Entry("rollout:home", _("Rollout"), staff),
-    Entry("imports:home", _("Import"), staff),
+    Entry(
+        "school:home",
+        _("School"),
+        holding(
+            Role.HOMEROOM_TEACHER,
+            Role.SUBJECT_TEACHER,
+            Role.PRINCIPAL,
+            Role.DEPUTY_PRINCIPAL,
+            Role.CLERK,
+        ),
+    ),
+    Entry(
+        "rollout:home",
+        _("Rollout"),
+        holding(
+            Role.PRINCIPAL,
+            Role.DEPUTY_PRINCIPAL,
+            Role.CLERK,
+            Role.UNIT_OFFICER,
+            Role.DEPARTMENT_OFFICER,
+        ),
+    ),
+    Entry(
+        "imports:home",
+        _("Import"),
+        holding(
+            Role.HOMEROOM_TEACHER, Role.PRINCIPAL, Role.DEPUTY_PRINCIPAL, Role.CLERK
+        ),
+    ),
     Entry("exchange:history", _("Exchange"), department),
     Entry("portal:audit", _("Audit trail"), department),
     Entry("admin:index", _("Administration"), staff),
