@@ -270,6 +270,7 @@ def _write(department: str, record: dict, batch: InboundBatch, at) -> None:
         row=row,
         packet=record["packet"],
         packet_sha256=record["packet_sha256"],
+        lock_index=record["lock_index"],
         batch=batch,
         stored_at=at,
     )
@@ -280,5 +281,6 @@ def national_records(lookup_code: str) -> list[NationalRecord]:
     return list(
         NationalRecord.objects.filter(lookup_code=lookup_code, is_current=True)
         .exclude(status=2)
+        .select_related("batch")
         .order_by("school_year", "grade")
     )

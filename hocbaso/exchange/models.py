@@ -195,6 +195,9 @@ class NationalRecord(models.Model):
     row = models.JSONField(_("feed row"))
     packet = models.BinaryField(_("signed packet"))
     packet_sha256 = models.CharField(_("packet SHA-256"), max_length=64)
+    lock_index = models.PositiveBigIntegerField(
+        _("ledger index of the lock"), null=True, blank=True
+    )
     batch = models.ForeignKey(
         InboundBatch, on_delete=models.PROTECT, related_name="records"
     )

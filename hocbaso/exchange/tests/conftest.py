@@ -13,9 +13,10 @@ from hocbaso.registry.actors import Actor
 from hocbaso.registry.clock import fixed_clock
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 def network(tmp_path_factory):
-    """Two departments and the national repository on loopback (one for the package)."""
+    """Two departments and the national repository on loopback, started and seeded
+    once per test session and shared by every module that asks for it."""
     built = build_network(tmp_path_factory.mktemp("exchange-network"))
     try:
         yield built

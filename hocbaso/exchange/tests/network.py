@@ -2,15 +2,21 @@
 national repository, each a separate process with its own SQLite database and data
 directory, driven through ``manage.py`` as an operator would.
 
-Setup (once per test module): one database is migrated and copied to the three;
-the departments seed a tiny province each and lock last year's first classes
-(``hocbaso exchange prepare-demo``); each registers the others' keys.
+Setup (once per test session, ``conftest.network``): one database is migrated and
+copied to the three; the departments seed a tiny province each and lock last year's
+first classes (``hocbaso exchange prepare-demo``); each registers the others' keys.
+
+Each installation's commands run in one process that stays up (``runner.py``):
+Django starts once per installation, not once per command. ``popen`` still starts
+a separate ``manage.py`` where a test needs a process of its own (to kill it).
+The servers start together; a server is ready when its port answers.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import socket
 import sqlite3
@@ -41,7 +47,7 @@ def last_school_year() -> str:
     return f"{first - 1}-{first}"
 
 
-@dataclass
+@dataclass(eq=False)
 class Instance:
     name: str
     code: str
@@ -49,6 +55,7 @@ class Instance:
     root: Path
     port: int = field(default_factory=free_port)
     server: subprocess.Popen | None = None
+    runner: subprocess.Popen | None = None
     keys: dict = field(default_factory=dict)
 
     @property
@@ -82,23 +89,45 @@ class Instance:
             **options,
         )
 
-    def manage(self, *args: str, check: bool = True, timeout: float = 300):
-        done = subprocess.run(
-            [*MANAGE, *args],
-            env=self.env(),
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
+    def submit(self, *args: str) -> None:
+        """Start ``manage.py args`` in this installation's runner (see answer)."""
+        if self.runner is None or self.runner.poll() is not None:
+            self.runner = subprocess.Popen(
+                [sys.executable, "-m", "hocbaso.exchange.tests.runner"],
+                env=self.env(),
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        self.runner.stdin.write(json.dumps(list(args)) + "\n")
+        self.runner.stdin.flush()
+        self._pending = args
+
+    def answer(self, *, check: bool = True, timeout: float = 300):
+        """The answer to the command submitted last, as a completed process."""
+        ready, _, _ = select.select([self.runner.stdout], [], [], timeout)
+        line = self.runner.stdout.readline() if ready else ""
+        if not line:
+            self.runner.kill()
+            raise AssertionError(f"{self.name}: {self._pending} gave no answer")
+        found = json.loads(line)
+        done = subprocess.CompletedProcess(
+            ["manage.py", *self._pending], found["rc"], found["stdout"], found["stderr"]
         )
         if check and done.returncode != 0:
             raise AssertionError(
-                f"{self.name}: manage.py {' '.join(args)} exited {done.returncode}\n"
-                f"{done.stdout}\n{done.stderr}"
+                f"{self.name}: manage.py {' '.join(self._pending)} exited "
+                f"{done.returncode}\n{done.stdout}\n{done.stderr}"
             )
         return done
 
-    def start(self) -> None:
+    def manage(self, *args: str, check: bool = True, timeout: float = 300):
+        self.submit(*args)
+        return self.answer(check=check, timeout=timeout)
+
+    def launch(self) -> None:
+        """Start the server; ``ready`` waits until it answers."""
         log = open(self.root / "server.log", "a")
         self.server = subprocess.Popen(
             [
@@ -113,22 +142,37 @@ class Instance:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 120
+
+    def ready(self, timeout: float = 120) -> None:
+        """Wait until the server accepts connections (a blocking connect, retried
+        only while the port is not bound yet)."""
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                requests.get(self.url + "/api/v1/exchange/keys", timeout=2)
+                requests.get(self.url + "/api/v1/exchange/keys", timeout=30)
                 return
             except requests.RequestException:
                 if self.server.poll() is not None:
                     raise AssertionError(f"{self.name} did not start") from None
-                time.sleep(0.3)
+                time.sleep(0.05)
         raise AssertionError(f"{self.name} did not answer in time")
+
+    def start(self) -> None:
+        self.launch()
+        self.ready()
 
     def stop(self) -> None:
         if self.server is not None:
             self.server.terminate()
             self.server.wait(timeout=30)
             self.server = None
+
+    def close(self) -> None:
+        self.stop()
+        if self.runner is not None:
+            self.runner.stdin.close()
+            self.runner.wait(timeout=30)
+            self.runner = None
 
     def query(self, sql: str, *params) -> list[tuple]:
         connection = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True)
@@ -167,32 +211,28 @@ class Network:
 
     def stop(self) -> None:
         for instance in (self.national, self.north, self.south):
-            instance.stop()
+            instance.close()
 
 
-def _wait(processes: dict[str, subprocess.Popen]) -> dict[str, str]:
-    out = {}
-    for name, process in processes.items():
-        stdout, stderr = process.communicate(timeout=600)
-        if process.returncode != 0:
-            raise AssertionError(f"{name} failed:\n{stdout}\n{stderr}")
-        out[name] = stdout
-    return out
+def _together(commands: dict[Instance, list[str]]) -> dict[str, str]:
+    """Run one command in each installation's runner at the same time."""
+    for instance, args in commands.items():
+        instance.submit(*args)
+    return {i.name: i.answer(timeout=600).stdout for i in commands}
 
 
 def build_network(root: Path) -> Network:
     national = Instance("national", "national", "national", root / "national")
     north = Instance("north", "01", "department", root / "north")
     south = Instance("south", "79", "department", root / "south")
-    template = Instance("template", "", "department", root / "template")
-    for instance in (template, national, north, south):
-        instance.root.mkdir(parents=True)
-    template.manage("migrate", "-v0")
     for instance in (national, north, south):
-        shutil.copyfile(template.database, instance.database)
-    keys = _wait(
+        instance.root.mkdir(parents=True)
+    national.manage("migrate", "-v0")
+    for instance in (north, south):
+        shutil.copyfile(national.database, instance.database)
+    keys = _together(
         {
-            "north": north.popen(
+            north: [
                 "exchange",
                 "--skip-checks",
                 "prepare-demo",
@@ -202,8 +242,8 @@ def build_network(root: Path) -> Network:
                 "Thành phố Hà Nội",
                 "--seed",
                 "3",
-            ),
-            "south": south.popen(
+            ],
+            south: [
                 "exchange",
                 "--skip-checks",
                 "prepare-demo",
@@ -213,10 +253,8 @@ def build_network(root: Path) -> Network:
                 "Thành phố Hồ Chí Minh",
                 "--seed",
                 "4",
-            ),
-            "national": national.popen(
-                "exchange", "--skip-checks", "init", "--code", "national"
-            ),
+            ],
+            national: ["exchange", "--skip-checks", "init", "--code", "national"],
         }
     )
     for instance in (national, north, south):
@@ -224,20 +262,22 @@ def build_network(root: Path) -> Network:
     _register(national, [north, south])
     _register(north, [national, south])
     _register(south, [national, north])
-    _wait(
+    _together(
         {
-            i.name: i.popen(
+            i: [
                 "exchange",
                 "--skip-checks",
                 "trust",
                 "--file",
                 str(i.root / "peers.json"),
-            )
+            ]
             for i in (national, north, south)
         }
     )
     for instance in (national, north, south):
-        instance.start()
+        instance.launch()
+    for instance in (national, north, south):
+        instance.ready()
     return Network(national, north, south)
 
 

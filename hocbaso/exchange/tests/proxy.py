@@ -21,6 +21,7 @@ class FaultyProxy:
         self.port = self._server.getsockname()[1]
         self.connections = 0
         self.forwarded = 0
+        self.connected = threading.Event()  # set at the first connection
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
@@ -40,6 +41,7 @@ class FaultyProxy:
             except OSError:
                 return
             self.connections += 1
+            self.connected.set()
             threading.Thread(target=self._handle, args=(client,), daemon=True).start()
 
     def _handle(self, client: socket.socket) -> None:

@@ -8,6 +8,7 @@ department's status agrees with the receiver's receipts record by record.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import time
@@ -82,6 +83,8 @@ def test_a_connection_cut_mid_body_stores_nothing(network):
             proxy.url,
             "--attempts",
             "1",
+            "--backoff",
+            "0.05",
             "--limit",
             "1",
             check=False,
@@ -104,6 +107,8 @@ def test_a_receipt_lost_on_the_way_back_leaves_the_batch_to_retry(network):
             proxy.url,
             "--attempts",
             "1",
+            "--backoff",
+            "0.05",
             "--limit",
             "1",
             check=False,
@@ -111,9 +116,11 @@ def test_a_receipt_lost_on_the_way_back_leaves_the_batch_to_retry(network):
     finally:
         proxy.close()
     assert done.returncode != 0
-    first = north.batches()[0]
-    assert first["state"] == "failed"
-    assert [b for b, _ in _received(network)] == [first["batch"]]
+    # the receiver stored the batch; the sender, without the receipt, still
+    # counts it failed (which batch was due first depends on the backoff)
+    (received,) = [b for b, _ in _received(network)]
+    states = {b["batch"]: b["state"] for b in north.batches()}
+    assert states[received] == "failed"
 
 
 def test_a_sender_killed_mid_send_leaves_the_batch_sending(network):
@@ -131,9 +138,7 @@ def test_a_sender_killed_mid_send_leaves_the_batch_sending(network):
         "1",
     )
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and proxy.connections == 0:
-            time.sleep(0.2)
+        assert proxy.connected.wait(120)
         assert proxy.connections == 1
         os.kill(sender.pid, signal.SIGKILL)
         sender.wait(timeout=30)
@@ -143,8 +148,19 @@ def test_a_sender_killed_mid_send_leaves_the_batch_sending(network):
     assert states.count("sending") == 1
 
 
+def _until_due(instance) -> None:
+    """Sleep until the last failed batch's next attempt (its recorded time)."""
+    ((latest,),) = instance.query(
+        "select max(next_attempt_at) from exchange_outboundbatch"
+    )
+    if latest:
+        due = dt.datetime.fromisoformat(latest).replace(tzinfo=dt.UTC)
+        time.sleep(max(0.0, (due - dt.datetime.now(dt.UTC)).total_seconds()))
+
+
 def test_the_next_run_delivers_every_batch_once(network):
     north = network.north
+    _until_due(north)
     north.exchange("deliver", *FAST)
     batches = north.status()
     assert {b["state"] for b in batches} == {"sent"}
@@ -159,6 +175,32 @@ def test_the_next_run_delivers_every_batch_once(network):
     assert len(national) == len(_locked_packets(north)) == 30
     assert all(v == 1 and current for _r, v, _sha, current in national)
     assert sum(b["stored"] for b in batches) == 30
+
+
+def test_the_national_lookup_finds_a_delivered_transcript(network):
+    """The national repository's portal API answers from the records it stored."""
+    ((code,),) = network.national.query(
+        "select lookup_code from exchange_nationalrecord where department = '01' "
+        "order by record_id limit 1"
+    )
+    held = network.national.query(
+        "select packet_sha256 from exchange_nationalrecord where lookup_code = ?",
+        code,
+    )
+    answer = requests.post(
+        network.national.url + "/api/v1/portal/lookup",
+        json={"code": code, "purpose": "tra cứu quốc gia"},
+        timeout=60,
+    )
+    assert answer.status_code == 200
+    records = answer.json()["records"]
+    assert {r["packet_sha256"] for r in records} == {sha for (sha,) in held}
+    assert all(r["status"] == "effective" and r["signatures"] for r in records)
+    assert all(r["ledger"]["verified"] for r in records)
+    (detail,) = network.national.query(
+        "select detail from portal_accessevent where action = 'api'"
+    )
+    assert '"source": "national"' in detail[0] and code not in detail[0]
 
 
 def test_a_batch_delivered_twice_is_answered_with_the_same_receipt(network):

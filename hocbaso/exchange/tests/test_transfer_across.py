@@ -175,3 +175,82 @@ def test_a_transfer_without_the_sending_sides_consent_is_refused(
     )
     assert done.returncode != 0
     assert "CONSENT_INVALID" in done.stderr
+
+
+def test_a_primary_transcript_is_carried_to_lower_secondary_in_another_province(
+    network, moving, tmp_path
+):
+    """Primary to lower secondary across provinces: the primary transcript's
+    management moves to the other province's lower-secondary school with its
+    signed records; both registries record the steps as a carry."""
+    north, south = network.north, network.south
+    student, transcript_id, lookup, school_id = north.query(
+        "select st.student_code, t.id, t.lookup_code, t.school_id "
+        "from records_transcript t join records_student st on st.id = t.student_id "
+        "where t.level = 'primary' and t.id != ? and exists (select 1 from "
+        "registry_submission s join records_yearlyrecord r on r.id = s.record_id "
+        "where r.transcript_id = t.id and s.state = 'accepted' "
+        "and s.locked_at is not null) and not exists (select 1 from "
+        "registry_submission s join records_yearlyrecord r on r.id = s.record_id "
+        "where r.transcript_id = t.id and s.state = 'accepted' "
+        "and s.locked_at is null) order by t.id limit 1",
+        moving["transcript"],
+    )[0]
+    to_id, to_code = south.query(
+        "select id, code from records_school where level = 'secondary' "
+        "order by code limit 1"
+    )[0]
+    consent = tmp_path / "consent.txt"
+    consent.write_text(
+        north.exchange(
+            "consent",
+            "--student",
+            student,
+            "--level",
+            "primary",
+            "--to-school",
+            to_code,
+        ).stdout
+    )
+    transfer = south.exchange(
+        "request-transfer",
+        "--from",
+        "01",
+        "--student",
+        student,
+        "--level",
+        "primary",
+        "--school",
+        to_code,
+        "--consent-file",
+        str(consent),
+        "--as",
+        _staff(south, to_id),
+    ).stdout.strip()
+    done = north.exchange("release", transfer, "--as", _staff(north, school_id))
+    assert done.stdout.strip() == f"{transfer} completed"
+    locked = north.query(
+        "select s.blob_id from registry_submission s "
+        "join records_yearlyrecord r on r.id = s.record_id "
+        "where r.transcript_id = ? and s.state = 'accepted'",
+        transcript_id,
+    )
+    carried = south.query(
+        "select c.packet_sha256, s.code, s.level, t.level "
+        "from exchange_carriedpacket c "
+        "join records_transcript t on t.id = c.transcript_id "
+        "join records_school s on s.id = t.school_id where t.lookup_code = ?",
+        lookup,
+    )
+    assert sorted(row[0] for row in carried) == sorted(sha for (sha,) in locked)
+    assert {row[1:] for row in carried} == {(to_code, "secondary", "primary")}
+    for instance in (north, south):
+        kinds = instance.query(
+            "select json_extract(a.detail, '$.kind') from registry_auditevent a "
+            "join registry_transfer x on x.public_id = a.object_id "
+            "join records_transcript t on t.id = x.transcript_id "
+            "where t.lookup_code = ?",
+            lookup,
+        )
+        assert kinds and {k for (k,) in kinds} == {"carry"}, instance.name
+        assert "OK" in instance.manage("ledger", "--skip-checks", "verify").stdout
