@@ -12,12 +12,17 @@ time" at the granularity the records keep):
 The class is found from the packet's data (school code, school year, class name): no
 database id is taken from the packet.
 
-One instance caches what it looked up; use one per batch of verifications.
+One instance caches what it looked up; use one per batch of verifications. The first
+signature of a class reads, in two queries, every appointment of that school year in the
+class or its school and every certificate registered to those people or to the school:
+the rest of the class's signatures are answered from memory (a certificate not among
+them is still looked up on its own).
 """
 
 from __future__ import annotations
 
 from cryptography import x509
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from hocbaso.packet import RecordSnapshot
@@ -44,12 +49,17 @@ class RecordsRoleBinding:
     def __init__(self) -> None:
         self._registrations: dict[str, Certificate | None] = {}
         self._classes: dict[tuple[str, str, str], SchoolClass | None] = {}
-        self._held: dict[tuple[int, int], list[Appointment]] = {}
+        # class pk → person pk → that person's appointments of the class's school
+        # year in the class or at its school (all _bind_person reads of them).
+        self._held: dict[int, dict[int, list[Appointment]]] = {}
         self._prints: dict[x509.Certificate, str] = {}
 
     def __call__(
         self, role: Role, certificate: x509.Certificate, context: RoleContext
     ) -> BindingDecision:
+        school_class = self._class_of(context.snapshot)
+        if school_class is not None:
+            self._read_class(school_class)
         registration = self._registration(certificate)
         if registration is None:
             return _refuse(_("the certificate is not registered to anyone"))
@@ -63,19 +73,29 @@ class RecordsRoleBinding:
                 _("the certificate is registered to %(name)s, not to this signer")
                 % {"name": person.full_name}
             )
-        school_class = self._class_of(context.snapshot)
         if school_class is None:
             return _refuse(_("the records have no such class in that school year"))
-        held = self._appointments(person, school_class.school_year_id)
+        held = self._held[school_class.pk].get(person.pk, [])
         return _bind_person(role, person, school_class, context.snapshot, held)
 
-    def _appointments(self, person: Person, year_id: int) -> list[Appointment]:
-        key = (person.pk, year_id)
-        if key not in self._held:
-            self._held[key] = list(
-                Appointment.objects.filter(person=person, school_year=year_id)
+    def _read_class(self, school_class: SchoolClass) -> None:
+        """Appointments of the class's year in the class or its school, and the
+        certificates registered to those people or to the school, once per class."""
+        if school_class.pk in self._held:
+            return
+        by_person: dict[int, list[Appointment]] = {}
+        for appointment in Appointment.objects.filter(
+            Q(school_class=school_class.pk) | Q(school=school_class.school_id),
+            school_year=school_class.school_year_id,
+        ).order_by("pk"):
+            by_person.setdefault(appointment.person_id, []).append(appointment)
+        self._held[school_class.pk] = by_person
+        for registration in Certificate.objects.select_related(
+            "person", "school"
+        ).filter(Q(person__in=list(by_person)) | Q(school=school_class.school_id)):
+            self._registrations.setdefault(
+                registration.fingerprint_sha256, registration
             )
-        return self._held[key]
 
     def _registration(self, certificate: x509.Certificate) -> Certificate | None:
         # Certificates hash by their DER, cheaper than the SHA-256 print itself.

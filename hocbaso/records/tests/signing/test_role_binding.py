@@ -175,3 +175,39 @@ def test_the_binding_reads_the_certificate_registry_by_fingerprint(district, db)
     row = Certificate.objects.get(fingerprint_sha256=fingerprint_of(cert))
     assert row.person == person
     assert row.subject_dn == cert.subject.rfc4514_string()
+
+
+def test_one_binding_reads_a_class_once_and_still_looks_up_strangers(
+    district, db, django_assert_num_queries
+):
+    """The first signature of a class reads its appointments and certificates (class,
+    appointments, certificates: three queries); the class's next packets cost none,
+    another class's teacher is still refused, and a certificate outside what was read
+    is looked up on its own."""
+    snapshot = _snapshot(district, district.secondary)
+    packet = _sign_by_hand(district.keys, snapshot)
+    intruder = district.signers(district.other_secondary).homeroom
+    forged = _sign_by_hand(
+        district.keys,
+        snapshot,
+        homeroom_signer=district.keys.signer_for_person(intruder),
+    )
+    homeroom = _person(snapshot.homeroom_teacher.personal_id)
+    stranger = district.keys.load_ca().person(homeroom.full_name, homeroom.personal_id)
+    unregistered = _sign_by_hand(
+        district.keys,
+        snapshot,
+        homeroom_signer=KeyFileSigner(stranger.key, stranger.chain),
+    )
+    binding = RecordsRoleBinding()
+    with django_assert_num_queries(3):
+        assert _verify(packet, binding).status is Status.VALID
+    with django_assert_num_queries(0):
+        assert _verify(packet, binding).status is Status.VALID
+    result = _verify(forged, binding)
+    assert _binding_failures(result) == [
+        f"the certificate is registered to {intruder.full_name}, not to this signer"
+    ]
+    with django_assert_num_queries(1):  # the stranger's certificate, by fingerprint
+        result = _verify(unregistered, binding)
+    assert _binding_failures(result) == ["the certificate is not registered to anyone"]
