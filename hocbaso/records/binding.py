@@ -13,10 +13,10 @@ The class is found from the packet's data (school code, school year, class name)
 database id is taken from the packet.
 
 One instance caches what it looked up; use one per batch of verifications. The first
-signature of a class reads, in two queries, every appointment of that school year in the
-class or its school and every certificate registered to those people or to the school:
-the rest of the class's signatures are answered from memory (a certificate not among
-them is still looked up on its own).
+signature of a class reads, in two queries, the appointments of that school year in the
+class and of its school's leaders, and every certificate registered to those people or
+to the school: the rest of the class's signatures are answered from memory (a
+certificate not among them is still looked up on its own).
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ from hocbaso.records.models import Role as Position
 from hocbaso.signing import BindingDecision, Role, RoleContext
 
 DEPUTY_MARK = "PHÓ HIỆU TRƯỞNG"
+# The school-wide appointments a leader's signature is judged by (_bind_leader).
+_LEADING = (Position.PRINCIPAL, Position.DEPUTY_PRINCIPAL)
 
 
 def _refuse(reason: str) -> BindingDecision:
@@ -50,7 +52,7 @@ class RecordsRoleBinding:
         self._registrations: dict[str, Certificate | None] = {}
         self._classes: dict[tuple[str, str, str], SchoolClass | None] = {}
         # class pk → person pk → that person's appointments of the class's school
-        # year in the class or at its school (all _bind_person reads of them).
+        # year in the class, or as principal or deputy at its school.
         self._held: dict[int, dict[int, list[Appointment]]] = {}
         self._prints: dict[x509.Certificate, str] = {}
 
@@ -79,20 +81,28 @@ class RecordsRoleBinding:
         return _bind_person(role, person, school_class, context.snapshot, held)
 
     def _read_class(self, school_class: SchoolClass) -> None:
-        """Appointments of the class's year in the class or its school, and the
-        certificates registered to those people or to the school, once per class."""
+        """Appointments of the class's year in the class, and as principal or deputy
+        at its school (what _bind_person reads), and the certificates registered to
+        those people or to the school, once per class."""
         if school_class.pk in self._held:
             return
         by_person: dict[int, list[Appointment]] = {}
-        for appointment in Appointment.objects.filter(
-            Q(school_class=school_class.pk) | Q(school=school_class.school_id),
-            school_year=school_class.school_year_id,
-        ).order_by("pk"):
+        leading = Q(school=school_class.school_id, role__in=_LEADING)
+        for appointment in (
+            Appointment.objects.filter(
+                Q(school_class=school_class.pk) | leading,
+                school_year=school_class.school_year_id,
+            )
+            .only("person_id", "role", "school_id", "school_class_id", "subject_code")
+            .order_by("pk")
+        ):
             by_person.setdefault(appointment.person_id, []).append(appointment)
         self._held[school_class.pk] = by_person
-        for registration in Certificate.objects.select_related(
-            "person", "school"
-        ).filter(Q(person__in=list(by_person)) | Q(school=school_class.school_id)):
+        for registration in (
+            Certificate.objects.select_related("person", "school")
+            .defer("pem")
+            .filter(Q(person__in=list(by_person)) | Q(school=school_class.school_id))
+        ):
             self._registrations.setdefault(
                 registration.fingerprint_sha256, registration
             )
