@@ -3,6 +3,8 @@ acknowledged: records per second, beside a yardstick measured in the same run.
 
     .venv/bin/python bench/exchange.py [--scale tiny|small] [--classes 0]
                                        [--batch-size 500] [--seed 1]
+    .venv/bin/python bench/exchange.py --registry-cache district [--seed 1]
+                                       [--yardstick-sample 2000]
 
 Steps:
 1. two installations in a temporary directory, each its own SQLite database: a
@@ -20,9 +22,13 @@ Steps:
    the floor of what the receiver must do per record, on one core.
 Prints one JSON object.
 
-The signed district cached by bench/registry.py is not reused: it holds signed
-packets, not a registry whose rounds are locked, and submitting and locking it
-through the registry is bench/registry.py's own (long) run.
+With ``--registry-cache SCALE`` the department is instead the signed district
+cached by bench/registry.py (``~/.cache/hocbaso/bench-registry-SCALE-seedN-YEAR``,
+made by ``bench/registry.py --scale SCALE --prepare`` when missing): a copy of its
+database, every cached packet submitted as class packages and the rounds locked
+with bench/registry.py's own functions (imported, not changed), then the same
+steps 1-3 (its CA certificates are the national repository's trust for it).
+``--yardstick-sample N`` verifies only the first N packets for the yardstick.
 """
 
 from __future__ import annotations
@@ -53,10 +59,13 @@ def _env(root: Path, role: str) -> dict:
     return env
 
 
+_EXTRA: dict[Path, dict] = {}  # per data directory: more environment
+
+
 def _manage(root: Path, role: str, *args: str) -> str:
     done = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
-        env=_env(root, role),
+        env={**_env(root, role), **_EXTRA.get(root, {})},
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -69,7 +78,7 @@ def _manage(root: Path, role: str, *args: str) -> str:
 def _child(root: Path, role: str, *args: str) -> dict:
     done = subprocess.run(
         [sys.executable, __file__, *args],
-        env=_env(root, role),
+        env={**_env(root, role), **_EXTRA.get(root, {})},
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -119,49 +128,70 @@ def main() -> None:
     parser.add_argument("--classes", type=int, default=0)
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--registry-cache", metavar="SCALE", default="")
+    parser.add_argument("--yardstick-sample", type=int, default=0)
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="hocbaso-bench-exchange-"))
     department, national = work / "department", work / "national"
+    loaded: dict = {}
     try:
         started = time.perf_counter()
         for root in (department, national):
             root.mkdir()
-        _manage(department, "department", "migrate", "-v0")
-        shutil.copyfile(department / "hocbaso.sqlite3", national / "hocbaso.sqlite3")
-        dept_keys = json.loads(
-            _manage(
-                department,
-                "department",
-                "exchange",
-                "prepare-demo",
-                "--code",
-                "01",
-                "--province",
-                "Thành phố Hà Nội",
-                "--seed",
-                str(options.seed),
-                "--classes",
-                str(options.classes),
-                "--scale",
-                options.scale,
+        if options.registry_cache:
+            cache = _registry_cache(options.registry_cache, options.seed)
+            _EXTRA[department] = {
+                "HOCBASO_TRUST_STORE": str(cache / "pki" / "trust"),
+                "HOCBASO_LEDGER_KEY": str(department / "ledger.key"),
+            }
+            loaded = _child(department, "department", "_load", str(cache))
+            _manage(national, "national", "migrate", "-v0")
+            dept_keys = json.loads(
+                _manage(department, "department", "exchange", "key")
+                .strip()
+                .splitlines()[-1]
             )
-            .strip()
-            .splitlines()[-1]
-        )
+            trust_dir = cache / "pki" / "trust"
+        else:
+            _manage(department, "department", "migrate", "-v0")
+            shutil.copyfile(
+                department / "hocbaso.sqlite3", national / "hocbaso.sqlite3"
+            )
+            dept_keys = json.loads(
+                _manage(
+                    department,
+                    "department",
+                    "exchange",
+                    "prepare-demo",
+                    "--code",
+                    "01",
+                    "--province",
+                    "Thành phố Hà Nội",
+                    "--seed",
+                    str(options.seed),
+                    "--classes",
+                    str(options.classes),
+                    "--scale",
+                    options.scale,
+                )
+                .strip()
+                .splitlines()[-1]
+            )
+            trust_dir = department / "pki" / "trust"
         nat_keys = json.loads(
             _manage(national, "national", "exchange", "init", "--code", "national")
             .strip()
             .splitlines()[-1]
         )
         port = _free_port()
-        cas = [str(p) for p in sorted((department / "pki" / "trust").glob("*"))]
+        cas = [str(p) for p in sorted(trust_dir.glob("*"))]
         _manage(
             national,
             "national",
             "exchange",
             "trust",
             "--code",
-            "01",
+            dept_keys["code"],
             "--kind",
             "department",
             "--key",
@@ -192,12 +222,19 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait()
-        yardstick = _child(national, "national", "_yardstick", str(department))
+        yardstick = _child(
+            national,
+            "national",
+            "_yardstick",
+            str(department),
+            str(options.yardstick_sample),
+        )
         print(
             json.dumps(
                 {
-                    "scale": options.scale,
+                    "scale": options.registry_cache or options.scale,
                     "prepare_seconds": prepared,
+                    **({"registry_load": loaded} if loaded else {}),
                     **sent,
                     **yardstick,
                     "cpus": os.cpu_count(),
@@ -214,6 +251,73 @@ def _setup() -> None:
     import django
 
     django.setup()
+
+
+def _registry_bench():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_registry", ROOT / "bench" / "registry.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _registry_cache(scale: str, seed: int) -> Path:
+    cache = _registry_bench().cache_dir(scale, seed)
+    if not (cache / "meta.json").exists():
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "registry.py"),
+                "--scale",
+                scale,
+                "--seed",
+                str(seed),
+                "--prepare",
+            ],
+            cwd=ROOT,
+            check=True,
+        )
+    return cache
+
+
+def child_load(cache_text: str) -> None:
+    """The cached signed district submitted and locked in this department."""
+    cache = Path(cache_text)
+    registry = _registry_bench()
+    meta = json.loads((cache / "meta.json").read_text())
+    work = Path(os.environ["HOCBASO_DATA_DIR"])
+    source = cache / "data" / "hocbaso.sqlite3"
+    import sqlite3
+
+    with sqlite3.connect(source) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(source, work / "hocbaso.sqlite3")
+    _setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    options = argparse.Namespace(
+        sample=0,
+        packages=None,
+        workers=os.cpu_count() or 2,
+        profile=None,
+        verify_ledger=False,
+    )
+    done = registry._submit_and_lock(cache, meta, options)
+    end = done["end_to_end"]
+    print(
+        json.dumps(
+            {
+                "records": meta["records"],
+                "accepted": done["accepted_total"],
+                "submit_and_lock_seconds": end.get("total_seconds"),
+                "locked_main": end.get("lock_main", {}).get("locked"),
+            }
+        )
+    )
 
 
 def child_send(batch_size: int) -> None:
@@ -249,7 +353,7 @@ def child_send(batch_size: int) -> None:
     )
 
 
-def child_yardstick(department_dir: str) -> None:
+def child_yardstick(department_dir: str, sample: int = 0) -> None:
     _setup()
     import sqlite3
 
@@ -260,7 +364,8 @@ def child_yardstick(department_dir: str) -> None:
     rows = connection.execute(
         "select b.data, s.locked_at from registry_submission s join registry_blob b "
         "on b.sha256 = s.blob_id where s.state = 'accepted' and s.round = 'main' "
-        "and s.locked_at is not null"
+        "and s.locked_at is not null order by s.id"
+        + (f" limit {int(sample)}" if sample else "")
     ).fetchall()
 
     store = trust_store()
@@ -292,6 +397,8 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "_send":
         child_send(int(sys.argv[2]))
     elif len(sys.argv) > 1 and sys.argv[1] == "_yardstick":
-        child_yardstick(sys.argv[2])
+        child_yardstick(sys.argv[2], int(sys.argv[3]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "_load":
+        child_load(sys.argv[2])
     else:
         main()
