@@ -64,9 +64,7 @@ def holding(*roles: str) -> Callable[[HttpRequest], bool]:
 def department(request: HttpRequest) -> bool:
     if not staff(request):
         return False
-    from hocbaso.portal.staff import is_department_staff
-
-    return is_department_staff(request.user)
+    return bool(request.user.is_superuser or Role.DEPARTMENT_OFFICER in _roles(request))
 
 
 @dataclass(frozen=True)
