@@ -93,7 +93,8 @@ def test_a_record_the_checkpoint_does_not_cover_is_shown_unverified(national):
         r for r in body["records"] if r["packet_sha256"] == record.packet_sha256
     ]
     assert shown["ledger"]["verified"] is False
-    assert "does not cover" in shown["ledger"]["problem"]
+    # answered in Vietnamese: "does not cover the record's lock"
+    assert "không bao gồm lần khóa của bản ghi" in shown["ledger"]["problem"]
 
 
 def test_an_unknown_code_is_not_found_and_audited(national):
