@@ -10,6 +10,8 @@ store, no parsed certificate kept), and both must give the same checks.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -342,3 +344,29 @@ def test_a_new_revocation_list_is_a_new_store_and_is_heeded(
     assert {c.name for c in result.failures} == {"revocation"}
     # The first store keeps answering from its own CRLs: it never changes.
     assert verify_packet(packet, store, at=NOW).status is Status.VALID
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet="ABCDabcd0189+/= \n\té", max_size=24),
+        st.binary(max_size=18).map(lambda b: base64.b64encode(b).decode()),
+    )
+)
+def test_base64_values_are_read_as_b64decode_reads_them(text: str) -> None:
+    """_parsed reads DigestValue, SignatureValue and X509Certificate with binascii
+    directly: the same bytes as base64.b64decode(validate=True) after the profile's
+    whitespace removal, and refused exactly when it refuses."""
+    from hocbaso.signing._parsed import MalformedSignatureError, _base64
+
+    element = etree.Element(X.ds("DigestValue"))
+    element.text = text
+    try:
+        expected: bytes | None = base64.b64decode("".join(text.split()), validate=True)
+    except (binascii.Error, ValueError):
+        expected = None
+    try:
+        got: bytes | None = _base64(element)
+    except MalformedSignatureError:
+        got = None
+    assert got == expected
