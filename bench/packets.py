@@ -15,6 +15,15 @@ RSA-2048), then:
    cProfile's top entries for verification).
 
     .venv/bin/python bench/packets.py [--scale small|district] [--classes N] [--profile]
+
+With --cached DIR it seeds and signs nothing: it verifies packets of the district the
+registry benchmark cached (bench/registry.py, e.g.
+~/.cache/hocbaso/bench-registry-district-seed1-2026: packets.sqlite3, data/, pki/trust),
+on a copy of that district's database, in chunks of 16 with a new records binding per
+chunk as the registry's verification workers do, and reports CPU time (process_time)
+per packet beside the raw ECDSA and RSA verification CPU measured in the same run:
+
+    .venv/bin/python bench/packets.py --cached DIR [--classes N] [--profile]
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ import io
 import json
 import os
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -356,6 +366,112 @@ def run(args) -> dict:
     }
 
 
+CHUNK = 16  # hocbaso.registry.verification.PoolVerifier's default chunk
+
+
+def raw_verify_cpu(rounds: int = 400) -> dict[str, float]:
+    """CPU seconds of one RSA-2048 and one ECDSA P-256 verification (1 KiB)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+    message = os.urandom(1024)
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    pkcs1, ecdsa = padding.PKCS1v15(), ec.ECDSA(hashes.SHA256())
+    rsa_sig = rsa_key.sign(message, pkcs1, hashes.SHA256())
+    ec_sig = ec_key.sign(message, ecdsa)
+    rsa_pub, ec_pub = rsa_key.public_key(), ec_key.public_key()
+    out = {}
+    for name, operation in (
+        ("rsa2048", lambda: rsa_pub.verify(rsa_sig, message, pkcs1, hashes.SHA256())),
+        ("p256", lambda: ec_pub.verify(ec_sig, message, ecdsa)),
+    ):
+        best = float("inf")
+        for _round in range(3):
+            start = time.process_time()
+            for _ in range(rounds):
+                operation()
+            best = min(best, (time.process_time() - start) / rounds)
+        out[name] = best
+    return out
+
+
+def run_cached(directory: Path, classes: int, profile: bool) -> dict:
+    """Verify cached district packets: CPU per packet and its ratio to raw."""
+    import sqlite3
+    from datetime import datetime
+
+    from hocbaso.records.binding import RecordsRoleBinding
+    from hocbaso.signing import Status, TrustStore, verify_packet
+
+    meta = json.loads((directory / "meta.json").read_text())
+    at = datetime.fromisoformat(meta["open_at"])
+    store = TrustStore.from_directory(directory / "pki" / "trust")
+    db = sqlite3.connect(f"file:{directory / 'packets.sqlite3'}?mode=ro", uri=True)
+    raw = raw_verify_cpu()
+    report: dict = {
+        "raw_verify_cpu_ms": {k: round(v * 1000, 4) for k, v in raw.items()}
+    }
+    for level, grade in (("primary", 3), ("lower_secondary", 7)):
+        class_ids = [
+            row[0]
+            for row in db.execute(
+                "SELECT DISTINCT class_id FROM packet WHERE grade = ? "
+                "ORDER BY class_id LIMIT ?",
+                (grade, classes),
+            )
+        ]
+        packets = [
+            row[0]
+            for class_id in class_ids
+            for row in db.execute(
+                "SELECT data FROM packet WHERE class_id = ? ORDER BY record_id",
+                (class_id,),
+            )
+        ]
+        chunks = [packets[i : i + CHUNK] for i in range(0, len(packets), CHUNK)]
+
+        def verify_chunks(chunks=chunks):
+            results = []
+            for chunk in chunks:
+                binding = RecordsRoleBinding()
+                results += [
+                    verify_packet(p, store, at=at, role_binding=binding) for p in chunk
+                ]
+            return results
+
+        invalid = [r for r in verify_chunks() if r.status is not Status.VALID]
+        if invalid:
+            raise SystemExit(f"{len(invalid)} {level} packets do not verify")
+        best = float("inf")
+        for _round in range(3):
+            start = time.process_time()
+            verify_chunks()
+            best = min(best, time.process_time() - start)
+        n_rsa = sum(p.count(RSA_METHOD) for p in packets) / len(packets)
+        n_ec = sum(p.count(ECDSA_METHOD) for p in packets) / len(packets)
+        raw_cost = n_rsa * raw["rsa2048"] + n_ec * raw["p256"]
+        per_packet = best / len(packets)
+        report[level] = {
+            "classes": len(class_ids),
+            "packets": len(packets),
+            "signatures_rsa": round(n_rsa, 2),
+            "signatures_ecdsa": round(n_ec, 2),
+            "cpu_ms_per_packet": round(per_packet * 1000, 2),
+            "raw_cpu_ms_per_packet": round(raw_cost * 1000, 3),
+            "ratio": round(per_packet / raw_cost, 1),
+        }
+        if profile:
+            profiler = cProfile.Profile(time.process_time)
+            profiler.enable()
+            verify_chunks()
+            profiler.disable()
+            text = io.StringIO()
+            pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(15)
+            report[level]["profile"] = text.getvalue().splitlines()
+    return report
+
+
 def _counts(packets):
     return [(d.count(RSA_METHOD), d.count(ECDSA_METHOD)) for _, d in packets]
 
@@ -377,7 +493,23 @@ def main() -> dict:
         "(default: all at tiny and small scale, 60 at district scale)",
     )
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--cached",
+        type=Path,
+        help="verify the packets of this cached registry-benchmark district "
+        "(--classes: classes per level, default 2)",
+    )
     args = parser.parse_args()
+    if args.cached is not None:
+        with tempfile.TemporaryDirectory(prefix="hocbaso-bench-") as tmp:
+            data = Path(tmp)
+            shutil.copyfile(
+                args.cached / "data" / "hocbaso.sqlite3", data / "hocbaso.sqlite3"
+            )
+            setup_django(data)
+            report = run_cached(args.cached, args.classes or 2, args.profile)
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return report
     if args.classes is None and args.scale == "district":
         args.classes = 60
     with tempfile.TemporaryDirectory(prefix="hocbaso-bench-") as tmp:
