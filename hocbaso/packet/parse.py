@@ -176,8 +176,12 @@ def _child(parent: Element, name: str) -> Element:
 
 
 def _texts(parent: Element) -> dict[str, Element]:
-    """The element children of parent by local name (the schema makes names unique)."""
-    return {etree.QName(e).localname: e for e in parent if isinstance(e.tag, str)}
+    """The element children of parent by local name (the schema makes names unique).
+
+    The local name is the tag after its "{namespace}" (what etree.QName gives,
+    without building one per element: a packet has several hundred)."""
+    children: Any = parent.iterchildren(etree.Element)
+    return {e.tag.rpartition("}")[2]: e for e in children}
 
 
 def read_columns(
