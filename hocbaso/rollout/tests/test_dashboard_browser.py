@@ -9,12 +9,9 @@ after a reload the figures have changed.
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
-from django.db import connection, transaction
 
+from hocbaso.portal.tests.append_only import empty_append_only_tables
 from hocbaso.records.models import Round
 from hocbaso.registry import actions
 from hocbaso.registry.actors import Actor
@@ -28,30 +25,9 @@ SEED_PASSWORD = "demo password for tests"  # the password district.build seeds
 
 @pytest.fixture
 def registry_rows_removed(transactional_db):
-    """Empty the registry's append-only tables before the test database is flushed.
-
-    The immutability triggers refuse DELETE; SQLite's flush deletes, so they are
-    dropped around the clean-up and put back as the migration made them.
-    PostgreSQL's flush truncates, which the triggers do not cover.
-    """
+    """Empty the append-only tables before SQLite's flush (see append_only)."""
     yield
-    if connection.vendor != "sqlite":
-        return
-    triggers = importlib.import_module(
-        "hocbaso.registry.migrations.0002_immutability_triggers"
-    )
-    rules = triggers._rules()
-    with connection.cursor() as cursor:
-        for table, operation, _when, _message in rules:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_{operation.lower()}")
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            for model in apps.get_app_config("registry").get_models():
-                cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
-    finally:
-        with connection.cursor() as cursor:
-            for rule in rules:
-                cursor.execute(triggers._sqlite(*rule))
+    empty_append_only_tables()
 
 
 @pytest.fixture

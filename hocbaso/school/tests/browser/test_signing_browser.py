@@ -4,12 +4,9 @@ shows as accepted."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
-from django.db import connection, transaction
 
+from hocbaso.portal.tests.append_only import empty_append_only_tables
 from hocbaso.records.models import RecordStatus
 from hocbaso.records.signers import signers_of
 from hocbaso.registry.models import Submission
@@ -24,38 +21,9 @@ PASSWORD = "demo password for tests"
 
 @pytest.fixture
 def append_only_rows_removed(transactional_db):
-    """Empty the append-only tables (registry, access trail) before the flush.
-
-    Their triggers refuse DELETE, which SQLite's flush uses: they are dropped around
-    the clean-up and put back as the migrations made them. PostgreSQL's flush
-    truncates, which the triggers do not cover.
-    """
+    """Empty the append-only tables before SQLite's flush (see append_only)."""
     yield
-    if connection.vendor != "sqlite":
-        return
-    registry = importlib.import_module(
-        "hocbaso.registry.migrations.0002_immutability_triggers"
-    )
-    portal = importlib.import_module(
-        "hocbaso.portal.migrations.0002_access_trail_append_only"
-    )
-    rules = registry._rules()
-    with connection.cursor() as cursor:
-        for table, operation, _when, _message in rules:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_{operation.lower()}")
-    with connection.schema_editor() as editor:
-        portal.drop(None, editor)
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            for model in apps.get_app_config("registry").get_models():
-                cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
-            cursor.execute(f"DELETE FROM {portal.TABLE}")  # noqa: S608
-    finally:
-        with connection.cursor() as cursor:
-            for rule in rules:
-                cursor.execute(registry._sqlite(*rule))
-        with connection.schema_editor() as editor:
-            portal.create(None, editor)
+    empty_append_only_tables()
 
 
 @pytest.fixture
