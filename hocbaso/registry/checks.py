@@ -45,18 +45,23 @@ def _problem_of(check: Check) -> Problem:
     return Problem(code.value, f"{where}{_(check.reason)}")
 
 
-# What a record holds beyond its identity and state: not read to check a packet
-# against the record (the packet carries its own copy, signed).
-_RECORD_CONTENT = (
-    "qualities",
-    "competencies",
-    "conduct",
-    "retest",
-    "comments",
-    "results",
-    "class_recognition_note",
-    "homeroom_comment",
-    "ad_hoc_commendations",
+# What checking a packet against the registry reads of its transcript and record
+# (identity_problems, then processing's state checks and storing): a package reads
+# them for every record it holds, so nothing else is loaded. The packet carries its
+# own copy of the content, signed. The school year is read whole (a few dates: the
+# deadlines).
+_TRANSCRIPT_READ = ("id", "lookup_code", "school_id")
+_RECORD_READ = (
+    "id",
+    "transcript_id",
+    "grade",
+    "round",
+    "status",
+    "school_id",
+    "school__code",
+    "school_class_id",
+    "school_class__name",
+    "school_year",
 )
 
 
@@ -70,8 +75,8 @@ def find_records(
     codes = {s.lookup_code for s in snapshots}
     transcripts = {
         t.lookup_code: t
-        for t in Transcript.objects.select_related("school")
-        .filter(lookup_code__in=codes)
+        for t in Transcript.objects.filter(lookup_code__in=codes)
+        .only(*_TRANSCRIPT_READ)
         .order_by()
     }
     records = {
@@ -79,7 +84,7 @@ def find_records(
         for r in YearlyRecord.objects.select_related(
             "school", "school_class", "school_year"
         )
-        .defer(*_RECORD_CONTENT)
+        .only(*_RECORD_READ)
         .filter(
             transcript__in=transcripts.values(),
             school_year__name__in={s.school_year for s in snapshots},

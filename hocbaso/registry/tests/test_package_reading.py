@@ -58,7 +58,7 @@ def test_base64_broken_over_lines_is_read_as_base64binary_allows():
 @pytest.mark.parametrize(
     "text",
     [
-        "QUJD*w==".encode(),  # a character outside the alphabet
+        b"QUJD*w==",  # a character outside the alphabet
         "QUJDờ==".encode(),  # a letter outside ASCII
         b"QUJ",  # cut short
         b"QUJD====",  # padding beyond the last group

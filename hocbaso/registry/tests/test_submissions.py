@@ -160,3 +160,36 @@ def test_a_school_token_submits_for_its_own_school(district, db, clock):
 
     assert view.records[0].accepted
     assert Receipt.objects.get().actor_label.startswith("token:")
+
+
+def test_a_packages_queries_do_not_grow_with_its_records(
+    district, db, clock, primary_clerk, other_clerk
+):
+    """Everything read per record comes in the package's few queries (no field
+    left out of them is read record by record)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # The ledger's first entry creates its head: done before counting.
+    first = district.records(district.other_primary, Round.MAIN)[0]
+    assert submit(district, first, other_clerk, clock).records[0].accepted
+    records = district.records(district.primary, Round.MAIN)
+    assert len(records) >= 3
+    counts = []
+    for chosen in (records[:1], records[1:3]):
+        package = build_package(
+            [district.packet(r) for r in chosen],
+            school_code=district.primary.school.code,
+            school_year=district.year.name,
+        )
+        with CaptureQueriesContext(connection) as queries:
+            view = actions.submit(
+                package,
+                school=district.primary.school,
+                actor=primary_clerk,
+                clock=clock,
+            )
+        assert all(r.accepted for r in view.records)
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1], counts
