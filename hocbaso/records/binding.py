@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from cryptography import x509
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hocbaso.packet import RecordSnapshot
@@ -55,8 +56,21 @@ class RecordsRoleBinding:
         # year in the class, or as principal or deputy at its school.
         self._held: dict[int, dict[int, list[Appointment]]] = {}
         self._prints: dict[x509.Certificate, str] = {}
+        # A class's records are signed by the same few people in the same roles:
+        # each decision is made once per (role, certificate, signer, class, what
+        # the record asks of the role, language) and answered from here after.
+        self._decisions: dict[tuple, BindingDecision] = {}
 
     def __call__(
+        self, role: Role, certificate: x509.Certificate, context: RoleContext
+    ) -> BindingDecision:
+        key = _decision_key(role, certificate, context)
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._decisions[key] = self._decide(role, certificate, context)
+        return decision
+
+    def _decide(
         self, role: Role, certificate: x509.Certificate, context: RoleContext
     ) -> BindingDecision:
         school_class = self._class_of(context.snapshot)
@@ -131,6 +145,41 @@ class RecordsRoleBinding:
         return self._classes[key]
 
 
+def _decision_key(role: Role, certificate: x509.Certificate, context: RoleContext):
+    """Everything a decision depends on besides what the instance has read.
+
+    The record's part: its class (school, year, name), the subjects whose teacher
+    is the signer for a subject teacher (_bind_subject_teacher), the leader's title
+    for a leader (_bind_leader)."""
+    snapshot = context.snapshot
+    if role is Role.SUBJECT_TEACHER:
+        asked: object = _subjects_of(snapshot, context.identifier)
+    elif role is Role.LEADER:
+        asked = snapshot.leader.title
+    else:
+        asked = None
+    return (
+        role,
+        certificate,
+        context.identifier,
+        snapshot.school.code,
+        snapshot.school_year,
+        snapshot.class_name,
+        asked,
+        get_language(),
+    )
+
+
+def _subjects_of(snapshot: RecordSnapshot, personal_id: str) -> frozenset[str]:
+    """The codes of the subjects the packet says this person taught."""
+    return frozenset(
+        s.code
+        for s in getattr(snapshot.results, "subjects", ())
+        if getattr(s, "teacher", None) is not None
+        and s.teacher.personal_id == personal_id
+    )
+
+
 def _bind_seal(registration: Certificate, context: RoleContext) -> BindingDecision:
     school = registration.school
     if school is None:
@@ -173,12 +222,7 @@ def _bind_person(
 def _bind_subject_teacher(
     person: Person, snapshot: RecordSnapshot, in_class: list[Appointment], where
 ) -> BindingDecision:
-    codes = {
-        s.code
-        for s in getattr(snapshot.results, "subjects", ())
-        if getattr(s, "teacher", None) is not None
-        and s.teacher.personal_id == person.personal_id
-    }
+    codes = _subjects_of(snapshot, person.personal_id)
     taught = {a.subject_code for a in in_class if a.role == Position.SUBJECT_TEACHER}
     missing = sorted(codes - taught)
     if not codes or missing:

@@ -211,3 +211,57 @@ def test_one_binding_reads_a_class_once_and_still_looks_up_strangers(
     with django_assert_num_queries(1):  # the stranger's certificate, by fingerprint
         result = _verify(unregistered, binding)
     assert _binding_failures(result) == ["the certificate is not registered to anyone"]
+
+
+def test_decisions_remembered_for_a_class_never_answer_a_packet_asking_otherwise(
+    district, db
+):
+    """One binding answers a class's signatures from the decisions it made for the
+    class's first packet; a later packet of the same class whose subject teacher
+    claims another subject, or whose deputy takes the principal's title, is judged
+    on what it asks, not on what an earlier packet asked."""
+    binding = RecordsRoleBinding()
+    secondary = _snapshot(district, district.secondary)
+    assert _verify(_sign_by_hand(district.keys, secondary), binding).status is (
+        Status.VALID
+    )
+    results = secondary.results
+    nv_teacher = next(s.teacher for s in results.subjects if s.code == "NV")
+    claims_toan = dataclasses.replace(
+        secondary,
+        results=dataclasses.replace(
+            results,
+            subjects=tuple(
+                dataclasses.replace(s, teacher=nv_teacher) if s.code == "TOAN" else s
+                for s in results.subjects
+            ),
+        ),
+    )
+    result = _verify(_sign_by_hand(district.keys, claims_toan), binding)
+    assert any("did not teach TOAN" in r for r in _binding_failures(result))
+
+    primary = _snapshot(district, district.primary)
+    deputy = Person.objects.get(
+        appointments__role=Role.DEPUTY_PRINCIPAL,
+        appointments__school__code=primary.school.code,
+        appointments__school_year=district.year,
+    )
+    as_deputy = dataclasses.replace(
+        primary,
+        leader=dataclasses.replace(
+            primary.leader,
+            name=deputy.full_name,
+            personal_id=deputy.personal_id,
+            title="KT. HIỆU TRƯỞNG\nPHÓ HIỆU TRƯỞNG",
+        ),
+    )
+    assert _verify(_sign_by_hand(district.keys, as_deputy), binding).status is (
+        Status.VALID
+    )
+    as_principal = dataclasses.replace(
+        as_deputy, leader=dataclasses.replace(as_deputy.leader, title="HIỆU TRƯỞNG")
+    )
+    result = _verify(_sign_by_hand(district.keys, as_principal), binding)
+    assert _binding_failures(result) == [
+        f"{deputy.full_name} was a deputy but signs with the principal's title"
+    ]
