@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from cryptography import x509
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from hocbaso.packet import RecordSnapshot
@@ -58,8 +58,11 @@ class RecordsRoleBinding:
         self._prints: dict[x509.Certificate, str] = {}
         # A class's records are signed by the same few people in the same roles:
         # each decision is made once per (role, certificate, signer, class, what
-        # the record asks of the role, language) and answered from here after.
+        # the record asks of the role) and answered from here after, its reason in
+        # the language active when the binding was made (read once: asking for it
+        # costs as much as the rest of a remembered answer).
         self._decisions: dict[tuple, BindingDecision] = {}
+        self._language = get_language()
 
     def __call__(
         self, role: Role, certificate: x509.Certificate, context: RoleContext
@@ -67,7 +70,9 @@ class RecordsRoleBinding:
         key = _decision_key(role, certificate, context)
         decision = self._decisions.get(key)
         if decision is None:
-            decision = self._decisions[key] = self._decide(role, certificate, context)
+            with override(self._language):
+                decision = self._decide(role, certificate, context)
+            self._decisions[key] = decision
         return decision
 
     def _decide(
@@ -166,7 +171,6 @@ def _decision_key(role: Role, certificate: x509.Certificate, context: RoleContex
         snapshot.school_year,
         snapshot.class_name,
         asked,
-        get_language(),
     )
 
 
