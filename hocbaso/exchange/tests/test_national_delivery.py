@@ -13,10 +13,15 @@ import os
 import signal
 import time
 
+import pytest
 import requests
 
 from hocbaso.exchange.tests.network import last_school_year
 from hocbaso.exchange.tests.proxy import FaultyProxy
+
+# The instances are subprocesses with their own SQLite databases: nothing here
+# reaches the suite's database, so it runs once, in the SQLite half of `make test`.
+pytestmark = pytest.mark.once
 
 YEAR = last_school_year()
 FAST = ["--attempts", "2", "--backoff", "0.05"]

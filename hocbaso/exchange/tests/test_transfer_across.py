@@ -9,6 +9,10 @@ import pytest
 
 from hocbaso.exchange.tests.network import last_school_year
 
+# The instances are subprocesses with their own SQLite databases: nothing here
+# reaches the suite's database, so it runs once, in the SQLite half of `make test`.
+pytestmark = pytest.mark.once
+
 YEAR = last_school_year()
 FAST = ["--attempts", "2", "--backoff", "0.05"]
 

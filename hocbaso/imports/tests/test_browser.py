@@ -10,7 +10,10 @@ from hocbaso.imports import filling as helpers
 from hocbaso.imports.tests.conftest import fill_primary_year
 from hocbaso.records.models import YearlyRecord
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Page behaviour in the browser: run once, in the SQLite half of `make test`
+# (hocbaso/portal/tests/test_portal_browser.py proves the live server on
+# PostgreSQL).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
 
 
 def _upload(page, path: Path) -> None:

@@ -18,7 +18,10 @@ from hocbaso.registry.actors import Actor
 from hocbaso.registry.clock import fixed_clock
 from hocbaso.registry.tests.district import build
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Page behaviour in the browser: run once, in the SQLite half of `make test`
+# (hocbaso/portal/tests/test_portal_browser.py proves the live server on
+# PostgreSQL).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
 
 SEED_PASSWORD = "demo password for tests"  # the password district.build seeds
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Page behaviour in the browser: run once, in the SQLite half of `make test`
+# (hocbaso/portal/tests/test_portal_browser.py proves the live server on
+# PostgreSQL).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
 
 
 def test_staff_log_in_and_see_their_menu_in_vietnamese(page, browser_login, principal):

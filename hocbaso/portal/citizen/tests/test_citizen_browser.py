@@ -9,7 +9,10 @@ from hocbaso.portal.citizen.models import Guardianship, Relation
 from hocbaso.portal.citizen.tests.conftest import PARENT
 from hocbaso.portal.models import AccessAction, ActorKind
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Page behaviour in the browser: run once, in the SQLite half of `make test`
+# (hocbaso/portal/tests/test_portal_browser.py proves the live server on
+# PostgreSQL).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
 
 
 def test_a_parent_logs_in_and_sees_the_children_and_who_looked(page, oidc, world):

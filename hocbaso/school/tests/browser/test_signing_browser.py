@@ -15,7 +15,10 @@ from hocbaso.school.tests.agent_process import PAIRING, running_agent
 from hocbaso.school.tests.district import build
 from hocbaso.school.tests.token import add_person_key, add_seal_key, make_token
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Page behaviour in the browser: run once, in the SQLite half of `make test`
+# (hocbaso/portal/tests/test_portal_browser.py proves the live server on
+# PostgreSQL).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
 PASSWORD = "demo password for tests"
 
 
