@@ -432,9 +432,12 @@ def _end_to_end(packages, clock, workers: int, meta: dict) -> dict:
         **locks,
         "total_seconds": round(total, 1),
         "cpu_seconds": cpu,
-        # What the run needs on `workers` free cores: the workers' CPU spread over
-        # them, or the main process alone if it is the bottleneck.
-        "cpu_bound_seconds": round(max(cpu["workers"] / workers, cpu["main"]), 1),
+        # What the run needs on this machine's cores if nothing else ran: all the
+        # CPU (the storing process and the workers share the cores) spread over
+        # them, or the storing process alone if it is the bottleneck.
+        "cpu_bound_seconds": round(
+            max((cpu["workers"] + cpu["main"]) / (os.cpu_count() or 1), cpu["main"]), 1
+        ),
         # The workers' CPU (they only verify) beside the raw cost of the signatures
         # verified: cryptography's own verify rates, measured just before and after.
         "verification": {
