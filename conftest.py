@@ -122,6 +122,31 @@ def _school(code: str, name: str, level: str, department, unit=None) -> School:
     return school
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with PostgreSQL's autovacuum off for its tables.
+
+    The package-wide districts stay uncommitted for the whole package: autovacuum
+    sees their pages but not their rows and records the tables as empty, and the
+    planner then joins them with nested sequential scans (a page of the admin took
+    forty seconds). Without those statistics the planner sizes a table by its pages,
+    which counts the open transaction's rows. Only the test database is changed,
+    not the cluster (benchmarks share scripts/with-postgres).
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT format('ALTER TABLE %I.%I SET (autovacuum_enabled = false,"
+                " toast.autovacuum_enabled = false)', schemaname, tablename)"
+                " FROM pg_tables WHERE schemaname = current_schema()"
+            )
+            for (statement,) in cursor.fetchall():
+                cursor.execute(statement)
+    return django_db_setup
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_fixture_setup(fixturedef, request):
     # Package- and session-wide data (the signed districts) is built in a
