@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from cryptography import x509
 from lxml import etree
@@ -30,9 +30,9 @@ class MalformedSignatureError(Exception):
     """The Signature element is outside the profile; the message says where."""
 
 
-@dataclass(frozen=True)
-class Reference:
-    """One Reference: the Id it points to and the digest it claims."""
+class Reference(NamedTuple):
+    """One Reference: the Id it points to and the digest it claims (a tuple: a
+    lower-secondary packet has about ninety)."""
 
     target: str
     digest: bytes
@@ -102,11 +102,14 @@ def _one(parent: etree._Element, name: str) -> etree._Element:
 def _base64(element: etree._Element) -> bytes:
     text = element.text or ""
     try:
-        if not _BASE64.fullmatch(text):  # whitespace inside: allowed, then removed
-            text = "".join(text.split())
-        # base64.b64decode(text, validate=True) without its Python wrapper: the
-        # same call (a non-ASCII str is refused with ValueError either way).
-        return binascii.a2b_base64(text, strict_mode=True)
+        try:  # one line of base64, as signers write it
+            return binascii.a2b_base64(text, strict_mode=True)
+        except binascii.Error:
+            if _BASE64.fullmatch(text):
+                raise
+        # whitespace inside: allowed, then removed (then strict as above; a
+        # non-ASCII str is refused with ValueError either way)
+        return binascii.a2b_base64("".join(text.split()), strict_mode=True)
     except (binascii.Error, ValueError):
         _fail(element, f"{etree.QName(element).localname} is not base64")
 
