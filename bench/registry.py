@@ -255,7 +255,8 @@ def _seed_postgres(cache: Path) -> None:
     half an hour; COPY of the cached SQLite database's rows takes a minute. Every
     table is emptied first (migrate's own rows included, so that ids match the
     cache's), loaded with triggers and foreign-key checks off (the cluster's user
-    owns it), then each id sequence is moved past the highest id loaded.
+    owns it), then each id sequence is moved past the highest id loaded, and the
+    tables analysed (a database in service has its planner statistics).
     """
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -292,6 +293,8 @@ def _seed_postgres(cache: Path) -> None:
                         f'COALESCE(MAX("id"), 1), MAX("id") IS NOT NULL) FROM "{table}"'
                     )
     source.close()
+    with connection.cursor() as cursor:  # statistics, as a database in service has
+        cursor.execute("ANALYZE")
 
 
 # --- 3 and 4. submitting and locking ------------------------------------------------
