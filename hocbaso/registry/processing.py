@@ -37,7 +37,6 @@ from hocbaso.registry.models import (
     Submission,
 )
 from hocbaso.registry.package import Document, read_document
-from hocbaso.registry.receiving import store_blobs
 from hocbaso.registry.rounds import lock_deadline
 from hocbaso.registry.verification import Verifier
 
@@ -171,7 +170,13 @@ def _store(
     candidates: list[Candidate], receipt: Receipt, ledger: LedgerSession, at
 ) -> None:
     new = [c for c in candidates if c.is_new]
-    store_blobs([(c.sha256, c.data) for c in new], at)
+    Blob.objects.bulk_create(
+        [
+            Blob(sha256=c.sha256, data=c.data, size=len(c.data), stored_at=at)
+            for c in new
+        ],
+        ignore_conflicts=True,
+    )
     replaced = [c.current.pk for c in new if c.current is not None]
     Submission.objects.filter(pk__in=replaced).update(state=Submission.State.SUPERSEDED)
     for c in new:

@@ -11,10 +11,9 @@ changed; a withdrawn packet is then rejected as such).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -52,35 +51,11 @@ def _answer_changed(receipt: Receipt) -> bool:
 def store_blob(data: bytes, at: datetime, sha256: str | None = None) -> Blob:
     """The stored copy of ``data``; the same bytes are stored once."""
     sha256 = sha256 or sha256_hex(data)
-    store_blobs([(sha256, data)], at)
-    return Blob(sha256=sha256, size=len(data), stored_at=at)
-
-
-def store_blobs(items: Sequence[tuple[str, bytes]], at: datetime) -> None:
-    """Store each (SHA-256 hex, bytes) not stored yet, in the caller's transaction.
-
-    On PostgreSQL the bytes go as binary parameters of a server-side bound
-    statement: Django's cursor binds on the client, which writes bytea as hex text
-    in the SQL (twice the size, encoded by the client and parsed by the server),
-    three times the CPU for a district's gigabytes of packets and packages
-    (docs/registry.md). Elsewhere the ORM's bulk insert.
-    """
-    if not items:
-        return
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        table = connection.ops.quote_name(Blob._meta.db_table)
-        with connection.connection.cursor() as cursor:  # psycopg: server-side binding
-            cursor.executemany(
-                f"INSERT INTO {table} (sha256, data, size, stored_at) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (sha256) DO NOTHING",
-                [(sha256, data, len(data), at) for sha256, data in items],
-            )
-        return
     Blob.objects.bulk_create(
-        [Blob(sha256=h, data=d, size=len(d), stored_at=at) for h, d in items],
+        [Blob(sha256=sha256, data=data, size=len(data), stored_at=at)],
         ignore_conflicts=True,
     )
+    return Blob(sha256=sha256, size=len(data), stored_at=at)
 
 
 def receive(

@@ -30,17 +30,3 @@ def test_the_stored_bytes_are_compressed_with_lz4_and_read_back_whole():
         method, stored = cursor.fetchone()
     assert method == "lz4" and stored < len(data) / 10
     assert bytes(Blob.objects.get(sha256="a" * 64).data) == data
-
-
-def test_bytes_stored_with_server_side_binding_come_back_whole_and_once():
-    from hocbaso.registry.receiving import store_blobs
-
-    at = timezone.now()
-    every_byte = bytes(range(256)) * 300
-    store_blobs([("b" * 64, every_byte), ("c" * 64, b"")], at)
-    store_blobs([("b" * 64, b"other bytes, same key: ignored")], at)
-
-    stored = Blob.objects.get(sha256="b" * 64)
-    assert bytes(stored.data) == every_byte and stored.size == len(every_byte)
-    assert stored.stored_at == at
-    assert bytes(Blob.objects.get(sha256="c" * 64).data) == b""
