@@ -149,13 +149,18 @@ def test_the_seal_of_another_school_is_invalid(district, db):
     ]
 
 
-def test_a_deputy_claiming_the_principals_title_is_invalid(district, db):
-    snapshot = _snapshot(district, district.primary)
-    deputy = Person.objects.get(
+def _deputy(district, snapshot) -> Person:
+    """The deputy principal of the snapshot's school in the district's year."""
+    return Person.objects.get(
         appointments__role=Role.DEPUTY_PRINCIPAL,
         appointments__school__code=snapshot.school.code,
         appointments__school_year=district.year,
     )
+
+
+def test_a_deputy_claiming_the_principals_title_is_invalid(district, db):
+    snapshot = _snapshot(district, district.primary)
+    deputy = _deputy(district, snapshot)
     forged = dataclasses.replace(
         snapshot,
         leader=dataclasses.replace(
@@ -241,11 +246,7 @@ def test_decisions_remembered_for_a_class_never_answer_a_packet_asking_otherwise
     assert any("did not teach TOAN" in r for r in _binding_failures(result))
 
     primary = _snapshot(district, district.primary)
-    deputy = Person.objects.get(
-        appointments__role=Role.DEPUTY_PRINCIPAL,
-        appointments__school__code=primary.school.code,
-        appointments__school_year=district.year,
-    )
+    deputy = _deputy(district, primary)
     as_deputy = dataclasses.replace(
         primary,
         leader=dataclasses.replace(
