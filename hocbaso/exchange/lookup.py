@@ -32,13 +32,12 @@ from hocbaso.exchange.models import NationalRecord, Peer
 from hocbaso.ledger import LedgerError, VerifierKey, verify_checkpoint
 from hocbaso.packet import RecordLevel
 from hocbaso.portal.registry_view import (
-    ROLE_WORDS,
     LedgerProof,
     RecordPage,
-    SignatureLine,
     Standing,
     TranscriptView,
     parsed_packet,
+    signature_lines,
 )
 from hocbaso.printing import _model as form_model
 from hocbaso.records.models import School, Student, Transcript
@@ -132,16 +131,7 @@ def _page(record: NationalRecord, packet) -> RecordPage:
         packet_sha256=record.packet_sha256,
         snapshot=packet.snapshot,
         form=packet.form,
-        signatures=[
-            SignatureLine(
-                role=m.role.value,
-                role_label=str(ROLE_WORDS[m.role]),
-                signer=m.name,
-                issuer=m.issuer,
-                signed_at=m.signed_at,
-            )
-            for m in packet.marks
-        ],
+        signatures=signature_lines(packet.marks),
         proof=_proof(record),
         submission=None,
     )

@@ -326,6 +326,20 @@ def _parse(data: bytes) -> _Packet | None:
     )
 
 
+def signature_lines(marks) -> list[SignatureLine]:
+    """The page's lines for a packet's signature marks (who, role, CA, when)."""
+    return [
+        SignatureLine(
+            role=m.role.value,
+            role_label=str(ROLE_WORDS[m.role]),
+            signer=m.name,
+            issuer=m.issuer,
+            signed_at=m.signed_at,
+        )
+        for m in marks
+    ]
+
+
 def _page(
     s: Submission,
     packet: _Packet,
@@ -346,16 +360,7 @@ def _page(
         packet_sha256=packet.sha256,
         snapshot=packet.snapshot,
         form=packet.form,
-        signatures=[
-            SignatureLine(
-                role=m.role.value,
-                role_label=str(ROLE_WORDS[m.role]),
-                signer=m.name,
-                issuer=m.issuer,
-                signed_at=m.signed_at,
-            )
-            for m in packet.marks
-        ],
+        signatures=signature_lines(packet.marks),
         proof=checkpoint.prove(s, packet.sha256),
         submission=s,
     )
