@@ -43,6 +43,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from _raw import raw_operations  # noqa: E402
+
 RSA_METHOD = b"xmldsig-more#rsa-sha256"
 ECDSA_METHOD = b"xmldsig-more#ecdsa-sha256"
 
@@ -91,24 +94,7 @@ class Breakdown:
 
 def raw_rates(seconds: float = 0.6) -> dict[str, float]:
     """Sign and verify operations per second of cryptography on a 1 KiB message."""
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-
-    message = os.urandom(1024)
-    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ec_key = ec.generate_private_key(ec.SECP256R1())
-    pkcs1, ecdsa = padding.PKCS1v15(), ec.ECDSA(hashes.SHA256())
-    rsa_sig = rsa_key.sign(message, pkcs1, hashes.SHA256())
-    ec_sig = ec_key.sign(message, ecdsa)
-    rsa_pub, ec_pub = rsa_key.public_key(), ec_key.public_key()
-    operations = {
-        "rsa2048_sign": lambda: rsa_key.sign(message, pkcs1, hashes.SHA256()),
-        "rsa2048_verify": lambda: rsa_pub.verify(
-            rsa_sig, message, pkcs1, hashes.SHA256()
-        ),
-        "p256_sign": lambda: ec_key.sign(message, ecdsa),
-        "p256_verify": lambda: ec_pub.verify(ec_sig, message, ecdsa),
-    }
+    operations = raw_operations()
     return {name: round(_rate(op, seconds), 1) for name, op in operations.items()}
 
 
@@ -371,20 +357,11 @@ CHUNK = 16  # hocbaso.registry.verification.PoolVerifier's default chunk
 
 def raw_verify_cpu(rounds: int = 400) -> dict[str, float]:
     """CPU seconds of one RSA-2048 and one ECDSA P-256 verification (1 KiB)."""
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-
-    message = os.urandom(1024)
-    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ec_key = ec.generate_private_key(ec.SECP256R1())
-    pkcs1, ecdsa = padding.PKCS1v15(), ec.ECDSA(hashes.SHA256())
-    rsa_sig = rsa_key.sign(message, pkcs1, hashes.SHA256())
-    ec_sig = ec_key.sign(message, ecdsa)
-    rsa_pub, ec_pub = rsa_key.public_key(), ec_key.public_key()
+    operations = raw_operations()
     out = {}
     for name, operation in (
-        ("rsa2048", lambda: rsa_pub.verify(rsa_sig, message, pkcs1, hashes.SHA256())),
-        ("p256", lambda: ec_pub.verify(ec_sig, message, ecdsa)),
+        ("rsa2048", operations["rsa2048_verify"]),
+        ("p256", operations["p256_verify"]),
     ):
         best = float("inf")
         for _round in range(3):

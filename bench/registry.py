@@ -43,6 +43,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from _raw import raw_operations  # noqa: E402
+
 PASSWORD = "bench password, not secret"
 PREFETCH = 6  # packages verified ahead of the one being stored
 
@@ -493,21 +496,10 @@ def _signature_counts(packages) -> dict[str, int]:
 def raw_rates(seconds: float = 0.6) -> dict[str, float]:
     """cryptography's verifies per CPU second (process time, like the workers' CPU
     it is compared with: on a busy machine wall time would count others' work)."""
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-
-    message = os.urandom(1024)
-    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ec_key = ec.generate_private_key(ec.SECP256R1())
-    pkcs1, ecdsa = padding.PKCS1v15(), ec.ECDSA(hashes.SHA256())
-    rsa_sig = rsa_key.sign(message, pkcs1, hashes.SHA256())
-    ec_sig = ec_key.sign(message, ecdsa)
-    rsa_pub, ec_pub = rsa_key.public_key(), ec_key.public_key()
     operations = {
-        "rsa2048_verify": lambda: rsa_pub.verify(
-            rsa_sig, message, pkcs1, hashes.SHA256()
-        ),
-        "p256_verify": lambda: ec_pub.verify(ec_sig, message, ecdsa),
+        name: operation
+        for name, operation in raw_operations().items()
+        if name.endswith("_verify")
     }
     rates = {}
     for name, operation in operations.items():
