@@ -25,13 +25,15 @@ def receiving(district):
     return Actor.of_user(district.user(district.other_primary.school))
 
 
-def _request(district, record, receiving, clock):
+def _request(district, record, receiving, clock, *, to_school=None, note=None):
+    """The receiving school asks for the record's primary transcript (by default a
+    move to the other primary school)."""
     return actions.request_transfer(
         student_code=record.transcript.student.student_code,
         level="primary",
-        to_school=district.other_primary.school,
+        to_school=to_school or district.other_primary.school,
         actor=receiving,
-        note="Chuyển theo nơi cư trú",
+        note=note or "Chuyển theo nơi cư trú",
         clock=clock,
     )
 
@@ -165,13 +167,13 @@ def test_a_primary_school_cannot_take_a_lower_secondary_transcript(
 
 
 def _carry(district, record, secondary_clerk, clock):
-    return actions.request_transfer(
-        student_code=record.transcript.student.student_code,
-        level="primary",
+    return _request(
+        district,
+        record,
+        secondary_clerk,
+        clock,
         to_school=district.secondary.school,
-        actor=secondary_clerk,
         note="Vào lớp 6",
-        clock=clock,
     )
 
 
