@@ -85,7 +85,7 @@ class TokenSigner:
         self._batch: str | None = None
         self._opened = 0.0
 
-    def _token(self):
+    def _token(self) -> Any:
         try:
             return pkcs11.lib(self.config.module).get_token(
                 token_label=self.config.token_label
@@ -139,7 +139,7 @@ class TokenSigner:
             except pkcs11.PKCS11Error as exc:
                 raise AgentError(f"the token refused to sign: {exc!r}", 502) from exc
 
-    def _session_for(self, batch: str):
+    def _session_for(self, batch: str) -> Any:
         expired = time.monotonic() - self._opened > self.config.session_seconds
         if self._session is not None and self._batch == batch and not expired:
             return self._session
@@ -230,7 +230,9 @@ class AgentHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._handle(lambda origin: self._route_post())
 
-    def _handle(self, route) -> None:
+    def _handle(
+        self, route: Callable[[str | None], tuple[dict[str, Any], int]]
+    ) -> None:
         origin = None
         try:
             origin = self._origin_allowed()
@@ -239,12 +241,12 @@ class AgentHandler(BaseHTTPRequestHandler):
             body, status = {"error": str(exc)}, exc.status
         self._answer(body, status, origin)
 
-    def _route_get(self):
+    def _route_get(self) -> tuple[dict[str, Any], int]:
         if self.path == "/status":
             return {"agent": "hocbaso-sign-agent", "version": VERSION}, 200
         raise AgentError("not found", 404)
 
-    def _route_post(self):
+    def _route_post(self) -> tuple[dict[str, Any], int]:
         self._check_token()
         request = self._json()
         key = request.get("key")
@@ -272,7 +274,7 @@ class AgentHandler(BaseHTTPRequestHandler):
             }, 200
         raise AgentError("not found", 404)
 
-    def _json(self) -> dict:
+    def _json(self) -> dict[str, Any]:
         try:
             length = int(self.headers.get("Content-Length", "0"))
         except ValueError:
@@ -287,7 +289,7 @@ class AgentHandler(BaseHTTPRequestHandler):
             raise AgentError("the request must be a JSON object")
         return data
 
-    def _answer(self, body: dict, status: int, origin: str | None) -> None:
+    def _answer(self, body: dict[str, Any], status: int, origin: str | None) -> None:
         data = json.dumps(body).encode()
         self.send_response(status)
         self._cors(origin)
@@ -297,11 +299,11 @@ class AgentHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def log_message(self, format: str, *args) -> None:
+    def log_message(self, format: str, *args: Any) -> None:
         sys.stderr.write(f"sign-agent: {self.command} {self.path} {args[1:2]}\n")
 
 
-def _digests(value) -> list[bytes]:
+def _digests(value: object) -> list[bytes]:
     if not isinstance(value, list) or not value or len(value) > MAX_DIGESTS:
         raise AgentError(f"digests must be a list of 1 to {MAX_DIGESTS} digests")
     out = []
