@@ -10,24 +10,25 @@ come back as bytes: verify them with hocbaso.signing.verify_packet.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
-from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation import EmbeddedPdfSignature, async_validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from hocbaso.packet import PacketError, build_packet, parse_packet
 from hocbaso.printing import _sync
+from hocbaso.printing._budget import LIMITS, Budget, BudgetExceededError, Limits
 from hocbaso.printing.errors import PrintingError
 from hocbaso.printing.render import DIGEST_KEYWORD, content_digest
 from hocbaso.signing import Check, Status, TrustStore, VerificationFailedError
@@ -35,9 +36,9 @@ from hocbaso.signing.result import status_of
 
 # Larger uploads are refused before parsing (a transcript's soft copy is < 2 MiB).
 MAX_PDF_BYTES = 20 * 1024 * 1024
+MAX_TREE_DEPTH = 16
 # Updates after the signature that leave it valid: none, or validation data (DSS,
 # document timestamps) added for long-term validation.
-MAX_TREE_DEPTH = 16
 _HARMLESS = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
 
 
@@ -61,6 +62,8 @@ class PdfVerificationResult:
     checks: tuple[Check, ...]
     signatures: tuple[PdfSignatureReport, ...] = ()
     attachments: tuple[tuple[str, bytes], ...] = ()
+    refused_code: str | None = None
+    refused_params: Mapping[str, int | float] = field(default_factory=dict)
 
     @property
     def failures(self) -> tuple[Check, ...]:
@@ -83,6 +86,8 @@ def verify_pdf(
     *,
     at: datetime | None = None,
     intermediates: Sequence[x509.Certificate] = (),
+    limits: Limits = LIMITS,
+    clock: Callable[[], float] = time.monotonic,
 ) -> PdfVerificationResult:
     """Check every signature of a soft copy against trust_roots (at a moment, now by
     default), that nothing changed after signing, and that the printed content
@@ -90,55 +95,110 @@ def verify_pdf(
 
     intermediates help build paths; the certificates a signature carries help too,
     also for its timestamp (a TSA token often carries only the TSA's certificate).
+    A file that costs more than limits (_budget.py) is refused with the stable code
+    in refused_code and nothing else checked or returned.
     """
     if len(pdf) > MAX_PDF_BYTES:
         return _refused("syntax", "the file is larger than 20 MiB")
+    budget = Budget(limits, clock)
     try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        return _verify(pdf, trust_roots, at, intermediates, budget)
+    except BudgetExceededError as exc:
+        return PdfVerificationResult(
+            Status.INVALID,
+            (_fail("budget", str(exc)),),
+            refused_code=exc.code,
+            refused_params=exc.params,
+        )
+
+
+def _verify(
+    pdf: bytes,
+    trust_roots: TrustStore | Sequence[x509.Certificate],
+    at: datetime | None,
+    intermediates: Sequence[x509.Certificate],
+    budget: Budget,
+) -> PdfVerificationResult:
+    try:
+        reader = _open(pdf, budget)
         embedded = list(reader.embedded_signatures)
+    except BudgetExceededError:
+        raise
     except Exception as exc:  # pyHanko raises many kinds on a hostile file
         return _refused("syntax", f"the file is not a readable PDF: {exc}")
     if not embedded:
         return _refused("signature", "the PDF carries no signature")
+    budget.count("PDF_TOO_MANY_SIGNATURES", len(embedded), budget.limits.signatures)
+    try:
+        attachments = tuple(_read_attachments(reader, budget))
+    except BudgetExceededError:
+        raise
+    except Exception as exc:  # a broken name tree is a broken file
+        return _refused("syntax", f"the attachments cannot be read: {exc}")
     checks: list[Check] = []
     reports: list[PdfSignatureReport] = []
     for signature in embedded:
-        try:
-            carried = list(signature.signed_data["certificates"] or ())
-            context = _context(trust_roots, at, intermediates, carried)
-            status = _sync.run(
-                async_validate_pdf_signature,
-                signature,
-                signer_validation_context=context,
-                ts_validation_context=context,
-                key_usage_settings=_KEY_USAGE,
-            )
-        except Exception as exc:  # a malformed signature dictionary or CMS
-            checks.append(_fail("integrity", f"the signature cannot be read: {exc}"))
-            continue
-        checks += _signature_checks(signature.field_name, status)
-        reports.append(_report(signature.field_name, status))
-    try:
-        attachments = tuple(_read_attachments(reader))
-    except Exception as exc:  # a broken name tree is a broken file
-        return _refused("syntax", f"the attachments cannot be read: {exc}")
+        budget.check_time()
+        checks += _signature(signature, trust_roots, at, intermediates, reports)
+    budget.check_time()
     checks.append(_content_check(reader, attachments))
     return PdfVerificationResult(
         status_of(checks), tuple(checks), tuple(reports), attachments
     )
 
 
-def attached_packets(pdf: bytes) -> list[tuple[str, bytes]]:
+def attached_packets(pdf: bytes, *, limits: Limits = LIMITS) -> list[tuple[str, bytes]]:
     """The embedded files of a PDF as (name, bytes), in the order of its name tree.
 
-    Raises PrintingError when the file cannot be read. It does not verify anything:
+    Raises PrintingError when the file cannot be read, BudgetExceededError (a
+    PrintingError) when it costs more than limits. It does not verify anything:
     use verify_pdf for that.
     """
+    budget = Budget(limits)
     try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        return list(_read_attachments(reader))
+        return _read_attachments(_open(pdf, budget), budget)
+    except PrintingError:
+        raise
     except Exception as exc:  # pyHanko raises many kinds on a hostile file
         raise PrintingError(f"the attachments cannot be read: {exc}") from exc
+
+
+def _open(pdf: bytes, budget: Budget) -> PdfFileReader:
+    """The reader, once the file's revisions and objects are within the budget."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    xrefs = reader.xrefs
+    limits = budget.limits
+    budget.count("PDF_TOO_MANY_REVISIONS", xrefs.total_revisions, limits.revisions)
+    objects = sum(
+        len(list(xrefs.explicit_refs_in_revision(r)))
+        for r in range(xrefs.total_revisions)
+    )
+    budget.count("PDF_TOO_MANY_OBJECTS", objects, limits.objects)
+    return reader
+
+
+def _signature(
+    signature: EmbeddedPdfSignature,
+    trust_roots: TrustStore | Sequence[x509.Certificate],
+    at: datetime | None,
+    intermediates: Sequence[x509.Certificate],
+    reports: list[PdfSignatureReport],
+) -> list[Check]:
+    """The checks of one signature; its report is appended to reports."""
+    try:
+        carried = list(signature.signed_data["certificates"] or ())
+        context = _context(trust_roots, at, intermediates, carried)
+        status = _sync.run(
+            async_validate_pdf_signature,
+            signature,
+            signer_validation_context=context,
+            ts_validation_context=context,
+            key_usage_settings=_KEY_USAGE,
+        )
+    except Exception as exc:  # a malformed signature dictionary or CMS
+        return [_fail("integrity", f"the signature cannot be read: {exc}")]
+    reports.append(_report(signature.field_name, status))
+    return _signature_checks(signature.field_name, status)
 
 
 _KEY_USAGE = KeyUsageConstraints(
@@ -258,33 +318,27 @@ def _printed_digest(reader: PdfFileReader) -> str | None:
     return None
 
 
-def _read_attachments(reader: PdfFileReader) -> list[tuple[str, bytes]]:
+def _read_attachments(reader: PdfFileReader, budget: Budget) -> list[tuple[str, bytes]]:
     names = reader.root.get("/Names")
     if names is None:
         return []
-    tree = _resolve(names).get("/EmbeddedFiles")
-    return _walk(_resolve(tree)) if tree is not None else []
+    tree = budget.visit(names).get("/EmbeddedFiles")
+    return _walk(budget.visit(tree), budget) if tree is not None else []
 
 
-def _walk(node: Any, depth: int = 0) -> list[tuple[str, bytes]]:
-    """The leaves of a name tree (ISO 32000-1 §7.9.6), depth-limited."""
+def _walk(node: Any, budget: Budget, depth: int = 0) -> list[tuple[str, bytes]]:
+    """The leaves of a name tree (ISO 32000-1 §7.9.6), every node and leaf
+    counted against the budget (a node reached twice is refused)."""
     if depth > MAX_TREE_DEPTH:
-        raise PrintingError("the attachment name tree is too deep")
+        raise BudgetExceededError("PDF_TREE_TOO_DEEP", MAX_TREE_DEPTH)
     found: list[tuple[str, bytes]] = []
-    for kid in _resolve(node.get("/Kids", [])):
-        found += _walk(_resolve(kid), depth + 1)
-    pairs = list(_resolve(node.get("/Names", [])))
+    for kid in budget.visit(node.get("/Kids", [])):
+        found += _walk(budget.visit(kid), budget, depth + 1)
+    pairs = list(budget.visit(node.get("/Names", [])))
     for key, spec in zip(pairs[::2], pairs[1::2], strict=True):
-        stream = _resolve(_resolve(_resolve(spec)["/EF"])["/F"])
-        found.append((str(key), stream.data))
+        files = budget.visit(budget.visit(spec).get("/EF"))
+        found.append((str(key), budget.inflate(budget.visit(files.get("/F")))))
     return found
-
-
-def _resolve(value: Any) -> Any:
-    """The object an indirect reference points to; any other value itself."""
-    if isinstance(value, generic.IndirectObject):
-        return value.get_object()  # type: ignore[no-untyped-call]
-    return value
 
 
 def _fail(name: str, reason: str, signature: str | None = None) -> Check:

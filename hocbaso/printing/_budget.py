@@ -1,0 +1,154 @@
+"""The work an uploaded soft copy may cost before it is refused.
+
+Anyone may upload a PDF to the check page, so reading one must stay cheap whatever
+its shape. A depth limit alone does not do it: a name tree whose nodes share their
+kids (8 references to the same node, 16 levels deep) fits in a few kilobytes and
+has 8^16 paths. Every walk therefore counts what it visits against one budget per
+upload: the objects seen (a node is visited once, a second visit is refused), the
+attachments, the bytes inflated from their streams, the revisions and signatures,
+and the wall time. Going over any of them raises BudgetExceededError with a stable
+code and its limit; the caller answers with a refusal, never a partial result.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyhanko.pdf_utils import generic
+
+from hocbaso.printing.errors import PrintingError
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The most one upload may cost; a transcript's soft copy uses a fraction.
+
+    A five-year primary transcript has about 1,050 objects, 2 revisions, one
+    signature and 5 attachments of about 20 KiB each.
+    """
+
+    objects: int = 20_000
+    tree_nodes: int = 1_000
+    attachments: int = 32
+    attachment_bytes: int = 2 * 1024 * 1024
+    inflated_bytes: int = 16 * 1024 * 1024
+    revisions: int = 16
+    signatures: int = 8
+    seconds: float = 10.0
+
+
+LIMITS = Limits()
+
+# The stable codes and their sentences (translated where they are shown).
+MESSAGES = {
+    "PDF_TOO_MANY_OBJECTS": "the file has more than %(limit)s objects",
+    "PDF_TREE_TOO_LARGE": "the attachment tree has more than %(limit)s nodes",
+    "PDF_TREE_SHARED_NODE": "the attachment tree visits the same node twice",
+    "PDF_TREE_TOO_DEEP": "the attachment tree is deeper than %(limit)s levels",
+    "PDF_TOO_MANY_ATTACHMENTS": "the file has more than %(limit)s attachments",
+    "PDF_ATTACHMENT_TOO_LARGE": "an attachment inflates to more than %(limit)s bytes",
+    "PDF_INFLATES_TOO_MUCH": "the attachments inflate to more than %(limit)s bytes",
+    "PDF_ATTACHMENT_FILTER": "an attachment is encoded with an unsupported filter",
+    "PDF_TOO_MANY_REVISIONS": "the file has more than %(limit)s revisions",
+    "PDF_TOO_MANY_SIGNATURES": "the file has more than %(limit)s signatures",
+    "PDF_TOO_SLOW": "checking the file took longer than %(limit)s seconds",
+}
+
+
+class BudgetExceededError(PrintingError):
+    """An upload costs more than its budget; code is one of MESSAGES' keys."""
+
+    def __init__(self, code: str, limit: int | float) -> None:
+        self.code, self.limit = code, limit
+        super().__init__(MESSAGES[code] % {"limit": limit})
+
+    @property
+    def template(self) -> str:
+        """The untranslated sentence, to translate then fill with params."""
+        return MESSAGES[self.code]
+
+    @property
+    def params(self) -> dict[str, int | float]:
+        return {"limit": self.limit}
+
+
+@dataclass
+class Budget:
+    """What one upload has spent so far; each spend raises past its limit."""
+
+    limits: Limits = LIMITS
+    clock: Callable[[], float] = time.monotonic
+    nodes: int = 0
+    attachments: int = 0
+    inflated: int = 0
+    started: float = field(default=-1.0)
+    _seen: set[tuple[int, int]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.started = self.clock()
+
+    def check_time(self) -> None:
+        if self.clock() - self.started > self.limits.seconds:
+            raise BudgetExceededError("PDF_TOO_SLOW", self.limits.seconds)
+
+    def count(self, what: str, value: int, limit: int) -> None:
+        if value > limit:
+            raise BudgetExceededError(what, limit)
+
+    def visit(self, value: Any) -> Any:
+        """The object value points to, counted; a second visit is refused."""
+        self.nodes += 1
+        self.count("PDF_TREE_TOO_LARGE", self.nodes, self.limits.tree_nodes)
+        self.check_time()
+        if not isinstance(value, generic.IndirectObject):
+            return value
+        key = (value.idnum, value.generation)
+        if key in self._seen:
+            raise BudgetExceededError("PDF_TREE_SHARED_NODE", 1)
+        self._seen.add(key)
+        return value.get_object()  # type: ignore[no-untyped-call]
+
+    def inflate(self, stream: Any) -> bytes:
+        """An attachment's bytes, inflated no further than the limits allow."""
+        self.attachments += 1
+        self.count(
+            "PDF_TOO_MANY_ATTACHMENTS", self.attachments, self.limits.attachments
+        )
+        room = min(
+            self.limits.attachment_bytes, self.limits.inflated_bytes - self.inflated
+        )
+        data = _decoded(stream, room)
+        if len(data) > room:
+            if room < self.limits.attachment_bytes:
+                raise BudgetExceededError(
+                    "PDF_INFLATES_TOO_MUCH", self.limits.inflated_bytes
+                )
+            raise BudgetExceededError(
+                "PDF_ATTACHMENT_TOO_LARGE", self.limits.attachment_bytes
+            )
+        self.inflated += len(data)
+        return data
+
+
+def _decoded(stream: Any, room: int) -> bytes:
+    """At most room + 1 bytes of the stream: raw, or one FlateDecode without
+    parameters (what sign_pdf writes); other filters are refused, so no decoder
+    ever inflates more than the budget."""
+    if not isinstance(stream, generic.StreamObject):
+        raise BudgetExceededError("PDF_ATTACHMENT_FILTER", 0)
+    filters = list(stream._filters())
+    raw = stream.encoded_data
+    if not filters:
+        return raw[: room + 1]
+    name, params = filters[0]
+    plain = params is None or isinstance(params, generic.NullObject) or not params
+    if len(filters) != 1 or name != "/FlateDecode" or not plain:
+        raise BudgetExceededError("PDF_ATTACHMENT_FILTER", 0)
+    try:
+        return zlib.decompressobj().decompress(raw, room + 1)
+    except zlib.error as exc:
+        raise PrintingError(f"an attachment's stream is corrupt: {exc}") from exc
