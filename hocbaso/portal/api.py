@@ -239,7 +239,8 @@ def verify(request: HttpRequest, file: File[UploadedFile]):
         report = verify_upload(file.read())
     except UploadError as exc:
         status = 413 if isinstance(exc, UploadTooLargeError) else 400
-        raise ApiError(str(exc), code="UPLOAD_REFUSED", status=status) from exc
+        code = getattr(exc, "code", "UPLOAD_REFUSED")
+        raise ApiError(str(exc), code=code, status=status) from exc
     record_access(
         request,
         action=AccessAction.VERIFY,

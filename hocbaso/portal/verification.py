@@ -51,6 +51,15 @@ class UploadTooLargeError(UploadError):
     """The upload is larger than any copy of a transcript."""
 
 
+class UploadTooComplexError(UploadError):
+    """The soft copy costs more to read than any transcript's (printing._budget);
+    code is the stable code printing gave."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 @dataclass(frozen=True)
 class Difference:
     field: str
@@ -171,6 +180,12 @@ def _transcript_of(finding: PacketFinding) -> Transcript | None:
 
 def _verify_pdf(data: bytes) -> VerificationReport:
     result = verify_pdf(data, trust_store())
+    if result.refused_code is not None:
+        reason = _(result.refused_template) % result.refused_params
+        raise UploadTooComplexError(
+            _("The file is refused: %(reason)s.") % {"reason": reason},
+            result.refused_code,
+        )
     checks = [c for c in result.checks]
     findings = []
     for name, packet in result.attachments:
@@ -398,6 +413,7 @@ __all__ = [
     "Difference",
     "PacketFinding",
     "UploadError",
+    "UploadTooComplexError",
     "UploadTooLargeError",
     "VerificationReport",
     "differences",

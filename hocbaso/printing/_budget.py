@@ -43,19 +43,27 @@ class Limits:
 
 LIMITS = Limits()
 
+
+def _(message: str) -> str:
+    """Mark a message for translation; translated where it is shown, not here."""
+    return message
+
+
 # The stable codes and their sentences (translated where they are shown).
 MESSAGES = {
-    "PDF_TOO_MANY_OBJECTS": "the file has more than %(limit)s objects",
-    "PDF_TREE_TOO_LARGE": "the attachment tree has more than %(limit)s nodes",
-    "PDF_TREE_SHARED_NODE": "the attachment tree visits the same node twice",
-    "PDF_TREE_TOO_DEEP": "the attachment tree is deeper than %(limit)s levels",
-    "PDF_TOO_MANY_ATTACHMENTS": "the file has more than %(limit)s attachments",
-    "PDF_ATTACHMENT_TOO_LARGE": "an attachment inflates to more than %(limit)s bytes",
-    "PDF_INFLATES_TOO_MUCH": "the attachments inflate to more than %(limit)s bytes",
-    "PDF_ATTACHMENT_FILTER": "an attachment is encoded with an unsupported filter",
-    "PDF_TOO_MANY_REVISIONS": "the file has more than %(limit)s revisions",
-    "PDF_TOO_MANY_SIGNATURES": "the file has more than %(limit)s signatures",
-    "PDF_TOO_SLOW": "checking the file took longer than %(limit)s seconds",
+    "PDF_TOO_MANY_OBJECTS": _("the file has more than %(limit)s objects"),
+    "PDF_TREE_TOO_LARGE": _("the attachment tree has more than %(limit)s nodes"),
+    "PDF_TREE_SHARED_NODE": _("the attachment tree visits the same node twice"),
+    "PDF_TREE_TOO_DEEP": _("the attachment tree is deeper than %(limit)s levels"),
+    "PDF_TOO_MANY_ATTACHMENTS": _("the file has more than %(limit)s attachments"),
+    "PDF_ATTACHMENT_TOO_LARGE": _(
+        "an attachment inflates to more than %(limit)s bytes"
+    ),
+    "PDF_INFLATES_TOO_MUCH": _("the attachments inflate to more than %(limit)s bytes"),
+    "PDF_ATTACHMENT_FILTER": _("an attachment is encoded with an unsupported filter"),
+    "PDF_TOO_MANY_REVISIONS": _("the file has more than %(limit)s revisions"),
+    "PDF_TOO_MANY_SIGNATURES": _("the file has more than %(limit)s signatures"),
+    "PDF_TOO_SLOW": _("checking the file took longer than %(limit)s seconds"),
 }
 
 

@@ -28,7 +28,13 @@ from pyhanko_certvalidator import ValidationContext
 
 from hocbaso.packet import PacketError, build_packet, parse_packet
 from hocbaso.printing import _sync
-from hocbaso.printing._budget import LIMITS, Budget, BudgetExceededError, Limits
+from hocbaso.printing._budget import (
+    LIMITS,
+    MESSAGES,
+    Budget,
+    BudgetExceededError,
+    Limits,
+)
 from hocbaso.printing.errors import PrintingError
 from hocbaso.printing.render import DIGEST_KEYWORD, content_digest
 from hocbaso.signing import Check, Status, TrustStore, VerificationFailedError
@@ -69,6 +75,11 @@ class PdfVerificationResult:
     def failures(self) -> tuple[Check, ...]:
         """The checks that did not pass."""
         return tuple(c for c in self.checks if not c.ok)
+
+    @property
+    def refused_template(self) -> str:
+        """The refusal's sentence before refused_params fill it, to translate."""
+        return MESSAGES[self.refused_code] if self.refused_code else ""
 
     def raise_for_status(self) -> None:
         """Raise VerificationFailedError with the reasons unless the status is valid."""
