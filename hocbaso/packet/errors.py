@@ -16,7 +16,19 @@ class PacketSyntaxError(PacketError):
 
 
 class PacketForbiddenError(PacketError):
-    """The document uses a forbidden construct: a DTD, an entity declaration."""
+    """The document uses a forbidden construct: a DTD, an entity, a comment or a
+    processing instruction.
+
+    ``code`` is stable ("DOCTYPE", "ENTITY", "COMMENT", "PROCESSING_INSTRUCTION"),
+    ``line`` where it was found (None when unknown), for a boundary to word it.
+    """
+
+    def __init__(
+        self, message: str, *, code: str = "DOCTYPE", line: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.line = line
 
 
 class PacketSchemaError(PacketError):

@@ -3,7 +3,11 @@
 Steps, each failing with a PacketError subclass that names the element and line:
 1. size limit, before any parsing;
 2. no DOCTYPE and no entity declaration (raw scan, then the parsed tree's docinfo);
-3. well-formed XML with a parser that resolves no entity and touches no network;
+3. well-formed XML with a parser that resolves no entity and touches no network,
+   nesting no deeper than libxml2's default limit (256 levels without huge_tree);
+   no comment and no processing instruction anywhere: signatures are computed over
+   C14N without comments, so a comment inside a value (<hovaten>Vũ<!-- --> Trâm) would
+   leave every signature valid while ``element.text`` stops at it;
 4. the root's name, namespace and version;
 5. the XSD schema (hocba-1.0.xsd);
 6. the values the schema cannot tie together (level vs. subject table, slots vs. data).
@@ -61,6 +65,14 @@ def _parser() -> etree.XMLParser:
         dtd_validation=False,
         huge_tree=False,
         remove_blank_text=False,  # signed content must stay byte-for-byte the same
+        # Kept in the tree so they can be refused (_refuse_hidden_nodes); removing
+        # them would read "Vũ Trâm" from <!-- -->-split text, but silently accept
+        # bytes the profile never writes.
+        remove_comments=False,
+        remove_pis=False,
+        # CDATA sections merged into the text, as C14N renders them: a value split
+        # by <![CDATA[…]]> reads whole, the same characters the signature covers.
+        strip_cdata=True,
     )
 
 
@@ -88,6 +100,7 @@ def load_packet_tree(data: bytes) -> Element:
             f"line {exc.lineno}: not well-formed XML: {exc.msg}"
         ) from exc
     _refuse_doctype(root)
+    _refuse_hidden_nodes(root)
     _check_root(root)
     validate_tree(root)
     return root
@@ -98,17 +111,47 @@ def _refuse_declarations(data: bytes) -> None:
     if match is not None:
         line = data.count(b"\n", 0, match.start()) + 1
         kind = match.group(1).decode().upper()
-        raise PacketForbiddenError(f"line {line}: <!{kind}> is not allowed in a packet")
+        raise PacketForbiddenError(
+            f"line {line}: <!{kind}> is not allowed in a packet", code=kind, line=line
+        )
 
 
 def _refuse_doctype(root: Element) -> None:
     """A second guard for encodings the raw scan cannot read (UTF-16 and the like)."""
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:  # type: ignore[attr-defined]
-        raise PacketForbiddenError("line 1: a DOCTYPE is not allowed in a packet")
+        raise PacketForbiddenError(
+            "line 1: a DOCTYPE is not allowed in a packet", line=1
+        )
     for entity in root.iter(etree.Entity):
         raise PacketForbiddenError(
-            f"line {entity.sourceline}: entity reference {entity.text}"
+            f"line {entity.sourceline}: entity reference {entity.text}",
+            code="ENTITY",
+            line=entity.sourceline,
+        )
+
+
+def _refuse_hidden_nodes(root: Element) -> None:
+    """No comment or processing instruction, in the root or beside it.
+
+    C14N without comments (every Reference of the profile) leaves comments out, so
+    a comment splitting a value is invisible to the signatures while lxml's .text
+    stops at it: "8<!---->.4" would read 8. The profile writes neither.
+    """
+    outside: Any = [*root.itersiblings(preceding=True), *root.itersiblings()]
+    inside: Any = root.iter(etree.Comment, etree.ProcessingInstruction)
+    for node in (*outside, *inside):
+        parent = node.getparent()
+        where = "" if parent is None else f" inside {etree.QName(parent).localname}"
+        if isinstance(node, etree._Comment):
+            kind, code = "an XML comment", "COMMENT"
+        else:
+            kind, code = "a processing instruction", "PROCESSING_INSTRUCTION"
+        raise PacketForbiddenError(
+            f"line {node.sourceline}: {kind}{where} is not allowed in a packet;"
+            " signatures do not cover it and a value split by it reads differently",
+            code=code,
+            line=node.sourceline,
         )
 
 
