@@ -9,7 +9,9 @@ Steps, stopping at the first mismatch:
    subtree hash of each level is the hash of its two children one level down, so the
    stored tree is the tree of the entries;
 4. every checkpoint is signed by the registry's key and its root is the tree's root
-   at its size; the latest covers the whole log.
+   at its size; the latest covers the whole log;
+5. every submission's state, replacement link, lock and effective date are what the
+   log's entries say (``ledger_state``); all disagreements are reported.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from hocbaso.ledger import (
 )
 from hocbaso.registry import entries
 from hocbaso.registry.ledger_log import ORIGIN, reading_ledger, verifier_key
+from hocbaso.registry.ledger_state import state_problems
 from hocbaso.registry.ledger_store import DatabaseStorage
 from hocbaso.registry.models import (
     Blob,
@@ -51,6 +54,7 @@ class LedgerReport:
     checkpoint_size: int | None
     problem: str = ""
     index: int | None = None
+    problems: tuple[str, ...] = ()
 
 
 class _Mismatch(Exception):
@@ -70,7 +74,13 @@ def verify_ledger() -> LedgerReport:
         _check_tree(size)
         _check_checkpoints(size)
     except _Mismatch as mismatch:
-        return LedgerReport(False, size, checkpoint_size, str(mismatch), mismatch.index)
+        problem = str(mismatch)
+        return LedgerReport(
+            False, size, checkpoint_size, problem, mismatch.index, (problem,)
+        )
+    problems = tuple(state_problems())
+    if problems:
+        return LedgerReport(False, size, checkpoint_size, problems[0], None, problems)
     return LedgerReport(True, size, checkpoint_size)
 
 

@@ -1,8 +1,9 @@
 """``hocbaso ledger``: the registry's transparency log.
 
-hocbaso ledger verify       recompute every entry from the registry and check the
-                            tree and the checkpoints; OK, or the first mismatch
-                            (exit 1)
+hocbaso ledger verify       recompute every entry from the registry, check the
+                            tree and the checkpoints, then every submission's
+                            state, lock and effective date against the entries;
+                            OK, or the mismatches (exit 1)
 hocbaso ledger checkpoint   print the latest signed checkpoint
 hocbaso ledger key          print the verifier key of the checkpoints
 """
@@ -36,6 +37,11 @@ class Command(BaseCommand):
     def _verify(self) -> None:
         report = actions.verify_ledger()
         if not report.ok:
+            # Every disagreement one a line on stderr, then the count.
+            for problem in report.problems[1:]:
+                self.stderr.write(
+                    _("Ledger mismatch: %(problem)s") % {"problem": problem}
+                )
             raise CommandError(
                 _("Ledger mismatch: %(problem)s") % {"problem": report.problem}
             )
