@@ -8,7 +8,10 @@ school's seal) as any single packet does; the package adds no signature of its o
 
 Steps of ``read_document``, each refusing the whole receipt with a ReceiptCode:
 1. size limit, before parsing; no DOCTYPE or entity declaration;
-2. well-formed XML, parsed without entities or network;
+2. well-formed XML, parsed without entities or network, nesting bounded (libxml2's
+   256 levels); then, from the tree, so any encoding is read (UTF-16 too): no
+   DOCTYPE or entity, and no comment or processing instruction where it could split
+   a value (inside the root; anywhere in a single packet, which allows none);
 3. the root: a packet (kept as is; its own checks come per record) or a package;
 4. a package: the XSD, the declared count, each packet's base64 and SHA-256, and
    its school code, which must be the submitting school's.
@@ -59,8 +62,16 @@ class Document:
 
 
 def _parser() -> etree.XMLParser:
+    # Comments and instructions kept, to be refused (_refuse_hidden_nodes); CDATA
+    # merged into the text (strip_cdata), as the schema and C14N read it.
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=False,
+        remove_pis=False,
+        strip_cdata=True,
     )
 
 
@@ -107,7 +118,9 @@ def read_document(data: bytes, school_code: str) -> Document:
             _("The file is not well-formed XML (line %(line)s).")
             % {"line": exc.lineno},
         ) from exc
-    if etree.QName(root).namespace == NAMESPACE:
+    is_packet = etree.QName(root).namespace == NAMESPACE
+    _refuse_hidden_nodes(root, anywhere=is_packet)
+    if is_packet:
         return _single_packet(data)
     if root.tag != _q("GOI_TIN"):
         raise DocumentError(
@@ -115,6 +128,34 @@ def read_document(data: bytes, school_code: str) -> Document:
             _("The file is neither a transcript packet nor a class package."),
         )
     return _package(root, school_code)
+
+
+def _refuse_hidden_nodes(root: etree._Element, *, anywhere: bool) -> None:
+    """What the raw scan cannot see (another encoding), and what would make ``.text``
+    read less than the schema validated and a signature covers: a comment or an
+    instruction splitting a value (<matruong>01001<!---->001</matruong> reads 01001).
+    A comment before or after a package's root changes no value and is kept."""
+    docinfo = root.getroottree().docinfo
+    if (
+        docinfo.doctype
+        or docinfo.internalDTD is not None
+        or next(root.iter(etree.Entity), None) is not None
+    ):
+        raise DocumentError(
+            ReceiptCode.MALFORMED_XML, _("A DOCTYPE or an entity is not allowed.")
+        )
+    nodes = root.iter(etree.Comment, etree.ProcessingInstruction)
+    outside = [*root.itersiblings(preceding=True), *root.itersiblings()]
+    for node in [*outside, *nodes] if anywhere else nodes:
+        raise DocumentError(
+            ReceiptCode.MALFORMED_XML,
+            _(
+                "Line %(line)s has an XML comment or processing instruction, which"
+                " is not allowed there: a signature does not cover it, and a value"
+                " split by it would read differently."
+            )
+            % {"line": node.sourceline},
+        )
 
 
 def _single_packet(data: bytes) -> Document:

@@ -103,3 +103,40 @@ def test_a_comment_is_not_mistaken_for_a_declaration():
     package = _package().replace(b"?>", b"?><!-- from the school's software -->", 1)
 
     assert read_document(package, SCHOOL).packets == tuple(PACKETS)
+
+
+def test_a_doctype_in_utf16_is_refused_cleanly_from_the_tree():
+    # The raw scan reads bytes as ASCII and misses UTF-16; libxml2 then failed
+    # inside the schema validation (an internal error, HTTP 500).
+    text = _package().decode().replace("UTF-8", "UTF-16")
+    text = text.replace("?>", '?>\n<!DOCTYPE GOI_TIN [<!ENTITY a "01001001">]>', 1)
+    text = text.replace(f">{SCHOOL}<", ">&a;<")
+
+    error = _refusal(text.encode("utf-16"))
+
+    assert error.problem.code == ReceiptCode.MALFORMED_XML.value
+
+
+@pytest.mark.parametrize("marker", [b"<!---->", b"<?pi x?>"])
+def test_a_comment_or_instruction_splitting_a_value_refuses_the_package(marker):
+    # .text would read 01001 while the schema validated 01001001.
+    package = _package().replace(b">01001001<", b">01001" + marker + b"001<", 1)
+
+    error = _refusal(package)
+
+    assert error.problem.code == ReceiptCode.MALFORMED_XML.value
+    assert "Line 2 " in str(error)
+
+
+def test_cdata_is_read_whole_as_the_schema_reads_it():
+    package = _package().replace(b">01001001<", b"><![CDATA[01001]]>001<", 1)
+
+    assert read_document(package, SCHOOL).school_code == SCHOOL
+
+
+def test_nesting_beyond_the_parser_limit_is_malformed():
+    package = _package().replace(
+        b"</GOI_TIN>", b"<a>" * 300 + b"</a>" * 300 + b"</GOI_TIN>"
+    )
+
+    assert _refusal(package).problem.code == ReceiptCode.MALFORMED_XML.value
