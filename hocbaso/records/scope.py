@@ -27,6 +27,7 @@ from django.db import models
 from django.db.models import Q
 
 from hocbaso.records.models import (
+    DEPARTMENT_ROLES,
     SCHOOL_ROLES,
     Appointment,
     Certificate,
@@ -41,6 +42,7 @@ from hocbaso.records.models import (
     SchoolUnitPeriod,
     SchoolYear,
     SignatureStep,
+    StaffEvent,
     Student,
     SubjectAssessment,
     Transcript,
@@ -93,7 +95,7 @@ def _compute_scope(user, on_date: dt.date | None) -> Scope:
         ).select_related("school_year")
     )
     department_ids = {
-        a.department_id for a in appointments if a.role == Role.DEPARTMENT_OFFICER
+        a.department_id for a in appointments if a.role in DEPARTMENT_ROLES
     }
     unit_ids = {a.unit_id for a in appointments if a.role == Role.UNIT_OFFICER}
     school_q = Q(pk__in={a.school_id for a in appointments if a.role in SCHOOL_ROLES})
@@ -207,6 +209,7 @@ SCOPE_PATHS: dict[type[models.Model], ScopeRule] = {
     Certificate: _certificates_rule,
     ManagementUnit: _units_rule,
     Department: _departments_rule,
+    StaffEvent: _through("school"),
     # Not personal data: everyone with a login sees the calendar.
     SchoolYear: _everyone,
 }

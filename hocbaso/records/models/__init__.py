@@ -17,11 +17,14 @@ from hocbaso.records.models.organisations import (
 )
 from hocbaso.records.models.people import (
     CLASS_ROLES,
+    DEPARTMENT_ROLES,
     SCHOOL_ROLES,
     Appointment,
     Certificate,
     Person,
     Role,
+    StaffEvent,
+    StaffEventType,
 )
 from hocbaso.records.models.signatures import (
     RecordPacket,
@@ -40,6 +43,7 @@ from hocbaso.records.pilot import is_in_pilot
 
 __all__ = [
     "CLASS_ROLES",
+    "DEPARTMENT_ROLES",
     "LEVEL_GROUP_CODES",
     "SCHOOL_ROLES",
     "Appointment",
@@ -59,6 +63,8 @@ __all__ = [
     "SchoolUnitPeriod",
     "SchoolYear",
     "Sex",
+    "StaffEvent",
+    "StaffEventType",
     "SignatureStep",
     "SignerRole",
     "Student",

@@ -80,6 +80,10 @@ class Role(models.TextChoices):
     CLERK = "clerk", _("School clerk")
     UNIT_OFFICER = "unit_officer", _("Management unit officer")
     DEPARTMENT_OFFICER = "department_officer", _("Department officer")
+    # Appoints the department's officers, the units' officers and the schools'
+    # leaders, and is the only role the administration site opens to
+    # (docs/security.md, "Who may do what").
+    DEPARTMENT_ADMIN = "department_admin", _("Department administrator")
 
 
 SCHOOL_ROLES = (
@@ -90,6 +94,7 @@ SCHOOL_ROLES = (
     Role.CLERK,
 )
 CLASS_ROLES = (Role.HOMEROOM_TEACHER, Role.SUBJECT_TEACHER)
+DEPARTMENT_ROLES = (Role.DEPARTMENT_OFFICER, Role.DEPARTMENT_ADMIN)
 
 # Each role belongs to exactly one kind of organisation; the database checks it.
 _ORGANISATION_MATCHES_ROLE = (
@@ -106,7 +111,7 @@ _ORGANISATION_MATCHES_ROLE = (
         department__isnull=True,
     )
     | Q(
-        role=Role.DEPARTMENT_OFFICER,
+        role__in=DEPARTMENT_ROLES,
         school__isnull=True,
         unit__isnull=True,
         department__isnull=False,
@@ -209,7 +214,7 @@ class Appointment(models.Model):
             errors["school"] = _("A school role needs a school.")
         if self.role == Role.UNIT_OFFICER and not self.unit_id:
             errors["unit"] = _("A unit officer needs a management unit.")
-        if self.role == Role.DEPARTMENT_OFFICER and not self.department_id:
+        if self.role in DEPARTMENT_ROLES and not self.department_id:
             errors["department"] = _("A department officer needs a department.")
         if self.role in CLASS_ROLES and not self.school_class_id:
             errors["school_class"] = _("A teacher's appointment needs a class.")
@@ -271,6 +276,22 @@ class Certificate(models.Model):
     def __str__(self) -> str:
         return self.subject_dn
 
+    def save(self, *args, **kwargs) -> None:
+        # A registration never moves to another owner: the signatures already made
+        # with the certificate would move with it (docs/security.md).
+        if self.pk is not None:
+            before = (
+                Certificate.objects.filter(pk=self.pk)
+                .values_list("person_id", "school_id", "fingerprint_sha256")
+                .first()
+            )
+            now = (self.person_id, self.school_id, self.fingerprint_sha256)
+            if before is not None and tuple(before) != now:
+                raise ValidationError(
+                    _("A certificate's registration never moves to another owner.")
+                )
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if bool(self.person_id) == bool(self.school_id):
             raise ValidationError(
@@ -280,3 +301,92 @@ class Certificate(models.Model):
             raise ValidationError(
                 {"not_after": _("The certificate must expire after it starts.")}
             )
+        if problems := self.owner_problems():
+            raise ValidationError({"pem": problems})
+
+    def owner_problems(self) -> list[str]:
+        """Why the certificate's subject does not name its owner (certificates.py)."""
+        from cryptography import x509
+
+        from hocbaso.records import certificates
+
+        try:
+            parsed = x509.load_pem_x509_certificate(self.pem.encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            return [gettext("The certificate is not a PEM X.509 certificate.")]
+        if certificates.fingerprint_of(parsed) != self.fingerprint_sha256:
+            return [gettext("The fingerprint is not the certificate's.")]
+        return [
+            certificates.describe_owner_problem(code, params)
+            for code, params in certificates.owner_problems(
+                parsed, person=self.person, school=self.school
+            )
+        ]
+
+
+class StaffEventType(models.TextChoices):
+    """Stable ``subject:action`` names of the staff audit trail."""
+
+    APPOINTMENT_ADD = "appointment:add", _("appointment made")
+    APPOINTMENT_CHANGE = "appointment:change", _("appointment changed")
+    APPOINTMENT_REMOVE = "appointment:remove", _("appointment removed")
+    CERTIFICATE_REGISTER = "certificate:register", _("certificate registered")
+    ADMIN_LIST = "admin:list", _("list read in the administration")
+    ADMIN_VIEW = "admin:view", _("row read in the administration")
+
+
+class StaffEvent(models.Model):
+    """Who appointed whom, registered which certificate, read which rows: append-only.
+
+    ``detail`` holds what changed or what was read (the model, the filters, the
+    primary keys shown), never a lookup code (domain.md §9 keeps it a credential).
+    """
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    action = models.CharField(
+        _("action"), max_length=40, choices=StaffEventType.choices
+    )
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    actor_label = models.CharField(_("name"), max_length=200, blank=True)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person concerned"),
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school"),
+    )
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("staff audit event")
+        verbose_name_plural = _("staff audit events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError(_("The staff audit trail is append-only."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The staff audit trail is append-only."))
