@@ -422,7 +422,8 @@ def finalise_records(user, records: QuerySet[YearlyRecord]) -> int:
     person = steps.person_of(user)
     steps.check_records_in_scope(user, records)
     drafts = list(
-        records.filter(status=RecordStatus.DRAFT)
+        # A locked record is final, whatever its status (R11).
+        records.filter(status=RecordStatus.DRAFT, locked_at__isnull=True)
         .select_for_update()
         .select_related("transcript__student", "school_year", "school_class")
         .order_by("pk")

@@ -36,3 +36,11 @@ class SigningOutOfOrderError(RecordsError):
 
 class RecordSigningError(RecordsError):
     """The signer or the packet failed while a record was being signed."""
+
+
+class RecordLockedError(RecordsError):
+    """The record, or the student's identity it carries, is locked: nothing changes.
+
+    Raised by the models (save, delete and the querysets' bulk paths) whatever path
+    called them; after the lock a correction follows the legal correction procedure.
+    """

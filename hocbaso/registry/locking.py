@@ -7,8 +7,9 @@ submission is half-written or slips in while the lock runs, issue 4):
 3. per school: its current accepted submissions of the round, locked FOR UPDATE,
    and the records of the round that have none (missing);
 4. one RoundLock, then per school a SchoolRoundLock, one ledger entry whose digest
-   covers the list of its locked submissions, and ``locked_at`` on each submission:
-   the lock time is the records' effective date.
+   covers the list of its locked submissions, and ``locked_at`` on each submission
+   and on its yearly record: the lock time is the records' effective date, and from
+   then on the school side refuses any change to the record.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hocbaso.records.models import Department, ManagementUnit, School, SchoolYear
+from hocbaso.records.models import (
+    Department,
+    ManagementUnit,
+    School,
+    SchoolYear,
+    YearlyRecord,
+)
 from hocbaso.registry import actors, entries, ids
 from hocbaso.registry.auditing import record as audit
 from hocbaso.registry.codes import EventType
@@ -278,6 +285,9 @@ def _lock_school(plan: _Plan, lock: RoundLock, ledger: LedgerSession) -> None:
     )
     ids_ = [pk for pk, _sid, _sha in plan.submissions]
     for start in range(0, len(ids_), 1000):
-        Submission.objects.filter(pk__in=ids_[start : start + 1000]).update(
-            locked_at=lock.locked_at, lock=school_lock
+        chunk = Submission.objects.filter(pk__in=ids_[start : start + 1000])
+        chunk.update(locked_at=lock.locked_at, lock=school_lock)
+        # The school side's records freeze with them (docs/security.md).
+        YearlyRecord.objects.filter(pk__in=chunk.values("record_id")).update(
+            locked_at=lock.locked_at
         )

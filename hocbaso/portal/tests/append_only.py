@@ -1,8 +1,9 @@
 """Emptying the append-only tables after a transactional test on SQLite.
 
-The registry's immutability triggers and the access trail's (portal migration
-0002) refuse DELETE, which SQLite's flush uses between transactional tests (the
-browser tests): the rows are removed with the triggers dropped, then the triggers
+The registry's immutability triggers, the access trail's (portal migration
+0002) and the locked records' (records migration 0004) refuse DELETE, which
+SQLite's flush uses between transactional tests (the browser tests): the rows
+are removed (the records unlocked) with the triggers dropped, then the triggers
 are put back as the migrations made them. PostgreSQL's flush truncates, which the
 triggers do not cover, so nothing is needed there.
 
@@ -28,23 +29,28 @@ def empty_append_only_tables() -> None:
     portal = importlib.import_module(
         "hocbaso.portal.migrations.0002_access_trail_append_only"
     )
+    records = importlib.import_module("hocbaso.records.migrations.0004_locked_records")
     rules = registry._rules()
     with connection.cursor() as cursor:
         for table, operation, _when, _message in rules:
             cursor.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_{operation.lower()}")
     with connection.schema_editor() as editor:
         portal.drop(None, editor)
+        records.drop(None, editor)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             for model in apps.get_app_config("registry").get_models():
                 cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
             cursor.execute(f"DELETE FROM {portal.TABLE}")  # noqa: S608
+            # Locked yearly records refuse DELETE too (records migration 0004).
+            cursor.execute("UPDATE records_yearlyrecord SET locked_at = NULL")
     finally:
         with connection.cursor() as cursor:
             for rule in rules:
                 cursor.execute(registry._sqlite(*rule))
         with connection.schema_editor() as editor:
             portal.create(None, editor)
+            records.create(None, editor)
 
 
 def append_only_cleanup(request):

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hocbaso.records.errors import RecordLockedError
 from hocbaso.records.models._base import SchoolLevel
+from hocbaso.records.models.locks import RecordRowGuard, RecordRowQuerySet
 from hocbaso.records.models.organisations import School
 from hocbaso.records.models.people import Person
 
@@ -31,8 +34,11 @@ class Term(models.TextChoices):
     HK2 = "hk2", _("Term II (end of year)")
 
 
-class SubjectAssessment(models.Model):
-    """The raw assessments of one subject in one term of one yearly record."""
+class SubjectAssessment(RecordRowGuard):
+    """The raw assessments of one subject in one term of one yearly record.
+
+    A locked record's rows never change (``RecordRowGuard``, docs/security.md).
+    """
 
     record = models.ForeignKey(
         "records.YearlyRecord",
@@ -72,6 +78,8 @@ class SubjectAssessment(models.Model):
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = RecordRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("subject assessment")
         verbose_name_plural = _("subject assessments")
@@ -98,6 +106,12 @@ class SubjectAssessment(models.Model):
         deleted = super().delete(*args, **kwargs)
         return_to_draft(record_id)
         return deleted
+
+    def clean(self) -> None:
+        try:
+            self.refuse_if_record_locked()
+        except RecordLockedError as exc:
+            raise ValidationError(str(exc)) from None
 
     def _differs_from_stored(self) -> bool:
         names = ("record_id", "subject_code", "term", "data", "comment")

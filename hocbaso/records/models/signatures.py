@@ -6,7 +6,7 @@ The packet bytes are kept with the record as they grow, one signature at a time;
 step says who signed, in which role, with which registered certificate, and when.
 
 Any edit of a record's raw data returns it to draft and drops both
-(``drop_signatures``).
+(``drop_signatures``); a locked record's never change (``RecordRowGuard``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hocbaso.records.models.locks import RecordRowGuard, RecordRowQuerySet
 from hocbaso.records.models.organisations import School
 from hocbaso.records.models.people import Certificate, Person
 
@@ -28,7 +29,7 @@ class SignerRole(models.TextChoices):
     SEAL = "seal", _("School seal")
 
 
-class RecordPacket(models.Model):
+class RecordPacket(RecordRowGuard):
     """The current packet of a yearly record: unsigned, partly signed, or issued.
 
     ``leader`` is who the packet names to sign for the school (the principal, or a
@@ -63,6 +64,8 @@ class RecordPacket(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = RecordRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("record packet")
         verbose_name_plural = _("record packets")
@@ -78,7 +81,7 @@ class RecordPacket(models.Model):
         return str(self.record)
 
 
-class SignatureStep(models.Model):
+class SignatureStep(RecordRowGuard):
     """One signature added to a record's packet: who, in which role, with what, when.
 
     For the seal, ``school`` owns the certificate and ``person`` is who applied it.
@@ -114,6 +117,8 @@ class SignatureStep(models.Model):
     subject_codes = models.JSONField(_("subjects"), default=list, blank=True)
     signature_id = models.CharField(_("signature Id"), max_length=100)
     signed_at = models.DateTimeField(_("signed at"))
+
+    objects = RecordRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("signature step")

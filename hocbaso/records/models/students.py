@@ -8,8 +8,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hocbaso.records import identifiers
+from hocbaso.records.errors import RecordLockedError
 from hocbaso.records.models._base import refuse_changes
 from hocbaso.records.models.calendar import SchoolClass
+from hocbaso.records.models.locks import (
+    LOCKED_IDENTITY_FIELDS,
+    StudentQuerySet,
+    changed_identity,
+    identity_locked_error,
+    locked_record_of_student,
+)
 from hocbaso.records.models.organisations import School
 from hocbaso.records.models.people import personal_id_errors, personal_id_format
 
@@ -64,6 +72,8 @@ class Student(models.Model):
         help_text=_("Đối tượng chính sách, if any."),
     )
 
+    objects = StudentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("student")
         verbose_name_plural = _("students")
@@ -78,10 +88,27 @@ class Student(models.Model):
         refuse_changes(self, "student_code")
         for name in ("full_name", "father_name", "mother_name", "guardian_name"):
             setattr(self, name, identifiers.normalise_name(getattr(self, name)))
+        self.refuse_locked_identity()
         edited = self._identity_edited()
         super().save(*args, **kwargs)
         if edited:
             _return_signed_records_to_draft(self)
+
+    def delete(self, *args, **kwargs):
+        record = locked_record_of_student(self.pk)
+        if record is not None:
+            raise identity_locked_error(self, record, LOCKED_IDENTITY_FIELDS)
+        return super().delete(*args, **kwargs)
+
+    def refuse_locked_identity(self) -> None:
+        """Raise RecordLockedError if a locked record carries a changed field (R11)."""
+        if self._state.adding or self.pk is None:
+            return
+        names = [self._meta.get_field(n).attname for n in LOCKED_IDENTITY_FIELDS]
+        stored = type(self)._base_manager.filter(pk=self.pk).values(*names).first()
+        changed = changed_identity(self, stored)
+        if changed and (record := locked_record_of_student(self.pk)) is not None:
+            raise identity_locked_error(self, record, changed)
 
     def _identity_edited(self) -> bool:
         """Whether a saved student's identity (printed in every packet) changed."""
@@ -94,6 +121,10 @@ class Student(models.Model):
     def clean(self) -> None:
         for name in ("full_name", "father_name", "mother_name", "guardian_name"):
             setattr(self, name, identifiers.normalise_name(getattr(self, name)))
+        try:
+            self.refuse_locked_identity()
+        except RecordLockedError as exc:
+            raise ValidationError(str(exc)) from None
         if self.personal_id:
             errors = personal_id_errors(self.personal_id, self.date_of_birth, self.sex)
             if errors:

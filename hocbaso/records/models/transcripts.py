@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hocbaso.records import identifiers
+from hocbaso.records.errors import RecordLockedError
 from hocbaso.records.models._base import (
     GRADES,
     SchoolLevel,
@@ -25,11 +26,25 @@ from hocbaso.records.models._base import (
 )
 from hocbaso.records.models.assessments import build_assessment_input, round_of
 from hocbaso.records.models.calendar import SchoolClass, SchoolYear
+from hocbaso.records.models.locks import (
+    YearlyRecordQuerySet,
+    refuse_locked,
+)
 from hocbaso.records.models.organisations import School
 from hocbaso.records.models.people import Person
 from hocbaso.records.models.signatures import drop_signatures
 from hocbaso.records.models.students import Student
 from hocbaso.records.pilot import is_in_pilot
+
+
+class TranscriptQuerySet(models.QuerySet):
+    """Moving a transcript with a locked record to another student or level is
+    refused; its managing school still changes with a transfer (R14, R15)."""
+
+    def update(self, **kwargs: Any) -> int:
+        if {"student", "student_id", "level", "lookup_code"} & set(kwargs):
+            refuse_locked(YearlyRecord._base_manager.filter(transcript__in=self))
+        return super().update(**kwargs)
 
 
 class Transcript(models.Model):
@@ -59,6 +74,8 @@ class Transcript(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = TranscriptQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("transcript")
         verbose_name_plural = _("transcripts")
@@ -78,7 +95,23 @@ class Transcript(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         refuse_changes(self, "lookup_code")
+        if self._moves_a_locked_record():
+            refuse_locked(self.yearly_records.all())
         super().save(*args, **kwargs)
+
+    def _moves_a_locked_record(self) -> bool:
+        """Whether the student or level changes (a locked record would follow)."""
+        if self._state.adding or self.pk is None:
+            return False
+        stored = (
+            type(self)
+            ._base_manager.filter(pk=self.pk)
+            .values("student_id", "level")
+            .first()
+        )
+        return stored is not None and (
+            stored["student_id"] != self.student_id or stored["level"] != self.level
+        )
 
     @property
     def feed_identifier(self) -> str:
@@ -90,6 +123,11 @@ class Transcript(models.Model):
             raise ValidationError(
                 {"school": _("The managing school must teach the transcript's level.")}
             )
+        if self._moves_a_locked_record():
+            try:
+                refuse_locked(self.yearly_records.all())
+            except RecordLockedError as exc:
+                raise ValidationError(str(exc)) from None
 
 
 class RecordStatus(models.TextChoices):
@@ -266,8 +304,16 @@ class YearlyRecord(models.Model):
         _("computed at"), null=True, blank=True, editable=False
     )
 
+    # Set by the registry's lock, in its transaction (hocbaso.registry.locking):
+    # from then on the database refuses any change to the row (migration 0003).
+    locked_at = models.DateTimeField(
+        _("locked at"), null=True, blank=True, editable=False
+    )
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = YearlyRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("yearly record")
@@ -295,8 +341,9 @@ class YearlyRecord(models.Model):
         """Save; an edit of what was signed or finalised returns the record to draft.
 
         The signature steps and the packet are dropped in the same transaction as
-        the edit (domain.md §7).
+        the edit (domain.md §7). A locked record raises RecordLockedError.
         """
+        self.refuse_if_locked()
         edited = self._is_edited(kwargs.get("update_fields"))
         if edited:
             self.status = RecordStatus.DRAFT
@@ -305,6 +352,19 @@ class YearlyRecord(models.Model):
         super().save(*args, **kwargs)
         if edited:
             drop_signatures(self.pk)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_if_locked()
+        return super().delete(*args, **kwargs)
+
+    def refuse_if_locked(self) -> None:
+        """Raise RecordLockedError if the stored record is locked (R11)."""
+        if not self._state.adding and self.pk is not None:
+            refuse_locked(type(self)._base_manager.filter(pk=self.pk))
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
 
     def _is_edited(self, update_fields) -> bool:
         """Whether a saved, non-draft record's signed fields differ from the stored."""
@@ -334,6 +394,10 @@ class YearlyRecord(models.Model):
         return level_of_grade(self.grade)
 
     def clean(self) -> None:
+        try:
+            self.refuse_if_locked()
+        except RecordLockedError as exc:
+            raise ValidationError(str(exc)) from None
         errors: dict[str, Any] = {}
         if self.grade and not is_in_pilot(self.grade):
             errors["grade"] = _(
@@ -366,6 +430,9 @@ class YearlyRecord(models.Model):
         """
         # Imported here so the models load before the rules package is complete.
         from hocbaso.assessment import assess
+
+        if save:
+            self.refuse_if_locked()  # before the rules: the lock is the reason
 
         data = self.to_assessment_input()
         results = assess(data)
