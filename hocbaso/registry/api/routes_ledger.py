@@ -23,7 +23,9 @@ from hocbaso.registry.api.schemas import (
     EntriesOut,
     ErrorOut,
     InclusionOut,
+    LockCoverageOut,
 )
+from hocbaso.registry.ledger_locks import lock_coverage
 
 router = Router(tags=["ledger"], auth=None)
 
@@ -102,3 +104,37 @@ def consistency_proof(request: HttpRequest, size1: Count, size2: Count):
     """The RFC 6962 §2.1.2 proof that tree ``size2`` extends tree ``size1``."""
     proof = actions.consistency_proof(size1, size2)
     return {"size1": size1, "size2": size2, "hashes": _b64(proof)}
+
+
+@router.get(
+    "/ledger/locks/{index}", response={200: LockCoverageOut, LEDGER_ERRORS: ErrorOut}
+)
+def lock_submissions(
+    request: HttpRequest, index: int, start: Count = 0, end: Query[int | None] = None
+):
+    """The submissions behind the lock of entry ``index``, sorted, at most 1000 a page.
+
+    The SHA-256 of every page's lines ``<submission_id> <packet_sha256>\\n`` put
+    together is the digest of the lock's entry.
+    """
+    coverage = lock_coverage(index)
+    if coverage is None:
+        message = _("Ledger entry %(index)s is not a lock.") % {"index": index}
+        raise ApiError(message, code="NOT_A_LOCK", status=404)
+    count = len(coverage.submissions)
+    end = min(count, start + MAX_ENTRIES) if end is None else end
+    if not start <= end <= min(count, start + MAX_ENTRIES):
+        message = _(
+            "Ask for submissions with start ≤ end ≤ start + %(max)s, "
+            "and end at most %(count)s."
+        ) % {"max": MAX_ENTRIES, "count": count}
+        raise ApiError(message, code="LEDGER_RANGE", status=400)
+    return {
+        "index": index,
+        "lock_id": coverage.lock_id,
+        "digest": coverage.digest,
+        "count": count,
+        "start": start,
+        "end": end,
+        "submissions": coverage.submissions[start:end],
+    }

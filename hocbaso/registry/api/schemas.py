@@ -212,3 +212,22 @@ class ConsistencyOut(Schema):
     size1: int
     size2: int
     hashes: list[str] = Field(description="RFC 6962 §2.1.2 proof, base64.")
+
+
+class CoveredSubmissionOut(Schema):
+    submission_id: str
+    packet_sha256: str = Field(description="SHA-256 of the packet, 64 hex digits.")
+    entry_index: int = Field(description="The ledger entry that accepted it.")
+
+
+class LockCoverageOut(Schema):
+    index: int = Field(description="The round:lock entry.")
+    lock_id: str
+    digest: str = Field(
+        description="The entry's digest: SHA-256 of the lines "
+        "'<submission_id> <packet_sha256>\\n' of all its submissions, sorted."
+    )
+    count: int = Field(description="How many submissions the lock covers.")
+    start: int
+    end: int
+    submissions: list[CoveredSubmissionOut]
