@@ -10,7 +10,8 @@ Steps, each failing with a PacketError subclass that names the element and line:
    leave every signature valid while ``element.text`` stops at it;
 4. the root's name, namespace and version;
 5. the XSD schema (hocba-1.0.xsd);
-6. the values the schema cannot tie together (level vs. subject table, slots vs. data).
+6. no packet element inside a signature, where the schema does not look (lax);
+7. the values the schema cannot tie together (level vs. subject table, slots vs. data).
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ def load_packet_tree(data: bytes) -> Element:
     _refuse_hidden_nodes(root)
     _check_root(root)
     validate_tree(root)
+    _refuse_packet_elements_in_signatures(root)
     return root
 
 
@@ -152,6 +154,25 @@ def _refuse_hidden_nodes(root: Element) -> None:
             " signatures do not cover it and a value split by it reads differently",
             code=code,
             line=node.sourceline,
+        )
+
+
+# A packet element whose parent is not one: the schema lets a slot hold any ds:*
+# content without looking inside (lax), where a second slot or a copy of the data
+# could hide from the schema while a reader walking the tree would find it.
+_HIDDEN_IN_SIGNATURE = etree.XPath(
+    "//p:*[parent::*[namespace-uri() != $ns]]",
+    namespaces={"p": L.NAMESPACE},
+)
+
+
+def _refuse_packet_elements_in_signatures(root: Element) -> None:
+    found: Any = _HIDDEN_IN_SIGNATURE(root, ns=L.NAMESPACE)
+    for element in found:
+        raise PacketContentError(
+            f"line {element.sourceline}: {etree.QName(element).localname} inside a"
+            f" signature ({etree.QName(element.getparent()).localname}):"
+            " packet elements belong only where the schema places them"
         )
 
 

@@ -130,14 +130,7 @@ def _reference(reference: etree._Element) -> Reference:
     for child in reference:
         tag = child.tag
         if tag == _TRANSFORMS:
-            for transform in child:
-                if transform.tag == _TRANSFORM and (
-                    transform.get("Algorithm") != C14N_10
-                ):
-                    _fail(
-                        transform,
-                        f"transform {transform.get('Algorithm')} is not accepted",
-                    )
+            _check_transforms(child)
         elif tag == _DIGEST_METHOD:
             methods.append(child)
         elif tag == _DIGEST_VALUE:
@@ -149,6 +142,19 @@ def _reference(reference: etree._Element) -> Reference:
     if len(values) != 1:
         _fail(reference, f"expected one DigestValue, found {len(values)}")
     return Reference(uri[1:], _base64(values[0]))
+
+
+def _check_transforms(transforms: etree._Element) -> None:
+    """Only bare inclusive C14N 1.0 transforms: no XPath, XSLT, base64 or enveloped
+    transform, no parameter under a transform, nothing else under Transforms (a
+    verifier that processed any of them would digest other bytes than are read)."""
+    for transform in transforms.iterchildren("*"):
+        if transform.tag != _TRANSFORM:
+            _fail(transform, f"{transform.tag} is not a transform this profile accepts")
+        if transform.get("Algorithm") != C14N_10:
+            _fail(transform, f"transform {transform.get('Algorithm')} is not accepted")
+        if len(transform) or (transform.text or "").strip():
+            _fail(transform, "a transform with parameters is not accepted")
 
 
 _X509_CERTIFICATES = f"{X.ds('KeyInfo')}/{X.ds('X509Data')}/{X.ds('X509Certificate')}"

@@ -84,11 +84,22 @@ class PlacedSlot:
         return list(self.element.iterchildren(f"{{{DS_NS}}}Signature"))
 
 
+# Where the schema places each slot, in document order (which is signing order).
+# Read at these places only: an element of the same name elsewhere (say inside a
+# signature's Object, which the schema does not look into) is no slot.
+_SLOT_PATHS = (
+    f"{L.q(L.SIGNER_LIST)}/{L.q(L.SUBJECT_TEACHER_LIST)}/{L.q(L.SUBJECT_TEACHER_SLOT)}",
+    f"{L.q(L.SIGNER_LIST)}/{L.q(L.HOMEROOM_SLOT)}",
+    f"{L.q(L.ISSUE)}/{L.q(L.LEADER_SLOT)}",
+    f"{L.q(L.ISSUE)}/{L.q(L.SEAL_SLOT)}",
+)
+
+
 def find_slots(root: Element) -> list[PlacedSlot]:
     """Every signer slot of the packet in document order (which is signing order)."""
     subjects = _subject_rows(root)
     placed = []
-    for element in root.iter(*(L.q(name) for name in _SLOT_NAMES)):
+    for element in (e for path in _SLOT_PATHS for e in root.iterfind(path)):
         role, attr = _SLOT_NAMES[etree.QName(element).localname]
         slot = Slot(role, element.get(attr, ""))
         placed.append(PlacedSlot(slot, element, _covers(subjects, slot)))
@@ -116,10 +127,8 @@ def find_slot(
 def _subject_rows(root: Element) -> list[tuple[str, str | None]]:
     """(Id, subject teacher's id) of every DIEM_TONG_KET, read once per packet."""
     attr = L.q(L.SUBJECT_TEACHER_ATTR)
-    return [
-        (s.get(L.ID_ATTR, ""), s.findtext(attr))
-        for s in root.iterfind(f".//{L.q(L.SUBJECT)}")
-    ]
+    table = f"{L.q(L.DATA)}/*/{L.q(L.SUBJECT)}"  # _dsbangdiem or _bangdiem
+    return [(s.get(L.ID_ATTR, ""), s.findtext(attr)) for s in root.iterfind(table)]
 
 
 def _covers(subjects: list[tuple[str, str | None]], slot: Slot) -> tuple[str, ...]:
