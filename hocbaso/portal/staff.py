@@ -1,6 +1,6 @@
 """Which transcripts a staff user may see (domain.md §9): those of the schools in
 their scope (school, management unit, department: hocbaso.records.scope), and those
-their school is receiving in a pending transfer (R15)."""
+their school is receiving in a released transfer (R15)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from hocbaso.records.models import Appointment, Role, SchoolYear, Transcript
 from hocbaso.records.scope import filter_for, schools_visible_to
 from hocbaso.registry.models import Transfer
 
-PENDING = (Transfer.State.REQUESTED, Transfer.State.RELEASED)
+# Released, not yet acknowledged: the receiving school reads the transcript from the
+# release on, never on its request alone (R15, docs/registry.md).
+PENDING = (Transfer.State.RELEASED,)
 
 
 def _receiving(user) -> QuerySet[Transfer]:

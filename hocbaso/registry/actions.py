@@ -322,9 +322,12 @@ def request_transfer(
     actor: Actor,
     note: str = "",
     clock: Clock | None = None,
+    discreet: bool = False,
 ) -> Transfer:
-    """The receiving school asks for a student's transcript (R15)."""
-    return transferring.request(
+    """The receiving school asks for a student's transcript (R15). discreet: answer
+    an unknown student as a recorded request (transferring.request_discreetly)."""
+    step = transferring.request_discreetly if discreet else transferring.request
+    return step(
         student_code=student_code,
         level=level,
         to_school=lookups.school(to_school),
@@ -358,8 +361,12 @@ def transfer_status(transfer_id: str, *, actor: Actor) -> Transfer:
         .filter(public_id=transfer_id)
         .first()
     )
+    # The receiving school sees its request once released: before, it would tell
+    # which student codes exist in other schools (transferring.request_discreetly).
+    receiving = found is not None and found.state != Transfer.State.REQUESTED
     if found is None or not (
-        may_see(actor, found.from_school) or may_see(actor, found.to_school)
+        may_see(actor, found.from_school)
+        or (receiving and may_see(actor, found.to_school))
     ):
         raise NotFoundError(_("There is no transfer %(id)s.") % {"id": transfer_id})
     return found

@@ -25,13 +25,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from hocbaso.records.models import School, SchoolLevel, Transcript
+from hocbaso.registry import ids
 from hocbaso.registry.actors import Actor, check_school
 from hocbaso.registry.auditing import record as audit
 from hocbaso.registry.codes import EventType
 from hocbaso.registry.entries import transfer_entry
 from hocbaso.registry.errors import NotFoundError, TransferError
 from hocbaso.registry.ledger_log import ledger_session
-from hocbaso.registry.models import Submission, Transfer
+from hocbaso.registry.models import LedgerHead, Submission, Transfer
 
 TRANSFER = "transfer"
 CARRY = "carry"
@@ -52,7 +53,10 @@ def request(
     note: str,
     at: datetime,
 ) -> Transfer:
+    """The receiving school's request, recorded; NotFoundError for an unknown
+    student, TransferError for a transcript that cannot be asked for now."""
     check_school(actor, to_school, timezone.localdate(at))
+    _refuse_level(level, to_school)
     with transaction.atomic():
         with ledger_session(at) as ledger:
             transcript = _transcript(student_code, level)
@@ -71,6 +75,61 @@ def request(
             transfer.save()
             _audit("request", actor, at, transfer, to_school)
     return transfer
+
+
+def request_discreetly(
+    *,
+    student_code: str,
+    level: str,
+    to_school: School,
+    actor: Actor,
+    note: str,
+    at: datetime,
+) -> Transfer:
+    """request() for a school's own software and staff, which must not learn which
+    student codes exist in other schools before a release (domain.md §9): an
+    unknown code, or a transcript that cannot be asked for now, is answered like a
+    recorded request, and nothing is written. Either answer is an unsaved Transfer
+    naming no sending school (its code blank): the id, the time, the note and the
+    ledger index the request took or would have taken. The refusals that depend
+    only on the asking school (its rights, its level, its own pupil) still raise.
+    """
+    try:
+        recorded = request(
+            student_code=student_code,
+            level=level,
+            to_school=to_school,
+            actor=actor,
+            note=note,
+            at=at,
+        )
+        public_id, index = recorded.public_id, recorded.request_index
+    except (NotFoundError, _PupilRefusalError):
+        public_id, index = ids.new_transfer_id(), _next_index()
+    return Transfer(
+        public_id=public_id,
+        from_school=School(code=""),
+        to_school=to_school,
+        state=Transfer.State.REQUESTED,
+        note=note,
+        requested_at=at,
+        request_index=index,
+    )
+
+
+class _PupilRefusalError(TransferError):
+    """A refusal whose reason tells something of another school's pupil."""
+
+
+def _next_index() -> int:
+    """The index a request's ledger entry would take now."""
+    head = LedgerHead.objects.first()
+    return head.size if head is not None else 0
+
+
+def _refuse_level(level: str, to_school: School) -> None:
+    if kind_of(level, to_school.level) is None:
+        raise TransferError(_("Your school does not teach the transcript's level."))
 
 
 def _level_in_text(level: str) -> str:
@@ -110,10 +169,8 @@ def _refuse_request(transcript: Transcript, to_school: School) -> None:
     if transcript.school_id == to_school.pk:
         raise TransferError(_("Your school already manages this transcript."))
     kind = kind_of(transcript.level, to_school.level)
-    if kind is None:
-        raise TransferError(_("Your school does not teach the transcript's level."))
     if kind == CARRY and _awaiting_lock(transcript):
-        raise TransferError(
+        raise _PupilRefusalError(
             _(
                 "The primary transcript is not complete: %(n)s of its records still "
                 "await the lock, so it cannot be carried to lower secondary yet."
@@ -122,7 +179,9 @@ def _refuse_request(transcript: Transcript, to_school: School) -> None:
         )
     open_states = [Transfer.State.REQUESTED, Transfer.State.RELEASED]
     if transcript.registry_transfers.filter(state__in=open_states).exists():
-        raise TransferError(_("A transfer of this transcript is already under way."))
+        raise _PupilRefusalError(
+            _("A transfer of this transcript is already under way.")
+        )
 
 
 def _awaiting_lock(transcript: Transcript) -> int:

@@ -55,12 +55,12 @@ def test_unit_and_department_officers_see_their_schools(
     assert staff_client(outsider).get(_page(world, world.a)).status_code == 403
 
 
-def test_the_receiving_school_of_a_pending_transfer_sees_the_transcript(
+def test_the_receiving_school_sees_the_transcript_once_released(
     world, clerk, staff_client
 ):
     client = staff_client(clerk)  # clerk of school_b
     assert client.get(_page(world, world.a)).status_code == 403
-    Transfer.objects.create(
+    transfer = Transfer.objects.create(
         transcript=world.a.transcript,
         from_school=world.school_a,
         to_school=world.school_b,
@@ -68,6 +68,9 @@ def test_the_receiving_school_of_a_pending_transfer_sees_the_transcript(
         requested_at=timezone.now(),
         request_index=0,
     )
+    assert client.get(_page(world, world.a)).status_code == 403
+    transfer.state = Transfer.State.RELEASED
+    transfer.save()
     assert client.get(_page(world, world.a)).status_code == 200
     listing = client.get(reverse("portal:staff-list")).content.decode()
     assert world.a.student.full_name in listing

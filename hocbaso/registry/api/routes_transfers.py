@@ -35,6 +35,7 @@ def request_transfer(request: HttpRequest, school_code: Code, body: TransferIn):
         to_school=school_code,
         actor=actor_of(request),
         note=body.note,
+        discreet=True,
     )
     return Status(201, transfer)
 
