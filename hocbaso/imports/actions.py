@@ -36,6 +36,7 @@ from hocbaso.imports.models import ImportRun
 from hocbaso.imports.planning import plan_import
 from hocbaso.imports.reading import RawSheet, read_workbook
 from hocbaso.imports.writing import write_plan
+from hocbaso.records.errors import RecordLockedError
 from hocbaso.records.models import School
 
 Outcome = ImportRun.Outcome
@@ -104,7 +105,12 @@ def _write(audit, found, problems, school, access, user, dry_run) -> ImportRepor
                 raise InvalidRowsError([*problems, *exc.problems]) from None
             if problems:
                 raise InvalidRowsError(problems)
-            incomplete = write_plan(plan, user)
+            try:
+                incomplete = write_plan(plan, user)
+            except RecordLockedError as exc:
+                # A lock that came after the plan was checked: the models refuse,
+                # the transaction rolls back, the row-level answer stays the same.
+                raise InvalidRowsError([Problem("", None, "", "", str(exc))]) from None
             counts = {k: plan.counts[k] for k in sorted(plan.counts)}
             counts["records_incomplete"] = len(incomplete)
             names = [_student_label(r, problems) for r, problems in incomplete]

@@ -256,13 +256,18 @@ def in_chunks(values: list, size: int = _CHUNK):
 
 
 def locked_record_ids(record_ids: list[int]) -> set[int]:
-    """Records whose submission is locked in the registry."""
+    """Records locked in the registry (the record's lock or its submission's)."""
     out: set[int] = set()
     for chunk in in_chunks(record_ids):
         out.update(
             Submission.objects.filter(
                 record_id__in=chunk, locked_at__isnull=False
             ).values_list("record_id", flat=True)
+        )
+        out.update(
+            YearlyRecord.objects.filter(
+                pk__in=chunk, locked_at__isnull=False
+            ).values_list("pk", flat=True)
         )
     return out
 
@@ -277,7 +282,17 @@ def protection_of(record: YearlyRecord, locked: set[int]) -> str | None:
 
 
 def protected_message(name: str, code: str, year: str, why: str) -> str:
+    if why == _("locked in the registry"):
+        return locked_message(name, code, year)
     return _(
         "The record of %(name)s (%(code)s) for %(year)s is %(why)s: an import "
         "never changes it. Corrections go through the school's correction page."
     ) % {"name": name, "code": code, "year": year, "why": why}
+
+
+def locked_message(name: str, code: str, year: str) -> str:
+    return _(
+        "The record of %(name)s (%(code)s) for %(year)s is locked in the registry: "
+        "it can no longer change, nor can the student's identity it carries. After "
+        "the lock, a correction follows the legal correction procedure."
+    ) % {"name": name, "code": code, "year": year}

@@ -36,7 +36,9 @@ from hocbaso.records.models import (
     YearlyRecord,
     is_in_pilot,
 )
+from hocbaso.records.models.locks import LOCKED_IDENTITY_FIELDS
 from hocbaso.records.models.people import personal_id_errors
+from hocbaso.records.scope import filter_for
 
 UNSENT_SIGNED = (RecordStatus.SIGNING, RecordStatus.ISSUED)
 IDENTITY = (
@@ -196,16 +198,24 @@ def _good_identity(ctx, known: _Known, sheet, row, values) -> bool:
         good = False
     other = known.by_pid.get(values["personal_id"])
     if other is not None and other.student_code != values["student_code"]:
-        ctx.add(
-            sheet,
-            row,
-            "personal_id",
-            _("This personal identification number belongs to student %(code)s.")
-            % {"code": other.student_code},
-            values["personal_id"],
-        )
+        message = _taken_pid(ctx, other)
+        ctx.add(sheet, row, "personal_id", message, values["personal_id"])
         good = False
     return good
+
+
+def _taken_pid(ctx: Context, other: Student) -> str:
+    """The code of the student holding the personal id only when the importer may
+    see that student: a dry run must not map a personal id to another school's
+    pupil (domain.md §9)."""
+    if filter_for(ctx.user, Student.objects.filter(pk=other.pk)).exists():
+        taken = _("This personal identification number belongs to student %(code)s.")
+        return taken % {"code": other.student_code}
+    return _(
+        "This personal identification number is already registered for a student "
+        "of another school: check it against the birth certificate or the citizen "
+        "identity card."
+    )
 
 
 def _good_enrollment_fields(ctx, sheet, row, values, year) -> bool:
@@ -259,13 +269,19 @@ def _plan_known_student(ctx, known: _Known, sheet, row, values, student) -> bool
         return True
     # The identity is in every packet: an edit returns the student's signed,
     # unsent records to draft (Student.save), so those refuse it, as does the
-    # row's year record once submitted or locked.
+    # row's year record once submitted or locked, and a locked record of any year
+    # refuses a change of the identity it carries (R11).
+    locks_identity = bool(set(changes) & set(LOCKED_IDENTITY_FIELDS))
     blocking = [
         (year, why)
         for (pk, year), record in known.records.items()
         if pk == student.pk
         and (why := protection_of(record, known.locked))
-        and (year == values["school_year"] or record.status in UNSENT_SIGNED)
+        and (
+            year == values["school_year"]
+            or record.status in UNSENT_SIGNED
+            or (locks_identity and record.pk in known.locked)
+        )
     ]
     for year, why in blocking:
         ctx.add(

@@ -97,7 +97,9 @@ def locked_record_of_student(student_id: Any) -> YearlyRecord | None:
     )
 
 
-def identity_locked_error(student, record, names: Iterable[str]) -> RecordLockedError:
+def identity_locked_error(record, names: Iterable[str]) -> RecordLockedError:
+    """The student is named as stored (and as the locked record shows them)."""
+    student = record.transcript.student
     fields = ", ".join(str(student._meta.get_field(n).verbose_name) for n in names)
     return RecordLockedError(
         _(
@@ -208,7 +210,7 @@ class StudentQuerySet(models.QuerySet):
             .first()
         )
         if record is not None:
-            raise identity_locked_error(record.transcript.student, record, names)
+            raise identity_locked_error(record, names)
 
     def update(self, **kwargs: Any) -> int:
         names = [n for n in LOCKED_IDENTITY_FIELDS if n in kwargs]

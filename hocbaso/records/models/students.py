@@ -97,7 +97,7 @@ class Student(models.Model):
     def delete(self, *args, **kwargs):
         record = locked_record_of_student(self.pk)
         if record is not None:
-            raise identity_locked_error(self, record, LOCKED_IDENTITY_FIELDS)
+            raise identity_locked_error(record, LOCKED_IDENTITY_FIELDS)
         return super().delete(*args, **kwargs)
 
     def refuse_locked_identity(self) -> None:
@@ -108,7 +108,7 @@ class Student(models.Model):
         stored = type(self)._base_manager.filter(pk=self.pk).values(*names).first()
         changed = changed_identity(self, stored)
         if changed and (record := locked_record_of_student(self.pk)) is not None:
-            raise identity_locked_error(self, record, changed)
+            raise identity_locked_error(record, changed)
 
     def _identity_edited(self) -> bool:
         """Whether a saved student's identity (printed in every packet) changed."""
