@@ -145,8 +145,9 @@ def _verify_one(
     )
     facts = chain_facts(context.trust_store, parsed.certificates)
     checks.append(_check_integrity(parsed, facts, ids, context))
-    checks.append(_check_coverage(parsed, ids))
-    checks.append(_check_references_earlier(parsed, context.earlier_ids(slots)))
+    earlier = context.earlier_ids(slots)
+    checks.append(_check_coverage(parsed, ids, earlier))
+    checks.append(_check_references_earlier(parsed, earlier))
     cert_checks, signing_time, timestamped = check_certificates(
         parsed, snapshot, context, facts
     )
@@ -214,8 +215,13 @@ def _check_integrity(
     return Check(name, True, _("the signed content is unchanged"), sig_id)
 
 
-def _check_coverage(parsed: ParsedSignature, ids: dict[str, Element]) -> Check:
-    """The role's targets and its own signing time are referenced; no ancestor is."""
+def _check_coverage(
+    parsed: ParsedSignature,
+    ids: dict[str, Element],
+    earlier_ids: dict[int, frozenset[str]],
+) -> Check:
+    """The role's targets and its own signing time are referenced; nothing else but
+    earlier signatures is (the profile's references, docs/packet.md); no ancestor."""
     sig_id = parsed.signature_id
     needed = {*parsed.placed.covers, sig_id + X.SIGNING_TIME_SUFFIX}
     missing = sorted(needed - parsed.targets)
@@ -224,6 +230,18 @@ def _check_coverage(parsed: ParsedSignature, ids: dict[str, Element]) -> Check:
             "coverage",
             False,
             _("the signature does not cover {ids}").format(ids=", ".join(missing)),
+            sig_id,
+        )
+    unexpected = sorted(
+        parsed.targets - needed - earlier_ids[parsed.placed.slot.role.rank]
+    )
+    if unexpected:
+        return Check(
+            "coverage",
+            False,
+            _("the signature references {ids}, which its role does not sign").format(
+                ids=", ".join(unexpected)
+            ),
             sig_id,
         )
     ancestors = set(parsed.element.iterancestors())

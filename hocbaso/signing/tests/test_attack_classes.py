@@ -115,6 +115,26 @@ def test_a_value_split_by_cdata_is_valid_and_read_whole(
 # Signature wrapping ----------------------------------------------------------------
 
 
+def _add_signature(
+    root: etree._Element,
+    slot: etree._Element,
+    sig_id: str,
+    references: list[str],
+    credential,
+) -> None:
+    """A Signature over exactly these references, made by hand (sign_packet makes
+    only the profile's) and appended to slot."""
+    algorithm = signer(credential).algorithm
+    references = [*references, sig_id + X.SIGNING_TIME_SUFFIX]
+    signature = X.new_signature(sig_id, algorithm, references, SIGNED_AT)
+    slot.append(signature)
+    X.fill_digests(signature, X.index_ids(root))
+    signed_info = X.canonicalize(X.signed_info_of(signature))
+    value = signer(credential).sign_digest(hashlib.sha256(signed_info).digest())
+    signature.find(f"{{{DS}}}SignatureValue").text = X.b64(value)
+    X.add_key_info(signature, credential.chain)
+
+
 def _plant_seal(signed: bytes, pki: DemoPki) -> bytes:
     """A second "seal" slot hidden in an unsigned Object of the real seal (where the
     schema's lax processing does not look), signed by another school's trusted
@@ -125,19 +145,13 @@ def _plant_seal(signed: bytes, pki: DemoPki) -> bytes:
     slot = etree.SubElement(obj, L.q(L.SEAL_SLOT), matruong="99999999")
     earlier = [s.get("Id") for s in root.iter(f"{{{DS}}}Signature") if s is not real]
     credential = pki.organisation("Trường THCS Khác", "99999999")
-    sig_id = "sig-kyphathanh-99999999-1"
-    signature = X.new_signature(
-        sig_id,
-        signer(credential).algorithm,
-        [L.DATA_ID, L.ISSUANCE_ID, sig_id + X.SIGNING_TIME_SUFFIX, *earlier],
-        SIGNED_AT,
+    _add_signature(
+        root,
+        slot,
+        "sig-kyphathanh-99999999-1",
+        [L.DATA_ID, L.ISSUANCE_ID, *earlier],
+        credential,
     )
-    slot.append(signature)
-    X.fill_digests(signature, X.index_ids(root))
-    signed_info = X.canonicalize(X.signed_info_of(signature))
-    value = signer(credential).sign_digest(hashlib.sha256(signed_info).digest())
-    signature.find(f"{{{DS}}}SignatureValue").text = X.b64(value)
-    X.add_key_info(signature, credential.chain)
     return etree.tostring(root)
 
 
@@ -376,3 +390,30 @@ def test_slots_are_found_only_where_the_schema_places_them(
     assert [p.slot.identifier for p in slots if p.slot.role is Role.SEAL] == [
         SNAPSHOT.school.code
     ]
+
+
+def test_a_reference_to_an_id_the_role_does_not_sign_is_invalid(
+    people: People, trust_store: TrustStore
+) -> None:
+    from hocbaso.packet import build_packet
+    from hocbaso.signing.tests.conftest import sign_teachers
+
+    packet = sign_teachers(build_packet(SNAPSHOT), people)
+    packet = sign_packet(
+        packet, signer(people.homeroom), Role.HOMEROOM_TEACHER, signing_time=SIGNED_AT
+    )
+    root = etree.fromstring(packet)
+    earlier = [s.get("Id") for s in root.iter(f"{{{DS}}}Signature")]
+    leader_slot = root.find(f"{L.q(L.ISSUE)}/{L.q(L.LEADER_SLOT)}")
+    extra = earlier[0] + X.SIGNING_TIME_SUFFIX  # an Object inside a teacher's
+    sig_id = f"sig-cbql-{SNAPSHOT.leader.personal_id}-1"
+    _add_signature(
+        root, leader_slot, sig_id, [L.DATA_ID, *earlier, extra], people.leader
+    )
+
+    result = verify_packet(
+        etree.tostring(root), trust_store, at=NOW, require_complete=False
+    )
+
+    assert {c.name for c in result.failures} == {"coverage"}
+    assert extra in result.failures[0].reason
