@@ -417,3 +417,14 @@ def test_a_reference_to_an_id_the_role_does_not_sign_is_invalid(
 
     assert {c.name for c in result.failures} == {"coverage"}
     assert extra in result.failures[0].reason
+
+
+def test_a_subject_name_that_is_not_the_certificates_is_invalid(
+    signed: bytes, trust_store: TrustStore
+) -> None:
+    # KeyInfo is not signed: the name shown must come from the certificate.
+    root = etree.fromstring(signed)
+    name = _signatures(root)["cbql"].find(f".//{{{DS}}}X509SubjectName")
+    name.text = "CN=Ngô Văn Khác,UID=CCCD:001099000000"
+
+    assert "X509SubjectName" in _reason(etree.tostring(root), trust_store, "integrity")
