@@ -5,13 +5,13 @@ Steps, each failing with a PacketError subclass that names the element and line:
 2. no DOCTYPE and no entity declaration (raw scan, then the parsed tree's docinfo);
 3. well-formed XML with a parser that resolves no entity and touches no network,
    nesting no deeper than libxml2's default limit (256 levels without huge_tree);
-   no comment and no processing instruction anywhere: signatures are computed over
+4. no comment and no processing instruction anywhere: signatures are computed over
    C14N without comments, so a comment inside a value (<hovaten>Vũ<!-- --> Trâm) would
    leave every signature valid while ``element.text`` stops at it;
-4. the root's name, namespace and version;
-5. the XSD schema (hocba-1.0.xsd);
-6. no packet element inside a signature, where the schema does not look (lax);
-7. the values the schema cannot tie together (level vs. subject table, slots vs. data).
+5. the root's name, namespace and version;
+6. the XSD schema (hocba-1.0.xsd);
+7. no packet element inside a signature, where the schema does not look (lax);
+8. the values the schema cannot tie together (level vs. subject table, slots vs. data).
 """
 
 from __future__ import annotations
