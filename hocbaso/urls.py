@@ -9,6 +9,7 @@ import hocbaso.exchange.routes  # adds the exchange's router to the API
 import hocbaso.portal.api  # adds the portal's router to the API
 import hocbaso.portal.citizen.api  # noqa: F401  (adds the share-code API router)
 from hocbaso.registry.api import api
+from hocbaso.web.forms import LoginForm
 
 admin.site.site_header = _("Digital school transcripts")
 admin.site.site_title = _("Digital school transcripts")
@@ -18,7 +19,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
+    path("staff/", include("hocbaso.records.urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", include("hocbaso.portal.citizen.urls")),
     path("school/", include("hocbaso.school.urls")),

@@ -1,16 +1,26 @@
 """The Django admin of the school records, every page limited to the user's scope.
 
-``ScopedAdminMixin`` filters the change list, the object pages (an object
-outside the scope is "not found", whatever its URL) and the choices of every
-foreign key, so a clerk can neither see nor point at another school's rows.
+The site opens only to the department's administrators (``hocbaso.web.admin_site``);
+staff work in the product's pages. ``ScopedAdminMixin`` filters the change list,
+the object pages (an object outside the scope is "not found", whatever its URL)
+and the choices of every foreign key, and writes a ``StaffEvent`` for every list
+and row read (personal data: docs/security.md, "Who may do what"); ``admin_read``
+lets the layers above add their own trail (the portal's, for transcripts).
+
+Appointments are changed through the same rule as the pages (permissions.py,
+appointing.py); certificates are only read here, they are registered on the
+registration page, which checks the certificate names its owner.
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hocbaso.records import appointing, permissions
 from hocbaso.records.models import (
     Appointment,
     Certificate,
@@ -24,6 +34,8 @@ from hocbaso.records.models import (
     SchoolUnitPeriod,
     SchoolYear,
     SignatureStep,
+    StaffEvent,
+    StaffEventType,
     Student,
     SubjectAssessment,
     Transcript,
@@ -32,6 +44,12 @@ from hocbaso.records.models import (
 from hocbaso.records.scope import filter_for, is_scoped
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
+
+# Sent after a list or a row of the admin was shown: sender the model, with
+# ``request`` and ``objects`` (the rows shown).
+admin_read = Signal()
+# Rows per list page whose ids go into the audit row (a page shows at most 100).
+_AUDITED_IDS = 100
 
 
 class ScopedAdminMixin:
@@ -54,6 +72,37 @@ class ScopedAdminMixin:
         ):
             field.queryset = filter_for(request.user, field.queryset)
         return field
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            shown = list(changelist.result_list)
+            self._audit_read(
+                request,
+                StaffEventType.ADMIN_LIST,
+                shown,
+                {"query": dict(request.GET.lists()), "count": len(shown)},
+            )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original = getattr(response, "context_data", {}).get("original")
+        if original is not None and request.method == "GET":
+            self._audit_read(request, StaffEventType.ADMIN_VIEW, [original], {})
+        return response
+
+    def _audit_read(self, request, action, shown, detail) -> None:
+        model = self.model
+        appointing.staff_event(
+            request.user,
+            action,
+            object_type=model._meta.label_lower,
+            object_id=str(shown[0].pk) if action == StaffEventType.ADMIN_VIEW else "",
+            detail={**detail, "ids": [row.pk for row in shown[:_AUDITED_IDS]]},
+        )
+        admin_read.send(sender=model, request=request, objects=shown)
 
 
 class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -137,18 +186,11 @@ class SchoolClassAdmin(ScopedAdmin):
 # --- people ------------------------------------------------------------------
 
 
-class AppointmentInline(ScopedTabularInline):
-    model = Appointment
-    fields = ["role", "school_year", "school", "unit", "department"]
-    fields += ["school_class", "subject_code"]
-
-
 @admin.register(Person)
 class PersonAdmin(ScopedAdmin):
     list_display = ["full_name", "personal_id", "user"]
     search_fields = ["full_name", "personal_id", "user__username"]
     list_select_related = ["user"]
-    inlines = [AppointmentInline]
 
     def get_readonly_fields(self, request, obj=None):
         # Logins are not scoped to a school: only a superuser links them, so
@@ -156,6 +198,38 @@ class PersonAdmin(ScopedAdmin):
         if request.user.is_superuser:
             return ()
         return ("user",)
+
+
+class AppointmentForm(forms.ModelForm):
+    """The appointment with the rule of who appoints whom (permissions.py)."""
+
+    request = None  # set by AppointmentAdmin.get_form
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "person",
+            "role",
+            "school_year",
+            "school",
+            "unit",
+            "department",
+            "school_class",
+            "subject_code",
+        ]
+
+    def _post_clean(self):
+        # After the model form has copied the fields into the instance.
+        super()._post_clean()
+        if self.errors:
+            return
+        user = self.request.user
+        problems = permissions.appointment_problems(user, self.instance)
+        if self.instance.pk is not None and not problems:
+            before = Appointment.objects.get(pk=self.instance.pk)
+            problems = permissions.removal_problems(user, before)
+        for code, params in problems:
+            self.add_error(None, permissions.describe(code, params))
 
 
 @admin.register(Appointment)
@@ -166,10 +240,39 @@ class AppointmentAdmin(ScopedAdmin):
     search_fields = ["person__full_name", "person__personal_id", "subject_code"]
     list_select_related = ["person", "school_year", "school", "unit", "department"]
     list_select_related += ["school_class"]
+    form = AppointmentForm
+    raw_id_fields = ["person"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def save_model(self, request, obj, form, change):
+        # The action checks again and writes the audit row in the same transaction.
+        if change:
+            appointing.change_appointment(request.user, obj)
+        else:
+            appointing.appoint(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # removed on the appointments page, which keeps signed roles
+
+
+class ReadOnlyMixin:
+    """Rows only the actions write: shown, never added or changed by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ScopedAdmin):
+class CertificateAdmin(ReadOnlyMixin, ScopedAdmin):
     list_display = [
         "subject_dn",
         "person",
@@ -180,7 +283,15 @@ class CertificateAdmin(ScopedAdmin):
     ]
     list_filter = [("school", RelatedOnly)]
     search_fields = ["subject_dn", "serial", "fingerprint_sha256", "person__full_name"]
-    readonly_fields = ["registered_at"]
+    list_select_related = ["person", "school"]
+
+
+@admin.register(StaffEvent)
+class StaffEventAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = ["at", "action", "actor_label", "object_type", "object_id"]
+    list_display += ["person", "school"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor_label", "object_id"]
     list_select_related = ["person", "school"]
 
 
@@ -277,19 +388,6 @@ COMPUTED_READONLY = [
     "round",
     "computed_at",
 ]
-
-
-class ReadOnlyMixin:
-    """Rows only the signing actions write: shown, never added or changed by hand."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class SignatureStepInline(ReadOnlyMixin, ScopedTabularInline):

@@ -67,6 +67,18 @@ def department(request: HttpRequest) -> bool:
     return bool(request.user.is_superuser or Role.DEPARTMENT_OFFICER in _roles(request))
 
 
+def administrator(request: HttpRequest) -> bool:
+    from hocbaso.records.permissions import is_department_admin
+
+    return staff(request) and is_department_admin(request.user)
+
+
+def appointer(request: HttpRequest) -> bool:
+    from hocbaso.records.permissions import grantable_roles
+
+    return staff(request) and bool(grantable_roles(request.user))
+
+
 @dataclass(frozen=True)
 class Entry:
     url_name: str
@@ -110,8 +122,27 @@ ENTRIES: list[Entry] = [
     ),
     Entry("exchange:history", _("Exchange"), department),
     Entry("portal:audit", _("Audit trail"), department),
-    Entry("admin:index", _("Administration"), staff),
+    Entry("records:appointments", _("Appointments"), appointer),
+    Entry("admin:index", _("Administration"), administrator),
 ]
+
+
+def work_url(request: HttpRequest) -> str:
+    """Where a member of staff works: the first page family their roles open."""
+    for name, visible in (
+        ("school:home", ENTRIES_BY_NAME["school:home"].visible),
+        ("rollout:home", ENTRIES_BY_NAME["rollout:home"].visible),
+    ):
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        if visible(request):
+            return url
+    return reverse("portal:staff-list")
+
+
+ENTRIES_BY_NAME = {entry.url_name: entry for entry in ENTRIES}
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
