@@ -241,6 +241,26 @@ if HOCBASO_ROLE not in {"department", "national"}:
     )
 
 
+def _ledger_origin() -> str:
+    from hocbaso.ledger import NoteFormatError, check_origin, origin_from_url
+
+    raw = os.environ.get("HOCBASO_LEDGER_ORIGIN", "").strip()
+    url = os.environ.get("HOCBASO_PUBLIC_URL", "").strip()
+    try:
+        if raw:
+            return check_origin(raw)
+        return origin_from_url(url) if url else "hocbaso/registry"
+    except NoteFormatError as exc:
+        name = "HOCBASO_LEDGER_ORIGIN" if raw else "HOCBASO_PUBLIC_URL"
+        raise ImproperlyConfigured(f"{name}: {exc}") from exc
+
+
+# The ledger's name: the first line of its checkpoints and its key's name
+# (c2sp.org/tlog-checkpoint), this log's public host and path. Default: the host
+# and path of HOCBASO_PUBLIC_URL then /ledger; without one, hocbaso/registry.
+HOCBASO_LEDGER_ORIGIN = _ledger_origin()
+
+
 def _env_positive_int(name: str, default: int) -> int:
     raw = os.environ.get(name) or str(default)
     try:

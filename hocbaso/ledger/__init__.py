@@ -6,7 +6,13 @@ tree hashing with inclusion and consistency proofs (verified as RFC 9162 §2.1.3
 protocol, and checkpoints signed as c2sp.org/tlog-checkpoint notes. See docs/ledger.md.
 """
 
-from hocbaso.ledger.checkpoint import Checkpoint, sign_checkpoint, verify_checkpoint
+from hocbaso.ledger.checkpoint import (
+    Checkpoint,
+    check_origin,
+    origin_from_url,
+    sign_checkpoint,
+    verify_checkpoint,
+)
 from hocbaso.ledger.entry import Entry, Event
 from hocbaso.ledger.errors import (
     CheckpointError,
@@ -64,9 +70,11 @@ __all__ = [
     "TreeSizeError",
     "UnknownKeyError",
     "VerifierKey",
+    "check_origin",
     "hash_children",
     "hash_leaf",
     "open_note",
+    "origin_from_url",
     "sign_checkpoint",
     "sign_note",
     "verify_checkpoint",

@@ -16,6 +16,14 @@ from hocbaso.ledger.merkle import HASH_SIZE
 from hocbaso.ledger.note import NoteSigner, VerifierKey, open_note, sign_note
 
 _SIZE = re.compile(r"0|[1-9][0-9]*")  # ASCII decimal, no leading zeroes
+# A schema-less URL (c2sp.org/tlog-checkpoint): a lowercase host name, an optional
+# port, an optional path of plain segments. No scheme, space, "+" or query, so it
+# is also a valid key name (c2sp.org/signed-note).
+_ORIGIN = re.compile(
+    r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
+    r"(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~-]+)*"
+)
+_MAX_ORIGIN = 255
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,32 @@ def _decode_root(line: str) -> bytes:
     if base64.b64encode(raw).decode() != line:
         raise NoteFormatError(f"root hash {line!r} is not canonical base64")
     return raw
+
+
+def check_origin(origin: str) -> str:
+    """The origin if it names a log as a schema-less URL; NoteFormatError if not.
+
+    For example ``hocba.hanoi.edu.vn/ledger``: the log's public host and path.
+    """
+    if len(origin) > _MAX_ORIGIN or not _ORIGIN.fullmatch(origin):
+        raise NoteFormatError(
+            f"origin {origin!r} is not a schema-less URL such as "
+            "hocba.example.edu.vn/ledger (lowercase host, optional port and path)"
+        )
+    return origin
+
+
+def origin_from_url(url: str, path: str = "ledger") -> str:
+    """The origin of a log served under a public base URL: its host, path and `path`.
+
+    ``https://hocba.hanoi.edu.vn/`` gives ``hocba.hanoi.edu.vn/ledger``. Raises
+    NoteFormatError if the URL has no host or the result is not an origin.
+    """
+    match = re.fullmatch(r"(?:https?://)?([^/?#]+)(/[^?#]*)?(?:[?#].*)?", url.strip())
+    if match is None:
+        raise NoteFormatError(f"{url!r} is not an http(s) URL with a host")
+    base = (match.group(1).lower() + (match.group(2) or "")).rstrip("/")
+    return check_origin(f"{base}/{path}")
 
 
 def sign_checkpoint(checkpoint: Checkpoint, signer: NoteSigner) -> str:

@@ -128,6 +128,13 @@ class Ed25519NoteSigner:
             raise KeyFormatError(f"the key hash {hash_hex} does not match the key")
         return signer
 
+    def renamed(self, name: str) -> Ed25519NoteSigner:
+        """The same key under another name (a log whose origin changed).
+
+        The key hash covers the name, so the verifier key changes with it.
+        """
+        return Ed25519NoteSigner(name, self._key)
+
     def private_key_string(self) -> str:
         """The private key string; a secret, to be kept out of logs and repositories."""
         seed = self._key.private_bytes(

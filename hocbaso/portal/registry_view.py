@@ -34,13 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hocbaso.ledger import (
-    CheckpointError,
-    LedgerError,
-    hash_leaf,
-    verify_checkpoint,
-    verify_inclusion,
-)
+from hocbaso.ledger import LedgerError, hash_leaf, verify_inclusion
 from hocbaso.packet import (
     PacketError,
     RecordLevel,
@@ -54,7 +48,7 @@ from hocbaso.printing import _primary as form_primary
 from hocbaso.printing import _secondary as form_secondary
 from hocbaso.records.models import Transcript
 from hocbaso.registry import entries
-from hocbaso.registry.ledger_log import ORIGIN, reading_ledger, verifier_key
+from hocbaso.registry.ledger_log import reading_ledger, verify_stored_checkpoint
 from hocbaso.registry.models import Blob, LedgerCheckpoint, Submission
 from hocbaso.signing import Role
 from hocbaso.signing._parsed import MalformedSignatureError, parse_signature
@@ -428,8 +422,8 @@ class _Checkpoint:
         if row is None:
             return cls(None, "", b"", _("the ledger has no checkpoint yet"))
         try:
-            checkpoint = verify_checkpoint(row.note, verifier_key(), ORIGIN)
-        except CheckpointError:
+            checkpoint = verify_stored_checkpoint(row.note)
+        except LedgerError:
             return cls(row.size, row.note, b"", _("the checkpoint does not verify"))
         return cls(checkpoint.size, row.note, checkpoint.root_hash, "")
 

@@ -23,15 +23,16 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from hocbaso.ledger import (
+    Checkpoint,
     CheckpointError,
     Entry,
     LedgerError,
     hash_children,
     hash_leaf,
-    verify_checkpoint,
+    verify_consistency,
 )
 from hocbaso.registry import entries
-from hocbaso.registry.ledger_log import ORIGIN, reading_ledger, verifier_key
+from hocbaso.registry.ledger_log import reading_ledger, verify_stored_checkpoint
 from hocbaso.registry.ledger_state import state_problems
 from hocbaso.registry.ledger_store import DatabaseStorage
 from hocbaso.registry.models import (
@@ -248,20 +249,40 @@ def _check_tree(size: int) -> None:
 
 
 def _check_checkpoints(size: int) -> None:
-    key, ledger = verifier_key(), reading_ledger()
-    latest = None
+    ledger, latest = reading_ledger(), None
     for row in LedgerCheckpoint.objects.order_by("size").iterator(chunk_size=_CHUNK):
-        try:
-            checkpoint = verify_checkpoint(row.note, key, ORIGIN)
-            root = ledger.root(checkpoint.size)
-        except (CheckpointError, LedgerError) as exc:
-            raise _Mismatch(
-                _("checkpoint %(size)s: %(error)s") % {"size": row.size, "error": exc}
-            ) from exc
-        if checkpoint.size != row.size or checkpoint.root_hash != root:
-            raise _Mismatch(
-                _("checkpoint %(size)s does not match the tree") % {"size": row.size}
-            )
+        checkpoint = _verified_checkpoint(row, ledger)
+        if latest is not None and checkpoint.origin != latest.origin:
+            # A new name for the same log: the tree under the new name must
+            # extend the tree under the old one (RFC 6962 §2.1.2).
+            _check_consistent(latest, checkpoint, ledger)
         latest = checkpoint
     if size and (latest is None or latest.size != size):
         raise _Mismatch(_("the latest checkpoint does not cover the whole ledger"))
+
+
+def _verified_checkpoint(row: LedgerCheckpoint, ledger) -> Checkpoint:
+    """Signed by the registry's key under the origin it names, and the tree's root."""
+    try:
+        checkpoint = verify_stored_checkpoint(row.note)
+        root = ledger.root(checkpoint.size)
+    except (CheckpointError, LedgerError) as exc:
+        raise _Mismatch(
+            _("checkpoint %(size)s: %(error)s") % {"size": row.size, "error": exc}
+        ) from exc
+    if checkpoint.size != row.size or checkpoint.root_hash != root:
+        raise _Mismatch(
+            _("checkpoint %(size)s does not match the tree") % {"size": row.size}
+        )
+    return checkpoint
+
+
+def _check_consistent(old: Checkpoint, new: Checkpoint, ledger) -> None:
+    try:
+        proof = ledger.consistency_proof(old.size, new.size)
+        verify_consistency(old.size, new.size, old.root_hash, new.root_hash, proof)
+    except LedgerError as exc:
+        raise _Mismatch(
+            _("checkpoints %(a)s and %(b)s are not consistent: %(error)s")
+            % {"a": old.size, "b": new.size, "error": exc}
+        ) from exc

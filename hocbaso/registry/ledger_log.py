@@ -3,10 +3,14 @@
 Every transaction that accepts, replaces, revokes, locks or transfers opens one
 ``ledger_session`` (which locks the ledger head first), appends its entries and, on
 leaving, stores them with a new checkpoint signed by the registry's Ed25519 key
-(c2sp.org/tlog-checkpoint), all in the same transaction (issue 4).
+(c2sp.org/tlog-checkpoint), all in the same transaction (docs/registry.md).
 
 The key is generated at first use and kept in settings.HOCBASO_LEDGER_KEY with mode
-0600; it is never committed.
+0600; it is never committed. The log's name, the origin line of its checkpoints and
+its key's name, is settings.HOCBASO_LEDGER_ORIGIN (c2sp.org/tlog-checkpoint: this
+deployment's public host and path). If it changes, the same Ed25519 key signs under
+the new name; each stored checkpoint keeps the origin it was signed under in its own
+text, and is verified under that name (``checkpoint_verifier_key``).
 """
 
 from __future__ import annotations
@@ -29,19 +33,23 @@ from hocbaso.ledger import (
     Ledger,
     VerifierKey,
     sign_checkpoint,
+    verify_checkpoint,
 )
 from hocbaso.registry.errors import LedgerKeyError
 from hocbaso.registry.ledger_store import AppendingStorage, DatabaseStorage, lock_head
 from hocbaso.registry.models import LedgerCheckpoint
 
-ORIGIN = "hocbaso/registry"
-"""The log's name: the first line of every checkpoint and the key's name."""
-
 _signers: dict[tuple[str, float], Ed25519NoteSigner] = {}
 
 
+def ledger_origin() -> str:
+    """This log's name: the first line of its checkpoints and its key's name."""
+    return settings.HOCBASO_LEDGER_ORIGIN
+
+
 def ledger_signer() -> Ed25519NoteSigner:
-    """The registry's key from settings.HOCBASO_LEDGER_KEY, generated if missing."""
+    """The registry's key (settings.HOCBASO_LEDGER_KEY, generated if missing), named
+    after the configured origin."""
     path = Path(settings.HOCBASO_LEDGER_KEY)
     if not path.exists():
         _generate_key(path)
@@ -50,7 +58,9 @@ def ledger_signer() -> Ed25519NoteSigner:
         if cache_key not in _signers:
             text = path.read_text(encoding="ascii").strip()
             _signers[cache_key] = Ed25519NoteSigner.from_private_key_string(text)
-        return _signers[cache_key]
+        signer = _signers[cache_key]
+        origin = ledger_origin()
+        return signer if signer.name == origin else signer.renamed(origin)
     except (OSError, UnicodeDecodeError, KeyFormatError) as exc:
         raise LedgerKeyError(
             _("the ledger key %(path)s cannot be used: %(error)s")
@@ -60,7 +70,7 @@ def ledger_signer() -> Ed25519NoteSigner:
 
 def _generate_key(path: Path) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    signer = Ed25519NoteSigner.generate(ORIGIN)
+    signer = Ed25519NoteSigner.generate(ledger_origin())
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process made it first: use theirs
@@ -74,9 +84,30 @@ def verifier_key() -> VerifierKey:
     return ledger_signer().verifier_key()
 
 
+def checkpoint_origin(note: str) -> str:
+    """The origin a stored checkpoint names (its first line), not yet verified."""
+    return note.partition("\n")[0]
+
+
+def checkpoint_verifier_key(note: str) -> VerifierKey:
+    """The registry's key under the name of the origin the checkpoint names.
+
+    Checkpoints signed before an origin change stay verifiable: only the key's
+    name changed. Raises KeyFormatError if that line is not a valid key name.
+    """
+    return VerifierKey(checkpoint_origin(note), ledger_signer().public_key)
+
+
+def verify_stored_checkpoint(note: str) -> Checkpoint:
+    """A stored checkpoint, verified under the origin it names; CheckpointError or
+    KeyFormatError (both LedgerError) if it does not verify."""
+    key = checkpoint_verifier_key(note)
+    return verify_checkpoint(note, key, key.name)
+
+
 def reading_ledger() -> Ledger:
     """The ledger over the tables, for proofs and entries (no appends)."""
-    return Ledger(DatabaseStorage(), ORIGIN)
+    return Ledger(DatabaseStorage(), ledger_origin())
 
 
 class LedgerSession:
@@ -84,7 +115,7 @@ class LedgerSession:
 
     def __init__(self) -> None:
         self._storage = AppendingStorage(lock_head())
-        self._ledger = Ledger(self._storage, ORIGIN)
+        self._ledger = Ledger(self._storage, ledger_origin())
         self._start = self._ledger.size
 
     def append(self, entry: Entry) -> int:
@@ -97,7 +128,8 @@ class LedgerSession:
         if size == self._start:
             return
         root = self._ledger.root(size)
-        note = sign_checkpoint(Checkpoint(ORIGIN, size, root), ledger_signer())
+        signer = ledger_signer()
+        note = sign_checkpoint(Checkpoint(signer.name, size, root), signer)
         self._storage.flush()
         LedgerCheckpoint.objects.create(size=size, root=root, note=note, created_at=at)
 

@@ -12,6 +12,8 @@ from hocbaso.ledger import (
     NoteFormatError,
     SignatureInvalidError,
     UnknownKeyError,
+    check_origin,
+    origin_from_url,
     sign_checkpoint,
     verify_checkpoint,
 )
@@ -110,3 +112,57 @@ def test_a_checkpoint_refuses_impossible_values() -> None:
         Checkpoint(ORIGIN, 1, ROOT[:16])
     with pytest.raises(NoteFormatError):
         Checkpoint("two\nlines", 1, ROOT)
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["hocba.hanoi.edu.vn/ledger", "hocbaso/registry", "log.example:8443/a/b", "x"],
+)
+def test_an_origin_is_a_schema_less_url(origin):
+    assert check_origin(origin) == origin
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "",
+        "https://hocba.hanoi.edu.vn/ledger",  # a scheme
+        "HocBa.vn/ledger",  # an uppercase host
+        "hocba.vn/ledger?x=1",
+        "hocba.vn/le dger",
+        "hocba.vn/ledger+1",  # "+" ends a key name
+        "hocba.vn/",
+        "-hocba.vn",
+        "a" * 256,
+    ],
+)
+def test_anything_else_is_not_an_origin(origin):
+    with pytest.raises(NoteFormatError):
+        check_origin(origin)
+
+
+@pytest.mark.parametrize(
+    ("url", "origin"),
+    [
+        ("https://hocba.hanoi.edu.vn/", "hocba.hanoi.edu.vn/ledger"),
+        ("https://HOCBA.hanoi.edu.vn", "hocba.hanoi.edu.vn/ledger"),
+        ("http://127.0.0.1:8000/", "127.0.0.1:8000/ledger"),
+        ("https://so.example.vn/hocba/?q=1", "so.example.vn/hocba/ledger"),
+    ],
+)
+def test_the_origin_of_a_public_url_is_its_host_and_path(url, origin):
+    assert origin_from_url(url) == origin
+
+
+def test_a_url_without_a_host_gives_no_origin():
+    with pytest.raises(NoteFormatError):
+        origin_from_url("https:///ledger")
+
+
+def test_a_renamed_signer_signs_with_the_same_key_under_the_new_name():
+    old = Ed25519NoteSigner.generate("hocbaso/registry")
+    new = old.renamed("hocba.hanoi.edu.vn/ledger")
+    assert new.public_key == old.public_key
+    assert new.verifier_key().key_hash != old.verifier_key().key_hash
+    note = sign_checkpoint(Checkpoint(new.name, 1, ROOT), new)
+    assert verify_checkpoint(note, new.verifier_key(), new.name).size == 1

@@ -19,7 +19,7 @@ from hocbaso.ledger import verify_checkpoint
 from hocbaso.records.models import Round
 from hocbaso.registry import actions
 from hocbaso.registry.actors import Actor
-from hocbaso.registry.ledger_log import ORIGIN, verifier_key
+from hocbaso.registry.ledger_log import ledger_origin, verifier_key
 from hocbaso.registry.models import LedgerCheckpoint, LedgerEntry, Submission
 from hocbaso.registry.tests.helpers import submit
 
@@ -150,11 +150,11 @@ def test_entries_hold_no_personal_data_and_no_lookup_code(busy_ledger):
 
 def test_the_latest_checkpoint_is_signed_and_names_the_whole_tree(busy_ledger):
     note = actions.latest_ledger_checkpoint()
-    checkpoint = verify_checkpoint(note, verifier_key(), ORIGIN)
+    checkpoint = verify_checkpoint(note, verifier_key(), ledger_origin())
     entries = _entries()
     assert checkpoint.size == len(entries)
     assert checkpoint.root_hash == mth(entries)
-    assert actions.ledger_verifier_key().startswith(ORIGIN + "+")
+    assert actions.ledger_verifier_key().startswith(ledger_origin() + "+")
 
 
 def test_each_entry_has_an_inclusion_proof_that_an_rfc_6962_verifier_accepts(
@@ -235,7 +235,7 @@ def test_ledger_verify_finds_a_rewritten_entry(busy_ledger):
 def test_the_ledger_key_is_made_at_run_time_readable_by_its_owner_only(busy_ledger):
     path = settings.HOCBASO_LEDGER_KEY
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert path.read_text().startswith("PRIVATE+KEY+" + ORIGIN + "+")
+    assert path.read_text().startswith("PRIVATE+KEY+" + ledger_origin() + "+")
     out = io.StringIO()
     call_command("ledger", "key", stdout=out)
     assert out.getvalue().strip() == actions.ledger_verifier_key()
