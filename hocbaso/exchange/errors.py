@@ -46,3 +46,43 @@ class ConsentError(ExchangeError):
 class NotFoundError(ExchangeError):
     code = "NOT_FOUND"
     status = 404
+
+
+class LedgerProofError(BatchInvalidError):
+    """A record's ledger evidence does not prove what the manifest says."""
+
+    code = "LEDGER_PROOF_INVALID"
+
+
+class CheckpointInconsistentError(BatchInvalidError):
+    """The checkpoint does not extend the last one accepted from the department."""
+
+    code = "CHECKPOINT_INCONSISTENT"
+
+
+class WrongDepartmentError(BatchInvalidError):
+    """A packet was issued in another department than the one sending it."""
+
+    code = "WRONG_DEPARTMENT"
+
+
+class EffectiveDateError(BatchInvalidError):
+    code = "EFFECTIVE_DATE_MISMATCH"
+
+
+class RecordIdError(BatchInvalidError):
+    code = "RECORD_ID_MISMATCH"
+
+
+class VersionNotProvenError(BatchInvalidError):
+    """A version or status the department's ledger does not prove."""
+
+    code = "VERSION_NOT_PROVEN"
+
+
+class RecordConflictError(ExchangeError):
+    """Other bytes under a record version, or a transcript-year held under
+    another record id."""
+
+    code = "RECORD_CONFLICT"
+    status = 409

@@ -10,6 +10,7 @@ with hyphens, as the feed's decision says (domain.md §6.1).
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import datetime
 
@@ -74,3 +75,15 @@ def _results(snapshot: RecordSnapshot) -> dict:
         "renluyencanam": results.conduct_year,
         "duoclenlop": results.promoted,
     }
+
+
+def stable_record_id(department: str, lookup_code: str, school_year: str) -> str:
+    """The national record id of one transcript-year, derived from signed data.
+
+    The department, the transcript's lookup code and the school year all come from
+    the signed packet, so the receiver recomputes the id and a renumbered database
+    cannot send a record under another id. Hashed, so the lookup code does not show
+    in the audit trail's list of records.
+    """
+    digest = hashlib.sha256(f"{department}:{lookup_code}:{school_year}".encode())
+    return f"{department}-{digest.hexdigest()[:24]}"

@@ -1,17 +1,21 @@
-"""The national repository receives a department's batch (issue 7).
+"""The national repository receives a department's batch (docs/exchange.md).
 
 Steps, all before anything is stored; any failure refuses the whole batch:
 1. the body: JSON with a signed manifest and the records;
 2. a batch id already received: the same bytes get the stored receipt back (a
    replay, or a resend after a lost receipt), other bytes are a conflict;
 3. the manifest is signed by a trusted department's exchange key; its ledger
-   checkpoint is signed by that department's ledger key and covers every lock;
-4. each record: its packet and row hash to what the manifest lists; the packet's
-   signatures verify against the trust store at the record's effective date; the
-   row is the row the packet yields (with the envelope the manifest signed);
+   checkpoint by that department's ledger key valid now, consistent with the last
+   one accepted from it, and each lock included in it (``proofs.py``);
+4. each record: its packet and row hash to what the manifest lists; its
+   submission entry is in the ledger and covered by its lock, whose time is the
+   effective date; the packet verifies against the sending department's own CAs
+   at that date and was issued by that department; the record id is the one its
+   signed data yield; the row is the row the packet yields;
 5. the counts per management unit are the rows'.
-Then one transaction stores each record version once (a version not higher than
-the current one is kept as it is: "duplicate") and the signed receipt.
+Then one transaction stores each record version once (``versions.py``: one
+current version per transcript-year, a version only as the ledger proves it),
+the accepted checkpoints and the signed receipt.
 """
 
 from __future__ import annotations
@@ -24,13 +28,17 @@ import json
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from hocbaso.exchange import signed
-from hocbaso.exchange.errors import BatchConflictError, BatchInvalidError
-from hocbaso.exchange.feed import feed_row
-from hocbaso.exchange.models import InboundBatch, NationalRecord, Peer
+from hocbaso.exchange import proofs, signed, trust, versions
+from hocbaso.exchange.errors import (
+    BatchConflictError,
+    BatchInvalidError,
+    EffectiveDateError,
+    RecordIdError,
+    WrongDepartmentError,
+)
+from hocbaso.exchange.feed import feed_row, stable_record_id
+from hocbaso.exchange.models import InboundBatch, NationalRecord
 from hocbaso.exchange.outbox import BATCH_FORMAT
-from hocbaso.ledger import LedgerError, VerifierKey, verify_checkpoint
-from hocbaso.registry.verification import trust_store
 from hocbaso.signing import Status, verify_packet
 
 _ENVELOPE = ("idbanghi", "sukien", "phienban", "thoigiancapnhat")
@@ -40,17 +48,17 @@ def receive_batch(body: bytes, *, at: dt.datetime) -> tuple[bool, str]:
     """Verify and store a batch; (stored now, the signed receipt)."""
     outer = _load(body)
     department = _claimed_department(outer["manifest"])
-    peer = signed.peer(department, Peer.Kind.DEPARTMENT)
+    peer = signed.peer(department, "department")
     manifest = signed.open_document(outer["manifest"], peer)
     body_sha = signed.sha256_hex(body)
     held = _held(manifest.get("batch"), body_sha)
     if held is not None:
         return False, held
     _check_manifest(manifest, department)
-    _check_checkpoint(manifest, peer)
-    records = _check_records(manifest, outer["records"])
+    ledger = _check_ledger(manifest, department, at)
+    records = _check_records(manifest, outer["records"], ledger)
     try:
-        return True, _store(manifest, records, body_sha, at)
+        return True, _store(manifest, records, body_sha, ledger, at)
     except IntegrityError:
         held = _held(manifest["batch"], body_sha)
         if held is None:
@@ -96,33 +104,34 @@ def _held(batch_id, body_sha: str) -> str | None:
 
 
 def _check_manifest(manifest: dict, department: str) -> None:
-    needed = ("batch", "school_year", "round", "records", "counts", "checkpoint")
+    needed = (
+        "batch",
+        "school_year",
+        "round",
+        "records",
+        "counts",
+        "checkpoint",
+        "earlier",
+        "locks",
+    )
     if manifest.get("format") != BATCH_FORMAT or any(k not in manifest for k in needed):
         raise BatchInvalidError(_("The manifest is not a batch manifest."))
     if manifest.get("destination") != signed.identity_code():
         raise BatchInvalidError(_("The batch is addressed to another receiver."))
 
 
-def _check_checkpoint(manifest: dict, peer: Peer) -> None:
-    try:
-        checkpoint = verify_checkpoint(
-            manifest["checkpoint"], VerifierKey.from_string(peer.ledger_key)
-        )
-    except (LedgerError, ValueError) as exc:
-        raise BatchInvalidError(
-            _("The ledger checkpoint is not signed by %(p)s's ledger key.")
-            % {"p": peer.code}
-        ) from exc
-    indexes = [r.get("lock_index", -1) for r in manifest["records"]]
-    if indexes and not all(
-        isinstance(i, int) and 0 <= i < checkpoint.size for i in indexes
-    ):
-        raise BatchInvalidError(
-            _("The ledger checkpoint does not cover the locks of every record.")
-        )
+def _check_ledger(manifest: dict, department: str, at) -> dict:
+    checkpoint, earlier = proofs.check_checkpoint(manifest, department, at)
+    return {
+        "department": department,
+        "checkpoint": checkpoint,
+        "earlier": earlier,
+        "locks": proofs.check_locks(manifest, checkpoint),
+        "store": trust.department_trust_store(department),
+    }
 
 
-def _check_records(manifest: dict, records: list) -> list[dict]:
+def _check_records(manifest: dict, records: list, ledger: dict) -> list[dict]:
     listed = manifest["records"]
     if len(listed) != len(records):
         raise BatchInvalidError(
@@ -130,7 +139,7 @@ def _check_records(manifest: dict, records: list) -> list[dict]:
             % {"m": len(listed), "n": len(records)}
         )
     checked = [
-        _check_record(n, entry, item)
+        _check_record(n, entry, item, ledger, manifest)
         for n, (entry, item) in enumerate(zip(listed, records, strict=True), 1)
     ]
     counts: dict[str, int] = {}
@@ -144,7 +153,7 @@ def _check_records(manifest: dict, records: list) -> list[dict]:
     return checked
 
 
-def _check_record(n: int, entry: dict, item: dict) -> dict:
+def _check_record(n: int, entry: dict, item: dict, ledger: dict, manifest) -> dict:
     try:
         packet = base64.b64decode(item["packet"], validate=True)
         row = item["row"]
@@ -158,22 +167,70 @@ def _check_record(n: int, entry: dict, item: dict) -> dict:
         raise BatchInvalidError(
             _("Record %(n)s is not the record the manifest lists.") % {"n": n}
         )
-    snapshot = _verified(n, packet, row)
+    effective, submission, proof = proofs.check_record(
+        n, entry, entry["packet_sha256"], ledger["locks"], ledger["checkpoint"]
+    )
+    _check_effective(n, row, effective)
+    snapshot = _verified(n, packet, ledger["store"], effective)
+    _check_issuer(n, snapshot, row, ledger["department"], manifest)
     if _expected_row(snapshot, row) != row:
         raise BatchInvalidError(
             _("Record %(n)s: the feed row does not match its signed packet.") % {"n": n}
         )
-    return {"row": row, "packet": packet, "snapshot": snapshot, **entry}
+    return {
+        "row": row,
+        "packet": packet,
+        "snapshot": snapshot,
+        "entry": submission,
+        "proof": proof,
+        **entry,
+    }
 
 
-def _verified(n: int, packet: bytes, row: dict):
+def _check_effective(n: int, row: dict, effective: dt.datetime) -> None:
+    """The effective date is the lock entry's time (R11), not the manifest's."""
     try:
-        effective = dt.datetime.fromisoformat(row["ngayhieuluc"])
-    except (KeyError, TypeError, ValueError) as exc:
+        claimed = dt.datetime.fromisoformat(row["ngayhieuluc"])
+    except (KeyError, TypeError, ValueError):
+        claimed = None
+    if claimed != effective:
+        raise EffectiveDateError(
+            _(
+                "Record %(n)s: the effective date %(claimed)s is not the time of "
+                "the lock in the department's ledger (%(lock)s)."
+            )
+            % {"n": n, "claimed": row.get("ngayhieuluc"), "lock": effective.isoformat()}
+        )
+
+
+def _check_issuer(n: int, snapshot, row: dict, department: str, manifest) -> None:
+    issuer = snapshot.school.department_code
+    if issuer != department:
+        raise WrongDepartmentError(
+            _(
+                "Record %(n)s was issued by department %(issuer)s, not by department "
+                "%(department)s that sends it."
+            )
+            % {"n": n, "issuer": issuer, "department": department}
+        )
+    if snapshot.school_year != manifest["school_year"]:
         raise BatchInvalidError(
-            _("Record %(n)s has no effective date.") % {"n": n}
-        ) from exc
-    result = verify_packet(packet, trust_store(), at=effective)
+            _("Record %(n)s is of school year %(year)s, not of the batch's.")
+            % {"n": n, "year": snapshot.school_year}
+        )
+    expected = stable_record_id(department, snapshot.lookup_code, snapshot.school_year)
+    if row.get("idbanghi") != expected:
+        raise RecordIdError(
+            _(
+                "Record %(n)s: the record id %(id)s is not the one its signed data "
+                "give (%(expected)s)."
+            )
+            % {"n": n, "id": row.get("idbanghi"), "expected": expected}
+        )
+
+
+def _verified(n: int, packet: bytes, store, effective: dt.datetime):
+    result = verify_packet(packet, store, at=effective)
     if result.status is not Status.VALID or result.snapshot is None:
         reasons = "; ".join(f"{c.name}: {c.reason}" for c in result.failures)
         raise BatchInvalidError(
@@ -200,25 +257,14 @@ def _expected_row(snapshot, row: dict) -> dict:
     return json.loads(json.dumps(expected))
 
 
-def _store(manifest: dict, records: list[dict], body_sha: str, at) -> str:
+def _store(manifest: dict, records: list[dict], body_sha: str, ledger, at) -> str:
     department = manifest["department"]
     with transaction.atomic():
-        outcomes = [_outcome(department, r) for r in records]
-        stored = sum(1 for o in outcomes if o == "stored")
-        receipt = signed.sign_document(
-            {
-                "batch": manifest["batch"],
-                "department": department,
-                "body_sha256": body_sha,
-                "received_at": at.isoformat(),
-                "records": len(records),
-                "stored": stored,
-                "duplicate": len(records) - stored,
-                "outcomes": [
-                    [r["idbanghi"], r["phienban"], o]
-                    for r, o in zip(records, outcomes, strict=True)
-                ],
-            }
+        proofs.remember_checkpoints(
+            department,
+            [ledger["checkpoint"], *ledger["earlier"]],
+            [manifest["checkpoint"], *(e["checkpoint"] for e in manifest["earlier"])],
+            at,
         )
         batch = InboundBatch.objects.create(
             batch_id=manifest["batch"],
@@ -227,52 +273,37 @@ def _store(manifest: dict, records: list[dict], body_sha: str, at) -> str:
             round=manifest["round"],
             body_sha256=body_sha,
             record_count=len(records),
-            stored_count=stored,
-            duplicate_count=len(records) - stored,
+            stored_count=0,
+            duplicate_count=0,
             unit_counts=manifest["counts"],
             checkpoint=manifest["checkpoint"],
-            receipt=receipt,
+            receipt="",
             received_at=at,
         )
-        for record, outcome in zip(records, outcomes, strict=True):
-            if outcome == "stored":
-                _write(department, record, batch, at)
-    return receipt
+        outcomes = [versions.store(department, r, batch, at) for r in records]
+        batch.stored_count = sum(1 for o in outcomes if o == "stored")
+        batch.duplicate_count = len(records) - batch.stored_count
+        batch.receipt = _receipt(manifest, records, outcomes, body_sha, at)
+        batch.save(update_fields=["stored_count", "duplicate_count", "receipt"])
+    return batch.receipt
 
 
-def _outcome(department: str, record: dict) -> str:
-    current = (
-        NationalRecord.objects.select_for_update()
-        .filter(department=department, record_id=record["idbanghi"], is_current=True)
-        .values_list("version", flat=True)
-        .first()
-    )
-    return "stored" if current is None or record["phienban"] > current else "duplicate"
-
-
-def _write(department: str, record: dict, batch: InboundBatch, at) -> None:
-    row, snapshot = record["row"], record["snapshot"]
-    NationalRecord.objects.filter(
-        department=department, record_id=row["idbanghi"], is_current=True
-    ).update(is_current=False)
-    NationalRecord.objects.create(
-        department=department,
-        record_id=row["idbanghi"],
-        version=row["phienban"],
-        event=row["sukien"],
-        status=row["trangthaithongtinhocba"],
-        lookup_code=snapshot.lookup_code,
-        student_code=snapshot.student.student_code,
-        school_code=snapshot.school.code,
-        unit_code=row["madonviquanly"],
-        school_year=snapshot.school_year,
-        grade=snapshot.grade,
-        row=row,
-        packet=record["packet"],
-        packet_sha256=record["packet_sha256"],
-        lock_index=record["lock_index"],
-        batch=batch,
-        stored_at=at,
+def _receipt(manifest, records, outcomes, body_sha: str, at) -> str:
+    stored = sum(1 for o in outcomes if o == "stored")
+    return signed.sign_document(
+        {
+            "batch": manifest["batch"],
+            "department": manifest["department"],
+            "body_sha256": body_sha,
+            "received_at": at.isoformat(),
+            "records": len(records),
+            "stored": stored,
+            "duplicate": len(records) - stored,
+            "outcomes": [
+                [r["idbanghi"], r["phienban"], o]
+                for r, o in zip(records, outcomes, strict=True)
+            ],
+        }
     )
 
 

@@ -7,12 +7,13 @@ same API schema show it:
 
 - each current, effective record of the transcript is a page: its form, its
   signers (parsed from the packet), and its legal status, with the packet's
-  signatures verified again against the trust store at the record's effective
-  date (the result is kept per packet and day in this process);
+  signatures verified again against the sending department's CAs at the record's
+  effective date (the result is kept per packet and day in this process);
 - its ledger proof is the department's: the checkpoint of the batch that brought
-  the record, signed by the department's ledger key, must verify and cover the
-  ledger entry of the lock that made the record effective. The audit path itself
-  stays in the department's registry (the national repository holds no tree);
+  the record must verify under the ledger key the department had when the batch
+  was received, and the proof kept with the record (the lock entry's RFC 6962
+  audit path, the lock's list naming the packet, the submission entry's path) is
+  checked again against it (``proofs.stored_proof_holds``);
 - the transcript is not a row here: ``view.transcript`` is an unsaved
   ``Transcript`` naming the student and the managing school, and ``view.source``
   lists the departments' record ids for the audit trail (never the code).
@@ -27,8 +28,10 @@ from collections import OrderedDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocbaso.exchange import proofs, trust
+from hocbaso.exchange.errors import ExchangeError
 from hocbaso.exchange.inbound import national_records
-from hocbaso.exchange.models import NationalRecord, Peer
+from hocbaso.exchange.models import NationalRecord
 from hocbaso.ledger import LedgerError, VerifierKey, verify_checkpoint
 from hocbaso.packet import RecordLevel
 from hocbaso.portal.registry_view import (
@@ -41,7 +44,6 @@ from hocbaso.portal.registry_view import (
 )
 from hocbaso.printing import _model as form_model
 from hocbaso.records.models import School, Student, Transcript
-from hocbaso.registry.verification import trust_store
 from hocbaso.signing import Status, verify_packet
 
 INVALID = "invalid"
@@ -144,7 +146,11 @@ def _signatures_valid(record: NationalRecord, effective: dt.datetime):
     with _lock:
         if key in _verified:
             return _verified[key]
-    result = verify_packet(bytes(record.packet), trust_store(), at=effective)
+    try:
+        store = trust.department_trust_store(record.department)
+    except ExchangeError as exc:
+        return False, str(exc)
+    result = verify_packet(bytes(record.packet), store, at=effective)
     found = (
         result.status is Status.VALID,
         "; ".join(f"{c.name}: {c.reason}" for c in result.failures),
@@ -157,22 +163,22 @@ def _signatures_valid(record: NationalRecord, effective: dt.datetime):
 
 
 def _proof(record: NationalRecord) -> LedgerProof:
-    """The department's signed checkpoint, checked here, and the lock's entry."""
-    note = record.batch.checkpoint
+    """The department's checkpoint and the lock's audit path, checked again here
+    with the ledger key the department had when the batch was received."""
+    note, stored = record.batch.checkpoint, record.proof or {}
+    lock = stored.get("lock", {})
     proof = LedgerProof(
         index=record.lock_index if record.lock_index is not None else -1,
-        tree_size=None,
+        tree_size=stored.get("size"),
         checkpoint=note,
         root_hex="",
-        path_length=0,
+        path_length=len(lock.get("proof", [])),
         verified=False,
         lock_index=record.lock_index,
     )
-    peer = Peer.objects.filter(code=record.department).first()
+    key = trust.ledger_key_at(record.department, record.batch.received_at)
     try:
-        if peer is None or not peer.ledger_key:
-            raise LedgerError("no ledger key")
-        checkpoint = verify_checkpoint(note, VerifierKey.from_string(peer.ledger_key))
+        checkpoint = verify_checkpoint(note, VerifierKey.from_string(key or ""))
     except (LedgerError, ValueError):
         return _replace(
             proof,
@@ -182,7 +188,7 @@ def _proof(record: NationalRecord) -> LedgerProof:
     proof = _replace(
         proof, tree_size=checkpoint.size, root_hex=checkpoint.root_hash.hex()
     )
-    if record.lock_index is None or not 0 <= record.lock_index < checkpoint.size:
+    if not proofs.stored_proof_holds(record, key):
         return _replace(
             proof, problem=_("the checkpoint does not cover the record's lock")
         )

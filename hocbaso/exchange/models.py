@@ -18,7 +18,12 @@ The national repository (the receiver):
 - ``InboundBatch``: one batch received, unique by batch id (the idempotency key):
   a batch delivered twice is answered with the same signed receipt.
 - ``NationalRecord``: one version of one record of the national feed, unique per
-  department, record id and version; only the highest version is current.
+  department, record id and version; one current version per transcript-year
+  (lookup code and school year), with the ledger proof it was accepted on.
+- ``PeerKey``: every key a peer has had, with its validity period, so a
+  checkpoint verifies with the key valid at its time after a rotation.
+- ``AcceptedCheckpoint``: the ledger checkpoints accepted from each department; a
+  new one must be consistent (RFC 6962 §2.1.2) with the largest of them.
 
 Both, for transfers across provinces: ``CrossTransfer`` and ``CarriedPacket``.
 """
@@ -77,6 +82,51 @@ class Peer(models.Model):
         return self.code
 
 
+class PeerKey(models.Model):
+    """A key a peer had from ``valid_from`` until ``valid_until`` (open: still)."""
+
+    class Kind(models.TextChoices):
+        EXCHANGE = "exchange", _("Exchange key")
+        LEDGER = "ledger", _("Ledger key")
+
+    peer = models.CharField(_("peer"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    key = models.TextField(_("verifier key"))
+    valid_from = models.DateTimeField(_("valid from"))
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("peer key")
+        verbose_name_plural = _("peer keys")
+        ordering = ["peer", "kind", "valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.peer} {self.kind} {self.valid_from:%Y-%m-%d}"
+
+
+class AcceptedCheckpoint(models.Model):
+    """A department's ledger checkpoint the national repository accepted."""
+
+    department = models.CharField(_("department"), max_length=20)
+    size = models.PositiveBigIntegerField(_("tree size"))
+    root = models.CharField(_("root hash"), max_length=64)
+    note = models.TextField(_("signed checkpoint"))
+    accepted_at = models.DateTimeField(_("accepted at"))
+
+    class Meta:
+        verbose_name = _("accepted checkpoint")
+        verbose_name_plural = _("accepted checkpoints")
+        ordering = ["department", "-size"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "size"], name="exchange_checkpoint_size_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.size}"
+
+
 class BatchState(models.TextChoices):
     WAITING = "waiting", _("Waiting")
     SENDING = "sending", _("Sending")
@@ -97,6 +147,7 @@ class OutboundBatch(models.Model):
         _("state"), max_length=10, choices=BatchState.choices, default="waiting"
     )
     body = models.BinaryField(_("bytes sent"))
+    checkpoint = models.TextField(_("ledger checkpoint"), blank=True)
     body_sha256 = models.CharField(_("SHA-256 of the bytes"), max_length=64)
     record_count = models.PositiveIntegerField(_("records"))
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
@@ -134,6 +185,7 @@ class OutboundRecord(models.Model):
     )
     destination = models.CharField(_("destination"), max_length=20)
     record_id = models.CharField(_("record id"), max_length=80)
+    legacy_id = models.CharField(_("former record id"), max_length=80, blank=True)
     version = models.PositiveIntegerField(_("version"))
     event = models.CharField(_("event"), max_length=6, choices=Event.choices)
     submission_id = models.CharField(_("submission id"), max_length=40)
@@ -182,6 +234,7 @@ class NationalRecord(models.Model):
 
     department = models.CharField(_("department"), max_length=20)
     record_id = models.CharField(_("record id"), max_length=80)
+    legacy_id = models.CharField(_("former record id"), max_length=80, blank=True)
     version = models.PositiveIntegerField(_("version"))
     event = models.CharField(_("event"), max_length=6)
     is_current = models.BooleanField(_("current"), default=True)
@@ -198,6 +251,7 @@ class NationalRecord(models.Model):
     lock_index = models.PositiveBigIntegerField(
         _("ledger index of the lock"), null=True, blank=True
     )
+    proof = models.JSONField(_("ledger proof"), default=dict, blank=True)
     batch = models.ForeignKey(
         InboundBatch, on_delete=models.PROTECT, related_name="records"
     )
@@ -216,6 +270,11 @@ class NationalRecord(models.Model):
                 fields=["department", "record_id"],
                 condition=Q(is_current=True),
                 name="exchange_national_one_current",
+            ),
+            models.UniqueConstraint(
+                fields=["lookup_code", "school_year"],
+                condition=Q(is_current=True),
+                name="exchange_national_one_per_transcript_year",
             ),
         ]
 

@@ -11,7 +11,12 @@ the round that the national repository does not hold in its present version yet:
    version; a record already sent as it is now is skipped;
 3. each batch: the feed rows and packets, and a manifest signed with the
    department's exchange key that lists every record's hashes, the ledger
-   checkpoint covering the locks and the count per management unit.
+   checkpoint, the inclusion proofs of each record's submission and lock entries
+   and the consistency proofs from earlier checkpoints (``evidence.py``), and the
+   count per management unit.
+
+A record's id is derived from signed data (``feed.stable_record_id``: department,
+lookup code, school year), never from this database's keys.
 
 The batch's bytes are kept (``OutboundBatch.body``): a resend sends the very same
 batch, which the receiver recognises by its id.
@@ -28,16 +33,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hocbaso.exchange import signed
+from hocbaso.exchange import evidence, signed
 from hocbaso.exchange.errors import ExchangeError
-from hocbaso.exchange.feed import feed_row
+from hocbaso.exchange.feed import feed_row, stable_record_id
 from hocbaso.exchange.models import OutboundBatch, OutboundRecord
 from hocbaso.packet import parse_packet
 from hocbaso.records.models import Round, unit_of
 from hocbaso.registry import actions as registry
 from hocbaso.registry.models import Blob, Submission
 
-BATCH_FORMAT = "hocbaso-exchange-batch/1"
+BATCH_FORMAT = "hocbaso-exchange-batch/2"
 DEFAULT_BATCH_SIZE = 500
 
 
@@ -92,7 +97,10 @@ def _locked(department: str, school_year: str, round_name: str):
 
 def _pending(department, school_year, round_name, destination) -> list[dict]:
     submissions = list(_locked(department, school_year, round_name))
-    record_ids = [f"{department}-r{s.record_id}" for s in submissions]
+    record_ids = [
+        stable_record_id(department, s.record.transcript.lookup_code, school_year)
+        for s in submissions
+    ]
     sent: dict[str, OutboundRecord] = {}
     for row in OutboundRecord.objects.filter(
         destination=destination, record_id__in=record_ids
@@ -143,8 +151,10 @@ def _write_batch(
         sequence=sequence,
         record_count=len(items),
         created_at=at,
+        checkpoint=checkpoint,
     )
-    records, listed, units = [], [], Counter()
+    size = evidence.checkpoint_size(checkpoint)
+    records, listed, units, locks = [], [], Counter(), {}
     for item in items:
         submission = item["submission"]
         packet = bytes(blobs[submission.blob_id])
@@ -159,8 +169,12 @@ def _write_batch(
                 "packet_sha256": submission.blob_id,
                 "row_sha256": signed.sha256_hex(row_text),
                 "lock_index": submission.lock.ledger_index,
+                "submission": evidence.submission_evidence(submission, size),
             }
         )
+        lock = submission.lock
+        if str(lock.ledger_index) not in locks:
+            locks[str(lock.ledger_index)] = evidence.lock_evidence(lock, size)
         records.append({"row": row, "packet": base64.b64encode(packet).decode()})
     manifest = signed.sign_document(
         {
@@ -173,6 +187,8 @@ def _write_batch(
             "sequence": sequence,
             "created_at": at.isoformat(),
             "checkpoint": checkpoint,
+            "earlier": evidence.earlier_checkpoints(destination, checkpoint),
+            "locks": locks,
             "counts": dict(sorted(units.items())),
             "records": listed,
         }

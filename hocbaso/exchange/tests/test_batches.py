@@ -13,12 +13,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from hocbaso.exchange import inbound, outbox, signed
+from hocbaso.exchange import inbound, outbox, signed, trust
 from hocbaso.exchange.errors import (
     BatchInvalidError,
     SignatureError,
     UnknownPeerError,
 )
+from hocbaso.exchange.feed import stable_record_id
 from hocbaso.exchange.models import Identity, NationalRecord, OutboundRecord, Peer
 from hocbaso.ledger import Ed25519NoteSigner, sign_note
 from hocbaso.registry import actions as registry
@@ -29,14 +30,18 @@ def _queue(district):
     return outbox.queue_round(district.year.name, "main", at=timezone.now())
 
 
-def _become_national():
-    """The receiving side: this installation as the national repository."""
-    department = signed.signer()
-    Peer.objects.create(
-        code="01",
-        kind="department",
-        exchange_key=department.verifier_key().to_string(),
-        ledger_key=registry.ledger_verifier_key(),
+def _become_national(district, code="01"):
+    """The receiving side: this installation as the national repository, which
+    trusts department ``code`` with this department's keys and CAs."""
+    trust.register_peer(
+        {
+            "code": code,
+            "kind": "department",
+            "key": signed.signer().verifier_key().to_string(),
+            "ledger_key": registry.ledger_verifier_key(),
+            "ca": sorted(district.trust_dir.glob("*")),
+        },
+        at=timezone.now(),
     )
     Identity.objects.create(code="national")
 
@@ -44,7 +49,11 @@ def _become_national():
 def test_only_locked_records_leave_and_a_revoked_one_never(district, locked):
     batches = _queue(district)
     sent = set(OutboundRecord.objects.values_list("record_id", flat=True))
-    assert f"01-r{locked['revoked'].pk}" not in sent
+    revoked = locked["revoked"]
+    assert (
+        stable_record_id("01", revoked.transcript.lookup_code, district.year.name)
+        not in sent
+    )
     locked_count = sum(1 for s in registry_submissions() if s.locked_at is not None)
     assert len(sent) == locked_count == sum(b.record_count for b in batches) > 0
     assert _queue(district) == []  # nothing new to send
@@ -73,7 +82,7 @@ def test_the_manifest_lists_hashes_checkpoint_and_counts(district, locked):
 
 def test_the_receiver_stores_each_record_once(district, locked):
     (batch,) = _queue(district)
-    _become_national()
+    _become_national(district)
     stored, receipt = inbound.receive_batch(bytes(batch.body), at=timezone.now())
     again, same = inbound.receive_batch(bytes(batch.body), at=timezone.now())
     assert (stored, again) == (True, False) and receipt == same
@@ -114,7 +123,7 @@ def _change_counts(body, manifest):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (_swap_packet, "the signed packet is invalid"),
+        (_swap_packet, "ledger does not prove record 1"),
         (_change_row, "does not match its signed packet"),
         (_change_counts, "counts per management unit"),
     ],
@@ -124,7 +133,7 @@ def test_the_receiver_refuses_a_batch_signed_over_wrong_contents(
 ):
     (batch,) = _queue(district)
     body = _reworked(batch, change)  # signed with the department's own key
-    _become_national()
+    _become_national(district)
     with pytest.raises(BatchInvalidError, match=message):
         inbound.receive_batch(body, at=timezone.now())
     assert NationalRecord.objects.count() == 0
@@ -133,7 +142,7 @@ def test_the_receiver_refuses_a_batch_signed_over_wrong_contents(
 def test_the_receiver_refuses_a_manifest_signed_by_another_key(district, locked):
     (batch,) = _queue(district)
     body = _reworked(batch, lambda body, manifest: None, resign=False)
-    _become_national()
+    _become_national(district)
     with pytest.raises(SignatureError):
         inbound.receive_batch(body, at=timezone.now())
 

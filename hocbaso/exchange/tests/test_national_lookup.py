@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from hocbaso.exchange import inbound, outbox, signed
-from hocbaso.exchange.models import Identity, NationalRecord, Peer
+from hocbaso.exchange import inbound, outbox, signed, trust
+from hocbaso.exchange.models import Identity, NationalRecord
 from hocbaso.portal.models import AccessEvent
 from hocbaso.registry import actions as registry
 
@@ -21,11 +21,15 @@ from hocbaso.registry import actions as registry
 @pytest.fixture
 def national(district, locked, settings):
     (batch, *more) = outbox.queue_round(district.year.name, "main", at=timezone.now())
-    Peer.objects.create(
-        code="01",
-        kind="department",
-        exchange_key=signed.signer().verifier_key().to_string(),
-        ledger_key=registry.ledger_verifier_key(),
+    trust.register_peer(
+        {
+            "code": "01",
+            "kind": "department",
+            "key": signed.signer().verifier_key().to_string(),
+            "ledger_key": registry.ledger_verifier_key(),
+            "ca": sorted(district.trust_dir.glob("*")),
+        },
+        at=timezone.now(),
     )
     Identity.objects.create(code="national")
     for each in (batch, *more):

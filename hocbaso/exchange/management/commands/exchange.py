@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from hocbaso.exchange import delivery, outbox, signed, transfers
+from hocbaso.exchange import delivery, outbox, signed, transfers, trust
 from hocbaso.exchange.errors import ExchangeError
-from hocbaso.exchange.models import CrossTransfer, Identity, OutboundBatch, Peer
+from hocbaso.exchange.models import (
+    BatchState,
+    CrossTransfer,
+    Identity,
+    OutboundBatch,
+    Peer,
+)
 from hocbaso.exchange.status import batch_lines
 from hocbaso.records.models import School
 from hocbaso.registry import actions as registry
@@ -37,6 +43,10 @@ class Command(BaseCommand):
         trust.add_argument("--ledger-key", default="", help="its ledger verifier key")
         trust.add_argument("--url", default="", help="where it answers")
         trust.add_argument("--name", default="")
+        trust.add_argument(
+            "--valid-from",
+            help="when a new key starts (ISO 8601; default now); the previous ends",
+        )
         trust.add_argument(
             "--ca", nargs="*", default=[], help="its CA certificates (PEM files)"
         )
@@ -124,7 +134,10 @@ class Command(BaseCommand):
             if not (options["code"] and options["kind"] and options["key"]):
                 raise CommandError("trust needs --code, --kind and --key, or --file")
             peers = [
-                {k: options[k] for k in ("code", "kind", "key", "ledger_key", "url")}
+                {
+                    k: options[k]
+                    for k in ("code", "kind", "key", "ledger_key", "url", "valid_from")
+                }
                 | {"name": options["name"], "ca": options["ca"]}
             ]
         for peer in peers:
@@ -133,20 +146,7 @@ class Command(BaseCommand):
     def _trust_one(self, peer: dict):
         if peer.get("kind") not in Peer.Kind.values:
             raise CommandError(f"{peer.get('code')}: kind is department or national")
-        Peer.objects.update_or_create(
-            code=peer["code"],
-            defaults={
-                "kind": peer["kind"],
-                "name": peer.get("name", ""),
-                "exchange_key": peer["key"],
-                "ledger_key": peer.get("ledger_key", ""),
-                "url": peer.get("url", ""),
-            },
-        )
-        trust_dir = Path(settings.HOCBASO_TRUST_STORE)
-        for pem in peer.get("ca", []):
-            trust_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(pem, trust_dir / f"peer-{peer['code']}-{Path(pem).name}")
+        trust.register_peer(peer, at=timezone.now())
         self.stdout.write(f"{peer['code']} trusted")
 
     def _policy(self, options):
@@ -202,11 +202,24 @@ class Command(BaseCommand):
             self.stdout.write(line)
 
     def _resend(self, options):
+        """Send exactly this batch; a batch still not acknowledged is an error."""
         batch = delivery.mark_for_resend(options["batch"])
-        delivery.deliver(destination=batch.destination, policy=self._policy(options))
+        peer = signed.peer(batch.destination)
+        if not peer.url:
+            raise ExchangeError(
+                _("No address is registered for %(p)s.") % {"p": peer.code}
+            )
+        delivery.deliver_batch(
+            batch, peer, delivery.HttpTransport(), self._policy(options), timezone.now
+        )
         batch.refresh_from_db()
         for line in batch_lines([batch]):
             self.stdout.write(line)
+        if batch.state != BatchState.SENT:
+            raise CommandError(
+                _("Batch %(id)s is still not acknowledged: %(error)s")
+                % {"id": batch.batch_id, "error": batch.last_error}
+            )
 
     def _actor(self, username: str) -> Actor:
         user = get_user_model().objects.filter(username=username).first()
