@@ -21,6 +21,7 @@ from lxml import etree
 
 from hocbaso.packet import (
     PacketError,
+    PacketForbiddenError,
     RecordSnapshot,
     load_packet_tree,
     snapshot_from_tree,
@@ -70,7 +71,7 @@ def verify_packet(
         ids = X.index_ids(root)
         canonical = X.CanonicalTree(root)
     except (PacketError, SigningError) as exc:
-        checks.append(Check("schema", False, str(exc)))
+        checks.append(Check("schema", False, _schema_reason(exc)))
         return VerificationResult(status_of(checks), tuple(checks))
     checks.append(Check("schema", True, _("the packet follows the schema")))
     slots = find_slots(root)
@@ -90,6 +91,25 @@ def verify_packet(
     return VerificationResult(
         status_of(checks), tuple(checks), tuple(reports), snapshot
     )
+
+
+# What a reader must be told in its own language (a fixed sentence, translated where
+# it is shown); the exception's message keeps the line and the element.
+_HIDDEN_NODE_REASONS = {
+    "COMMENT": _(
+        "the packet holds an XML comment: signatures do not cover comments, and a"
+        " value split by one would be read differently than it was signed"
+    ),
+    "PROCESSING_INSTRUCTION": _(
+        "the packet holds an XML processing instruction, which a packet never has:"
+        " a value split by one would be read differently than it was signed"
+    ),
+}
+
+
+def _schema_reason(exc: PacketError | SigningError) -> str:
+    code = exc.code if isinstance(exc, PacketForbiddenError) else None
+    return _HIDDEN_NODE_REASONS.get(code or "", str(exc))
 
 
 class _Context:

@@ -51,7 +51,7 @@ def test_the_national_import_refuses_a_packet_read_otherwise_than_signed(
 ):
     _become_national(district)
 
-    with pytest.raises(BatchInvalidError, match="comment inside hovaten"):
+    with pytest.raises(BatchInvalidError, match="XML comment"):
         inbound.receive_batch(
             bytes(sent_by_an_older_department.body), at=timezone.now()
         )

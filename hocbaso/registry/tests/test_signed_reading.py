@@ -56,12 +56,13 @@ def test_a_packet_with_a_comment_in_a_package_is_rejected_for_its_schema(
         school_year=district.year.name,
     )
 
-    view = actions.submit(
-        package, school=district.primary.school, actor=primary_clerk, clock=clock
-    )
+    with translation.override("vi"):
+        view = actions.submit(
+            package, school=district.primary.school, actor=primary_clerk, clock=clock
+        )
 
     rejected, accepted = view.records
     assert codes(rejected) == {RecordCode.PACKET_SCHEMA}
-    assert any("comment inside hovaten" in p.message for p in rejected.problems)
+    assert any("chú thích XML" in p.message for p in rejected.problems)
     assert not Submission.objects.filter(record=first).exists()
     assert accepted.accepted

@@ -81,7 +81,7 @@ def test_a_value_split_by_a_comment_is_invalid_though_every_digest_matches(
 
     assert result.status is Status.INVALID
     assert {c.name for c in result.failures} == {"schema"}
-    assert f"comment inside {element.decode()}" in result.failures[0].reason
+    assert "XML comment" in result.failures[0].reason
     assert result.snapshot is None  # nothing is read from it
 
 
@@ -95,7 +95,7 @@ def test_a_value_split_by_a_processing_instruction_is_refused_before_digests(
     result = verify_packet(data, trust_store, at=NOW)
 
     assert {c.name for c in result.failures} == {"schema"}
-    assert "processing instruction inside hovaten" in result.failures[0].reason
+    assert "processing instruction" in result.failures[0].reason
 
 
 def test_a_value_split_by_cdata_is_valid_and_read_whole(
