@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import make_staff
-from hocbaso.records.models import Role
+from hocbaso.records.models import Appointment, Person, Role
+from hocbaso.records.permissions import grant_role_permissions
 
 # Every persona of conftest.py that is not a department administrator.
 NOT_ADMINISTRATORS = [
@@ -21,11 +21,16 @@ NOT_ADMINISTRATORS = [
 
 @pytest.fixture
 def department_admin(django_user_model, world):
-    return make_staff(
-        django_user_model,
-        "qt_so",
-        "Quản trị Sở",
-        Role.DEPARTMENT_ADMIN,
-        world.year,
+    """The department's administrator this school year, like conftest's make_staff."""
+    user = django_user_model.objects.create_user("qt_so", password="x")  # noqa: S106
+    person = Person.objects.create(
+        full_name="Quản trị Sở", personal_id="001185900042", user=user
+    )
+    Appointment.objects.create(
+        person=person,
+        role=Role.DEPARTMENT_ADMIN,
+        school_year=world.year,
         department=world.department,
     )
+    grant_role_permissions(user, Role.DEPARTMENT_ADMIN)
+    return user

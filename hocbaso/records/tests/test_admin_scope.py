@@ -10,10 +10,7 @@ choices of every foreign key are limited the same way.
 import pytest
 from django.urls import reverse
 
-from hocbaso.records.tests.personas import (  # noqa: F401 (fixture)
-    NOT_ADMINISTRATORS,
-    department_admin,
-)
+from hocbaso.records.tests.personas import NOT_ADMINISTRATORS
 
 INSIDE, OUTSIDE = ["a", "a2", "b"], ["z"]
 

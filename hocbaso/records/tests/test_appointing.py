@@ -10,10 +10,7 @@ import pytest
 from django.urls import reverse
 
 from hocbaso.records.models import Appointment, Person, Role, StaffEvent
-from hocbaso.records.tests.personas import (  # noqa: F401 (fixture)
-    NOT_ADMINISTRATORS,
-    department_admin,
-)
+from hocbaso.records.tests.personas import NOT_ADMINISTRATORS
 
 ADMIN_ADD = "/admin/records/appointment/add/"
 PAGE = "/staff/appointments/"

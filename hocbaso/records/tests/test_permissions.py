@@ -14,7 +14,6 @@ from hocbaso.records.permissions import (
     group_name,
     sync_role_groups,
 )
-from hocbaso.records.tests.personas import department_admin  # noqa: F401
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -7,10 +7,6 @@ from django.urls import reverse
 
 from hocbaso.portal.models import AccessEvent
 from hocbaso.records.models import StaffEvent
-from hocbaso.records.tests.personas import (  # noqa: F401 (fixture)
-    NOT_ADMINISTRATORS,
-    department_admin,
-)
 
 
 @pytest.mark.parametrize(

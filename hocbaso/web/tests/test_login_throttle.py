@@ -15,7 +15,7 @@ from hocbaso.web.models import LoginFailures
 LOGIN_PAGES = ["/login/", "/admin/login/"]
 
 
-def _try(client, url, username, password="wrong"):
+def _try(client, url, username, password="wrong"):  # noqa: S107
     return client.post(url, {"username": username, "password": password})
 
 
