@@ -6,10 +6,9 @@ year) or ``class --class NAME`` (the assessments of one class).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
+from hocbaso.files import write_private
 from hocbaso.imports import workbooks
 from hocbaso.records.models import School, SchoolClass, SchoolYear
 
@@ -38,5 +37,5 @@ class Command(BaseCommand):
             if school_class is None:
                 raise CommandError(f"unknown class {class_name!r}: give --class")
             data = workbooks.class_workbook(school_class)
-        Path(output).write_bytes(data)
+        write_private(output, data)
         self.stdout.write(f"{output}: {len(data)} bytes")

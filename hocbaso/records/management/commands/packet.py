@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hocbaso.files import write_private
 from hocbaso.packet import PacketError, build_packet
 from hocbaso.records.errors import RecordsError
 from hocbaso.records.models import RecordPacket, YearlyRecord
@@ -53,7 +54,7 @@ class Command(BaseCommand):
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
         else:
-            output.write_bytes(data)
+            write_private(output, data)
         self.stderr.write(
             _("Wrote the packet of class %(cls)s, %(year)s (%(what)s) to %(dest)s.")
             % {
