@@ -45,10 +45,14 @@ class Preview:
 
 
 def check_open(record: YearlyRecord) -> None:
-    """Refuse a record whose submission is locked: after the lock nothing changes."""
-    if Submission.objects.filter(
-        record=record, state=Submission.State.ACCEPTED, locked_at__isnull=False
-    ).exists():
+    """Refuse a locked record: after the lock nothing changes (the models and the
+    database refuse it too; this says so before the form is filled)."""
+    if (
+        record.is_locked
+        or Submission.objects.filter(
+            record=record, state=Submission.State.ACCEPTED, locked_at__isnull=False
+        ).exists()
+    ):
         raise CorrectionError(
             _("%(record)s is locked: it can no longer be corrected")
             % {"record": record}

@@ -277,7 +277,7 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("school:class", pk=record.school_class_id)
             preview = corrections.preview(record, form)
-        except CorrectionError as exc:
+        except (CorrectionError, RecordsError) as exc:
             messages.error(request, str(exc))
     record_access(
         request,

@@ -163,3 +163,23 @@ def test_the_signatures_of_a_locked_record_stay(locked_class):
             with connection.cursor() as cursor:
                 cursor.execute(sql, [record.pk])
     assert _state(cls) == before
+
+
+def test_a_lock_the_page_did_not_see_is_refused_by_the_records(
+    locked_class, monkeypatch
+):
+    """Even past the page's own check, the save is refused with the sentence."""
+    from hocbaso.school import corrections
+
+    cls, homeroom, _l, _lock = locked_class
+    monkeypatch.setattr(corrections, "check_open", lambda record: None)
+    before = _state(cls)
+    record = sent(cls).first()
+    response = homeroom.client.post(
+        reverse("school:record", args=[record.pk]),
+        {"save": "1", "homeroom_comment": "Sửa sau khóa"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "is locked: its data can no longer change" in response.content.decode()
+    assert _state(cls) == before
