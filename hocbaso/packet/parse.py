@@ -157,23 +157,32 @@ def _refuse_hidden_nodes(root: Element) -> None:
         )
 
 
-# A packet element whose parent is not one: the schema lets a slot hold any ds:*
-# content without looking inside (lax), where a second slot or a copy of the data
-# could hide from the schema while a reader walking the tree would find it.
-_HIDDEN_IN_SIGNATURE = etree.XPath(
-    "//p:*[parent::*[namespace-uri() != $ns]]",
-    namespaces={"p": L.NAMESPACE},
+# The schema lets a slot hold any ds:* content without looking inside (lax): a
+# second slot or a copy of the data could hide there from the schema while a reader
+# walking the tree would find it. Slots sit at these places only (the schema's).
+_SLOT_PATHS = tuple(
+    "/".join(L.q(name) for name in path)
+    for path in (
+        (L.SIGNER_LIST, L.SUBJECT_TEACHER_LIST, L.SUBJECT_TEACHER_SLOT),
+        (L.SIGNER_LIST, L.HOMEROOM_SLOT),
+        (L.ISSUE, L.LEADER_SLOT),
+        (L.ISSUE, L.SEAL_SLOT),
+    )
 )
+_ANY_PACKET_ELEMENT = L.q("*")
 
 
 def _refuse_packet_elements_in_signatures(root: Element) -> None:
-    found: Any = _HIDDEN_IN_SIGNATURE(root, ns=L.NAMESPACE)
-    for element in found:
-        raise PacketContentError(
-            f"line {element.sourceline}: {etree.QName(element).localname} inside a"
-            f" signature ({etree.QName(element.getparent()).localname}):"
-            " packet elements belong only where the schema places them"
-        )
+    for path in _SLOT_PATHS:
+        for slot in root.iterfind(path):
+            for signature in slot:
+                found = next(signature.iter(_ANY_PACKET_ELEMENT), None)
+                if found is not None:
+                    raise PacketContentError(
+                        f"line {found.sourceline}: {etree.QName(found).localname}"
+                        f" inside a signature in {etree.QName(slot).localname}:"
+                        " packet elements belong only where the schema places them"
+                    )
 
 
 def _check_root(root: Element) -> None:
