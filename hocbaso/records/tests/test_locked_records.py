@@ -287,3 +287,24 @@ def test_raw_sql_still_writes_records_that_are_not_locked(locked, world):
         "UPDATE records_yearlyrecord SET homeroom_comment = '' WHERE id = %s",
         [record.pk],
     )
+
+
+def test_the_refusals_are_in_vietnamese(locked, world):
+    import unicodedata
+
+    from django.utils import translation
+
+    student = Student.objects.get(pk=world.a.student.pk)
+    student.full_name = "Tên khác"
+    with translation.override("vi"):
+        with pytest.raises(RecordLockedError) as record_error:
+            locked.save()
+        with pytest.raises(RecordLockedError) as identity_error:
+            student.save()
+    for error, words in (
+        (record_error, "đã khóa sổ: dữ liệu không thể thay đổi nữa"),
+        (identity_error, "Thông tin nhân thân của Nguyễn Minh Anh (HSA000001)"),
+    ):
+        message = str(error.value)
+        assert words in message and "thủ tục đính chính" in message
+        assert unicodedata.is_normalized("NFC", message)
