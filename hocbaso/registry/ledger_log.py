@@ -146,3 +146,9 @@ def ledger_session(at: datetime) -> Iterator[LedgerSession]:
 
 def latest_checkpoint() -> LedgerCheckpoint | None:
     return LedgerCheckpoint.objects.order_by("-size").first()
+
+
+def checkpoint_at(size: int) -> str | None:
+    """The signed checkpoint stored for tree ``size``, or None."""
+    row = LedgerCheckpoint.objects.filter(size=size).only("note").first()
+    return row.note if row else None

@@ -15,6 +15,7 @@ from ninja.renderers import JSONRenderer
 
 from hocbaso.registry.api import (
     errors,
+    public,
     routes_ledger,
     routes_rounds,
     routes_submissions,
@@ -29,7 +30,9 @@ class RegistryAPI(NinjaAPI):
     def urls(self):
         patterns, app_name, namespace = super().urls
         shaped = [
-            errors.with_json_405(self, p) if isinstance(p, URLPattern) else p
+            public.public_pattern(errors.with_json_405(self, p), routes_ledger.CACHING)
+            if isinstance(p, URLPattern)
+            else p
             for p in patterns
         ]
         return [*shaped, errors.not_found_pattern(self)], app_name, namespace

@@ -17,6 +17,7 @@ from ninja import Query, Router
 
 from hocbaso.registry import actions
 from hocbaso.registry.api.errors import ApiError
+from hocbaso.registry.api.public import IMMUTABLE, LATEST, RENAMEABLE
 from hocbaso.registry.api.schemas import (
     LEDGER_ERRORS,
     ConsistencyOut,
@@ -26,8 +27,22 @@ from hocbaso.registry.api.schemas import (
     LockCoverageOut,
 )
 from hocbaso.registry.ledger_locks import lock_coverage
+from hocbaso.registry.ledger_log import checkpoint_at
 
 router = Router(tags=["ledger"], auth=None)
+
+# The public ledger's addresses (by view name) and how long a cache may keep their
+# answers (api/public.py): everything but the latest checkpoint and the key names
+# something that never changes.
+CACHING = {
+    "latest_checkpoint": LATEST,
+    "verifier_key": RENAMEABLE,
+    "checkpoint_of_size": IMMUTABLE,
+    "entries": IMMUTABLE,
+    "inclusion_proof": IMMUTABLE,
+    "consistency_proof": IMMUTABLE,
+    "lock_submissions": IMMUTABLE,
+}
 
 MAX_ENTRIES = 1000  # per request: a client pages through a long log
 Count = Query[int, {"ge": 0}]
@@ -55,6 +70,26 @@ def latest_checkpoint(request: HttpRequest):
     if note is None:
         message = _("The ledger is empty: there is no checkpoint yet.")
         raise ApiError(message, code="LEDGER_EMPTY", status=404)
+    return _text(note)
+
+
+@router.get(
+    "/ledger/checkpoints/{size}",
+    response={LEDGER_ERRORS: ErrorOut},
+    openapi_extra=TEXT_RESPONSE,
+)
+def checkpoint_of_size(request: HttpRequest, size: int):
+    """The signed checkpoint of tree ``size`` as it was stored, as text.
+
+    A checkpoint signed before the log's origin changed still names the old origin
+    and is checked with the key under that name (docs/ledger.md).
+    """
+    note = checkpoint_at(size)
+    if note is None:
+        message = _("The ledger has no checkpoint of tree size %(size)s.") % {
+            "size": size
+        }
+        raise ApiError(message, code="NOT_FOUND", status=404)
     return _text(note)
 
 

@@ -24,6 +24,7 @@ PATHS = {
     "/api/v1/ledger/proofs/inclusion": {"get"},
     "/api/v1/ledger/proofs/consistency": {"get"},
     "/api/v1/ledger/locks/{index}": {"get"},
+    "/api/v1/ledger/checkpoints/{size}": {"get"},
     "/api/v1/shares/read": {"post"},  # hocbaso.portal.citizen.api
     "/api/v1/portal/lookup": {"post"},  # hocbaso.portal.api
     "/api/v1/portal/verify": {"post"},
