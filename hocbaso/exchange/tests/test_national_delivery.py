@@ -16,6 +16,7 @@ import time
 import pytest
 import requests
 
+from hocbaso.exchange.feed import stable_record_id
 from hocbaso.exchange.tests.network import last_school_year
 from hocbaso.exchange.tests.proxy import FaultyProxy
 
@@ -42,16 +43,19 @@ def _national_versions(network, department="01"):
 
 
 def _locked_packets(instance, year=YEAR, round_name="main"):
-    """(record id, packet SHA-256) of every locked current submission."""
+    """(record id, packet SHA-256) of every locked current submission; the id is
+    derived from the department, the lookup code and the school year."""
     rows = instance.query(
-        "select record_id, blob_id from registry_submission s "
+        "select t.lookup_code, s.blob_id from registry_submission s "
         "join records_schoolyear y on y.id = s.school_year_id "
-        "where state = 'accepted' and locked_at is not null "
-        "and y.name = ? and round = ?",
+        "join records_yearlyrecord r on r.id = s.record_id "
+        "join records_transcript t on t.id = r.transcript_id "
+        "where s.state = 'accepted' and s.locked_at is not null "
+        "and y.name = ? and s.round = ?",
         year,
         round_name,
     )
-    return {(f"{instance.code}-r{r}", sha) for r, sha in rows}
+    return {(stable_record_id(instance.code, c, year), sha) for c, sha in rows}
 
 
 def test_it_keeps_the_batches_failed_while_the_receiver_is_down(network):

@@ -8,12 +8,15 @@ In one process: the department's batch is received by this installation renamed
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from hocbaso.exchange import inbound, outbox, signed, trust
 from hocbaso.exchange.models import Identity, NationalRecord
+from hocbaso.ledger import Ed25519NoteSigner
 from hocbaso.portal.models import AccessEvent
 from hocbaso.registry import actions as registry
 
@@ -114,3 +117,33 @@ def test_a_department_answers_from_its_registry(national, settings):
     assert body["records"] and not held & {r["submission_id"] for r in body["records"]}
     event = AccessEvent.objects.get(action="api")
     assert event.transcript is not None and event.detail == {}
+
+
+def test_a_record_claiming_another_ledger_entry_is_shown_unverified(national):
+    """A lock index inside the checkpoint is not enough: the stored audit path of
+    the real lock entry must lead to the checkpoint's root from that index."""
+    record = national["records"][0]
+    NationalRecord.objects.filter(pk=record.pk).update(lock_index=0)
+    body = _lookup(national["code"]).json()
+    (shown,) = [
+        r for r in body["records"] if r["packet_sha256"] == record.packet_sha256
+    ]
+    assert shown["ledger"]["verified"] is False
+
+
+def test_a_ledger_key_rotation_keeps_earlier_proofs_verified(national):
+    later = timezone.now() + dt.timedelta(days=1)
+    trust.register_peer(
+        {
+            "code": "01",
+            "kind": "department",
+            "key": "unused",
+            "ledger_key": Ed25519NoteSigner.generate("rotated")
+            .verifier_key()
+            .to_string(),
+        },
+        at=later,
+    )
+    body = _lookup(national["code"]).json()
+    assert body["records"]
+    assert all(r["ledger"]["verified"] for r in body["records"])
