@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from hocbaso.records.identifiers import validate_name
 from hocbaso.records.models import Sex
 
 _ONE_DECIMAL = Decimal("0.1")
@@ -57,6 +58,14 @@ def text(value: object, max_length: int = 300) -> str:
             _("at most %(n)s characters, %(given)s given")
             % {"n": max_length, "given": len(out)}
         )
+    return out
+
+
+def name(value: object, max_length: int = 200) -> str:
+    """A person's name: text() without invisible or control characters."""
+    out = text(value, max_length)
+    for problem in validate_name(out):
+        raise CellError(_(problem.message) % problem.params)
     return out
 
 

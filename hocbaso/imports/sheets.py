@@ -94,6 +94,10 @@ def _text(key: str, header, length: int = 300, width: int = 20) -> Column:
     return Column(key, header, lambda v: cells.text(v, length), width=width)
 
 
+def _name(key: str, header) -> Column:
+    return Column(key, header, cells.name, width=20)
+
+
 STUDENT_COLUMNS = (
     STUDENT_CODE,
     Column(
@@ -104,7 +108,7 @@ STUDENT_COLUMNS = (
         width=16,
         as_text=True,
     ),
-    Column("full_name", _("Full name"), lambda v: cells.text(v, 200), True, width=26),
+    Column("full_name", _("Full name"), cells.name, True, width=26),
     Column("date_of_birth", _("Date of birth"), cells.date, True, validation="date"),
     Column("sex", _("Sex"), cells.sex, True, choices=SEXES, width=10),
     _text("ethnicity", _("Ethnicity"), 50, 12),
@@ -112,11 +116,11 @@ STUDENT_COLUMNS = (
     _text("place_of_birth", _("Place of birth")),
     _text("home_town", _("Home town")),
     _text("current_address", _("Current address"), width=30),
-    _text("father_name", _("Father's name"), 200),
+    _name("father_name", _("Father's name")),
     _text("father_occupation", _("Father's occupation"), 100),
-    _text("mother_name", _("Mother's name"), 200),
+    _name("mother_name", _("Mother's name")),
     _text("mother_occupation", _("Mother's occupation"), 100),
-    _text("guardian_name", _("Guardian's name"), 200),
+    _name("guardian_name", _("Guardian's name")),
     _text("guardian_occupation", _("Guardian's occupation"), 100),
     _text("policy_category", _("Policy category"), 100),
     SCHOOL_YEAR,

@@ -20,6 +20,7 @@ __all__ = [
     "is_lookup_code",
     "new_lookup_code",
     "normalise_name",
+    "validate_name",
     "validate_personal_id",
 ]
 
@@ -28,6 +29,13 @@ _TWELVE_DIGITS = re.compile(r"^[0-9]{12}$")  # ASCII only: str.isdigit accepts "
 
 # Provinces of birth registration: 001 (Hà Nội) to 096 (Cà Mau), domain.md §5.
 _FIRST_PROVINCE, _LAST_PROVINCE = 1, 96
+
+# Characters a name never has: controls and format characters (Cc, Cf: the
+# bidirectional embeddings, overrides and isolates U+202A-U+202E, U+2066-U+2069,
+# the zero-width U+200B-U+200F, U+FEFF, the soft hyphen), private use (Co),
+# surrogates (Cs) and unassigned code points (Cn). They are invisible or reorder
+# what is shown, so two names that look the same would compare different.
+_NOT_IN_NAMES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
 
 # Sex per QCVN 109:2017.
 SEX_UNKNOWN, SEX_MALE, SEX_FEMALE = 0, 1, 2
@@ -166,3 +174,25 @@ def normalise_name(name: str) -> str:
     decomposed ("ệ" as one code point or three); NFC makes equal names equal.
     """
     return " ".join(unicodedata.normalize("NFC", name or "").split())
+
+
+def validate_name(name: str) -> list[Problem]:
+    """Problems with a person's name as normalise_name leaves it; empty if good.
+
+    A name with an invisible or control character is refused, never cleaned
+    silently: "An\u202eh" shows as one name and means another.
+    """
+    for position, char in enumerate(normalise_name(name), start=1):
+        if unicodedata.category(char) in _NOT_IN_NAMES:
+            return [
+                Problem(
+                    "name_character",
+                    gettext_noop(
+                        "The name contains an invisible or control character "
+                        "(%(char)s, character %(position)s): type the name again "
+                        "without it."
+                    ),
+                    {"char": f"U+{ord(char):04X}", "position": position},
+                )
+            ]
+    return []

@@ -35,6 +35,14 @@ def personal_id_errors(pid: str, birth_date=None, sex=None) -> list[str]:
     ]
 
 
+def name_errors(name: str) -> list[str]:
+    """Translated sentences for the problems of a person's name (identifiers.py)."""
+    return [
+        gettext(problem.message) % problem.params
+        for problem in identifiers.validate_name(name)
+    ]
+
+
 class Person(models.Model):
     """A member of staff: teacher, principal, clerk, officer."""
 
@@ -68,6 +76,8 @@ class Person(models.Model):
 
     def clean(self) -> None:
         self.full_name = identifiers.normalise_name(self.full_name)
+        if errors := name_errors(self.full_name):
+            raise ValidationError({"full_name": errors})
         if errors := personal_id_errors(self.personal_id or ""):
             raise ValidationError({"personal_id": errors})
 

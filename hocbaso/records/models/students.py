@@ -19,7 +19,11 @@ from hocbaso.records.models.locks import (
     locked_record_of_student,
 )
 from hocbaso.records.models.organisations import School
-from hocbaso.records.models.people import personal_id_errors, personal_id_format
+from hocbaso.records.models.people import (
+    name_errors,
+    personal_id_errors,
+    personal_id_format,
+)
 
 
 class Sex(models.IntegerChoices):
@@ -121,6 +125,13 @@ class Student(models.Model):
     def clean(self) -> None:
         for name in ("full_name", "father_name", "mother_name", "guardian_name"):
             setattr(self, name, identifiers.normalise_name(getattr(self, name)))
+        names = {
+            name: errors
+            for name in ("full_name", "father_name", "mother_name", "guardian_name")
+            if (errors := name_errors(getattr(self, name)))
+        }
+        if names:
+            raise ValidationError(names)
         try:
             self.refuse_locked_identity()
         except RecordLockedError as exc:
