@@ -5,6 +5,7 @@ them are listed in ``.env.example``. Bad configuration stops the program at
 start-up (``ImproperlyConfigured``), not at the first request.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -85,6 +86,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # the API's docs page (/api/v1/docs) with django-ninja's own copy of its
+    # script, served from static files, not from a CDN
+    "ninja",
     "hocbaso.records",
     "hocbaso.registry",
     "hocbaso.portal",
@@ -98,6 +102,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hocbaso.portal.clients.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,6 +112,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # runs before any view reads the body (CsrfViewMiddleware reads it in
+    # process_view, after every middleware's __call__ has begun)
+    "hocbaso.portal.limits.UploadLimitMiddleware",
 ]
 
 ROOT_URLCONF = "hocbaso.urls"
@@ -308,10 +316,59 @@ LOGGING = {
 }
 
 # Guessing lookup codes (hocbaso.portal.throttle): a client (keyed hash of its
-# address) with this many failed lookups within the window gets HTTP 429.
-HOCBASO_LOOKUP_FAILURE_LIMIT = int(
-    os.environ.get("HOCBASO_LOOKUP_FAILURE_LIMIT") or "10"
+# address) has this many failed lookups free within the window; each further
+# failure opens a wait of the delay doubled per failure beyond, at most the
+# maximum, during which the client gets HTTP 429 (docs/security.md).
+HOCBASO_LOOKUP_FAILURE_LIMIT = _env_positive_int("HOCBASO_LOOKUP_FAILURE_LIMIT", 10)
+HOCBASO_LOOKUP_WINDOW_SECONDS = _env_positive_int("HOCBASO_LOOKUP_WINDOW_SECONDS", 3600)
+HOCBASO_LOOKUP_DELAY_SECONDS = _env_positive_int("HOCBASO_LOOKUP_DELAY_SECONDS", 2)
+HOCBASO_LOOKUP_MAX_DELAY_SECONDS = _env_positive_int(
+    "HOCBASO_LOOKUP_MAX_DELAY_SECONDS", 300
 )
-HOCBASO_LOOKUP_WINDOW_SECONDS = int(
-    os.environ.get("HOCBASO_LOOKUP_WINDOW_SECONDS") or "900"
+
+
+def _env_proxies(name: str) -> tuple[str, ...]:
+    """Addresses or CIDRs of the reverse proxies whose X-Forwarded-For is believed
+    (``unix``: an empty REMOTE_ADDR, gunicorn on a unix socket)."""
+    entries = tuple(e.strip() for e in os.environ.get(name, "").split(",") if e.strip())
+    for entry in entries:
+        try:
+            if entry != "unix":
+                ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name} must list addresses or networks (CIDR) or unix: {entry!r}"
+            ) from exc
+    return entries
+
+
+# The client's address (hocbaso.portal.clients): X-Forwarded-For and
+# X-Forwarded-Proto only from these peers; empty: REMOTE_ADDR is the client.
+HOCBASO_TRUSTED_PROXIES = _env_proxies("HOCBASO_TRUSTED_PROXIES")
+
+# HTTPS (docs/operations.md). Production serves HTTPS through its reverse proxy:
+# cookies are Secure and browsers are told to keep to HTTPS (HSTS, sent only on
+# HTTPS responses). `make demo` serves http://127.0.0.1 and sets
+# HOCBASO_HTTPS=false. The redirect from http is the proxy's or, with
+# HOCBASO_SSL_REDIRECT, Django's; the proxy's X-Forwarded-Proto is believed only
+# when proxies are configured (and only from them: clients.TrustedProxyMiddleware).
+HOCBASO_HTTPS = _env_bool("HOCBASO_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HOCBASO_HTTPS
+SECURE_HSTS_SECONDS = (
+    _env_positive_int("HOCBASO_HSTS_SECONDS", 31_536_000) if HOCBASO_HTTPS else 0
 )
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("HOCBASO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_bool("HOCBASO_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = _env_bool("HOCBASO_SSL_REDIRECT", False)
+if HOCBASO_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Preloading is the department domain's decision (hstspreload.org), not the app's.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Bodies are read into memory up to these sizes (Django's defaults, stated); an
+# upload to the verify page or API is refused by size before it is read
+# (hocbaso.portal.limits).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

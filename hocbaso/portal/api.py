@@ -6,10 +6,13 @@
   valid / invalid / indeterminate with the checks and the differences;
 - ``POST /portal/verify-printout`` with ``{"code": …, "digest": …}``.
 
-No authentication: whoever holds the code may look up (domain.md §9). Failed
-lookups are throttled per client like the page (HTTP 429, code LOOKUP_THROTTLED),
-a wrong code answers 404 NOT_FOUND whether or not a transcript exists, and every
-call is audited. Imported by hocbaso/urls.py, which registers the router.
+No authentication needed: whoever holds the code may look up (domain.md §9).
+Failed lookups are throttled per client like the page (HTTP 429, code
+LOOKUP_THROTTLED); an organisation that checks many transcripts calls with its
+key (``Authorization: Bearer hbv_…``, api_access.py) and is counted and audited
+as itself. A wrong code answers 404 NOT_FOUND whether or not a transcript
+exists, and every call is audited. Imported by hocbaso/urls.py, which registers
+the router.
 """
 
 from __future__ import annotations
@@ -22,9 +25,15 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
-from hocbaso.portal import throttle
-from hocbaso.portal.audit import record_access
-from hocbaso.portal.models import AccessAction, ActorKind
+from hocbaso.portal.api_access import (
+    Caller,
+    audit_report,
+    caller_of,
+    check_texts,
+    record,
+    refuse_if_throttled,
+)
+from hocbaso.portal.models import AccessAction
 from hocbaso.portal.registry_view import (
     RecordPage,
     TranscriptView,
@@ -104,13 +113,18 @@ class CheckOut(Schema):
     signature: str | None
 
 
+class DifferenceOut(Schema):
+    field: str
+    problem: str
+
+
 class PacketOut(Schema):
     name: str
     status: str
     school_year: str
     grade: int | None
-    registry_status: str | None
-    differences: list[dict[str, str]]
+    registry_status: str | None  # only for a copy identical to the registry's
+    differences: list[DifferenceOut]
 
 
 class VerifyOut(Schema):
@@ -125,29 +139,17 @@ class PrintoutIn(Schema):
     digest: str = ""
 
 
-ERRORS = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 
 
-def _refuse_if_throttled(request: HttpRequest) -> None:
-    if throttle.is_throttled(request):
-        record_access(
-            request,
-            action=AccessAction.LOOKUP_FAILED,
-            transcript=None,
-            actor_kind=ActorKind.API,
-            detail={"throttled": True},
-        )
-        raise ApiError(
-            throttle.throttled_message(), code="LOOKUP_THROTTLED", status=429
-        )
-
-
-def _not_found(request: HttpRequest, body: LookupIn | PrintoutIn) -> ApiError:
-    record_access(
+def _not_found(
+    request: HttpRequest, caller: Caller, body: LookupIn | PrintoutIn
+) -> ApiError:
+    record(
         request,
+        caller,
         action=AccessAction.LOOKUP_FAILED,
         transcript=None,
-        actor_kind=ActorKind.API,
         organisation=getattr(body, "organisation", ""),
         purpose=getattr(body, "purpose", ""),
     )
@@ -156,21 +158,42 @@ def _not_found(request: HttpRequest, body: LookupIn | PrintoutIn) -> ApiError:
     )
 
 
+def _checked(request: HttpRequest, body: LookupIn | PrintoutIn) -> Caller:
+    """The caller, once its key, its wait and the body's text are in order."""
+    caller = caller_of(request)
+    refuse_if_throttled(request, caller)
+    organisation, purpose = (
+        getattr(body, "organisation", ""),
+        getattr(body, "purpose", ""),
+    )
+    check_texts(
+        code=(body.code, _("Lookup code"), 400),
+        organisation=(organisation, _("Your organisation (optional)"), 200),
+        purpose=(purpose, _("Purpose of the lookup (optional)"), 300),
+        digest=(
+            getattr(body, "digest", ""),
+            _("Content digest printed on the page"),
+            40,
+        ),
+    )
+    return caller
+
+
 @router.post(
     "/portal/lookup",
     response={200: TranscriptOut, **ERRORS},
     summary="Look a transcript up by its lookup code (in the body)",
 )
 def lookup(request: HttpRequest, body: LookupIn):
-    _refuse_if_throttled(request)
+    caller = _checked(request, body)
     transcript, view = held_transcript(normalise_code(body.code))
     if view is None:
-        raise _not_found(request, body)
-    record_access(
+        raise _not_found(request, caller, body)
+    record(
         request,
+        caller,
         action=AccessAction.API,
         transcript=transcript,
-        actor_kind=ActorKind.API,
         organisation=body.organisation,
         purpose=body.purpose,
         detail=view.source,
@@ -230,10 +253,14 @@ def _record(page: RecordPage) -> dict[str, Any]:
 
 @router.post(
     "/portal/verify",
-    response={200: VerifyOut, 400: ErrorOut, 413: ErrorOut},
+    response={200: VerifyOut, 413: ErrorOut, **ERRORS},
     summary="Verify a soft copy (PDF) or a transcript packet (XML)",
 )
 def verify(request: HttpRequest, file: File[UploadedFile]):
+    # an oversized body was refused before it was read (limits.py); a copy
+    # carries a lookup code, so this is a lookup: throttled and audited as one
+    caller = caller_of(request)
+    refuse_if_throttled(request, caller)
     try:
         check_size(file.size or 0)
         report = verify_upload(file.read())
@@ -241,13 +268,7 @@ def verify(request: HttpRequest, file: File[UploadedFile]):
         status = 413 if isinstance(exc, UploadTooLargeError) else 400
         code = getattr(exc, "code", "UPLOAD_REFUSED")
         raise ApiError(str(exc), code=code, status=status) from exc
-    record_access(
-        request,
-        action=AccessAction.VERIFY,
-        transcript=report.transcript,
-        actor_kind=ActorKind.API,
-        detail={"kind": report.kind, "status": report.status.value},
-    )
+    audit_report(request, caller, report)
     return report.to_dict()
 
 
@@ -257,17 +278,11 @@ def verify(request: HttpRequest, file: File[UploadedFile]):
     summary="Verify a printout from its code (or QR address) and printed digest",
 )
 def verify_printed(request: HttpRequest, body: PrintoutIn):
-    _refuse_if_throttled(request)
+    caller = _checked(request, body)
     report = verify_printout(body.code, body.digest)
     if report.transcript is None:
-        raise _not_found(request, body)
-    record_access(
-        request,
-        action=AccessAction.VERIFY,
-        transcript=report.transcript,
-        actor_kind=ActorKind.API,
-        detail={"kind": report.kind, "status": report.status.value},
-    )
+        raise _not_found(request, caller, body)
+    audit_report(request, caller, report)
     return report.to_dict()
 
 

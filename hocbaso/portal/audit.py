@@ -5,36 +5,27 @@
 Callers pass what they know; the actor is read from the request (a logged-in
 staff user or citizen, else anonymous) unless given. The client's address is
 stored as a keyed hash so repeated attempts from one client can be counted
-without keeping the address itself.
+without keeping the address itself (hocbaso.portal.clients: through trusted
+proxies only; ``unknown`` when the request has no usable address).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
+from hocbaso.portal.clients import client_address, client_hash
 from hocbaso.portal.models import AccessAction, AccessEvent, ActorKind
 from hocbaso.records.models import Transcript
 
-
-def client_address(request: HttpRequest | None) -> str:
-    if request is None:
-        return ""
-    return request.META.get("REMOTE_ADDR", "") or ""
-
-
-def client_hash(request: HttpRequest | None) -> str:
-    """A keyed hash of the client's address (empty without a request)."""
-    address = client_address(request)
-    if not address:
-        return ""
-    key = ("hocbaso.portal.client:" + settings.SECRET_KEY).encode()
-    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
+__all__ = [
+    "audit_verification",
+    "client_address",
+    "client_hash",
+    "record_access",
+]
 
 
 def _actor_from_request(request: HttpRequest | None) -> tuple[str, Any, str]:
@@ -56,6 +47,7 @@ def record_access(
     purpose: str = "",
     detail: dict[str, Any] | None = None,
     at=None,
+    client: str | None = None,
 ) -> AccessEvent:
     """Append one access event. ``detail`` must never carry a lookup code."""
     kind, user, label = _actor_from_request(request)
@@ -69,6 +61,26 @@ def record_access(
         actor_label=(actor_label or label)[:200],
         organisation=organisation[:200],
         purpose=purpose[:300],
-        client=client_hash(request),
+        client=client_hash(request) if client is None else client,
         detail=detail or {},
+    )
+
+
+def audit_verification(
+    request: HttpRequest | None, report, *, extra: dict | None = None, **audit
+) -> AccessEvent:
+    """A verification's event: a copy whose lookup code matches nothing is a
+    failed lookup (counted by the throttle like a wrong code typed in)."""
+    if report.unknown_code:
+        action, transcript = AccessAction.LOOKUP_FAILED, None
+        detail = {"reason": "verify", "kind": report.kind}
+    else:
+        action, transcript = AccessAction.VERIFY, report.transcript
+        detail = {"kind": report.kind, "status": report.status.value}
+    return record_access(
+        request,
+        action=action,
+        transcript=transcript,
+        detail={**detail, **(extra or {})},
+        **audit,
     )

@@ -85,3 +85,45 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.actor_kind}"
+
+
+class VerifierKey(models.Model):
+    """An organisation's key for the lookup API (admissions offices, employers'
+    registries…), issued by the department (``hocbaso verifier-key``).
+
+    Only the SHA-256 of the key is stored; the key is shown once when it is
+    issued. Its calls are counted and audited as the organisation, with their
+    own allowance of failures and daily quota instead of the address's.
+    """
+
+    organisation = models.CharField(_("organisation"), max_length=200)
+    prefix = models.CharField(_("key prefix"), max_length=10, unique=True)
+    secret_sha256 = models.CharField(max_length=64, unique=True)
+    daily_quota = models.PositiveIntegerField(
+        _("lookups and verifications a day"), default=10_000
+    )
+    failure_allowance = models.PositiveIntegerField(
+        _("failed lookups free within the throttle's window"), default=200
+    )
+    created_at = models.DateTimeField(_("issued at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verifier API key")
+        verbose_name_plural = _("verifier API keys")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.prefix})"
+
+    @property
+    def client(self) -> str:
+        """What the throttle and the audit trail count this key's calls under."""
+        return f"key:{self.prefix}"

@@ -1,46 +1,98 @@
-"""Guessing lookup codes is throttled per client (domain.md §9).
+"""Guessing lookup codes is slowed per client, not punished (docs/security.md).
 
-Every failed lookup is an AccessEvent ``lookup_failed`` keyed by the client's hash
-(audit.client_hash), so the count lives in the database and holds across every
-gunicorn worker, and the department sees a walk through codes in the audit trail.
-A client with settings.HOCBASO_LOOKUP_FAILURE_LIMIT failures within
-settings.HOCBASO_LOOKUP_WINDOW_SECONDS is refused (HTTP 429) until the window
-slides past them; refused attempts are recorded too, so hammering keeps it shut.
+Every failed lookup is an AccessEvent ``lookup_failed`` keyed by the client's
+bucket (clients.client_hash), so the count lives in the database, holds across
+gunicorn workers and restarts, and the department sees a walk through codes.
+
+Within settings.HOCBASO_LOOKUP_WINDOW_SECONDS a client has
+HOCBASO_LOOKUP_FAILURE_LIMIT failures free; each further failure opens a wait
+after it, HOCBASO_LOOKUP_DELAY_SECONDS doubled per failure beyond the allowance,
+at most HOCBASO_LOOKUP_MAX_DELAY_SECONDS. Only while a client is in its wait is
+it refused (HTTP 429), right codes included; once the wait is over a right code
+is served. Refusals are recorded (``throttled`` in the detail) but do not
+lengthen the wait, so an office behind one address is never locked out for
+longer than the wait its last failure opened. A successful lookup never resets
+the count: otherwise a guesser would interleave a code it knows.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Count, Max
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hocbaso.portal.audit import client_hash
+from hocbaso.portal.clients import client_hash
 from hocbaso.portal.models import AccessAction, AccessEvent
 
 
-def failures(client: str) -> int:
-    since = timezone.now() - timedelta(seconds=settings.HOCBASO_LOOKUP_WINDOW_SECONDS)
-    return AccessEvent.objects.filter(
-        client=client, action=AccessAction.LOOKUP_FAILED, at__gte=since
-    ).count()
+@dataclass(frozen=True)
+class Allowance:
+    """Where one client stands: its counted failures and how long it must wait."""
+
+    client: str
+    failures: int
+    wait_seconds: int
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.wait_seconds > 0
+
+
+def delay_after(failures: int, free: int | None = None) -> int:
+    """Seconds of wait that the ``failures``-th failure opens (0 within the
+    allowance): the base delay doubled for each failure beyond it, capped."""
+    free = settings.HOCBASO_LOOKUP_FAILURE_LIMIT if free is None else free
+    beyond = failures - free
+    if beyond < 0:
+        return 0
+    base = settings.HOCBASO_LOOKUP_DELAY_SECONDS
+    cap = settings.HOCBASO_LOOKUP_MAX_DELAY_SECONDS
+    return cap if beyond >= 32 else min(cap, base * 2**beyond)
+
+
+def allowance_of(
+    client: str, *, free: int | None = None, now: datetime | None = None
+) -> Allowance:
+    """The client's standing from its failures in the window (one query)."""
+    now = now or timezone.now()
+    since = now - timedelta(seconds=settings.HOCBASO_LOOKUP_WINDOW_SECONDS)
+    counted = (
+        AccessEvent.objects.filter(
+            client=client, action=AccessAction.LOOKUP_FAILED, at__gte=since
+        )
+        .exclude(detail__has_key="throttled")
+        .aggregate(n=Count("pk"), last=Max("at"))
+    )
+    failures, last = counted["n"], counted["last"]
+    if last is None:
+        return Allowance(client, 0, 0)
+    until = last + timedelta(seconds=delay_after(failures, free))
+    wait = math.ceil((until - now).total_seconds())
+    return Allowance(client, failures, max(0, wait))
+
+
+def allowance(request: HttpRequest, *, free: int | None = None) -> Allowance:
+    return allowance_of(client_hash(request), free=free)
 
 
 def is_throttled(request: HttpRequest) -> bool:
-    """Whether this client has used up its failed lookups for now."""
-    client = client_hash(request)
-    return bool(client) and failures(client) >= settings.HOCBASO_LOOKUP_FAILURE_LIMIT
+    """Whether this client is in the wait its last failed lookup opened."""
+    return allowance(request).is_waiting
 
 
-def throttled_message() -> str:
-    minutes = max(1, settings.HOCBASO_LOOKUP_WINDOW_SECONDS // 60)
+def throttled_message(wait_seconds: int) -> str:
     return _(
         "Too many lookups with a wrong code from your connection. For the safety of "
-        "students' records, please wait %(minutes)s minutes and try again, or ask "
-        "the school for the correct code."
-    ) % {"minutes": minutes}
+        "students' records, please wait %(seconds)s seconds and try again, or ask "
+        "the school for the correct code. Organisations that check many "
+        "transcripts can ask the department for an API key."
+    ) % {"seconds": max(1, wait_seconds)}
 
 
 def suspicious_count() -> int:

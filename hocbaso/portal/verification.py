@@ -5,7 +5,10 @@ Every answer is valid, invalid or indeterminate with the list of checks behind i
 (hocbaso.signing's vocabulary): the file's integrity, each signature and its trust
 (verify_packet, verify_pdf), the record's status in the registry, and its ledger
 inclusion. A copy whose data differs from the registry is invalid, and the answer
-lists what differs field by field. Never touches the network.
+names the fields that differ, never the registry's values: a forged packet
+carrying someone's lookup code must learn no more than the copy already holds
+(docs/security.md). Only a copy byte-identical to a registry submission gets
+that submission's status. Never touches the network.
 
     result = verify_upload(data, filename)       # PDF or XML, by content
     result = verify_printout(code_or_url, digest)
@@ -21,6 +24,7 @@ from enum import Enum
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hocbaso.packet import MAX_PACKET_BYTES, PacketError, build_packet, parse_packet
 from hocbaso.portal.registry_view import (
@@ -40,6 +44,27 @@ from hocbaso.signing import Check, Status, verify_packet
 from hocbaso.signing.result import status_of
 
 MAX_UPLOAD_BYTES = MAX_PDF_BYTES
+
+# The identity page's fields by name, for "họ và tên khác với bản đăng ký".
+STUDENT_FIELDS = {
+    "full_name": gettext_lazy("full name"),
+    "personal_id": gettext_lazy("personal identification number"),
+    "student_code": gettext_lazy("student code"),
+    "sex": gettext_lazy("sex"),
+    "birth_date": gettext_lazy("date of birth"),
+    "birthplace": gettext_lazy("place of birth"),
+    "ethnicity": gettext_lazy("ethnicity"),
+    "nationality": gettext_lazy("nationality"),
+    "home_town": gettext_lazy("home town"),
+    "address": gettext_lazy("address"),
+    "father_name": gettext_lazy("father's name"),
+    "father_occupation": gettext_lazy("father's occupation"),
+    "mother_name": gettext_lazy("mother's name"),
+    "mother_occupation": gettext_lazy("mother's occupation"),
+    "guardian_name": gettext_lazy("guardian's name"),
+    "guardian_occupation": gettext_lazy("guardian's occupation"),
+    "policy_category": gettext_lazy("policy category"),
+}
 MIB = 1024 * 1024
 
 
@@ -62,9 +87,17 @@ class UploadTooComplexError(UploadError):
 
 @dataclass(frozen=True)
 class Difference:
+    """A field whose value in the copy is not the registry's; the registry's
+    value is never carried."""
+
     field: str
     copy: str
-    registry: str
+
+    @property
+    def sentence(self) -> str:
+        return _("%(field)s differs from the registry's record") % {
+            "field": field_label(self.field)
+        }
 
 
 @dataclass
@@ -79,6 +112,8 @@ class PacketFinding:
     student: str = ""
     differences: list[Difference] = field(default_factory=list)
     page: RecordPage | None = None
+    exact: bool = False  # byte-identical to the registry submission ``page``
+    unknown_code: bool = False  # its lookup code matches no transcript held here
 
 
 @dataclass
@@ -88,6 +123,11 @@ class VerificationReport:
     checks: list[Check]
     packets: list[PacketFinding] = field(default_factory=list)
     transcript: Transcript | None = None
+
+    @property
+    def unknown_code(self) -> bool:
+        """A packet's code matched nothing: the verification was a failed lookup."""
+        return any(p.unknown_code for p in self.packets)
 
     @property
     def failures(self) -> list[Check]:
@@ -104,12 +144,16 @@ class VerificationReport:
                     "status": p.status.value,
                     "school_year": p.school_year,
                     "grade": p.grade,
-                    "registry_status": p.page.standing if p.page else None,
-                    "differences": [dataclasses.asdict(d) for d in p.differences],
+                    "registry_status": p.page.standing if p.exact else None,
+                    "differences": [_difference_dict(d) for d in p.differences],
                 }
                 for p in self.packets
             ],
         }
+
+
+def _difference_dict(difference: Difference) -> dict[str, str]:
+    return {"field": difference.field, "problem": difference.sentence}
 
 
 def _check_dict(check: Check) -> dict[str, Any]:
@@ -218,6 +262,7 @@ def _packet_finding(name: str, data: bytes) -> PacketFinding:
     finding.school_year, finding.grade = snapshot.school_year, snapshot.grade
     finding.student = snapshot.student.full_name
     view = _registry_of(snapshot.lookup_code)
+    finding.unknown_code = view is None
     page = _registry_page(view, data, snapshot) if view else None
     if page is None:
         checks.append(
@@ -229,8 +274,9 @@ def _packet_finding(name: str, data: bytes) -> PacketFinding:
         )
     else:
         finding.page = page
+        finding.exact = hashlib.sha256(data).hexdigest() == page.packet_sha256
         checks += _registry_checks(page, data, snapshot)
-        if hashlib.sha256(data).hexdigest() != page.packet_sha256:
+        if not finding.exact:
             finding.differences = differences(snapshot, page.snapshot)
     finding.status = status_of(checks)
     return finding
@@ -320,17 +366,26 @@ def differences(copy: Any, registry: Any, path: str = "") -> list[Difference]:
             found += differences(a, b, f"{path}[{label}]")
         return found
     if copy != registry:
-        return [Difference(path, _text(copy), _text(registry))]
+        return [Difference(path, _text(copy))]
     return []
 
 
 def _item_label(a: Any, b: Any, index: int) -> str:
-    for item in (a, b):
-        for name in ("code", "school_year"):
-            value = getattr(item, name, None)
-            if value:
-                return str(value)
+    """The copy's own name for a list item (a subject's code, a year); a row the
+    copy lacks is named by its position, never by the registry's content."""
+    for name in ("code", "school_year"):
+        value = getattr(a, name, None)
+        if value:
+            return str(value)
     return str(index + 1)
+
+
+def field_label(path: str) -> str:
+    """A field's name in words (the identity page's), else its dotted path."""
+    head, _dot, rest = path.partition(".")
+    if head == "student" and rest in STUDENT_FIELDS:
+        return str(STUDENT_FIELDS[rest])
+    return path
 
 
 def _text(value: Any) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
@@ -24,8 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hocbaso.portal import throttle
-from hocbaso.portal.audit import record_access
+from hocbaso.portal import limits, throttle
+from hocbaso.portal.audit import audit_verification, record_access
+from hocbaso.portal.forms import AuditSearchForm, LookupForm, VerifyForm
 from hocbaso.portal.models import AccessAction, AccessEvent, ActorKind
 from hocbaso.portal.registry_view import (
     held_transcript,
@@ -51,37 +51,25 @@ NOTHING_FOUND = gettext_lazy(
 )
 
 
-class LookupForm(forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Lookup code"),
-        max_length=64,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "spellcheck": "false", "size": 40}
-        ),
-        help_text=gettext_lazy("32 letters and digits, printed on every page."),
-    )
-    organisation = forms.CharField(
-        label=gettext_lazy("Your organisation (optional)"),
-        max_length=200,
-        required=False,
-    )
-    purpose = forms.CharField(
-        label=gettext_lazy("Purpose of the lookup (optional)"),
-        max_length=300,
-        required=False,
-        help_text=gettext_lazy("Shown to the student and the family."),
-    )
-
-
-def _throttled(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+def _throttled(
+    request: HttpRequest, template: str, context: dict
+) -> HttpResponse | None:
+    """HTTP 429 while the client is in its wait (the refusal is recorded but does
+    not lengthen the wait), else None."""
+    standing = throttle.allowance(request)
+    if not standing.is_waiting:
+        return None
     record_access(
         request,
         action=AccessAction.LOOKUP_FAILED,
         transcript=None,
         detail={"throttled": True},
+        client=standing.client,
     )
-    context["error"] = throttle.throttled_message()
-    return render(request, template, context, status=429)
+    context["error"] = throttle.throttled_message(standing.wait_seconds)
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(standing.wait_seconds)
+    return response
 
 
 def _failed(request: HttpRequest, form: LookupForm, reason: str) -> None:
@@ -93,6 +81,14 @@ def _failed(request: HttpRequest, form: LookupForm, reason: str) -> None:
         purpose=form.cleaned_data.get("purpose", "") if form.is_bound else "",
         detail={"reason": reason},
     )
+
+
+def _invalid(request, form: LookupForm, template: str, context: dict) -> HttpResponse:
+    """A form with an error: a code that cannot be one is a failed lookup; text
+    the trail cannot keep (organisation, purpose) is only sent back to fix."""
+    if "code" in form.errors:
+        _failed(request, form, "malformed")
+    return render(request, template, context, status=400)
 
 
 def _lookup(request: HttpRequest, form: LookupForm):
@@ -113,11 +109,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return render(request, template, {"form": LookupForm()})
     form = LookupForm(request.POST)
     context: dict = {"form": form}
-    if throttle.is_throttled(request):
-        return _throttled(request, template, context)
+    if refused := _throttled(request, template, context):
+        return refused
     if not form.is_valid():
-        _failed(request, form, "malformed")
-        return render(request, template, context)
+        return _invalid(request, form, template, context)
     transcript, view = _lookup(request, form)
     if view is None:
         context["error"] = NOTHING_FOUND
@@ -141,11 +136,10 @@ def download(request: HttpRequest) -> HttpResponse:
     """The signed soft copy of a transcript looked up by code (code in the body)."""
     form = LookupForm(request.POST)
     context: dict = {"form": form}
-    if throttle.is_throttled(request):
-        return _throttled(request, "portal/lookup.html", context)
+    if refused := _throttled(request, "portal/lookup.html", context):
+        return refused
     if not form.is_valid():
-        _failed(request, form, "malformed")
-        return render(request, "portal/lookup.html", context)
+        return _invalid(request, form, "portal/lookup.html", context)
     transcript, view = _lookup(request, form)
     if view is None:
         context["error"] = NOTHING_FOUND
@@ -181,48 +175,22 @@ def _soft_copy(request: HttpRequest, transcript: Transcript, **audit) -> HttpRes
 # --- verification ----------------------------------------------------------------
 
 
-# Bytes of a multipart body besides the file itself (boundaries, other fields).
-FORM_OVERHEAD = 64 * 1024
-
-
-class VerifyForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Soft copy (PDF) or data packet (XML)"), required=False
-    )
-    code = forms.CharField(
-        label=gettext_lazy("Lookup code or the address in the QR code"),
-        max_length=400,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 50}),
-    )
-    digest = forms.CharField(
-        label=gettext_lazy("Content digest printed on the page"),
-        max_length=40,
-        required=False,
-    )
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("file") and not data.get("code"):
-            raise forms.ValidationError(
-                _("Choose a file to check, or enter the code of a printout.")
-            )
-        return data
-
-
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
+    """A copy's verification; an oversized body was refused before it was read
+    (limits.UploadLimitMiddleware). A copy carries a lookup code, so checking it
+    against the registry is a lookup: throttled, and a code that matches nothing
+    is a failed lookup."""
     template = "portal/verify.html"
     if request.method == "GET":
         return render(request, template, {"form": VerifyForm()})
     context: dict = {"form": VerifyForm()}
-    try:  # refuse an oversized body before reading it
-        check_size(int(request.META.get("CONTENT_LENGTH") or 0) - FORM_OVERHEAD)
-    except UploadError as exc:
-        context["error"] = str(exc)
-        return render(request, template, context, status=413)
+    if refused := _throttled(request, template, context):
+        return refused
     form = VerifyForm(request.POST, request.FILES)
+    if limits.is_refused(request):  # the body was cut off past the limit
+        return limits.refusal(request)
     context["form"] = form
     if not form.is_valid():
         return render(request, template, context, status=400)
@@ -231,23 +199,13 @@ def verify(request: HttpRequest) -> HttpResponse:
         if upload is not None:
             report = _verify_file(upload)
         else:
-            if throttle.is_throttled(request):
-                return _throttled(request, template, context)
             report = verify_printout(
                 form.cleaned_data["code"], form.cleaned_data["digest"]
             )
     except UploadError as exc:
         context["error"] = str(exc)
         return render(request, template, context, status=400)
-    if report.transcript is None and upload is None:
-        _failed(request, LookupForm(), "printout")
-    else:
-        record_access(
-            request,
-            action=AccessAction.VERIFY,
-            transcript=report.transcript,
-            detail={"kind": report.kind, "status": report.status.value},
-        )
+    audit_verification(request, report)
     context["report"] = report
     return render(request, template, context)
 
@@ -311,27 +269,6 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 # --- the department's audit trail ---------------------------------------------------
 
 
-class AuditSearchForm(forms.Form):
-    since = forms.DateField(
-        label=gettext_lazy("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    until = forms.DateField(
-        label=gettext_lazy("To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    action = forms.ChoiceField(
-        label=gettext_lazy("Action"),
-        required=False,
-        choices=[("", "—"), *AccessAction.choices],
-    )
-    school = forms.CharField(label=gettext_lazy("School code"), required=False)
-    actor = forms.CharField(label=gettext_lazy("Who"), required=False)
-    client = forms.CharField(label=gettext_lazy("Client"), required=False)
-
-
 SUSPICIOUS_WINDOW = timedelta(days=1)
 
 
@@ -354,7 +291,6 @@ def audit(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - SUSPICIOUS_WINDOW
     suspicious = (
         AccessEvent.objects.filter(action=AccessAction.LOOKUP_FAILED, at__gte=since)
-        .exclude(client="")
         .values("client")
         .annotate(failures=Count("pk"), last=Max("at"))
         .filter(failures__gte=throttle.suspicious_count())
