@@ -60,3 +60,18 @@ def q(name: str) -> str:
 def subject_id(code: str) -> str:
     """The Id of a subject's DIEM_TONG_KET element."""
     return SUBJECT_ID_PREFIX + code
+
+
+# Where the schema places the signer slots, from the root, in document order (which
+# is signing order). Readers look for slots there only: the schema lets a slot hold
+# any ds:* content without looking inside (lax), so an element of a slot's name may
+# sit elsewhere.
+SLOT_PATHS = tuple(
+    "/".join(q(name) for name in path)
+    for path in (
+        (SIGNER_LIST, SUBJECT_TEACHER_LIST, SUBJECT_TEACHER_SLOT),
+        (SIGNER_LIST, HOMEROOM_SLOT),
+        (ISSUE, LEADER_SLOT),
+        (ISSUE, SEAL_SLOT),
+    )
+)

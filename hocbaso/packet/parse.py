@@ -159,21 +159,12 @@ def _refuse_hidden_nodes(root: Element) -> None:
 
 # The schema lets a slot hold any ds:* content without looking inside (lax): a
 # second slot or a copy of the data could hide there from the schema while a reader
-# walking the tree would find it. Slots sit at these places only (the schema's).
-_SLOT_PATHS = tuple(
-    "/".join(L.q(name) for name in path)
-    for path in (
-        (L.SIGNER_LIST, L.SUBJECT_TEACHER_LIST, L.SUBJECT_TEACHER_SLOT),
-        (L.SIGNER_LIST, L.HOMEROOM_SLOT),
-        (L.ISSUE, L.LEADER_SLOT),
-        (L.ISSUE, L.SEAL_SLOT),
-    )
-)
+# walking the tree would find it.
 _ANY_PACKET_ELEMENT = L.q("*")
 
 
 def _refuse_packet_elements_in_signatures(root: Element) -> None:
-    for path in _SLOT_PATHS:
+    for path in L.SLOT_PATHS:
         for slot in root.iterfind(path):
             for signature in slot:
                 found = next(signature.iter(_ANY_PACKET_ELEMENT), None)

@@ -84,22 +84,12 @@ class PlacedSlot:
         return list(self.element.iterchildren(f"{{{DS_NS}}}Signature"))
 
 
-# Where the schema places each slot, in document order (which is signing order).
-# Read at these places only: an element of the same name elsewhere (say inside a
-# signature's Object, which the schema does not look into) is no slot.
-_SLOT_PATHS = (
-    f"{L.q(L.SIGNER_LIST)}/{L.q(L.SUBJECT_TEACHER_LIST)}/{L.q(L.SUBJECT_TEACHER_SLOT)}",
-    f"{L.q(L.SIGNER_LIST)}/{L.q(L.HOMEROOM_SLOT)}",
-    f"{L.q(L.ISSUE)}/{L.q(L.LEADER_SLOT)}",
-    f"{L.q(L.ISSUE)}/{L.q(L.SEAL_SLOT)}",
-)
-
-
 def find_slots(root: Element) -> list[PlacedSlot]:
     """Every signer slot of the packet in document order (which is signing order)."""
     subjects = _subject_rows(root)
     placed = []
-    for element in (e for path in _SLOT_PATHS for e in root.iterfind(path)):
+    # At the schema's places only (an element of a slot's name elsewhere is no slot).
+    for element in (e for path in L.SLOT_PATHS for e in root.iterfind(path)):
         role, attr = _SLOT_NAMES[etree.QName(element).localname]
         slot = Slot(role, element.get(attr, ""))
         placed.append(PlacedSlot(slot, element, _covers(subjects, slot)))
