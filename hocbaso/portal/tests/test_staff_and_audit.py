@@ -166,3 +166,17 @@ def test_gunicorns_access_log_masks_codes(tmp_path):
     logger.access(response, request, environ, timezone.timedelta(seconds=0.01))
     line = stream.getvalue()
     assert "GET /?code=[code]" in line and code not in line
+
+
+def test_failed_lookups_from_an_unknown_address_are_listed_on_the_audit_page(
+    world, department_officer, staff_client, client, settings
+):
+    # gunicorn on a unix socket without HOCBASO_TRUSTED_PROXIES: no address
+    settings.HOCBASO_LOOKUP_FAILURE_LIMIT = 3
+    for n in range(3):
+        client.post("/", {"code": f"{n:032x}"}, REMOTE_ADDR="")
+    assert client.post("/", {"code": "a" * 32}, REMOTE_ADDR="").status_code == 429
+    html = staff_client(department_officer).get(reverse("portal:audit")).content
+    suspicious = html.decode().split('id="suspicious"')[1].split('id="events"')[0]
+    assert "địa chỉ không xác định" in suspicious
+    assert "?client=unknown&action=lookup_failed" in suspicious
