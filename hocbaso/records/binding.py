@@ -9,6 +9,10 @@ time" at the granularity the records keep):
 - homeroom teacher: homeroom_teacher of the class;
 - leader: principal of the school, or deputy_principal signing with a deputy's title;
 - seal: the school's own organisation certificate.
+The registration alone is not trusted: the certificate's own subject must name the
+person it is registered to (its personal id, "CCCD:<12 digits>") or the school (its
+code), so a row moved to someone else behind the registration pages binds no one
+(reason prefixed with SUBJECT_MISMATCH, certificates.owner_problems).
 The class is found from the packet's data (school code, school year, class name): no
 database id is taken from the packet.
 
@@ -27,6 +31,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from hocbaso.packet import RecordSnapshot
+from hocbaso.records import certificates
 from hocbaso.records.certificates import fingerprint_of
 from hocbaso.records.models import (
     Appointment,
@@ -38,6 +43,8 @@ from hocbaso.records.models import Role as Position
 from hocbaso.signing import BindingDecision, Role, RoleContext
 
 DEPUTY_MARK = "PHÓ HIỆU TRƯỞNG"
+# The stable code that starts the reason of a registration its subject contradicts.
+SUBJECT_MISMATCH = "SUBJECT_MISMATCH"
 # The school-wide appointments a leader's signature is judged by (_bind_leader).
 _LEADING = (Position.PRINCIPAL, Position.DEPUTY_PRINCIPAL)
 
@@ -84,6 +91,8 @@ class RecordsRoleBinding:
         registration = self._registration(certificate)
         if registration is None:
             return _refuse(_("the certificate is not registered to anyone"))
+        if mismatch := _subject_mismatch(registration, certificate):
+            return mismatch
         if role is Role.SEAL:
             return _bind_seal(registration, context)
         person = registration.person
@@ -148,6 +157,29 @@ class RecordsRoleBinding:
                 .first()
             )
         return self._classes[key]
+
+
+def _subject_mismatch(
+    registration: Certificate, certificate: x509.Certificate
+) -> BindingDecision | None:
+    """A refusal when the certificate's subject does not name its registered owner."""
+    problems = certificates.owner_problems(
+        certificate,
+        person=registration.person,
+        school=registration.school,
+        check_name=False,
+    )
+    if not problems:
+        return None
+    code, _params = problems[0]
+    return _refuse(
+        f"{SUBJECT_MISMATCH}: "
+        + _(
+            "the certificate's subject does not name %(owner)s, to whom it is "
+            "registered (%(code)s)"
+        )
+        % {"owner": registration.person or registration.school, "code": code}
+    )
 
 
 def _decision_key(role: Role, certificate: x509.Certificate, context: RoleContext):

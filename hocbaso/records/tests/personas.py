@@ -22,7 +22,7 @@ NOT_ADMINISTRATORS = [
 @pytest.fixture
 def department_admin(django_user_model, world):
     """The department's administrator this school year, like conftest's make_staff."""
-    user = django_user_model.objects.create_user("qt_so", password="x")  # noqa: S106
+    user = django_user_model.objects.create_user("qt_so", password="x")
     person = Person.objects.create(
         full_name="Quản trị Sở", personal_id="001185900042", user=user
     )
