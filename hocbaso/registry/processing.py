@@ -10,11 +10,17 @@ Steps (issue 4, domain.md §7):
 A rejected packet leaves only its result row: no submission, no ledger entry, and
 the record's current submission is untouched. A packet identical to the record's
 current submission is answered "accepted" again, with nothing new stored.
+
+A receipt left "received" (the process stopped between the receipt and its
+answer, or a worker never took it) is answered by ``recover_receipts``
+(``hocbaso registry recover``, run at start-up and by the scheduler), not only when
+the same bytes happen to come again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
 
@@ -100,6 +106,24 @@ def process_receipt(
             _store(candidates, receipt, ledger, at)
             _finish(receipt, candidates, at)
     return receipt
+
+
+RECOVERY_GRACE = timedelta(minutes=5)
+"""How long a receipt may be "received" before recovery answers it: a worker may
+still be on it (answering it twice is harmless, the second finds it answered)."""
+
+
+def recover_receipts(
+    *, verifier: Verifier, clock: Clock | None, older_than: timedelta = RECOVERY_GRACE
+) -> list[Receipt]:
+    """Answer every receipt still "received" after ``older_than``, oldest first."""
+    stuck = Receipt.objects.select_related("school").filter(
+        status=Receipt.Status.RECEIVED, received_at__lte=now(clock) - older_than
+    )
+    return [
+        process_receipt(receipt, verifier=verifier, clock=clock)
+        for receipt in stuck.order_by("received_at", "pk")
+    ]
 
 
 def _verify(candidates: list[Candidate], verifier: Verifier, clock) -> None:

@@ -7,6 +7,11 @@ sent again by the same school for the same operation get the same receipt back
 accepted submissions were since revoked or replaced, is not reused and the bytes are
 checked again (what refused them, a certificate not yet registered say, may have
 changed; a withdrawn packet is then rejected as such).
+
+Of a refused body only its first ``REFUSED_KEPT_BYTES`` are kept (a ``Blob`` of
+those bytes, under their own SHA-256), with the SHA-256 and size of the whole in the
+receipt's error: stored bytes are append-only, and a refusal must not let anyone
+store 64 MiB of junk for good. A body that small is kept whole.
 """
 
 from __future__ import annotations
@@ -25,14 +30,20 @@ from hocbaso.registry.entries import sha256_hex
 from hocbaso.registry.models import Blob, Receipt, RecordResult, Submission
 from hocbaso.registry.package import Document, DocumentError, read_document
 
+REFUSED_KEPT_BYTES = 4096
+"""What is kept of a refused body: enough to see what was sent."""
+
 
 def earlier_receipt(school: School, operation: str, sha256: str) -> Receipt | None:
     """The receipt an identical call got, if it still answers this one."""
     reusable = Q(status__in=[Receipt.Status.RECEIVED, Receipt.Status.REFUSED]) | Q(
         status=Receipt.Status.PROCESSED, accepted_count__gt=0
     )
+    same = Q(blob_id=sha256) | Q(
+        status=Receipt.Status.REFUSED, errors__0__sha256=sha256
+    )
     candidates = Receipt.objects.filter(
-        reusable, school=school, operation=operation, blob_id=sha256
+        reusable, same, school=school, operation=operation
     )
     for receipt in candidates.order_by("received_at"):
         if not _answer_changed(receipt):
@@ -82,15 +93,17 @@ def receive(
         document = read_document(data, school.code)
         kind, count = document.kind, len(document.packets)
     except DocumentError as exc:
-        errors = [exc.problem.to_dict()]
+        errors = [{**exc.problem.to_dict(), "sha256": sha256, "size": len(data)}]
     with transaction.atomic():
-        store_blob(data, at, sha256)
+        kept = (
+            _keep_refused(data, sha256, at) if errors else store_blob(data, at, sha256)
+        )
         receipt = Receipt.objects.create(
             school=school,
             operation=operation,
             kind=kind,
             status=Receipt.Status.REFUSED if errors else Receipt.Status.RECEIVED,
-            blob_id=sha256,
+            blob_id=kept.sha256,
             reason=reason,
             errors=errors,
             record_count=count,
@@ -105,6 +118,21 @@ def receive(
             object_type="receipt",
             object_id=receipt.public_id,
             school_id=school.pk,
-            detail={"status": receipt.status, "records": count, "sha256": sha256},
+            detail={
+                "status": receipt.status,
+                "records": count,
+                "sha256": sha256,
+                "size": len(data),
+            },
         )
     return receipt, document
+
+
+def _keep_refused(data: bytes, sha256: str, at: datetime) -> Blob:
+    """The first bytes of a refused body, stored under their own SHA-256.
+
+    Never a truncated copy under the whole body's SHA-256: the same bytes may be
+    accepted later (from the school they belong to) and must then be stored whole.
+    """
+    kept = data[:REFUSED_KEPT_BYTES]
+    return store_blob(kept, at, sha256 if len(kept) == len(data) else None)

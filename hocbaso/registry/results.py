@@ -76,7 +76,9 @@ class ReceiptView:
             status=str(receipt.status),
             received_at=receipt.received_at,
             processed_at=receipt.processed_at,
-            sha256=receipt.blob_id,
+            # a refused body keeps its first bytes only; the error has its digest
+            sha256=(receipt.errors[0].get("sha256") if receipt.errors else None)
+            or receipt.blob_id,
             errors=tuple(Problem.from_dict(p) for p in receipt.errors),
             records=tuple(
                 RecordOutcome.from_row(r, ids.get(r.submission_id)) for r in rows
