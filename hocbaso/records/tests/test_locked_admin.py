@@ -77,7 +77,7 @@ def test_the_admin_cannot_save_a_locked_record(admin_client, locked):
         admin_client, url, {"homeroom_comment": "Sửa qua trang quản trị."}
     )
     assert response.status_code == 200  # the form again, not a redirect
-    assert "is locked" in _errors(response)
+    assert "đã khóa sổ" in _errors(response)
     stored = YearlyRecord.objects.get(pk=locked.pk)
     assert stored.homeroom_comment == "" and stored.status == RecordStatus.SUBMITTED
 
@@ -91,12 +91,12 @@ def test_the_admin_cannot_change_a_locked_records_subject_row(admin_client, lock
     data[key] = '{"level": "H", "score": 5}'
     response = admin_client.post(url, data)
     assert response.status_code == 200
-    assert "is locked" in _errors(response)
+    assert "đã khóa sổ" in _errors(response)
     assert SubjectAssessment.objects.get(pk=row.pk).data["score"] == 9
     direct = reverse("admin:records_subjectassessment_change", args=[row.pk])
     response = _post_changed(admin_client, direct, {"data": '{"level": "H"}'})
     assert response.status_code == 200
-    assert "is locked" in _errors(response)
+    assert "đã khóa sổ" in _errors(response)
     assert SubjectAssessment.objects.get(pk=row.pk).data["score"] == 9
 
 
@@ -106,7 +106,7 @@ def test_the_admin_cannot_change_the_identity_of_a_locked_student(
     url = reverse("admin:records_student_change", args=[world.a.student.pk])
     response = _post_changed(admin_client, url, {"full_name": "Nguyễn Minh Ánh"})
     assert response.status_code == 200
-    assert "locked yearly record" in _errors(response)
+    assert "Thông tin nhân thân" in _errors(response)
     assert Student.objects.get(pk=world.a.student.pk).full_name == "Nguyễn Minh Anh"
     moved = _post_changed(admin_client, url, {"current_address": "Số 9 phố Huế"})
     assert moved.status_code == 302  # the family's details still change
