@@ -9,6 +9,10 @@ bind = os.environ.get("HOCBASO_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("HOCBASO_WORKERS", "2"))
 accesslog = os.environ.get("HOCBASO_ACCESS_LOG", "-")
 access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# Whether a request came over HTTPS, and from whom, is Django's decision
+# (HOCBASO_TRUSTED_PROXIES, hocbaso.portal.clients): gunicorn must not turn a
+# client's own X-Forwarded-Proto into wsgi.url_scheme=https on the way.
+secure_scheme_headers: dict[str, str] = {}
 
 _FILTERS = {"mask_lookup_codes": {"()": "hocbaso.portal.logfilter.MaskLookupCodes"}}
 logconfig_dict = {

@@ -82,3 +82,14 @@ def test_forwarding_headers_from_an_untrusted_peer_are_dropped(settings):
     assert "HTTP_X_FORWARDED_PROTO" not in seen and "HTTP_X_FORWARDED_FOR" not in seen
     middleware(_request("10.0.0.1", "203.0.113.9", HTTP_X_FORWARDED_PROTO="https"))
     assert seen["HTTP_X_FORWARDED_PROTO"] == "https"
+
+
+def test_gunicorn_leaves_https_to_django():
+    from gunicorn.config import Config
+
+    from hocbaso.portal import gunicorn_conf
+
+    config = Config()
+    assert config.secure_scheme_headers  # gunicorn's default believes the header
+    config.set("secure_scheme_headers", gunicorn_conf.secure_scheme_headers)
+    assert config.secure_scheme_headers == {}
