@@ -93,11 +93,14 @@ def create_staff(
     b = _Builder(rng, PersonalIds(rng))
     people = People(ids=b.ids)
     officers = [b.person(f"so.chuyenvien{i}", Role.DEPARTMENT_OFFICER) for i in (1, 2)]
+    # The only staff the administration site opens to (records/permissions.py).
+    administrator = b.person("so.quantri", Role.DEPARTMENT_ADMIN)
     ward_officers = [
         b.person(f"{w.code.lower().replace('ubnd-', 'ub.')}", Role.UNIT_OFFICER)
         for w in wards
     ]
     for year in years:
+        b.appoint(administrator, Role.DEPARTMENT_ADMIN, year, department=department)
         for officer in officers:
             b.appoint(officer, Role.DEPARTMENT_OFFICER, year, department=department)
         for ward, officer in zip(wards, ward_officers, strict=True):
@@ -218,6 +221,7 @@ def _create_logins(b: _Builder, people: People, password: str) -> None:
 
 # The logins shown to whoever runs the demo, one per role, in this order.
 _SHOWN_ROLES = (
+    (Role.DEPARTMENT_ADMIN, "Sở GD&ĐT Hà Nội"),
     (Role.DEPARTMENT_OFFICER, "Sở GD&ĐT Hà Nội"),
     (Role.UNIT_OFFICER, "ward"),
     (Role.PRINCIPAL, "primary"),
