@@ -1,9 +1,10 @@
 """The registry's tables in the admin: read-only, each row within the user's scope.
 
 Nothing is added, changed or deleted here: every change goes through
-``actions`` (audited, in the ledger). Staff with a login see the rows of the
-schools in their scope (scoping.py); the ledger's tables hold no personal data and
-are shown to every member of staff.
+``actions`` (audited, in the ledger). The site opens to department administrators
+only (``hocbaso.web.admin_site``); they see the rows of the schools in their scope
+(scoping.py), and every list and row they read is audited (``records.admin``). The
+ledger's tables hold no personal data.
 """
 
 from __future__ import annotations
