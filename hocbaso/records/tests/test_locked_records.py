@@ -308,3 +308,16 @@ def test_the_refusals_are_in_vietnamese(locked, world):
         message = str(error.value)
         assert words in message and "thủ tục đính chính" in message
         assert unicodedata.is_normalized("NFC", message)
+
+
+def test_finalising_skips_a_locked_record_whatever_its_status(world, principal):
+    # A record locked while back in draft (edited before the records knew the
+    # lock) is final: finalising leaves it alone instead of failing the class.
+    from hocbaso.records.deferred_actions import finalise_records
+
+    record = world.a.record
+    YearlyRecord.objects.filter(pk=record.pk).update(locked_at=LOCKED_AT)
+    records = YearlyRecord.objects.filter(school_class=world.class_a)
+    assert finalise_records(principal, records) == 0
+    stored = YearlyRecord.objects.get(pk=record.pk)
+    assert stored.status == RecordStatus.DRAFT and stored.results is None

@@ -183,3 +183,37 @@ def test_a_lock_the_page_did_not_see_is_refused_by_the_records(
     assert response.status_code == 200
     assert "is locked: its data can no longer change" in response.content.decode()
     assert _state(cls) == before
+
+
+def test_the_migration_copies_the_lock_of_records_locked_before_it(
+    district, staff_client, settings, monkeypatch
+):
+    """A database locked before records migration 0004: its locks are copied."""
+    import importlib
+
+    from hocbaso.registry import locking
+
+    class Unmarked:
+        objects = YearlyRecord.objects.none()
+
+    monkeypatch.setattr(locking, "YearlyRecord", Unmarked)
+    cls = locked_class.__wrapped__(district, staff_client, settings)[0]
+    submitted = Submission.objects.filter(record__school_class=cls, state="accepted")
+    assert submitted.count() == 3 and not sent(cls).exists()
+    migration = importlib.import_module(
+        "hocbaso.records.migrations.0004_locked_records"
+    )
+    migration.copy_locks(None, _Editor())
+    for submission in submitted.select_related("record"):
+        assert submission.record.locked_at == submission.locked_at is not None
+
+
+class _Editor:
+    """What copy_locks uses of a schema editor (SQLite's cannot open in a test's
+    transaction)."""
+
+    connection = connection
+
+    def execute(self, sql, params=None):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
