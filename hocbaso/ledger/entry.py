@@ -19,8 +19,11 @@ from typing import Any
 from hocbaso.ledger.errors import EntryError
 from hocbaso.ledger.merkle import HASH_SIZE, hash_leaf
 
-ENCODING_VERSION = 1
-"""The "v" of the encoding; a new field or rule means a new version."""
+ENCODING_VERSION = 2
+"""The newest "v" of the encoding; a new field or rule means a new version.
+
+Version 2 adds ``note``. An entry without a note is still encoded as version 1,
+byte for byte, so every entry written before keeps its leaf hash."""
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 _LOOKS_PERSONAL = re.compile(
@@ -55,6 +58,9 @@ class Entry:
     digest: SHA-256 of the packet bytes (required for record events; for a revoke,
         of the packet withdrawn), or of the lock's list of submissions (optional).
     previous: SHA-256 of the packet a replacement supersedes (replacements only).
+    note: a 32-byte commitment to the act's free text, a revocation's reason
+        (revocations only; version 2). The caller keys it so that it reveals
+        nothing of the text: the ledger never carries the text itself.
     """
 
     event: Event
@@ -63,6 +69,7 @@ class Entry:
     reference: str
     digest: bytes | None = None
     previous: bytes | None = None
+    note: bytes | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.event, Event):
@@ -70,7 +77,7 @@ class Entry:
         object.__setattr__(self, "time", _utc(self.time))
         for name in ("subject", "reference"):
             _check_identifier(name, getattr(self, name))
-        for name in ("digest", "previous"):
+        for name in ("digest", "previous", "note"):
             _check_hash(name, getattr(self, name))
         _check_event_rules(self)
 
@@ -129,11 +136,13 @@ def _check_event_rules(entry: Entry) -> None:
         raise EntryError("record:replace needs the digest of the previous packet")
     if not is_replace and entry.previous is not None:
         raise EntryError(f"{entry.event} takes no previous digest")
+    if entry.note is not None and entry.event is not Event.RECORD_REVOKE:
+        raise EntryError(f"{entry.event} takes no note")
 
 
 def _to_json(entry: Entry) -> dict[str, Any]:
-    return {
-        "v": ENCODING_VERSION,
+    value: dict[str, Any] = {
+        "v": 1,
         "event": entry.event.value,
         "time": _format_time(entry.time),
         "subject": entry.subject,
@@ -141,16 +150,22 @@ def _to_json(entry: Entry) -> dict[str, Any]:
         "digest": None if entry.digest is None else entry.digest.hex(),
         "previous": None if entry.previous is None else entry.previous.hex(),
     }
+    if entry.note is not None:
+        value.update(v=2, note=entry.note.hex())
+    return value
 
 
-_KEYS = {"v"} | {f.name for f in fields(Entry)}
+_KEYS = {2: {"v"} | {f.name for f in fields(Entry)}}
+_KEYS[1] = _KEYS[2] - {"note"}
 
 
 def _from_json(value: object) -> Entry:
-    if not isinstance(value, dict) or set(value) != _KEYS:
-        raise EntryError(f"an entry is a JSON object with exactly {sorted(_KEYS)}")
-    if value["v"] != ENCODING_VERSION:
-        raise EntryError(f"entry encoding version {value['v']!r} is not supported")
+    if not isinstance(value, dict) or value.get("v") not in _KEYS:
+        version = value.get("v") if isinstance(value, dict) else None
+        raise EntryError(f"entry encoding version {version!r} is not supported")
+    keys = _KEYS[value["v"]]
+    if set(value) != keys:
+        raise EntryError(f"an entry is a JSON object with exactly {sorted(keys)}")
     return Entry(
         event=_parse_event(value["event"]),
         time=_parse_time(value["time"]),
@@ -158,6 +173,7 @@ def _from_json(value: object) -> Entry:
         reference=value["reference"],
         digest=_parse_hex(value["digest"], "digest"),
         previous=_parse_hex(value["previous"], "previous"),
+        note=_parse_hex(value.get("note"), "note"),
     )
 
 

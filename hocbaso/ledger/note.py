@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -135,14 +136,23 @@ class Ed25519NoteSigner:
         """
         return Ed25519NoteSigner(name, self._key)
 
-    def private_key_string(self) -> str:
-        """The private key string; a secret, to be kept out of logs and repositories."""
-        seed = self._key.private_bytes(
+    def derive_key(self, purpose: bytes) -> bytes:
+        """A 32-byte secret for another use, HMAC-SHA256(seed, purpose).
+
+        It depends on the key only, not on its name, so it survives a renaming.
+        """
+        return hmac.new(self._seed(), purpose, hashlib.sha256).digest()
+
+    def _seed(self) -> bytes:
+        return self._key.private_bytes(
             serialization.Encoding.Raw,
             serialization.PrivateFormat.Raw,
             serialization.NoEncryption(),
         )
-        encoded = base64.b64encode(ED25519_TYPE + seed).decode()
+
+    def private_key_string(self) -> str:
+        """The private key string; a secret, to be kept out of logs and repositories."""
+        encoded = base64.b64encode(ED25519_TYPE + self._seed()).decode()
         hash_hex = self.verifier_key().key_hash.hex()
         return f"{_PRIVATE_PREFIX}{self._name}+{hash_hex}+{encoded}"
 

@@ -6,12 +6,15 @@ yearly record, ``transcript-<id>`` for a transcript, and
 ``round:<year>:<round>:school-<id>`` for a school's round; the reference is the
 public id of the submission, lock or transfer. The digest of a record event is the
 SHA-256 of the packet bytes as received; of a lock, the SHA-256 of its list of
-locked submissions (``lock_listing``). No personal data, no lookup code (§9).
+locked submissions (``lock_listing``); a revocation also commits to its reason
+(``reason_note``). No personal data, no lookup code (docs/ledger.md, "Entries").
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -50,15 +53,39 @@ def submission_entry(
 
 
 def revocation_entry(
-    *, record_id: int, public_id: str, packet_sha256: str, withdrawn_at: datetime
+    *,
+    record_id: int,
+    public_id: str,
+    packet_sha256: str,
+    withdrawn_at: datetime,
+    reason: str | None = None,
 ) -> Entry:
+    """record:revoke; with ``reason``, the entry (version 2) commits to it
+    (``reason_note``), so the reason kept in the row can be checked later. None
+    rebuilds an entry written before revocations carried it."""
     return Entry(
         event=Event.RECORD_REVOKE,
         time=withdrawn_at,
         subject=record_subject(record_id),
         reference=public_id,
         digest=bytes.fromhex(packet_sha256),
+        note=None if reason is None else reason_note(public_id, reason),
     )
+
+
+_REASON_PURPOSE = b"hocbaso ledger: revocation reasons"
+
+
+def reason_note(public_id: str, reason: str) -> bytes:
+    """HMAC-SHA256 of the submission id and the reason (NFC), under a key derived
+    from the ledger's key: binding for the registry, opaque to everyone else (a
+    plain hash of a short reason could be guessed, and a reason may name a pupil).
+    """
+    from hocbaso.registry.ledger_log import ledger_signer  # reads settings
+
+    key = ledger_signer().derive_key(_REASON_PURPOSE)
+    text = f"{public_id}\n{unicodedata.normalize('NFC', reason)}".encode()
+    return hmac.new(key, text, hashlib.sha256).digest()
 
 
 def lock_listing(submissions: Iterable[tuple[str, str]]) -> bytes:

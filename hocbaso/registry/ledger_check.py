@@ -135,15 +135,27 @@ def _submission_entries(hints: dict[int, str]) -> Iterator[tuple[int, Entry]]:
             ),
         )
         if s.withdraw_ledger_index is not None:
-            yield (
-                s.withdraw_ledger_index,
-                entries.revocation_entry(
-                    record_id=s.record_id,
-                    public_id=s.public_id,
-                    packet_sha256=sha,
-                    withdrawn_at=s.withdrawn_at,
-                ),
-            )
+            yield s.withdraw_ledger_index, _revocation(s, sha, hints)
+
+
+def _revocation(s: Submission, sha: str, hints: dict[int, str]) -> Entry:
+    """The revocation entry of the row; it commits to the reason if the stored
+    entry is of the version that does (docs/ledger.md, "Encoding")."""
+    index = s.withdraw_ledger_index
+    stored = LedgerEntry.objects.filter(index=index).values_list("data", flat=True)
+    carries_reason = any(b'"note":' in bytes(data) for data in stored)
+    hints.setdefault(
+        index,
+        _("the revocation of submission %(id)s (its time or reason) is not the entry's")
+        % {"id": s.public_id},
+    )
+    return entries.revocation_entry(
+        record_id=s.record_id,
+        public_id=s.public_id,
+        packet_sha256=sha,
+        withdrawn_at=s.withdrawn_at,
+        reason=s.withdraw_reason if carries_reason else None,
+    )
 
 
 def _lock_entries() -> Iterator[tuple[int, Entry]]:

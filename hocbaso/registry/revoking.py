@@ -48,6 +48,7 @@ def revoke(
                     public_id=submission.public_id,
                     packet_sha256=submission.blob_id,
                     withdrawn_at=at,
+                    reason=reason,
                 )
             )
             submission.state = Submission.State.REVOKED

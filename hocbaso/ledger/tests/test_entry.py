@@ -33,7 +33,15 @@ def submit(**changes: object) -> Entry:
 
 def test_the_entry_type_has_only_the_allowed_fields() -> None:
     names = {f.name for f in dataclasses.fields(Entry)}
-    assert names == {"event", "time", "subject", "reference", "digest", "previous"}
+    assert names == {
+        "event",
+        "time",
+        "subject",
+        "reference",
+        "digest",
+        "previous",
+        "note",
+    }
 
 
 @pytest.mark.parametrize("field", ["name", "birth_date", "lookup_code", "pin"])
@@ -179,3 +187,45 @@ def test_decoding_refuses_anything_but_the_canonical_bytes(
 ) -> None:
     with pytest.raises(EntryError):
         Entry.from_bytes(mangle(submit().to_bytes()))
+
+
+REASON = hashlib.sha256(b"a keyed commitment to a reason").digest()
+
+
+def revoke(**changes: object) -> Entry:
+    return submit(event=Event.RECORD_REVOKE, note=REASON, **changes)
+
+
+def test_a_revocation_with_a_note_is_version_2_and_decodes_to_itself() -> None:
+    data = revoke().to_bytes()
+    assert json.loads(data)["v"] == 2 and json.loads(data)["note"] == REASON.hex()
+    assert Entry.from_bytes(data) == revoke()
+
+
+def test_an_entry_without_a_note_keeps_its_version_1_bytes() -> None:
+    entry = submit(event=Event.RECORD_REVOKE)
+    assert json.loads(entry.to_bytes())["v"] == 1
+    assert b"note" not in entry.to_bytes()
+
+
+@pytest.mark.parametrize("event", [e for e in Event if e is not Event.RECORD_REVOKE])
+def test_only_a_revocation_takes_a_note(event: Event) -> None:
+    previous = OLDER if event is Event.RECORD_REPLACE else None
+    with pytest.raises(EntryError, match="no note"):
+        submit(event=event, previous=previous, note=REASON)
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda d: d.replace(b'"v":2', b'"v":1'),  # a note in version 1
+        lambda d: d.replace(b'"v":2', b'"v":3'),
+        lambda d: d.replace(REASON.hex().encode(), b"null"),  # version 2, no note
+        lambda d: d.replace(REASON.hex().encode(), REASON.hex()[:-2].encode()),
+    ],
+)
+def test_decoding_refuses_a_version_2_entry_that_is_not_canonical(
+    mangle: Callable[[bytes], bytes],
+) -> None:
+    with pytest.raises(EntryError):
+        Entry.from_bytes(mangle(revoke().to_bytes()))

@@ -179,3 +179,12 @@ def test_a_base64_key_containing_a_plus_sign_parses() -> None:
 def test_malformed_private_keys_are_refused(text: str) -> None:
     with pytest.raises(KeyFormatError):
         Ed25519NoteSigner.from_private_key_string(text)
+
+
+def test_a_derived_key_depends_on_the_key_and_the_purpose_not_the_name() -> None:
+    signer = Ed25519NoteSigner.generate("hocbaso/registry")
+    renamed = signer.renamed("hocba.hanoi.edu.vn/ledger")
+    other = Ed25519NoteSigner.generate("hocbaso/registry")
+    key = signer.derive_key(b"reasons")
+    assert len(key) == 32 and key == renamed.derive_key(b"reasons")
+    assert key != signer.derive_key(b"other use") != other.derive_key(b"reasons")

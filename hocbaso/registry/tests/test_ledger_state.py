@@ -7,13 +7,17 @@ log's entries imply. On SQLite and on PostgreSQL.
 """
 
 import datetime as dt
+import hashlib
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from hocbaso.registry import actions
-from hocbaso.registry.models import Submission
+from hocbaso.records.models import Round
+from hocbaso.registry import actions, entries
+from hocbaso.registry.models import LedgerEntry, Submission
+from hocbaso.registry.tests.helpers import submit
 from hocbaso.registry.tests.test_ledger import (  # noqa: F401 (the fixture)
     _disable_trigger,
     busy_ledger,
@@ -129,3 +133,48 @@ def test_the_command_lists_every_disagreement(busy_ledger, locked, capsys):  # n
 
     said = str(caught.value) + capsys.readouterr().err
     assert locked.public_id in said and revoked.public_id in said
+
+
+def test_a_changed_revocation_reason_is_reported(busy_ledger):  # noqa: F811
+    revoked = Submission.objects.get(record=busy_ledger[1])
+    _tamper(
+        "UPDATE registry_submission SET withdraw_reason = %s WHERE id = %s",
+        ["Học sinh chuyển trường", revoked.pk],
+    )
+
+    report = actions.verify_ledger()
+
+    assert not report.ok and report.index == revoked.withdraw_ledger_index
+    assert revoked.public_id in report.problem and "reason" in report.problem
+
+
+def test_the_revocation_entry_commits_to_the_reason_without_showing_it(busy_ledger):  # noqa: F811
+    revoked = Submission.objects.get(record=busy_ledger[1])
+    data = bytes(LedgerEntry.objects.get(index=revoked.withdraw_ledger_index).data)
+    entry = json.loads(data)
+    assert entry["v"] == 2 and len(bytes.fromhex(entry["note"])) == 32
+    assert "Nộp nhầm".encode() not in data
+    assert entry["note"] != hashlib.sha256("Nộp nhầm".encode()).hexdigest()
+
+
+def test_a_revocation_written_before_reasons_were_committed_still_verifies(
+    district, db, clock, primary_clerk, monkeypatch
+):
+    def without_reason(**fields):
+        fields.pop("reason")
+        return entries.revocation_entry(**fields)
+
+    monkeypatch.setattr("hocbaso.registry.revoking.revocation_entry", without_reason)
+    record = district.records(district.primary, Round.MAIN)[0]
+    view = submit(district, record, primary_clerk, clock)
+    actions.revoke(
+        view.records[0].submission_id,
+        school=record.school,
+        actor=primary_clerk,
+        reason="Nộp nhầm",
+        clock=clock,
+    )
+    index = Submission.objects.get(record=record).withdraw_ledger_index
+    assert json.loads(bytes(LedgerEntry.objects.get(index=index).data))["v"] == 1
+
+    assert actions.verify_ledger().ok
