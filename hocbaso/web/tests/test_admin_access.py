@@ -61,3 +61,10 @@ def test_a_transcript_opened_in_the_admin_joins_the_students_access_list(
     access = AccessEvent.objects.get(transcript=transcript)
     assert (access.action, access.actor_user) == ("view", department_admin)
     assert transcript.lookup_code not in str(access.detail) + str(event.detail)
+
+
+def test_the_menu_offers_appointments_to_those_who_appoint(
+    staff_client, principal, clerk
+):
+    assert "/staff/appointments/" in staff_client(principal).get("/").content.decode()
+    assert "/staff/appointments/" not in staff_client(clerk).get("/").content.decode()
