@@ -265,3 +265,70 @@ def test_the_refusal_is_in_vietnamese(world, staff_client, principal):
     )
     page = staff_client(principal).post(PAGE, data).content.decode()
     assert "tự bổ nhiệm" in page
+
+
+def _change(appointment, **changes) -> dict:
+    data = {
+        "person": appointment.person_id,
+        "role": appointment.role,
+        "school_year": appointment.school_year_id,
+        "school": appointment.school_id or "",
+        "unit": appointment.unit_id or "",
+        "department": appointment.department_id or "",
+        "school_class": appointment.school_class_id or "",
+        "subject_code": appointment.subject_code,
+    }
+    return data | changes
+
+
+@pytest.mark.parametrize("persona", ["clerk", "principal", "department_admin"])
+def test_nobody_changes_their_own_appointment_in_the_admin(
+    request, world, staff_client, persona
+):
+    user = request.getfixturevalue(persona)
+    mine = Appointment.objects.get(person__user=user)
+    url = f"/admin/records/appointment/{mine.pk}/change/"
+    data = _change(
+        mine,
+        role=Role.DEPARTMENT_ADMIN,
+        school="",
+        department=world.department.pk,
+    )
+
+    response = staff_client(user).post(url, data)
+
+    assert response.status_code in (200, 302)
+    mine.refresh_from_db()
+    assert mine.role != Role.DEPARTMENT_ADMIN or persona == "department_admin"
+    assert not StaffEvent.objects.filter(action="appointment:change").exists()
+
+
+def test_a_department_admin_cannot_move_a_principal_to_another_department(
+    world, staff_client, department_admin, principal
+):
+    appointment = Appointment.objects.get(person__user=principal)
+    url = f"/admin/records/appointment/{appointment.pk}/change/"
+
+    response = staff_client(department_admin).post(
+        url, _change(appointment, school=world.school_z.pk)
+    )
+
+    assert response.status_code == 200
+    appointment.refresh_from_db()
+    assert appointment.school == world.school_a
+
+
+def test_a_department_admin_changes_a_principals_school_with_an_audit_row(
+    world, staff_client, department_admin, principal
+):
+    appointment = Appointment.objects.get(person__user=principal)
+    url = f"/admin/records/appointment/{appointment.pk}/change/"
+
+    response = staff_client(department_admin).post(
+        url, _change(appointment, school=world.school_b.pk)
+    )
+
+    assert response.status_code == 302
+    event = StaffEvent.objects.get(action="appointment:change")
+    assert event.detail["before"]["school"] == world.school_a.pk
+    assert event.detail["after"]["school"] == world.school_b.pk
