@@ -8,7 +8,7 @@ Nothing of hocbaso is used to check: SHA-256 of the sorted lines
 import hashlib
 import json
 
-from hocbaso.registry.tests.api_support import assert_error, get
+from hocbaso.registry.tests.api_support import API, assert_error, get
 from hocbaso.registry.tests.test_api_ledger_proofs import (  # noqa: F401 (fixture)
     ledger,
 )
@@ -77,3 +77,9 @@ def test_a_page_past_the_list_is_refused(ledger, client):  # noqa: F811
     count = get(client, f"/ledger/locks/{index}").json()["count"]
     response = get(client, f"/ledger/locks/{index}", start=0, end=count + 1)
     assert_error(response, 400, "LEDGER_RANGE")
+
+
+def test_the_refusal_reads_in_vietnamese(ledger, client):  # noqa: F811
+    response = client.get(API + "/ledger/locks/0", headers={"Accept-Language": "vi"})
+    body = assert_error(response, 404, "NOT_A_LOCK")
+    assert body["error"] == "Mục 0 của sổ cái không phải là một lần khóa dữ liệu."

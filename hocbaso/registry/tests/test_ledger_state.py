@@ -13,6 +13,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from hocbaso.records.models import Round
 from hocbaso.registry import actions, entries
@@ -178,3 +179,15 @@ def test_a_revocation_written_before_reasons_were_committed_still_verifies(
     assert json.loads(bytes(LedgerEntry.objects.get(index=index).data))["v"] == 1
 
     assert actions.verify_ledger().ok
+
+
+def test_the_disagreement_reads_in_vietnamese(locked):
+    _tamper(
+        "UPDATE registry_submission SET state = 'revoked' WHERE id = %s", [locked.pk]
+    )
+
+    with translation.override("vi"):
+        (problem,) = _problems()
+
+    assert problem.startswith(f"bản nộp {locked.public_id}, cột state: ")
+    assert "trong dữ liệu là 'revoked', theo sổ cái là 'accepted'" in problem
