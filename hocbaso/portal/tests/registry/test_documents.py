@@ -104,7 +104,9 @@ def test_it_prints_from_the_registry_not_from_the_school_side_rows(
 ) -> None:
     transcript = registry.primary_transcript
     name = transcript.student.full_name
-    Student.objects.filter(pk=transcript.student_id).update(full_name="Tên Đã Đổi")
+    # The identity a locked record carries cannot change (docs/security.md); the
+    # family's details still do, and the printed form shows the mother's name.
+    Student.objects.filter(pk=transcript.student_id).update(mother_name="Tên Đã Đổi")
     pdf = documents.printed_pdf(transcript)
     text = pdf_text(pdf, tmp_path)
     assert name in text and "Tên Đã Đổi" not in text
