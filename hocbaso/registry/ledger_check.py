@@ -106,7 +106,7 @@ def _expected_entries() -> _Expected:
 
 def _all_entries(hints: dict[int, str]) -> Iterator[tuple[int, Entry]]:
     yield from _submission_entries(hints)
-    yield from _lock_entries()
+    yield from _lock_entries(hints)
     yield from _transfer_entries()
 
 
@@ -158,7 +158,7 @@ def _revocation(s: Submission, sha: str, hints: dict[int, str]) -> Entry:
     )
 
 
-def _lock_entries() -> Iterator[tuple[int, Entry]]:
+def _lock_entries(hints: dict[int, str]) -> Iterator[tuple[int, Entry]]:
     locked = Prefetch(
         "submissions", queryset=Submission.objects.only("public_id", "blob_id", "lock")
     )
@@ -167,6 +167,9 @@ def _lock_entries() -> Iterator[tuple[int, Entry]]:
         listing = entries.lock_listing(
             (s.public_id, s.blob_id) for s in row.submissions.all()
         )
+        hints[row.ledger_index] = _(
+            "the submissions of lock %(id)s, or its time, are not those of the entry"
+        ) % {"id": row.lock.public_id}
         yield (
             row.ledger_index,
             entries.lock_entry(

@@ -191,3 +191,15 @@ def test_the_disagreement_reads_in_vietnamese(locked):
 
     assert problem.startswith(f"bản nộp {locked.public_id}, cột state: ")
     assert "trong dữ liệu là 'revoked', theo sổ cái là 'accepted'" in problem
+
+
+def test_a_submission_taken_out_of_its_lock_is_reported_with_the_lock(locked):
+    _tamper(
+        "UPDATE registry_submission SET lock_id = NULL, locked_at = NULL WHERE id = %s",
+        [locked.pk],
+    )
+
+    report = actions.verify_ledger()
+
+    assert not report.ok and report.index == locked.lock.ledger_index
+    assert locked.lock.lock.public_id in report.problem
