@@ -1,8 +1,10 @@
 """The one interface every signer offers: a certificate chain and hash-and-sign.
 
 Backends live side by side with the same shape: keyfile.KeyFileSigner (demo, tests),
-pkcs11.Pkcs11Signer (USB tokens; SoftHSM2 in tests) and deferred.DeferredSigningSession
-(the server hands the digest out and takes the signature back later).
+pkcs11.Pkcs11Signer (USB tokens; SoftHSM2 in tests), remote.CscSigner (a remote signing
+service, CSC API v2: one PIN/OTP confirmation per batch) and
+deferred.DeferredSigningSession (the server hands the digest out and takes the signature
+back later).
 """
 
 from __future__ import annotations
