@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -48,6 +47,9 @@ class HttpTimestampAuthority:
 
     def timestamp(self, request: bytes) -> bytes:
         """POST the request; TimestampError on any network or HTTP failure."""
+        # Imported here: verification reads timestamps and never needs HTTP.
+        import urllib.request
+
         http_request = urllib.request.Request(  # noqa: S310 - scheme checked above
             self._url, data=request, headers={"Content-Type": TIMESTAMP_QUERY}
         )
