@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "hocbaso.exchange",
     "hocbaso.web",
     "hocbaso.demo",
+    "hocbaso.operations",
 ]
 
 MIDDLEWARE = [

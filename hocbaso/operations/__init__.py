@@ -1,0 +1,1 @@
+"""Operations: ``hocbaso backup`` and ``hocbaso restore`` (docs/operations.md)."""
