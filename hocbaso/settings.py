@@ -293,6 +293,43 @@ HOCBASO_IMPORT_MAX_UNCOMPRESSED_BYTES = _env_positive_int(
     "HOCBASO_IMPORT_MAX_UNCOMPRESSED_BYTES", 200_000_000
 )
 
+
+def _remote_signing() -> tuple[str, str, str]:
+    """The CSC service's URL, client id and secret (the secret or a file holding
+    it); all empty when remote signing is off, else all required."""
+    url = os.environ.get("HOCBASO_CSC_URL", "").strip()
+    client_id = os.environ.get("HOCBASO_CSC_CLIENT_ID", "").strip()
+    secret = os.environ.get("HOCBASO_CSC_CLIENT_SECRET", "")
+    secret_file = os.environ.get("HOCBASO_CSC_CLIENT_SECRET_FILE", "")
+    if not url:
+        return "", "", ""
+    if secret_file:
+        try:
+            secret = Path(secret_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"HOCBASO_CSC_CLIENT_SECRET_FILE: {exc}"
+            ) from exc
+    if not client_id or not secret:
+        raise ImproperlyConfigured(
+            "HOCBASO_CSC_URL is set: HOCBASO_CSC_CLIENT_ID and the client secret"
+            " (HOCBASO_CSC_CLIENT_SECRET or _FILE) are required"
+        )
+    from hocbaso.signing.csc import RemoteSigningError, check_service_url
+
+    try:
+        return check_service_url(url), client_id, secret
+    except RemoteSigningError as exc:
+        raise ImproperlyConfigured(
+            f"HOCBASO_CSC_URL must be https (http only on a loopback address): {url!r}"
+        ) from exc
+
+
+# Remote signing (docs/signing.md, "Remote signing"): a CSC API v2 service where
+# teachers' keys live; empty URL: off.
+HOCBASO_CSC_URL, HOCBASO_CSC_CLIENT_ID, HOCBASO_CSC_CLIENT_SECRET = _remote_signing()
+HOCBASO_CSC_TIMEOUT_SECONDS = _env_positive_int("HOCBASO_CSC_TIMEOUT_SECONDS", 15)
+
 # Lookup codes are credentials (domain.md §9): every handler masks any run of 32
 # hex digits (hocbaso.portal.logfilter); Django's own loggers (django.request,
 # django.server) and gunicorn's are routed to the same filtered handler.
