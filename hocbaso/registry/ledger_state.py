@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from hocbaso.ledger import Entry, Event
@@ -63,7 +64,47 @@ def state_problems() -> list[str]:
             )
             continue
         problems.extend(_compare(row, fate, log, locks))
-    return problems
+    return problems + _lock_problems(log)
+
+
+def _lock_problems(log: _Log) -> list[str]:
+    """A lock act's time is its schools' lock entries' time, and each school's count
+    is the length of the list its digest covers."""
+    problems = []
+    rows = SchoolRoundLock.objects.select_related("lock").annotate(
+        covered=Count("submissions")
+    )
+    for row in rows.order_by("pk").iterator(chunk_size=_CHUNK):
+        by_log = _time(log.lock_times.get(row.ledger_index))
+        where = _("lock entry %(i)s") % {"i": row.ledger_index}
+        problems += [
+            _lock_column(
+                row.lock.public_id,
+                "locked_at",
+                _time(row.lock.locked_at),
+                by_log,
+                where,
+            ),
+            _lock_column(
+                row.lock.public_id, "locked_count", row.locked_count, row.covered, where
+            ),
+        ]
+    return [p for p in problems if p]
+
+
+def _lock_column(lock_id: str, column: str, in_row, by_log, where: str) -> str:
+    if in_row == by_log:
+        return ""
+    return _(
+        "lock %(id)s, column %(column)s: %(row)s in the row, %(log)s by the ledger "
+        "(%(where)s)"
+    ) % {
+        "id": lock_id,
+        "column": column,
+        "row": _shown(in_row),
+        "log": _shown(by_log),
+        "where": where,
+    }
 
 
 def _stored_entries() -> Iterator[tuple[int, Entry]]:

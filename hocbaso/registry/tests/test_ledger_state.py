@@ -203,3 +203,23 @@ def test_a_submission_taken_out_of_its_lock_is_reported_with_the_lock(locked):
 
     assert not report.ok and report.index == locked.lock.ledger_index
     assert locked.lock.lock.public_id in report.problem
+
+
+def test_a_moved_lock_time_of_the_lock_act_is_reported(locked):
+    act = locked.lock.lock
+    moved = act.locked_at - dt.timedelta(days=3)
+    if connection.vendor == "postgresql":  # ALTER TABLE waits for no deferred check
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    _disable_trigger("registry_roundlock", "update")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE registry_roundlock SET locked_at = %s, locked_count = 99 "
+            "WHERE id = %s",
+            [moved, act.pk],
+        )
+
+    (problem,) = _problems()
+
+    assert act.public_id in problem and "locked_at" in problem
+    assert moved.isoformat() in problem
