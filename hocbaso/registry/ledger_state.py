@@ -15,6 +15,8 @@ The row must agree on every column the legal status depends on: ``state``,
 ``supersedes``, ``lock``, ``locked_at``. A lock must only cover submissions the log
 says were current when it was appended, and nothing locked may be withdrawn later.
 The revocation's ``withdrawn_at`` and its entry are compared by the earlier step.
+Each lock act's ``locked_at`` must be its schools' lock entries' time, and each
+school's ``locked_count`` the length of the list its digest covers.
 """
 
 from __future__ import annotations
