@@ -68,15 +68,15 @@ def department(request: HttpRequest) -> bool:
 
 
 def administrator(request: HttpRequest) -> bool:
-    from hocbaso.records.permissions import is_department_admin
-
-    return staff(request) and is_department_admin(request.user)
+    """The admin site's users (``permissions.is_department_admin``), from the cache."""
+    return holding(Role.DEPARTMENT_ADMIN)(request)
 
 
 def appointer(request: HttpRequest) -> bool:
-    from hocbaso.records.permissions import grantable_roles
+    """Whoever may appoint someone (``permissions.grantable_roles``), from the cache."""
+    from hocbaso.records.permissions import GRANTS
 
-    return staff(request) and bool(grantable_roles(request.user))
+    return holding(*(role for role, grants in GRANTS.items() if grants))(request)
 
 
 @dataclass(frozen=True)
