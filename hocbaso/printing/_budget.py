@@ -28,7 +28,9 @@ class Limits:
     """The most one upload may cost; a transcript's soft copy uses a fraction.
 
     A five-year primary transcript has about 1,050 objects, 2 revisions, one
-    signature and 5 attachments of about 20 KiB each.
+    signature carrying 2 or 3 certificates and 5 attachments of about 20 KiB each.
+    Certificates are bounded because each one carried is a candidate for path
+    building, whose work grows with their number.
     """
 
     objects: int = 20_000
@@ -38,6 +40,7 @@ class Limits:
     inflated_bytes: int = 16 * 1024 * 1024
     revisions: int = 16
     signatures: int = 8
+    certificates: int = 16
     seconds: float = 10.0
 
 
@@ -63,6 +66,9 @@ MESSAGES = {
     "PDF_ATTACHMENT_FILTER": _("an attachment is encoded with an unsupported filter"),
     "PDF_TOO_MANY_REVISIONS": _("the file has more than %(limit)s revisions"),
     "PDF_TOO_MANY_SIGNATURES": _("the file has more than %(limit)s signatures"),
+    "PDF_TOO_MANY_CERTIFICATES": _(
+        "a signature carries more than %(limit)s certificates"
+    ),
     "PDF_TOO_SLOW": _("checking the file took longer than %(limit)s seconds"),
 }
 

@@ -150,6 +150,11 @@ def _verify(
     reports: list[PdfSignatureReport] = []
     for signature in embedded:
         budget.check_time()
+        budget.count(
+            "PDF_TOO_MANY_CERTIFICATES",
+            _carried_count(signature),
+            budget.limits.certificates,
+        )
         checks += _signature(signature, trust_roots, at, intermediates, reports)
     budget.check_time()
     checks.append(_content_check(reader, attachments))
@@ -186,6 +191,15 @@ def _open(pdf: bytes, budget: Budget) -> PdfFileReader:
     )
     budget.count("PDF_TOO_MANY_OBJECTS", objects, limits.objects)
     return reader
+
+
+def _carried_count(signature: EmbeddedPdfSignature) -> int:
+    """How many certificates the signature's CMS carries (0 if unreadable: the
+    signature's own check then says so)."""
+    try:
+        return len(signature.signed_data["certificates"] or ())
+    except Exception:  # a malformed CMS is reported by _signature
+        return 0
 
 
 def _signature(

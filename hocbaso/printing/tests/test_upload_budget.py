@@ -189,3 +189,10 @@ def test_a_soft_copy_within_the_budget_verifies(signed: bytes, pki: DemoPki) -> 
     result = verify_pdf(signed, [pki.root.certificate], at=NOW)
     assert result.refused_code is None
     assert result.attachments == (("hocba.xml", b"<a/>"),)
+
+
+def test_a_signature_carrying_too_many_certificates_is_refused(
+    signed: bytes, pki: DemoPki
+) -> None:
+    limits = replace(LIMITS, certificates=1)
+    assert refusal(signed, pki, limits=limits) == "PDF_TOO_MANY_CERTIFICATES"
