@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import enum
+import http.client
 import ipaddress
 import json
 import ssl
@@ -279,7 +280,9 @@ class CscClient:
         except urllib.error.HTTPError as exc:
             with exc:
                 raise _refusal(exc.code, exc.read(MAX_ANSWER_BYTES), host) from None
-        except (TimeoutError, urllib.error.URLError, OSError) as exc:
+        except (OSError, http.client.HTTPException) as exc:
+            # Refused, timed out, reset, or not HTTP at all (BadStatusLine,
+            # IncompleteRead): the service is not there to answer.
             raise RemoteSigningError(
                 RemoteErrorCode.SERVICE_UNAVAILABLE, host=host
             ) from exc

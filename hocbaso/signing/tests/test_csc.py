@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -332,6 +333,39 @@ def test_a_service_that_is_down_or_silent_is_unavailable(service: Service) -> No
     assert timed_out.value.code is RemoteErrorCode.SERVICE_UNAVAILABLE
     remote = CscSigner(service.client(), "down")  # the service is back: it signs
     assert remote.sign_digests(_digests(1, "down"), otp=service.otp("down"))
+
+
+def test_a_service_that_answers_garbage_or_hangs_up_is_a_remote_error() -> None:
+    for answer in (
+        b"not http\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n{",
+    ):
+        with socket.socket() as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen()
+            port = server.getsockname()[1]
+
+            def reply(server: socket.socket = server, answer: bytes = answer) -> None:
+                connection, _ = server.accept()
+                with connection:
+                    connection.recv(65536)
+                    connection.sendall(answer)
+
+            thread = threading.Thread(target=reply)
+            thread.start()
+            client = CscClient(
+                f"http://127.0.0.1:{port}/csc/v2",
+                client_id=CLIENT_ID,
+                client_secret=CLIENT_SECRET,
+                timeout=5,
+            )
+            with pytest.raises(RemoteSigningError) as refused:
+                client.info()
+            thread.join()
+        assert refused.value.code in {
+            RemoteErrorCode.SERVICE_UNAVAILABLE,  # not HTTP
+            RemoteErrorCode.SERVICE_ERROR,  # the body cut short
+        }, answer
 
 
 def test_a_wrong_client_secret_is_refused(service: Service) -> None:
