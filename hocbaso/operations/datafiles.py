@@ -32,6 +32,7 @@ class Area:
     secret: bool
     single: bool = False  # root is one file, stored as files/<area>/key
     pattern: str = "**/*"
+    replace: bool = False  # the backup's copy wins over the file found
 
 
 def areas() -> list[Area]:
@@ -40,7 +41,8 @@ def areas() -> list[Area]:
         Area("trust", Path(settings.HOCBASO_TRUST_STORE), secret=False),
         Area("exchange-trust", data / "exchange" / "trust", secret=False),
         Area("ledger-key", Path(settings.HOCBASO_LEDGER_KEY), True, single=True),
-        Area("secret-key", data / "secret_key", secret=True, single=True),
+        # settings.py generates a new one at start-up, before any restore runs
+        Area("secret-key", data / "secret_key", True, single=True, replace=True),
         Area("exchange-keys", data / "exchange", secret=True, pattern="*.key"),
         Area("pki", data / "pki", secret=True),
     ]
@@ -107,6 +109,11 @@ def destination(entry: dict) -> Path:
             % {"name": member}
         )
     return dest
+
+
+def replaces(entry: dict) -> bool:
+    """Whether the backup's copy of this file replaces the one found."""
+    return any(a.replace and a.name == entry.get("area") for a in areas())
 
 
 def put_back(dest: Path, data: bytes) -> bool:

@@ -24,6 +24,7 @@ from pathlib import Path
 from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 
+from hocbaso.files import write_private
 from hocbaso.ledger import Checkpoint, LedgerError, VerifierKey, verify_checkpoint
 from hocbaso.operations import datafiles, sqlite
 from hocbaso.operations.archive import Manifest, open_backup
@@ -153,7 +154,12 @@ def _put_back(files, contents: dict[str, bytes], report: RestoreReport) -> list[
     written = []
     try:
         for dest, entry in files:
-            if datafiles.put_back(dest, contents[entry["member"]]):
+            data = contents[entry["member"]]
+            if datafiles.replaces(entry) and dest.exists():
+                if dest.read_bytes() != data:
+                    write_private(dest, data)
+                    report.files_written += 1
+            elif datafiles.put_back(dest, data):
                 written.append(dest)
     except OSError as exc:
         for dest in written:
@@ -161,5 +167,5 @@ def _put_back(files, contents: dict[str, bytes], report: RestoreReport) -> list[
         raise BackupFileError(
             _("A data file could not be put back: %(error)s") % {"error": exc}
         ) from exc
-    report.files_written = len(written)
+    report.files_written += len(written)
     return written
