@@ -49,6 +49,7 @@ CHUNK = 100
 MANIFEST = "manifest.csv"
 STATUS_OK = "ok"
 STATUS_EMPTY = "nothing in the registry"
+_FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
 
 
 @dataclass(frozen=True)
@@ -326,14 +327,21 @@ def _manifest(rows: list[tuple[Entry, str, str]]) -> bytes:
         student = entry.transcript.student
         writer.writerow(
             [
-                student.student_code,
-                student.full_name,
-                entry.class_name,
+                _as_text(student.student_code),
+                _as_text(student.full_name),
+                _as_text(entry.class_name),
                 file_name,
-                status,
+                _as_text(status),
             ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _as_text(value: str) -> str:
+    """A value a spreadsheet would run as a formula ("=", "+", "-", "@", a tab or
+    CR first) behind an apostrophe, which spreadsheets show as text (OWASP, CSV
+    injection); the manifest is read by people, never imported back."""
+    return f"'{value}" if value[:1] in _FORMULA_STARTS else value
 
 
 def _now_tuple() -> tuple[int, int, int, int, int, int]:
