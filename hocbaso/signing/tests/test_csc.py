@@ -7,6 +7,7 @@ an accepted one-time code cannot be used again.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import socket
@@ -15,6 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -113,16 +115,23 @@ def _credentials(token: CscToken, pki: DemoPki) -> tuple[dict, list]:
     return credentials, leader_chain
 
 
+@contextlib.contextmanager
+def csc_service(home: Path, pki: DemoPki, **options: Any) -> Iterator[Service]:
+    """The service over a new token in ``home``; ``options`` go to its configuration."""
+    token = CscToken(home, "hocbaso-csc").init()
+    credentials, leader_chain = _credentials(token, pki)
+    secrets = {name: item["totp"] for name, item in credentials.items()}
+    config = write_config(token, credentials, **{"max_otp_failures": 3, **options})
+    with running_service(token, config) as url:
+        yield Service(url, token, secrets, leader_chain)
+
+
 @pytest.fixture(scope="module")
 def service(
     tmp_path_factory: pytest.TempPathFactory, pki: DemoPki
 ) -> Iterator[Service]:
-    token = CscToken(tmp_path_factory.mktemp("csc"), "hocbaso-csc").init()
-    credentials, leader_chain = _credentials(token, pki)
-    secrets = {name: item["totp"] for name, item in credentials.items()}
-    config = write_config(token, credentials, max_otp_failures=3)
-    with running_service(token, config) as url:
-        yield Service(url, token, secrets, leader_chain)
+    with csc_service(tmp_path_factory.mktemp("csc"), pki) as running:
+        yield running
 
 
 class CountingClient(CscClient):
