@@ -30,6 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hocbaso.assessment import curriculum
+from hocbaso.formulas import keep_as_text
 from hocbaso.imports import exporting, sheets
 from hocbaso.records.models import (
     School,
@@ -39,8 +40,6 @@ from hocbaso.records.models import (
 )
 
 EXTRA_ROWS = 300
-# What makes Excel or LibreOffice read a cell as a formula (OWASP, CSV injection).
-_FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _OPEN = Protection(locked=False)
 _BAD_TITLE = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -110,26 +109,10 @@ def class_book(school_class: SchoolClass) -> Workbook:
 
 def to_bytes(book: Workbook) -> bytes:
     """The workbook's file, every cell that a spreadsheet would run kept as text."""
-    for ws in book.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                _keep_as_text(cell)
+    keep_as_text(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _keep_as_text(cell: Any) -> None:
-    """A stored text (a comment, a name) that starts like a formula or a DDE call
-    ("=", "+", "-", "@", a tab or CR, or their full-width forms) is written as a
-    string with Excel's quote prefix: it displays and reads back unchanged, and
-    is never evaluated, not even when the cell is edited. openpyxl alone would
-    write a text starting with "=" as a live formula."""
-    value = cell.value
-    if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
-        cell.value = None  # clear first: assigning text re-detects a formula
-        cell._value, cell.data_type = value, "s"
-        cell.quotePrefix = True
 
 
 def write_sheet(

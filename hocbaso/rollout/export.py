@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from hocbaso.formulas import keep_as_text
 from hocbaso.records.models import SchoolClass
 from hocbaso.rollout.dashboards import Dashboard, StudentRow
 from hocbaso.rollout.figures import FIELDS, LABELS
@@ -36,6 +37,7 @@ def local(moment: dt.datetime | None) -> dt.datetime | None:
 
 
 def _save(book: Workbook) -> bytes:
+    keep_as_text(book)  # names and comments never run as formulas
     out = BytesIO()
     book.save(out)
     return out.getvalue()

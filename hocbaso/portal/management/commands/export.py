@@ -33,6 +33,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hocbaso.formulas import csv_text as _as_text
 from hocbaso.portal import documents
 from hocbaso.portal.audit import record_access
 from hocbaso.portal.management.commands.print import command_actor
@@ -49,7 +50,6 @@ CHUNK = 100
 MANIFEST = "manifest.csv"
 STATUS_OK = "ok"
 STATUS_EMPTY = "nothing in the registry"
-_FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
 
 
 @dataclass(frozen=True)
@@ -335,13 +335,6 @@ def _manifest(rows: list[tuple[Entry, str, str]]) -> bytes:
             ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _as_text(value: str) -> str:
-    """A value a spreadsheet would run as a formula ("=", "+", "-", "@", a tab or
-    CR first) behind an apostrophe, which spreadsheets show as text (OWASP, CSV
-    injection); the manifest is read by people, never imported back."""
-    return f"'{value}" if value[:1] in _FORMULA_STARTS else value
 
 
 def _now_tuple() -> tuple[int, int, int, int, int, int]:
