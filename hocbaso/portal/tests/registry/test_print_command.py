@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import stat
 import sys
 import zipfile
 from pathlib import Path
@@ -173,6 +174,7 @@ def test_export_of_a_class_zips_every_soft_copy_with_a_manifest(
     assert exports.count() == len(ok)
     assert {e.transcript_id for e in exports} == {t.pk for t in with_records}
     assert list(tmp_path.iterdir()) == [target]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600  # pupils' data: owner only
     for transcript in with_records:
         assert transcript.lookup_code not in out + err
 
