@@ -30,6 +30,7 @@ from hocbaso.school import batches
 from hocbaso.school.models import BatchItem
 from hocbaso.signing import Status, verify_packet
 from hocbaso.signing.csc import CscClient, RemoteErrorCode, RemoteSigningError
+from hocbaso.signing.pki import ORGANISATION_PREFIX, _name
 from hocbaso.signing.tests.csc_process import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -52,6 +53,7 @@ class Csc:
     url: str
     secrets: dict[str, str]
     certificate: object  # the homeroom teacher's, on the token
+    seal: object  # the school's organisation certificate, on the token
 
     def client(self) -> CscClient:
         return CscClient(self.url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
@@ -67,6 +69,7 @@ def csc(district, django_db_blocker, tmp_path_factory):
     pki = district.keys.load_ca()
     with django_db_blocker.unblock():  # read only: the package's transaction
         teacher = district.signers(district.primary).homeroom
+        school = district.primary.school
     certificate = pki.person_certificate(
         teacher.full_name, teacher.personal_id, token.generate("teacher", "01")
     )
@@ -76,7 +79,15 @@ def csc(district, django_db_blocker, tmp_path_factory):
     )
     token.store_chain("stranger", "02", [stranger, pki.issuing.certificate])
     token.generate("intruder", "03")
+    seal = pki.issuing.certify(
+        _name(
+            school.name, uid=ORGANISATION_PREFIX + school.code, organisation=school.name
+        ),
+        token.generate("seal", "04"),
+    )
+    token.store_chain("seal", "04", [seal, pki.issuing.certificate])
     credentials = {
+        "seal": {"user": school.code, "key_label": "seal"},
         "teacher": {"user": teacher.personal_id, "key_label": "teacher"},
         "stranger": {"user": "001099000000", "key_label": "stranger"},
         # Shows the teacher's certificate, signs with another key.
@@ -86,7 +97,9 @@ def csc(district, django_db_blocker, tmp_path_factory):
         item["totp"] = new_totp_secret()
     config = write_config(token, credentials)
     with running_service(token, config) as url:
-        yield Csc(url, {k: v["totp"] for k, v in credentials.items()}, certificate)
+        yield Csc(
+            url, {k: v["totp"] for k, v in credentials.items()}, certificate, seal
+        )
 
 
 def _unchanged(district, item: BatchItem, stage: dict) -> None:
@@ -163,6 +176,23 @@ def test_a_credential_registered_to_someone_else_is_refused_before_any_otp(
             otp=csc.otp("stranger"),
             client=csc.client(),
         )
+
+
+def test_the_seal_is_the_schools_own_credential(district, db, csc):
+    cls = district.primary
+    leader = district.signers(cls).leader
+    register_certificate(csc.seal, school=cls.school)
+    register_certificate(csc.certificate, person=district.signers(cls).homeroom)
+    chain = remote_signing.credential_chain(
+        leader.user, "seal", seal_of=cls.school, client=csc.client()
+    )
+    assert len(chain) == 2
+    with pytest.raises(CertificateNotRegisteredError):  # a person's, not the school's
+        remote_signing.credential_chain(
+            leader.user, "teacher", seal_of=cls.school, client=csc.client()
+        )
+    with pytest.raises(CertificateNotRegisteredError):  # the school's, not the leader's
+        remote_signing.credential_chain(leader.user, "seal", client=csc.client())
 
 
 def test_a_digest_that_is_not_sha256_is_named(district, db, csc):
