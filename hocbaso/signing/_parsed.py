@@ -19,7 +19,7 @@ from cryptography import x509
 from lxml import etree
 
 from hocbaso.signing import xmldsig as X
-from hocbaso.signing.algorithms import C14N_10, SHA256, SignatureAlgorithm
+from hocbaso.signing.algorithms import C14N_10, DS_NS, SHA256, SignatureAlgorithm
 from hocbaso.signing.roles import PlacedSlot
 from hocbaso.signing.timestamp import find_signature_timestamp
 
@@ -52,6 +52,8 @@ class ParsedSignature:
     subject_name: str | None
     signing_time: datetime
     timestamp: bytes | None
+    # The canonical SignedInfo (what the value signs) when it was read from it.
+    signed_info: bytes | None = None
 
     @cached_property
     def targets(self) -> frozenset[str]:
@@ -59,10 +61,50 @@ class ParsedSignature:
         return frozenset(r.target for r in self.references)
 
 
-def parse_signature(element: etree._Element, placed: PlacedSlot) -> ParsedSignature:
-    """Read a Signature; MalformedSignatureError when it leaves the profile."""
+def parse_signature(
+    element: etree._Element,
+    placed: PlacedSlot,
+    canonical: X.CanonicalTree | None = None,
+) -> ParsedSignature:
+    """Read a Signature; MalformedSignatureError when it leaves the profile.
+
+    canonical, the packet's CanonicalTree, lets a SignedInfo written exactly as
+    this profile writes it be read from its canonical form in one pass (the bytes
+    the signature value covers, kept for its check); any other SignedInfo is read
+    element by element, with the same verdict and a precise reason."""
     signature_id = element.get(X.ID_ATTR) or _fail(element, "Signature has no Id")
     signed_info = _one(element, "SignedInfo")
+    signed_bytes = None if canonical is None else canonical.canonical(signed_info)
+    # Canonical text leaves comments out: with one inside, only the element-by-
+    # element reading sees the text as lxml splits it (a packet cannot hold one:
+    # parsing refuses it; this reading must not depend on that).
+    read = (
+        _read_canonical_signed_info(signed_bytes)
+        if signed_bytes and not _HAS_HIDDEN_NODES(signed_info)
+        else None
+    )
+    algorithm, references = read or _read_signed_info(signed_info)
+    return ParsedSignature(
+        element=element,
+        signature_id=signature_id,
+        placed=placed,
+        algorithm=algorithm,
+        references=references,
+        value=_base64(_one(element, "SignatureValue")),
+        certificates=_certificates(element),
+        subject_name=element.findtext(
+            f"{X.ds('KeyInfo')}/{X.ds('X509Data')}/{X.ds('X509SubjectName')}"
+        ),
+        signing_time=_signing_time(element, signature_id),
+        timestamp=find_signature_timestamp(element),
+        signed_info=signed_bytes,
+    )
+
+
+def _read_signed_info(
+    signed_info: etree._Element,
+) -> tuple[SignatureAlgorithm, tuple[Reference, ...]]:
+    """The signature method and references, element by element."""
     if _one(signed_info, "CanonicalizationMethod").get("Algorithm") != C14N_10:
         _fail(signed_info, "only inclusive C14N 1.0 is accepted")
     method = _one(signed_info, "SignatureMethod").get("Algorithm")
@@ -71,21 +113,60 @@ def parse_signature(element: etree._Element, placed: PlacedSlot) -> ParsedSignat
     except ValueError:
         _fail(signed_info, f"signature method {method} is not accepted")
     references = tuple(_reference(r) for r in signed_info.iterfind(X.ds("Reference")))
-    certificates = _certificates(element)
-    return ParsedSignature(
-        element=element,
-        signature_id=signature_id,
-        placed=placed,
-        algorithm=algorithm,
-        references=references,
-        value=_base64(_one(element, "SignatureValue")),
-        certificates=certificates,
-        subject_name=element.findtext(
-            f"{X.ds('KeyInfo')}/{X.ds('X509Data')}/{X.ds('X509SubjectName')}"
-        ),
-        signing_time=_signing_time(element, signature_id),
-        timestamp=find_signature_timestamp(element),
-    )
+    return algorithm, references
+
+
+# A SignedInfo as this profile writes it, in canonical form (XML-C14N 1.0 §2: no
+# comment, attributes in a fixed order, an empty element as a start and an end tag,
+# every literal "<" markup): the XMLDSig namespace as the default, nothing else on
+# its elements, only whitespace-free text, an Id without any character an
+# attribute value escapes. What matches reads exactly as _read_signed_info reads
+# it; anything else (another attribute, a transform's parameter, whitespace, a
+# prefix, an escaped character…) is read by _read_signed_info, which refuses or
+# accepts it with its reason.
+_C14N = re.escape(C14N_10.encode())
+_REFERENCE = (
+    rb'<Reference URI="#([A-Za-z0-9_.:-]+)"><Transforms><Transform Algorithm="'
+    + _C14N
+    + rb'"></Transform></Transforms><DigestMethod Algorithm="'
+    + re.escape(SHA256.encode())
+    + rb'"></DigestMethod><DigestValue>([A-Za-z0-9+/]+={0,2})</DigestValue>'
+    rb"</Reference>"
+)
+_CANONICAL_SIGNED_INFO = re.compile(
+    rb'<SignedInfo xmlns="'
+    + re.escape(DS_NS.encode())
+    + rb'"(?: xmlns:[A-Za-z_][A-Za-z0-9_.-]*="[^"]*")*>'
+    rb'<CanonicalizationMethod Algorithm="'
+    + _C14N
+    + rb'"></CanonicalizationMethod><SignatureMethod Algorithm="([^"&]*)">'
+    rb"</SignatureMethod>((?:" + _REFERENCE + rb")*)</SignedInfo>"
+)
+_CANONICAL_REFERENCE = re.compile(_REFERENCE)
+_HAS_HIDDEN_NODES = etree.XPath(
+    "boolean(descendant::comment() | descendant::processing-instruction())"
+)
+_ALGORITHMS = {a.value.encode(): a for a in SignatureAlgorithm}
+
+
+def _read_canonical_signed_info(
+    data: bytes,
+) -> tuple[SignatureAlgorithm, tuple[Reference, ...]] | None:
+    """What _read_signed_info reads, from the canonical form; None if it is not
+    written as this profile writes it (then read it element by element)."""
+    whole = _CANONICAL_SIGNED_INFO.fullmatch(data)
+    if whole is None or whole.group(1) not in _ALGORITHMS:
+        return None
+    try:
+        references = tuple(
+            Reference(
+                target.decode("ascii"), binascii.a2b_base64(value, strict_mode=True)
+            )
+            for target, value in _CANONICAL_REFERENCE.findall(whole.group(2))
+        )
+    except binascii.Error:  # bad padding: the slow path names the element
+        return None
+    return _ALGORITHMS[whole.group(1)], references
 
 
 def _fail(element: etree._Element, message: str) -> NoReturn:

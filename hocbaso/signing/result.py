@@ -127,14 +127,31 @@ def bind_by_subject_identifier(
     Vietnamese CAs write the personal id as UID "CCCD:<12 digits>" and an
     organisation's code as "MST:…"/"MNS:…"; the part after the last colon is compared.
     """
-    oids = (x509.NameOID.USER_ID, x509.NameOID.SERIAL_NUMBER)
-    values = [
-        str(a.value)
-        for oid in oids
-        for a in certificate.subject.get_attributes_for_oid(oid)
-    ]
-    if any(v.rsplit(":", 1)[-1] == context.identifier for v in values):
+    if context.identifier in _subject_identifiers(certificate):
         return BindingDecision(True, _("the certificate names the signer of this role"))
     return BindingDecision(
         False, _("the certificate does not name {who}").format(who=context.identifier)
     )
+
+
+# The same few certificates sign thousands of packets: what their subjects name is
+# read once per certificate (x509 Name lookups cost more than the rest of the
+# binding). Bounded against a flood of strangers.
+_IDENTIFIERS: dict[x509.Certificate, frozenset[str]] = {}
+_MAX_IDENTIFIERS = 20_000
+
+
+def _subject_identifiers(certificate: x509.Certificate) -> frozenset[str]:
+    """What follows the last colon of each subject UID and serialNumber."""
+    found = _IDENTIFIERS.get(certificate)
+    if found is None:
+        oids = (x509.NameOID.USER_ID, x509.NameOID.SERIAL_NUMBER)
+        found = frozenset(
+            str(a.value).rsplit(":", 1)[-1]
+            for oid in oids
+            for a in certificate.subject.get_attributes_for_oid(oid)
+        )
+        if len(_IDENTIFIERS) >= _MAX_IDENTIFIERS:
+            _IDENTIFIERS.clear()
+        _IDENTIFIERS[certificate] = found
+    return found

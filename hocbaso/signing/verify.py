@@ -156,7 +156,7 @@ def _verify_one(
 ) -> SignatureReport | None:
     sig_id = element.get(X.ID_ATTR)
     try:
-        parsed = parse_signature(element, placed)
+        parsed = parse_signature(element, placed, context.canonical)
     except MalformedSignatureError as exc:
         checks.append(Check("structure", False, str(exc), sig_id))
         return None
@@ -211,7 +211,9 @@ def _check_integrity(
                 ),
                 sig_id,
             )
-    signed_info = context.canonical.canonical(X.signed_info_of(parsed.element))
+    signed_info = parsed.signed_info or context.canonical.canonical(
+        X.signed_info_of(parsed.element)
+    )
     key = facts.public_key
     if key is None or not is_valid_signature(
         key,  # type: ignore[arg-type]
