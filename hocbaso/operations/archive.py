@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from hocbaso.operations.errors import BackupFileError, RestoreRefusedError
@@ -158,7 +159,8 @@ def open_backup(path: Path) -> Iterator[OpenedBackup]:
 
     Raises BackupFileError naming the first problem.
     """
-    workdir = Path(tempfile.mkdtemp(prefix=".hocbaso-restore.", dir=path.parent))
+    # in the data directory: writable, private, and the SQLite database's disk
+    workdir = Path(tempfile.mkdtemp(prefix=".hocbaso-restore.", dir=settings.DATA_DIR))
     try:
         yield _read_archive(path, workdir)
     finally:

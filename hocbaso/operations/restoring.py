@@ -25,7 +25,13 @@ from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 
 from hocbaso.files import write_private
-from hocbaso.ledger import Checkpoint, LedgerError, VerifierKey, verify_checkpoint
+from hocbaso.ledger import (
+    Checkpoint,
+    LedgerError,
+    VerifierKey,
+    verify_checkpoint,
+    verify_consistency,
+)
 from hocbaso.operations import datafiles, sqlite
 from hocbaso.operations.archive import Manifest, open_backup
 from hocbaso.operations.backing_up import backend
@@ -36,6 +42,7 @@ from hocbaso.operations.errors import (
 )
 from hocbaso.operations.ledger_facts import Published, to_utc
 from hocbaso.operations.restore_checks import check_key, check_restored
+from hocbaso.registry.ledger_log import reading_ledger
 from hocbaso.registry.models import LedgerCheckpoint
 
 _MAX_CHECKPOINT = 64 * 1024
@@ -138,6 +145,7 @@ def _from_current_database(public: bytes, report: RestoreReport) -> list[Publish
             return []
         checkpoint = _verified(row.note, public)
         at = to_utc(row.created_at)
+        proof = _prefix_proof(report.manifest, checkpoint.size)
     except (DatabaseError, LedgerError) as exc:
         report.warnings.append(
             _("The database being replaced has no usable checkpoint: %(error)s")
@@ -146,8 +154,37 @@ def _from_current_database(public: bytes, report: RestoreReport) -> list[Publish
         return []
     finally:
         connection.close()
+    _check_prefix(report.manifest, checkpoint, proof)
     source = _("the database being replaced")
     return [Published(checkpoint.size, checkpoint.root_hash, at, source)]
+
+
+def _prefix_proof(manifest: Manifest, size: int) -> list[bytes] | None:
+    """The consistency proof, from the log being replaced, that the backup's log is
+    its beginning (RFC 6962 §2.1.2); None if the backup's log is the larger."""
+    backed_up = int(manifest.ledger.get("size") or 0)
+    if not backed_up or backed_up > size:
+        return None
+    return reading_ledger().consistency_proof(backed_up, size)
+
+
+def _check_prefix(manifest: Manifest, checkpoint: Checkpoint, proof) -> None:
+    """Refuse a backup of another log: restoring it would not lose entries, it
+    would replace the registry's published history."""
+    if proof is None:
+        return
+    size, root = int(manifest.ledger["size"]), str(manifest.ledger.get("root") or "")
+    try:
+        old_root = bytes.fromhex(root)
+        verify_consistency(size, checkpoint.size, old_root, checkpoint.root_hash, proof)
+    except (ValueError, LedgerError) as exc:
+        raise RestoreRefusedError(
+            _(
+                "The backup's log (%(n)s entries) is not the beginning of the log "
+                "being replaced (%(m)s entries): it is another log."
+            )
+            % {"n": size, "m": checkpoint.size}
+        ) from exc
 
 
 def _put_back(files, contents: dict[str, bytes], report: RestoreReport) -> list[Path]:

@@ -5,6 +5,7 @@ build  migrate, build the registry tests' signed district (its PKI, ledger key a
        records and lock that school's round; keep the secondary class's packets
        for ``more``
 more   submit the kept packets: ledger entries made after a backup
+other  submit only the last of them: the same log up to the backup, then another
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def _build(root: Path) -> None:
     (root / "pending.json").write_text(json.dumps(keep))
 
 
-def _more(root: Path) -> None:
+def _more(root: Path, only_last: bool = False) -> None:
     from hocbaso.records.models import Appointment, Role, YearlyRecord
     from hocbaso.registry import actions
     from hocbaso.registry.actors import Actor
@@ -60,7 +61,8 @@ def _more(root: Path) -> None:
 
     kept = json.loads((root / "pending.json").read_text())
     clock = fixed_clock(dt.datetime.fromisoformat(kept["open_at"]))
-    for pk, packet in kept["packets"].items():
+    packets = list(kept["packets"].items())
+    for pk, packet in packets[-1:] if only_last else packets:
         record = YearlyRecord.objects.get(pk=int(pk))
         clerk = Appointment.objects.filter(
             school=record.school, role=Role.CLERK, school_year=record.school_year
@@ -77,4 +79,5 @@ if __name__ == "__main__":
     from django.conf import settings
 
     step, data_dir = sys.argv[1], Path(settings.DATA_DIR)
-    {"build": _build, "more": _more}[step](data_dir)
+    steps = {"build": _build, "more": _more, "other": lambda r: _more(r, True)}
+    steps[step](data_dir)

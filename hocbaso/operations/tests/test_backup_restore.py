@@ -165,3 +165,18 @@ def test_without_the_key_a_backup_is_refused_where_the_key_is_missing(
 
     assert done.returncode != 0 and "--include-keys" in done.stderr
     assert not fresh.ledger_key.exists()
+
+
+def test_a_backup_of_another_log_is_refused_over_the_registry(
+    site, databases, built, tmp_path
+):
+    forked, out = databases.new(tmp_path / "forked", template=built), tmp_path / "b.tar"
+    forked.populate("other")  # same key, same first 4 entries, then another 5th
+    forked.manage("backup", str(out))
+    site.populate("more")
+    before = _fingerprint(site)
+
+    done = site.manage("restore", "--force", str(out), check=False)
+
+    assert done.returncode != 0 and "không phải phần đầu" in done.stderr
+    assert _fingerprint(site) == before
