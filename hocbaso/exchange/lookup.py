@@ -1,91 +1,113 @@
-"""The national lookup (R14): the portal's pages and API on the national repository.
+"""The national lookup (R14): what the national repository holds of a transcript.
 
-``hocbaso.portal.registry_view.held_transcript`` calls ``national_transcript`` when
-``HOCBASO_ROLE=national``. The view is built like a department's, from the signed
-packets the departments sent (``NationalRecord``), so the same templates and the
-same API schema show it:
+``NationalHoldings`` is the national role's implementation of the registry's read
+side (``hocbaso.registry.holdings.Holdings``), chosen when HOCBASO_ROLE=national. It
+reads the signed packets the departments sent (``NationalRecord``) into the same
+frozen values a department's registry gives, so the same pages and API show them;
+a code the departments sent nothing of is looked up in this installation's own
+registry.
 
 - each current, effective record of the transcript is a page: its form, its
-  signers (parsed from the packet), and its legal status, with the packet's
-  signatures verified again against the sending department's CAs at the record's
-  effective date (the result is kept per packet and day in this process);
+  signers (parsed from the packet), and its standing, with the packet's signatures
+  verified again against the sending department's CAs at the record's effective
+  date (the result is kept per packet and day);
 - its ledger proof is the department's: the checkpoint of the batch that brought
   the record must verify under the ledger key the department had when the batch
   was received, and the proof kept with the record (the lock entry's RFC 6962
   audit path, the lock's list naming the packet, the submission entry's path) is
   checked again against it (``proofs.stored_proof_holds``);
-- the transcript is not a row here: ``view.transcript`` is an unsaved
-  ``Transcript`` naming the student and the managing school, and ``view.source``
-  lists the departments' record ids for the audit trail (never the code).
+- the transcript is not a row here: ``holding.transcript`` is an unsaved
+  ``Transcript`` naming the student and the managing school, and
+  ``holding.source`` lists the departments' record ids for the audit trail (never
+  the code).
+
+What is derived is kept in the registry's cache (holdings.HOLDINGS_CACHE) under a
+key made of the newest national record of the code and the day (the signatures are
+verified at the record's effective date, the trust store can change: a day at most).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
+import hashlib
+from dataclasses import replace
 
+from django.core.cache import caches
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from hocbaso.exchange import proofs, trust
 from hocbaso.exchange.errors import ExchangeError
 from hocbaso.exchange.inbound import national_records
 from hocbaso.exchange.models import NationalRecord
 from hocbaso.ledger import LedgerError, VerifierKey, verify_checkpoint
-from hocbaso.packet import RecordLevel
-from hocbaso.portal.registry_view import (
-    LedgerProof,
-    RecordPage,
-    Standing,
-    TranscriptView,
-    parsed_packet,
-    signature_lines,
-)
-from hocbaso.printing import _model as form_model
 from hocbaso.records.models import School, Student, Transcript
+from hocbaso.registry.holdings import (
+    HOLDINGS_CACHE,
+    Holding,
+    LedgerProof,
+    Problem,
+    RecordPage,
+    RegistryHoldings,
+    Standing,
+    from_pages,
+    parsed_packet,
+)
 from hocbaso.signing import Status, verify_packet
 
-INVALID = "invalid"
-
-_verified: OrderedDict[tuple[str, dt.date], tuple[bool, str]] = OrderedDict()
-_lock = threading.Lock()
-_CACHE_SIZE = 2048
+_TTL = 3600
 
 
-def national_transcript(code: str | None) -> TranscriptView | None:
+class NationalHoldings:
+    """The national repository's holdings: the departments' records, then this
+    installation's own registry."""
+
+    def held(self, code: str | None) -> tuple[Transcript | None, Holding | None]:
+        holding = national_holding(code)
+        if holding is not None:
+            return None, holding
+        return RegistryHoldings().held(code)
+
+    def of_transcript(self, transcript: Transcript) -> Holding | None:
+        return RegistryHoldings().of_transcript(transcript)
+
+
+def national_holding(code: str | None) -> Holding | None:
     """What the national repository holds of the transcript with this code."""
     records = national_records(code or "0" * 32)
-    pages, packets = [], []
+    if not records:
+        return None
+    versions = ",".join(f"{r.pk}:{r.version}:{r.packet_sha256}" for r in records)
+    digest = hashlib.sha256(versions.encode()).hexdigest()
+    key = f"holdings:national:{digest}:{timezone.localdate().isoformat()}"
+    cache = caches[HOLDINGS_CACHE]
+    found = cache.get(key)
+    if found is None:
+        found = _build(records) or False
+        cache.set(key, found, _TTL)
+    return found or None
+
+
+def _build(records: list[NationalRecord]) -> Holding | None:
+    pages, kept = [], []
     for record in records:
-        packet = parsed_packet(bytes(record.packet))
+        packet = parsed_packet(bytes(record.packet), record.packet_sha256)
         if packet is None:  # stored after verification: cannot happen unless edited
             continue
         pages.append(_page(record, packet))
-        packets.append(packet)
+        kept.append(record)
     if not pages:
         return None
-    snapshots = [p.snapshot for p in packets]
-    marks = [form_model.Marks(p.marks) for p in packets]
-    level = "primary" if snapshots[0].level is RecordLevel.PRIMARY else "secondary"
-    latest = records[-1]
-    return TranscriptView(
-        transcript=_transcript(latest, snapshots[-1], level),
-        level=level,
-        pages=pages,
-        earlier=[],
-        identity=form_model.identity(snapshots[-1], marks[-1]),
-        history=[
-            row
-            for row in form_model.history(level, snapshots, marks)
-            if not row.get("blank")
-        ],
+    latest = kept[-1]
+    holding = from_pages(
+        pages,
         checkpoint_size=None,
         source={
             "source": "national",
-            "records": [f"{r.record_id} v{r.version}" for r in records],
+            "records": [f"{r.record_id} v{r.version}" for r in kept],
         },
     )
+    transcript = _transcript(latest, pages[-1].snapshot, holding.level)
+    return replace(holding, transcript=transcript)
 
 
 def _transcript(record: NationalRecord, snapshot, level: str) -> Transcript:
@@ -106,60 +128,37 @@ def _transcript(record: NationalRecord, snapshot, level: str) -> Transcript:
 def _page(record: NationalRecord, packet) -> RecordPage:
     effective = dt.datetime.fromisoformat(record.row["ngayhieuluc"])
     valid, problem = _signatures_valid(record, effective)
-    day = timezone.localtime(effective).strftime("%d/%m/%Y")
-    received = timezone.localtime(record.stored_at).strftime("%d/%m/%Y")
-    if valid:
-        standing = Standing.EFFECTIVE
-        status = _(
-            "Effective since %(date)s (locked: it can no longer change). Sent by "
-            "department %(department)s on %(received)s; its signatures verified "
-            "again for this lookup."
-        ) % {"date": day, "department": record.department, "received": received}
-    else:
-        standing = INVALID
-        status = _("The signed record does not verify: %(problem)s") % {
-            "problem": problem
-        }
-    page = RecordPage(
+    return RecordPage(
         public_id=f"{record.record_id}-v{record.version}",
         record_id=record.pk,
-        standing=standing,
-        status_text=status,
+        standing=Standing.EFFECTIVE if valid else Standing.INVALID,
         accepted_at=record.stored_at,
         effective_at=effective,
         withdrawn_at=None,
         reason="",
         replaced_by=None,
         packet_sha256=record.packet_sha256,
-        snapshot=packet.snapshot,
+        snapshot=packet.read.snapshot,
         form=packet.form,
-        signatures=signature_lines(packet.marks),
+        marks=packet.read.marks,
         proof=_proof(record),
-        submission=None,
+        department=record.department,
+        failures=problem,
     )
-    page._marks = list(packet.marks)
-    return page
 
 
 def _signatures_valid(record: NationalRecord, effective: dt.datetime):
-    key = (record.packet_sha256, timezone.localdate())
-    with _lock:
-        if key in _verified:
-            return _verified[key]
+    """The packet's signatures against the sending department's CAs at the
+    record's effective date; an unknown department is a failure, with its reason."""
     try:
         store = trust.department_trust_store(record.department)
     except ExchangeError as exc:
         return False, str(exc)
     result = verify_packet(bytes(record.packet), store, at=effective)
-    found = (
+    return (
         result.status is Status.VALID,
         "; ".join(f"{c.name}: {c.reason}" for c in result.failures),
     )
-    with _lock:
-        _verified[key] = found
-        while len(_verified) > _CACHE_SIZE:
-            _verified.popitem(last=False)
-    return found
 
 
 def _proof(record: NationalRecord) -> LedgerProof:
@@ -173,29 +172,16 @@ def _proof(record: NationalRecord) -> LedgerProof:
         checkpoint=note,
         root_hex="",
         path_length=len(lock.get("proof", [])),
-        verified=False,
         lock_index=record.lock_index,
     )
     key = trust.ledger_key_at(record.department, record.batch.received_at)
     try:
         checkpoint = verify_checkpoint(note, VerifierKey.from_string(key or ""))
     except (LedgerError, ValueError):
-        return _replace(
-            proof,
-            problem=_("the checkpoint is not signed by department %(d)s's ledger key")
-            % {"d": record.department},
-        )
-    proof = _replace(
+        return replace(proof, failure=Problem("NOT_DEPARTMENT_KEY", record.department))
+    proof = replace(
         proof, tree_size=checkpoint.size, root_hex=checkpoint.root_hash.hex()
     )
     if not proofs.stored_proof_holds(record, key):
-        return _replace(
-            proof, problem=_("the checkpoint does not cover the record's lock")
-        )
-    return _replace(proof, verified=True)
-
-
-def _replace(proof: LedgerProof, **changes) -> LedgerProof:
-    from dataclasses import replace
-
-    return replace(proof, **changes)
+        return replace(proof, failure=Problem("LOCK_NOT_COVERED"))
+    return replace(proof, verified=True)

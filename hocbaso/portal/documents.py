@@ -29,7 +29,6 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.db.models import F
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -38,14 +37,12 @@ from hocbaso.packet import RecordSnapshot
 from hocbaso.portal.audit import record_access
 from hocbaso.portal.models import AccessAction, ActorKind
 from hocbaso.printing import PdfSealSigner, PrintingError, check_url_for
-from hocbaso.printing._format import VIETNAM, date_text, time_text
 from hocbaso.printing.document import ReadPacket, read_packet, transcript_pdf
+from hocbaso.printing.layout import VIETNAM, date_text, time_text
 from hocbaso.printing.pool import SealFiles
 from hocbaso.records.keys import KeyDirectory, KeyPair
 from hocbaso.records.models import Transcript
-from hocbaso.registry import actions
-from hocbaso.registry.actors import Actor
-from hocbaso.registry.models import Submission
+from hocbaso.registry.holdings import HeldSubmission, current_packets
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000/"
 # The registry's seal when the deployment names none [decision].
@@ -54,7 +51,6 @@ DEFAULT_SEAL_CODE = "HOCBASO"
 # A demo seal is re-issued this close to the end of its certificate, so that a soft
 # copy is never signed by a certificate about to expire.
 SEAL_RENEW_BEFORE = timedelta(days=7)
-_READER = Actor.system("portal documents")
 
 
 class DocumentError(Exception):
@@ -73,7 +69,7 @@ class SealUnavailableError(DocumentError):
 class RegistryRecord:
     """One yearly record as the registry holds it: its current submission."""
 
-    submission: Submission
+    submission: HeldSubmission
     packet: ReadPacket
 
     @property
@@ -86,13 +82,13 @@ class RegistryRecord:
         return record_note(self.submission)
 
 
-def record_note(submission: Submission) -> str:
+def record_note(submission: HeldSubmission) -> str:
     """The legal status of a current submission in plain Vietnamese words."""
     if submission.locked_at is not None:
         since = date_text(submission.locked_at.astimezone(VIETNAM).date())
         return f"Tình trạng: có hiệu lực từ ngày {since} (dữ liệu đã khoá)."
     sent = date_text(submission.accepted_at.astimezone(VIETNAM).date())
-    replaced = ", thay thế bản nộp trước" if submission.supersedes_id else ""
+    replaced = ", thay thế bản nộp trước" if submission.replaces else ""
     return (
         f"Tình trạng: đã nộp lên cơ sở dữ liệu ngày {sent}{replaced}; "
         "chưa khoá, chưa có hiệu lực."
@@ -105,29 +101,12 @@ def printed_at_line(moment: datetime | None = None) -> str:
     return f"In từ cơ sở dữ liệu học bạ số lúc {time_text(moment)}."
 
 
-def submissions_of(transcripts: Sequence[Transcript]):
-    """The current submissions of the transcripts' records, oldest year first."""
-    return (
-        Submission.objects.filter(
-            record__transcript__in=transcripts, state=Submission.State.ACCEPTED
-        )
-        .select_related("school_year")
-        .order_by("record__transcript_id", "school_year__name", "grade")
-    )
-
-
 def stored_packets(
     transcripts: Sequence[Transcript],
-) -> dict[int, list[tuple[Submission, bytes]]]:
+) -> dict[int, list[tuple[HeldSubmission, bytes]]]:
     """transcript id → its current submissions and their packets' bytes exactly as
-    stored (read through the registry's actions), oldest school year first."""
-    found: dict[int, list[tuple[Submission, bytes]]] = {t.pk: [] for t in transcripts}
-    for submission in submissions_of(transcripts).annotate(
-        transcript_id=F("record__transcript_id")
-    ):
-        data = actions.submission_packet(submission.public_id, actor=_READER)
-        found[submission.transcript_id].append((submission, data))
-    return found
+    stored (read through the registry's holdings), oldest school year first."""
+    return current_packets(transcripts)
 
 
 def registry_records(transcript: Transcript) -> list[RegistryRecord]:
@@ -400,5 +379,4 @@ __all__ = [
     "seal_source",
     "soft_copy_pdf",
     "stored_packets",
-    "submissions_of",
 ]

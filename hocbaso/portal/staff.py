@@ -8,24 +8,19 @@ from django.db.models import Q, QuerySet
 
 from hocbaso.records.models import Appointment, Role, SchoolYear, Transcript
 from hocbaso.records.scope import filter_for, schools_visible_to
-from hocbaso.registry.models import Transfer
-
-# Released, not yet acknowledged: the receiving school reads the transcript from the
-# release on, never on its request alone (R15, docs/registry.md).
-PENDING = (Transfer.State.RELEASED,)
+from hocbaso.registry.holdings import transcripts_released_to
 
 
-def _receiving(user) -> QuerySet[Transfer]:
-    return Transfer.objects.filter(
-        state__in=PENDING, to_school__in=schools_visible_to(user)
-    )
+def _receiving(user) -> QuerySet:
+    """The transcripts released to the user's schools in a transfer (their ids)."""
+    return transcripts_released_to(schools_visible_to(user))
 
 
 def staff_transcripts(user, query: str = "") -> QuerySet[Transcript]:
     """The transcripts the user may see, by student name, optionally searched by
     the student's name or code."""
     visible = filter_for(user, Transcript.objects.all()).values("pk")
-    receiving = _receiving(user).values("transcript")
+    receiving = _receiving(user)
     rows = Transcript.objects.filter(Q(pk__in=visible) | Q(pk__in=receiving))
     if query:
         rows = rows.filter(
@@ -40,7 +35,7 @@ def staff_transcripts(user, query: str = "") -> QuerySet[Transcript]:
 def transcript_for_staff(user, transcript: Transcript) -> bool:
     if filter_for(user, Transcript.objects.filter(pk=transcript.pk)).exists():
         return True
-    return _receiving(user).filter(transcript=transcript).exists()
+    return Transcript.objects.filter(pk=transcript.pk, pk__in=_receiving(user)).exists()
 
 
 def is_department_staff(user) -> bool:

@@ -32,6 +32,7 @@ from hocbaso.portal.registry_view import (
     Standing,
     TranscriptView,
     find_transcript,
+    held_packets,
     normalise_code,
     registry_transcript,
 )
@@ -219,7 +220,8 @@ def verify_upload(data: bytes) -> VerificationReport:
 
 
 def _transcript_of(finding: PacketFinding) -> Transcript | None:
-    return finding.page.submission.record.transcript if finding.page else None
+    # the page's snapshot is the stored packet's, so its code is the transcript's
+    return find_transcript(finding.page.snapshot.lookup_code) if finding.page else None
 
 
 def _verify_pdf(data: bytes) -> VerificationReport:
@@ -332,9 +334,9 @@ def _registry_checks(page: RecordPage, data: bytes, snapshot) -> list[Check]:
 def _status_check(page: RecordPage) -> Check:
     if page.standing == Standing.EFFECTIVE:
         return Check("registry", True, page.status_text)
-    if page.standing == Standing.PENDING:
+    if page.standing == Standing.ACCEPTED:
         return Check("registry", False, page.status_text, indeterminate=True)
-    if page.standing == Standing.REPLACED:
+    if page.standing == Standing.SUPERSEDED:
         return Check(
             "registry",
             False,
@@ -421,7 +423,7 @@ def verify_printout(code_text: str, digest: str) -> VerificationReport:
     current = [p for p in view.pages if p.standing != Standing.REVOKED]
     candidates = set()
     if current:
-        packets = view.packets(current)
+        packets = held_packets(current)
         candidates.add(content_digest(packets))
         try:
             canonical = [build_packet(parse_packet(p)) for p in packets]

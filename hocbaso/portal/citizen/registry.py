@@ -1,6 +1,7 @@
-"""What the registry holds of a citizen's yearly records: the legal status of each,
-and the record as signed (parsed from the packet the school sent, not from the
-school side's rows)."""
+"""What the registry holds of a citizen's yearly records: the standing of each, and
+the record as signed (parsed from the packet the school sent, not from the school
+side's rows). Both are read through the registry's one read side
+(hocbaso.registry.holdings); this module only shapes the signed record as JSON."""
 
 from __future__ import annotations
 
@@ -8,85 +9,31 @@ import dataclasses
 import datetime as dt
 import decimal
 import enum
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from hocbaso.packet import RecordSnapshot
+from hocbaso.registry.holdings import (
+    HeldSubmission,
+    RecordStanding,
+    Standing,
+    packet_of,
+    parsed_packet,
+    standings,
+)
 
-from hocbaso.packet import PacketError, RecordSnapshot, parse_packet
-from hocbaso.records.models import YearlyRecord
-from hocbaso.registry.models import Submission
-
-
-class Standing(enum.StrEnum):
-    EFFECTIVE = "effective"
-    PENDING = "pending"
-    REVOKED = "revoked"
-    ABSENT = "absent"
-
-
-STANDING_WORDS = {
-    Standing.EFFECTIVE: _("effective since %(date)s"),
-    Standing.PENDING: _("received by the registry, not yet locked"),
-    Standing.REVOKED: _("revoked by the school"),
-    Standing.ABSENT: _("not yet sent to the registry"),
-}
+__all__ = [
+    "RecordStanding",
+    "Standing",
+    "signed_snapshot",
+    "snapshot_data",
+    "standings",
+]
 
 
-@dataclass(frozen=True)
-class RecordStanding:
-    record: YearlyRecord
-    standing: Standing
-    since: dt.datetime | None
-    submission: Submission | None
-
-    @property
-    def words(self) -> str:
-        text = STANDING_WORDS[self.standing]
-        if self.standing == Standing.EFFECTIVE and self.since is not None:
-            local = timezone.localtime(self.since)
-            return str(text) % {"date": f"{local:%d/%m/%Y}"}
-        return str(text)
-
-
-def standings(records: Iterable[YearlyRecord]) -> list[RecordStanding]:
-    """The registry's status of each record, in two queries."""
-    records = list(records)
-    current: dict[int, Submission] = {}
-    withdrawn: dict[int, Submission] = {}
-    rows = Submission.objects.filter(record__in=records).order_by("accepted_at", "pk")
-    for sub in rows.only(
-        "pk", "record_id", "state", "locked_at", "withdrawn_at", "blob_id", "public_id"
-    ):
-        if sub.state == Submission.State.ACCEPTED:
-            current[sub.record_id] = sub
-        elif sub.state == Submission.State.REVOKED:
-            withdrawn[sub.record_id] = sub
-    out = []
-    for record in records:
-        sub = current.get(record.pk)
-        if sub is not None and sub.locked_at is not None:
-            out.append(RecordStanding(record, Standing.EFFECTIVE, sub.locked_at, sub))
-        elif sub is not None:
-            out.append(RecordStanding(record, Standing.PENDING, None, sub))
-        elif record.pk in withdrawn:
-            gone = withdrawn[record.pk]
-            out.append(
-                RecordStanding(record, Standing.REVOKED, gone.withdrawn_at, None)
-            )
-        else:
-            out.append(RecordStanding(record, Standing.ABSENT, None, None))
-    return out
-
-
-def signed_snapshot(submission: Submission) -> RecordSnapshot | None:
+def signed_snapshot(submission: HeldSubmission) -> RecordSnapshot | None:
     """The record as the school signed and sent it, or None if unreadable."""
-    try:
-        return parse_packet(bytes(submission.blob.data))
-    except PacketError:
-        return None
+    packet = parsed_packet(packet_of(submission), submission.blob_id)
+    return packet.read.snapshot if packet is not None else None
 
 
 # Keys never handed to a share-code reader: the transcript's lookup code is a

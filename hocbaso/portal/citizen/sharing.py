@@ -298,7 +298,7 @@ def read_share(
         )
         if st.submission is not None and st.standing in (
             Standing.EFFECTIVE,
-            Standing.PENDING,
+            Standing.ACCEPTED,
         ):
             snapshot = signed_snapshot(st.submission)
             if snapshot is not None:

@@ -31,7 +31,7 @@ def test_the_primary_transcript_shows_the_effective_and_the_replaced_version(
     assert page.effective_at == registry.locked_at
     assert "Đã điều chỉnh nhận xét" in (page.snapshot.homeroom_comment or "")
     (old,) = view.earlier
-    assert old.standing == Standing.REPLACED
+    assert old.standing == Standing.SUPERSEDED
     assert old.replaced_by == page.public_id
     assert page.proof.verified and old.proof.verified
     assert page.proof.lock_index is not None
@@ -43,7 +43,7 @@ def test_the_primary_transcript_shows_the_effective_and_the_replaced_version(
 
 def test_the_secondary_transcript_shows_pending_and_revoked_records(registry, db):
     (pending,) = registry_transcript(registry.secondary_transcript).pages
-    assert pending.standing == Standing.PENDING
+    assert pending.standing == Standing.ACCEPTED
     assert {s.role for s in pending.signatures} >= {"subject_teacher"}
     (revoked,) = registry_transcript(registry.revoked.transcript).pages
     assert revoked.standing == Standing.REVOKED

@@ -54,7 +54,7 @@ def test_a_replaced_version_is_invalid_with_its_status(registry, client):
     (registry_check,) = [c for c in report.checks if c.name == "registry"]
     assert "Replaced on" in registry_check.reason
     (finding,) = report.packets
-    assert finding.page.standing == "replaced" and not finding.differences
+    assert finding.page.standing == "superseded" and not finding.differences
 
 
 def test_a_pending_record_is_indeterminate(registry):
