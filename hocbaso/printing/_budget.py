@@ -12,6 +12,7 @@ code and its limit; the caller answers with a refusal, never a partial result.
 
 from __future__ import annotations
 
+import re
 import time
 import zlib
 from collections.abc import Callable
@@ -146,6 +147,49 @@ class Budget:
             )
         self.inflated += len(data)
         return data
+
+
+# A classic cross-reference subsection's header, "<first> <count>", followed by its
+# first 20-byte entry; an xref stream's dictionary declares its /Size (an embedded
+# file's /Params has a /Size too, its length in bytes: only /XRef dictionaries
+# count).
+_SUBSECTION = re.compile(
+    rb"(?<![0-9])[0-9]{1,10}[ \t]+([0-9]{1,10})[ \t]*\r?\n"
+    rb"(?=[0-9]{10}[ \t][0-9]{5}[ \t][nf])"
+)
+_XREF_STREAM = re.compile(rb"/Type[ \t\r\n]*/XRef(?![A-Za-z])")
+_SIZE = re.compile(rb"/Size[ \t\r\n]*([0-9]{1,12})")
+_DICTIONARY_SPAN = 4096
+
+
+def prescan(pdf: bytes, budget: Budget) -> None:
+    """Refuse a file whose cross-reference tables declare more objects, or which
+    has more revisions, than the budget allows, before a PDF reader parses them:
+    pyHanko reads a table of 900,000 entries (18 MB) for 9 s before anything can
+    be counted. Regular expressions over the bytes take a fraction of that."""
+    limits = budget.limits
+    declared = sum(int(m.group(1)) for m in _SUBSECTION.finditer(pdf))
+    budget.count("PDF_TOO_MANY_OBJECTS", declared, limits.objects)
+    for size in _xref_stream_sizes(pdf):
+        budget.count("PDF_TOO_MANY_OBJECTS", size, limits.objects)
+    # One startxref per revision, two for a linearized first revision.
+    budget.count(
+        "PDF_TOO_MANY_REVISIONS", pdf.count(b"startxref") // 2, limits.revisions
+    )
+
+
+def _xref_stream_sizes(pdf: bytes) -> list[int]:
+    """The /Size of each cross-reference stream: read in its dictionary, between
+    the object's "obj" and its "stream" keywords."""
+    sizes = []
+    for match in _XREF_STREAM.finditer(pdf):
+        start = pdf.rfind(
+            b"obj", max(0, match.start() - _DICTIONARY_SPAN), match.start()
+        )
+        end = pdf.find(b"stream", match.end(), match.end() + _DICTIONARY_SPAN)
+        if start != -1 and end != -1:
+            sizes += [int(m.group(1)) for m in _SIZE.finditer(pdf, start, end)]
+    return sizes
 
 
 def _decoded(stream: Any, room: int) -> bytes:

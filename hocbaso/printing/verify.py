@@ -34,6 +34,7 @@ from hocbaso.printing._budget import (
     Budget,
     BudgetExceededError,
     Limits,
+    prescan,
 )
 from hocbaso.printing.errors import PrintingError
 from hocbaso.printing.render import DIGEST_KEYWORD, content_digest
@@ -181,6 +182,7 @@ def attached_packets(pdf: bytes, *, limits: Limits = LIMITS) -> list[tuple[str, 
 
 def _open(pdf: bytes, budget: Budget) -> PdfFileReader:
     """The reader, once the file's revisions and objects are within the budget."""
+    prescan(pdf, budget)
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     xrefs = reader.xrefs
     limits = budget.limits

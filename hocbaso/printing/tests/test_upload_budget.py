@@ -196,3 +196,63 @@ def test_a_signature_carrying_too_many_certificates_is_refused(
 ) -> None:
     limits = replace(LIMITS, certificates=1)
     assert refusal(signed, pki, limits=limits) == "PDF_TOO_MANY_CERTIFICATES"
+
+
+def _big_table(entries: int, size: int) -> bytes:
+    """A PDF whose classic cross-reference table has entries lines, its trailer
+    claiming /Size size."""
+    head = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+    lines = [b"0000000000 65535 f \n"] + [b"0000000009 00000 n \n"] * (entries - 1)
+    table = b"xref\n0 %d\n" % entries + b"".join(lines)
+    trailer = b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+    return head + table + trailer % (size, len(head))
+
+
+@pytest.mark.parametrize("size", [3, 100_000])
+def test_a_huge_cross_reference_table_is_refused_before_it_is_parsed(
+    pki: DemoPki, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    """Whatever the trailer claims, the table is counted on the bytes: the PDF
+    reader is never started."""
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the PDF reader parsed the table")
+
+    monkeypatch.setattr("hocbaso.printing.verify.PdfFileReader", never)
+    pdf = _big_table(100_000, size)
+    assert refusal(pdf, pki) == "PDF_TOO_MANY_OBJECTS"
+
+
+def test_many_revisions_are_refused_before_they_are_parsed(
+    pki: DemoPki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("hocbaso.printing.verify.PdfFileReader", None)
+    pdf = _big_table(3, 3) + b"startxref\n0\n%%EOF\n" * 40
+    assert refusal(pdf, pki) == "PDF_TOO_MANY_REVISIONS"
+
+
+def test_a_cross_reference_stream_declaring_too_many_objects_is_refused(
+    pki: DemoPki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("hocbaso.printing.verify.PdfFileReader", None)
+    data = zlib.compress(b"\0" * 7 * 1_000_000)
+    xref = b"3 0 obj\n<< /Type /XRef /W [1 4 2] /Size 1000000 /Length %d >>\nstream\n"
+    pdf = b"%PDF-1.7\n" + xref % len(data) + data + b"\nendstream\nendobj\n"
+    assert refusal(pdf, pki) == "PDF_TOO_MANY_OBJECTS"
+
+
+def test_an_embedded_files_size_is_not_taken_for_a_table(
+    primary: Rendered, seal: KeyFileSigner, pki: DemoPki
+) -> None:
+    """/Params << /Size n >> gives an attachment's length, not a count of objects."""
+    packet = b"<a>" + b"x" * 30_000 + b"</a>"
+    pdf = sign_pdf(
+        primary.pdf,
+        PdfSealSigner(seal),
+        attachments=[("hocba.xml", packet)],
+        reason="Bản sao điện tử học bạ",
+        location="Hà Nội",
+        signing_time=NOW,
+    )
+    assert b"/Size 30007" in pdf
+    assert refusal(pdf, pki, limits=replace(LIMITS, objects=25_000)) is None
