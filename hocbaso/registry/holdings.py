@@ -134,7 +134,7 @@ class RegistryHoldings:
         event, count = _latest_event(pk)
         if transcript is None or not count:
             return None
-        key = f"holdings:registry:{pk}:{event}:{_checkpoint_size()}"
+        key = f"holdings:registry:{pk}:{event}:{_checkpoint_state()}"
         cache = caches[HOLDINGS_CACHE]
         found = cache.get(key)
         if found is None:
@@ -160,9 +160,13 @@ def _latest_event(transcript_id: int) -> tuple[int, int]:
     return max(indexes, default=-1), row["count"]
 
 
-def _checkpoint_size() -> int:
-    size = LedgerCheckpoint.objects.order_by("-size").values_list("size", flat=True)
-    return size.first() or 0
+def _checkpoint_state() -> str:
+    """The latest checkpoint's size and root: every registry transaction appends
+    and signs a new one (docs/registry.md), and the root tells apart two logs of
+    the same size (one whose last appends were rolled back and made again)."""
+    rows = LedgerCheckpoint.objects.order_by("-size").values_list("size", "root")
+    latest = rows.first()
+    return f"{latest[0]}-{bytes(latest[1]).hex()}" if latest else "none"
 
 
 # --- building what is held ------------------------------------------------------

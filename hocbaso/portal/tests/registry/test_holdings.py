@@ -1,0 +1,105 @@
+"""The registry's one read side (hocbaso.registry.holdings): what it caches, and that
+a change in the registry is seen at the next lookup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hocbaso.exchange.lookup import NationalHoldings
+from hocbaso.registry import actions, holdings
+from hocbaso.registry.actors import Actor
+from hocbaso.registry.clock import fixed_clock
+from hocbaso.registry.holdings import Holdings, RegistryHoldings, Standing
+from hocbaso.registry.models import Submission
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    caches[holdings.HOLDINGS_CACHE].clear()
+    yield
+    caches[holdings.HOLDINGS_CACHE].clear()
+
+
+def _standing(registry, record) -> Standing:
+    _, held = holdings.holdings().held(registry.secondary_transcript.lookup_code)
+    (page,) = [p for p in held.pages if p.record_id == record.pk]
+    return page.standing
+
+
+def _current(record) -> str:
+    return Submission.objects.get(record=record, state="accepted").public_id
+
+
+def test_a_revocation_changes_the_next_lookup(registry, db):
+    assert _standing(registry, registry.pending) is Standing.ACCEPTED
+    actions.revoke(
+        _current(registry.pending),
+        school=registry.pending.school,
+        actor=Actor.of_user(registry.district.user(registry.pending.school)),
+        reason="Nộp nhầm",
+        clock=fixed_clock(registry.district.open_at + dt.timedelta(hours=5)),
+    )
+    assert _standing(registry, registry.pending) is Standing.REVOKED
+
+
+def test_a_lock_changes_the_next_lookup(registry, db):
+    assert _standing(registry, registry.pending) is Standing.ACCEPTED
+    at = registry.district.open_at + dt.timedelta(days=2)
+    actions.lock_round(
+        registry.district.year.name,
+        "main",
+        scope=registry.pending.school,
+        actor=Actor.system("tests"),
+        at=at,
+        clock=fixed_clock(at),
+    )
+    assert _standing(registry, registry.pending) is Standing.EFFECTIVE
+
+
+def test_a_second_lookup_reads_no_packet_and_no_ledger(registry, db):
+    code = registry.primary_transcript.lookup_code
+    holdings.holdings().held(code)
+    with CaptureQueriesContext(connection) as queries:
+        _, held = holdings.holdings().held(code)
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert held.pages and all(p.proof.verified for p in held.pages)
+    assert "registry_blob" not in tables and "registry_ledgerentry" not in tables
+    assert len(queries.captured_queries) == 3  # transcript, its latest entry, head
+
+
+def test_a_cached_holding_is_worded_in_the_readers_language(registry, db):
+    from django.utils import translation
+
+    code = registry.primary_transcript.lookup_code
+    with translation.override("en"):
+        (page, *_) = holdings.holdings().held(code)[1].pages
+        english = page.status_text
+    with translation.override("vi"):
+        (page, *_) = holdings.holdings().held(code)[1].pages
+        assert page.status_text != english and "Effective" in english
+
+
+def test_an_unknown_code_and_a_malformed_one_hold_nothing(registry, db):
+    assert holdings.holdings().held("f" * 32) == (None, None)
+    assert holdings.holdings().held(None) == (None, None)
+
+
+def test_the_role_chooses_the_implementation(settings):
+    settings.HOCBASO_ROLE = "national"
+    assert isinstance(holdings.holdings(), NationalHoldings)
+    settings.HOCBASO_ROLE = "department"
+    assert isinstance(holdings.holdings(), RegistryHoldings)
+
+
+@pytest.mark.parametrize("implementation", [RegistryHoldings, NationalHoldings])
+def test_both_roles_provide_the_same_interface(implementation):
+    for name in ("held", "of_transcript"):
+        wanted = inspect.signature(getattr(Holdings, name))
+        given = inspect.signature(getattr(implementation, name))
+        assert list(given.parameters) == list(wanted.parameters)
