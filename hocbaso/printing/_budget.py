@@ -168,8 +168,10 @@ def prescan(pdf: bytes, budget: Budget) -> None:
     pyHanko reads a table of 900,000 entries (18 MB) for 9 s before anything can
     be counted. Regular expressions over the bytes take a fraction of that."""
     limits = budget.limits
-    declared = sum(int(m.group(1)) for m in _SUBSECTION.finditer(pdf))
-    budget.count("PDF_TOO_MANY_OBJECTS", declared, limits.objects)
+    declared = 0
+    for match in _SUBSECTION.finditer(pdf):  # stops at the first one too many
+        declared += int(match.group(1))
+        budget.count("PDF_TOO_MANY_OBJECTS", declared, limits.objects)
     for size in _xref_stream_sizes(pdf):
         budget.count("PDF_TOO_MANY_OBJECTS", size, limits.objects)
     # One startxref per revision, two for a linearized first revision.
