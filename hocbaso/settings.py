@@ -155,6 +155,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# What the registry's holdings derive (parsed packets, verified ledger proofs) is
+# cached under keys that change with the registry (docs/portal.md): in each
+# process's memory by default; a deployment with several servers shares one cache
+# (HOCBASO_CACHE_BACKEND and HOCBASO_CACHE_LOCATION, e.g. Django's database cache
+# after `manage.py createcachetable`, or Redis).
+_CACHE_BACKEND = (
+    os.environ.get("HOCBASO_CACHE_BACKEND")
+    or "django.core.cache.backends.locmem.LocMemCache"
+)
+CACHES = {
+    "default": {
+        "BACKEND": _CACHE_BACKEND,
+        "LOCATION": os.environ.get("HOCBASO_CACHE_LOCATION") or "hocbaso",
+    }
+}
+if _CACHE_BACKEND.endswith(("LocMemCache", "DatabaseCache")):
+    # a transcript and each of its packets is an entry: a district's worth
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 20000}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
