@@ -84,7 +84,7 @@ def national_holding(code: str | None) -> Holding | None:
     if found is None:
         found = _build(records) or False
         cache.set(key, found, _TTL)
-    return found or None
+    return replace(found, version=key) if found else None
 
 
 def _build(records: list[NationalRecord]) -> Holding | None:

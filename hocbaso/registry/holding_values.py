@@ -194,6 +194,8 @@ class Holding:
     history: tuple[dict[str, Any], ...] = field(repr=False)
     checkpoint_size: int | None
     source: dict[str, Any] = field(default_factory=dict)
+    # the cache key it was kept under: what a page rendered from it may be kept by
+    version: str = ""
 
     def page(self, public_id: str) -> RecordPage | None:
         for page in (*self.pages, *self.earlier):

@@ -142,7 +142,7 @@ class RegistryHoldings:
             cache.set(key, found, _TTL)
         if found is False:  # held submissions, none readable: shown as nothing
             return None
-        return replace(found, transcript=transcript)
+        return replace(found, transcript=transcript, version=key)
 
 
 def _latest_event(transcript_id: int) -> tuple[int, int]:

@@ -103,3 +103,19 @@ def test_both_roles_provide_the_same_interface(implementation):
         wanted = inspect.signature(getattr(Holdings, name))
         given = inspect.signature(getattr(implementation, name))
         assert list(given.parameters) == list(wanted.parameters)
+
+
+def test_the_lookup_page_kept_for_a_version_changes_with_a_revocation(
+    registry, db, client
+):
+    code = registry.secondary_transcript.lookup_code
+    before = client.post("/", {"code": code}).content.decode()
+    actions.revoke(
+        _current(registry.pending),
+        school=registry.pending.school,
+        actor=Actor.of_user(registry.district.user(registry.pending.school)),
+        reason="Nộp nhầm lần hai",
+        clock=fixed_clock(registry.district.open_at + dt.timedelta(hours=5)),
+    )
+    after = client.post("/", {"code": code}).content.decode()
+    assert "Nộp nhầm lần hai" not in before and "Nộp nhầm lần hai" in after
