@@ -28,5 +28,6 @@ urlpatterns = [
         views.batch_signatures,
         name="batch_signatures",
     ),
+    path("batches/<str:public_id>/remote/", views.batch_remote, name="batch_remote"),
     path("batches/<str:public_id>/retry/", views.batch_retry, name="batch_retry"),
 ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hocbaso.portal.audit import record_access
-from hocbaso.records import deferred_actions
+from hocbaso.records import deferred_actions, remote_signing
 from hocbaso.records.errors import RecordsError
 from hocbaso.records.models import (
     Appointment,
@@ -28,9 +28,10 @@ from hocbaso.records.models import (
     YearlyRecord,
 )
 from hocbaso.records.scope import filter_for
-from hocbaso.school import batches, corrections, review
+from hocbaso.school import batches, corrections, remote, review
 from hocbaso.school.corrections import CorrectionError, field_value
 from hocbaso.school.models import SigningBatch
+from hocbaso.signing.csc import RemoteErrorCode, RemoteSigningError
 
 STATUSES = [
     (RecordStatus.DRAFT, RecordStatus.DRAFT.label),
@@ -74,7 +75,11 @@ def _signing_context(request, kind: str, **where) -> dict:
         .order_by("-created_at")
         .first()
     )
-    return {"demo_keys": batches.demo_keys_allowed(), "open_batch": open_batch}
+    return {
+        "demo_keys": batches.demo_keys_allowed(),
+        "remote_signing": remote_signing.is_enabled(),
+        "open_batch": open_batch,
+    }
 
 
 @login_required
@@ -350,6 +355,15 @@ def _answer(call) -> JsonResponse:
         return JsonResponse({"error": str(exc)}, status=400)
     except RecordsError as exc:
         return JsonResponse({"error": str(exc)}, status=409)
+    except RemoteSigningError as exc:
+        unavailable = exc.code in (
+            RemoteErrorCode.SERVICE_UNAVAILABLE,
+            RemoteErrorCode.SERVICE_ERROR,
+        )
+        return JsonResponse(
+            {"error": remote_signing.message_for(exc), "code": exc.code.value},
+            status=502 if unavailable else 400,
+        )
 
 
 @login_required
@@ -424,6 +438,22 @@ def batch_signatures(request: HttpRequest, public_id: str) -> JsonResponse:
         )
 
     return _answer(give)
+
+
+@login_required
+@require_POST
+def batch_remote(request: HttpRequest, public_id: str) -> JsonResponse:
+    """Run the batch with the user's remote signing credential (CSC API v2): the
+    server signs the digests it prepared, never digests the page sends."""
+    batch = _batch_of(request, public_id)
+
+    def go():
+        data = _json_body(request)
+        fields = ("credential", "seal_credential", "otp", "pin")
+        given = {k: data.get(k) if isinstance(data.get(k), str) else "" for k in fields}
+        return remote.run_remote(batch, request.user, **given)
+
+    return _answer(go)
 
 
 @login_required

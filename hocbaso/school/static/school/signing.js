@@ -1,7 +1,9 @@
 // Runs a signing batch from the page: the server hands out digests, the local
 // signing agent (hocbaso sign-agent) signs them on the token, the page posts the
 // signatures back. With the demo key the server signs each class itself. The
-// batch's status is polled while it runs; an interrupted batch resumes.
+// batch's status is polled while it runs; an interrupted batch resumes. With a
+// remote signing certificate the server asks the signing service itself; the page
+// sends the credential ids and one OTP per call, and asks for a new one when told.
 (function () {
   "use strict";
   const panel = document.getElementById("signing-panel");
@@ -79,6 +81,7 @@
   }
 
   async function run(batch, mode) {
+    panel.dataset.lastMode = "agent";
     const base = panel.dataset.batchesUrl + batch + "/";
     localStorage.setItem("hocbaso-batch-" + panel.dataset.kind, batch);
     startPolling(base);
@@ -113,6 +116,45 @@
     }
   }
 
+  const NEEDS = {
+    otp: (key) => (key === "seal" ? "NeedOtpSeal" : "NeedOtpPersonal"),
+    seal_credential: () => "NeedSealCredential",
+    credential: () => "NeedCredential",
+  };
+
+  async function runRemote(batch) {
+    const base = panel.dataset.batchesUrl + batch + "/";
+    localStorage.setItem("hocbaso-batch-" + panel.dataset.kind, batch);
+    panel.dataset.remoteBatch = batch; // kept until the batch ends: a retry continues it
+    panel.dataset.lastMode = "remote";
+    startPolling(base);
+    $("batch-error").textContent = "";
+    const body = {
+      credential: $("remote-credential").value.trim(),
+      seal_credential: $("remote-seal") ? $("remote-seal").value.trim() : "",
+      pin: $("remote-pin").value,
+      otp: $("remote-otp").value.trim(),
+    };
+    $("remote-otp").value = ""; // a code is accepted once
+    try {
+      const answer = await server(base + "remote/", body);
+      render(answer.status);
+      if (answer.need) {
+        $("remote-ask").textContent = text(NEEDS[answer.need](answer.key));
+        return;
+      }
+      $("remote-ask").textContent = "";
+      delete panel.dataset.remoteBatch;
+      const last = await server(base);
+      render(last);
+      document.dispatchEvent(new CustomEvent("hocbaso:batch-finished", { detail: last }));
+    } catch (e) {
+      $("batch-error").textContent = e.message;
+    } finally {
+      stopPolling();
+    }
+  }
+
   function chosenClasses() {
     if (panel.dataset.classes) return [Number(panel.dataset.classes)];
     return Array.from(document.querySelectorAll(".choose-class:checked")).map((c) => Number(c.value));
@@ -127,10 +169,12 @@
     const reason = $("batch-reason") ? $("batch-reason").value : "";
     try {
       const created = await server(panel.dataset.createUrl, {
-        kind: panel.dataset.kind, mode, classes, reason,
+        // A remote certificate is the teacher's own, as with the agent.
+        kind: panel.dataset.kind, mode: mode === "remote" ? "agent" : mode, classes, reason,
       });
       render(created);
-      await run(created.batch, mode);
+      if (mode === "remote") await runRemote(created.batch);
+      else await run(created.batch, mode);
     } catch (e) {
       $("batch-error").textContent = e.message;
     }
@@ -142,6 +186,12 @@
     $("agent-token").value = saved.token;
   }
   $("sign-agent").addEventListener("click", () => start("agent"));
+  if ($("sign-remote")) {
+    $("sign-remote").addEventListener("click", () => {
+      if (panel.dataset.remoteBatch) runRemote(panel.dataset.remoteBatch);
+      else start("remote");
+    });
+  }
   if ($("sign-demo")) $("sign-demo").addEventListener("click", () => start("demo"));
   if ($("batch-resume")) {
     $("batch-resume").addEventListener("click", (e) => {
@@ -153,6 +203,7 @@
     const batch = localStorage.getItem("hocbaso-batch-" + panel.dataset.kind);
     if (!batch) return;
     await server(panel.dataset.batchesUrl + batch + "/retry/", {});
-    run(batch, null);
+    if (panel.dataset.lastMode === "remote") runRemote(batch);
+    else run(batch, null);
   });
 })();
