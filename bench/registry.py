@@ -16,8 +16,9 @@ Steps:
 3. rate: ``--sample`` records submitted one packet at a time, verified in process:
    full verification (schema, every signature, chains, CRLs, the records role
    binding), storage and the ledger append, each its own transaction;
-4. end to end: every other record submitted as class packages, verified by a pool of
-   ``--workers`` processes a few packages ahead while the main process stores; then
+4. end to end: every other record submitted as class packages, each answered with
+   its receipt at once and its answer a task; then ``--workers`` task workers
+   (``hocbaso worker --batch``) verify and store until the queue is empty; then
    the main round locked at its deadline and the supplementary round at its own;
    ``--verify-ledger`` times ``hocbaso ledger verify`` as well.
 Prints one JSON object per database.
@@ -47,7 +48,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 from _raw import raw_operations  # noqa: E402
 
 PASSWORD = "bench password, not secret"
-PREFETCH = 6  # packages verified ahead of the one being stored
 
 
 # --- 1. the signed district, cached -----------------------------------------
@@ -397,8 +397,9 @@ def _split(classes, sample: int):
 
 def _end_to_end(packages, clock, workers: int, meta: dict) -> dict:
     from hocbaso.registry import actions
+    from hocbaso.registry.models import Receipt
     from hocbaso.registry.package import build_package
-    from hocbaso.registry.verification import PoolVerifier
+    from hocbaso.season.tasks import answer_receipt
 
     # The schools' side, done before the clock starts: each class package built as
     # a school's software would send it (base64 and SHA-256 of every packet).
@@ -414,29 +415,31 @@ def _end_to_end(packages, clock, workers: int, meta: dict) -> dict:
     build_seconds = time.perf_counter() - built_at
     signatures = _signature_counts(packages)
     raw_before = raw_rates()
-    pool = PoolVerifier(workers, chunk=64)
     cpu_before = _cpu()
-    at = clock()
     records = sum(len(p) for p in packages)
     start = time.perf_counter()
-    pending = [pool.verify_later([i[2] for i in p], at) for p in packages[:PREFETCH]]
-    rejected = 0
+    # The deadline rush as the API sees it: every package answered with its receipt
+    # at once, its answer a task; then ``workers`` task workers (hocbaso worker
+    # --batch, as in production) verify and store until the queue is empty.
+    receipt_ids = []
     for n, items in enumerate(packages):
-        if n + PREFETCH < len(packages):
-            ahead = packages[n + PREFETCH]
-            pending.append(pool.verify_later([i[2] for i in ahead], at))
         school_code = items[0][0]
         view = actions.submit(
             bodies[n],
             school=school_code,
             actor=_token(school_code),
             clock=clock,
-            verifier=_Ready(pending[n]),
+            process=False,
         )
-        rejected += len(view.rejected)
-        pending[n] = bodies[n] = None
+        answer_receipt.enqueue(view.receipt_id)
+        receipt_ids.append(view.receipt_id)
+        bodies[n] = None
+    received = time.perf_counter() - start
+    _run_workers(workers)
     submitted = time.perf_counter() - start
-    pool.close()  # waits for the workers, so that their CPU time is counted
+    answered = Receipt.objects.filter(public_id__in=receipt_ids)
+    assert not answered.filter(status=Receipt.Status.RECEIVED).exists()
+    rejected = sum(answered.values_list("rejected_count", flat=True))
     locks = _lock_rounds(meta)
     total = time.perf_counter() - start
     cpu = {k: round(v - cpu_before[k], 1) for k, v in _cpu().items()}
@@ -452,6 +455,7 @@ def _end_to_end(packages, clock, workers: int, meta: dict) -> dict:
         "packages_built_seconds": round(build_seconds, 1),
         "rejected": rejected,
         "workers": workers,
+        "receipts_seconds": round(received, 1),
         "submit_seconds": round(submitted, 1),
         "submitted_per_second": round(records / submitted, 1),
         **locks,
@@ -464,8 +468,8 @@ def _end_to_end(packages, clock, workers: int, meta: dict) -> dict:
         "cpu_bound_seconds": round(
             max(sum(cpu.values()) / (os.cpu_count() or 1), cpu["main"]), 1
         ),
-        # The workers' CPU (they only verify) beside the raw cost of the signatures
-        # verified: cryptography's own verify rates, measured just before and after.
+        # The workers' CPU (they verify and store) beside the raw cost of the
+        # signatures verified: cryptography's own verify rates, before and after.
         "verification": {
             "signatures_rsa": signatures["rsa"],
             "signatures_ecdsa": signatures["ecdsa"],
@@ -543,14 +547,15 @@ def _server_cpu() -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-class _Ready:
-    """A verifier whose results were started earlier (PoolVerifier.verify_later)."""
-
-    def __init__(self, results) -> None:
-        self._results = results
-
-    def verify(self, packets, at):
-        return self._results()
+def _run_workers(workers: int) -> None:
+    """``workers`` task workers until the queue is empty (their CPU is counted as
+    the children's once they exit)."""
+    command = [sys.executable, str(ROOT / "manage.py"), "worker", "--batch"]
+    command += ["--interval", "0", "--no-startup-delay", "--no-reload", "-v", "0"]
+    running = [subprocess.Popen(command, cwd=ROOT) for _ in range(workers)]
+    for process in running:
+        if process.wait() != 0:
+            raise RuntimeError(f"a worker exited {process.returncode}")
 
 
 def _lock_rounds(meta: dict) -> dict:

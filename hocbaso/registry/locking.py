@@ -9,7 +9,9 @@ submission is half-written or slips in while the lock runs, issue 4):
 4. one RoundLock, then per school a SchoolRoundLock, one ledger entry whose digest
    covers the list of its locked submissions, and ``locked_at`` on each submission
    and on its yearly record: the lock time is the records' effective date, and from
-   then on the school side refuses any change to the record.
+   then on the school side refuses any change to the record; ``school_locked`` is
+   sent per school inside the transaction (the season stores the school's list of
+   missing records with it).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +46,10 @@ from hocbaso.registry.models import (
 from hocbaso.registry.rounds import Scope, expected_records, schools_in
 
 CLOCK_SKEW = timedelta(minutes=5)
+
+school_locked = Signal()
+"""Sent with ``school_lock`` (a SchoolRoundLock) and ``missing`` (its
+MissingRecords) inside the lock's transaction: a receiver's rows commit with it."""
 
 
 @dataclass(frozen=True)
@@ -283,6 +290,7 @@ def _lock_school(plan: _Plan, lock: RoundLock, ledger: LedgerSession) -> None:
         digest=digest,
         ledger_index=index,
     )
+    school_locked.send(SchoolRoundLock, school_lock=school_lock, missing=plan.missing)
     ids_ = [pk for pk, _sid, _sha in plan.submissions]
     for start in range(0, len(ids_), 1000):
         chunk = Submission.objects.filter(pk__in=ids_[start : start + 1000])

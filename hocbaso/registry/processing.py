@@ -1,8 +1,8 @@
 """The second step of a submission: every packet of a receipt checked and answered.
 
 Steps (issue 4, domain.md §7):
-1. verify every packet (slow, outside any transaction; in worker processes if the
-   verifier has them) and identify its record (``checks``);
+1. verify every packet (slow, outside any transaction) and identify its record
+   (``checks``);
 2. in one transaction that first locks the ledger head: check each record's round
    and current submission, then store the accepted packets as submissions (a
    replacement supersedes the current one), append one ledger entry each, write the
@@ -11,14 +11,17 @@ A rejected packet leaves only its result row: no submission, no ledger entry, an
 the record's current submission is untouched. A packet identical to the record's
 current submission is answered "accepted" again, with nothing new stored.
 
-A receipt left "received" (the process stopped between the receipt and its
-answer, or a worker never took it) is answered by ``recover_receipts``
-(``hocbaso registry recover``, run at start-up and by the scheduler), not only when
-the same bytes happen to come again.
+The API and the school pages give the receipt at once and a worker answers it
+(``hocbaso.season.tasks.answer_receipt``); answering twice is harmless, the second
+finds the receipt answered under its row lock. A receipt left "received" (the
+process stopped between the receipt and its answer, or its task was lost) is
+answered by ``recover_receipts``: a periodic task of the workers, and
+``hocbaso registry recover``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -29,7 +32,7 @@ from hocbaso.records.models import RecordStatus, YearlyRecord
 from hocbaso.registry import checks, ids
 from hocbaso.registry.actors import Actor
 from hocbaso.registry.auditing import audit_event
-from hocbaso.registry.clock import Clock, now
+from hocbaso.registry.clock import Clock, fixed_clock, now
 from hocbaso.registry.codes import EventType, Problem
 from hocbaso.registry.entries import sha256_hex, submission_entry
 from hocbaso.registry.ledger_log import LedgerSession, ledger_session
@@ -76,11 +79,13 @@ def process_receipt(
     verifier: Verifier,
     clock: Clock | None,
     document: Document | None = None,
+    before_commit: Callable[[], None] | None = None,
 ):
     """Check and answer every packet of a received receipt; return the receipt.
 
     ``document`` is what receiving read of the bytes; read again from the stored
-    bytes when not given (a worker answering later).
+    bytes when not given (a worker answering later). ``before_commit`` runs last
+    inside the storing transaction (the fault tests stop a worker there).
     """
     if receipt.status != Receipt.Status.RECEIVED:
         return receipt
@@ -105,6 +110,8 @@ def process_receipt(
             _check_state(candidates, receipt.operation, at)
             _store(candidates, receipt, ledger, at)
             _finish(receipt, candidates, at)
+        if before_commit is not None:
+            before_commit()  # the ledger's entries and checkpoint are written
     return receipt
 
 
@@ -116,13 +123,14 @@ still be on it (answering it twice is harmless, the second finds it answered).""
 def recover_receipts(
     *, verifier: Verifier, clock: Clock | None, older_than: timedelta = RECOVERY_GRACE
 ) -> list[Receipt]:
-    """Answer every receipt still "received" after ``older_than``, oldest first."""
+    """Answer every receipt still "received" after ``older_than``, oldest first,
+    each at the time it was received (the submission's time, as a worker answers)."""
     stuck = Receipt.objects.select_related("school").filter(
         status=Receipt.Status.RECEIVED, received_at__lte=now(clock) - older_than
     )
     return [
-        process_receipt(receipt, verifier=verifier, clock=clock)
-        for receipt in stuck.order_by("received_at", "pk")
+        process_receipt(r, verifier=verifier, clock=fixed_clock(r.received_at))
+        for r in stuck.order_by("received_at", "pk")
     ]
 
 

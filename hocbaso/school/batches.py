@@ -33,6 +33,7 @@ from hocbaso.registry.models import Submission
 from hocbaso.registry.package import build_package
 from hocbaso.school import clock
 from hocbaso.school.models import BatchItem, SigningBatch
+from hocbaso.season.tasks import answer_later
 
 State = BatchItem.State
 Kind = SigningBatch.Kind
@@ -385,12 +386,15 @@ def _submit(batch: SigningBatch, item: BatchItem) -> None:
             class_name=school_class.name,
         )
         extra = {"reason": batch.reason} if send is registry.replace else {}
-        receipt = send(
-            package,
-            school=school_class.school,
-            actor=actor,
-            clock=registry_clock(),
-            **extra,
+        receipt = answer_later(
+            send(
+                package,
+                school=school_class.school,
+                actor=actor,
+                clock=registry_clock(),
+                process=False,
+                **extra,
+            )
         )
         receipts.append(receipt.receipt_id)
         accepted += len(receipt.accepted)

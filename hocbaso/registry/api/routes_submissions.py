@@ -1,10 +1,9 @@
 """Submissions: submit, replace, poll the receipt, read, download, revoke (R12).
 
-Submit and replace answer the receipt with 202 Accepted and its Location; the
-receipt says ``received`` until every record has its result (poll the Location).
-Today the registry answers the records before it responds, so the receipt usually
-comes back ``processed`` already; clients poll all the same, so that moving the
-checks to a worker queue changes nothing for them.
+Submit and replace answer the receipt with 202 Accepted and its Location at once;
+a worker verifies and stores the records (``hocbaso.season.tasks.answer_receipt``)
+and the receipt says ``received`` until every record has its result: poll the
+Location (the two-step answer of e-document gateways, docs/api.md).
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from hocbaso.registry.api.schemas import (
     SubmissionOut,
 )
 from hocbaso.registry.results import ReceiptView
+from hocbaso.season.tasks import answer_later
 
 router = Router(tags=["submissions"], auth=AUTH)
 
@@ -66,8 +66,10 @@ def submit(request: HttpRequest, school_code: Code, response: HttpResponse):
     again answers the same receipt.
     """
     data = read_xml(request)
-    receipt = actions.submit(data, school=school_code, actor=actor_of(request))
-    return _accepted(response, receipt)
+    receipt = actions.submit(
+        data, school=school_code, actor=actor_of(request), process=False
+    )
+    return _accepted(response, answer_later(receipt))
 
 
 @router.post(
@@ -91,8 +93,9 @@ def replace(
         school=school_code,
         actor=actor_of(request),
         reason=reason,
+        process=False,
     )
-    return _accepted(response, receipt)
+    return _accepted(response, answer_later(receipt))
 
 
 @router.get(

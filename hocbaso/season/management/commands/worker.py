@@ -1,0 +1,78 @@
+"""``hocbaso worker``: a task worker (django-tasks-db's ``db_worker``) with a heartbeat.
+
+Takes every option of ``db_worker`` (``--batch``, ``--max-tasks``, ``--interval``,
+``--queue-name``…). Beside the worker's loop, a thread beats every third of
+settings.HOCBASO_WORKER_LEASE_SECONDS and, on each beat: gives back to the queue the
+tasks whose worker stopped beating (``engine.requeue_abandoned``), and enqueues the
+periodic tasks that are due (receipt recovery every ``RECOVERY_EVERY``, the school
+years' deadline schedules every ``SCHEDULE_EVERY``). Run any number of them, on any
+number of machines, against the same database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import threading
+
+from django.db import DatabaseError, connection
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Command as DbWorker
+
+from hocbaso.season import engine
+
+logger = logging.getLogger("hocbaso.season")
+RECOVERY_EVERY = dt.timedelta(minutes=5)
+SCHEDULE_EVERY = dt.timedelta(hours=1)
+
+
+class Keeper(threading.Thread):
+    """The worker's heartbeat and the queue's upkeep, on its own connection."""
+
+    def __init__(self, worker_id: str) -> None:
+        super().__init__(name="hocbaso-heartbeat", daemon=True)
+        self.worker_id = worker_id
+        self.started_at = timezone.now()
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        interval = engine.lease().total_seconds() / 3
+        while not self.stopped.wait(interval):
+            self.tick()
+        connection.close()
+
+    def tick(self) -> None:
+        from hocbaso.season import tasks
+
+        try:
+            engine.beat(
+                self.worker_id,
+                host=socket.gethostname(),
+                pid=os.getpid(),
+                started_at=self.started_at,
+            )
+            for task_id in engine.requeue_abandoned():
+                logger.warning("task %s given back: its worker stopped", task_id)
+            engine.run_if_due(
+                "recover_receipts", RECOVERY_EVERY, tasks.recover_receipts.enqueue
+            )
+            engine.run_if_due(
+                "schedule_deadlines", SCHEDULE_EVERY, tasks.schedule_deadlines.enqueue
+            )
+        except DatabaseError as exc:  # a busy SQLite file: the next beat retries
+            logger.warning("heartbeat of %s failed: %s", self.worker_id, exc)
+
+
+class Command(DbWorker):
+    help = "Run a task worker with a heartbeat (django-tasks-db's db_worker)."
+
+    def handle(self, *args, **options) -> None:
+        keeper = Keeper(options["worker_id"])
+        keeper.tick()  # alive before the first task is claimed
+        keeper.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            keeper.stopped.set()

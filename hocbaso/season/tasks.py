@@ -1,0 +1,82 @@
+"""The registry's tasks (Django's tasks API; docs/architecture.md, "Background work").
+
+Each body is idempotent: it checks the state under a row lock in one transaction,
+so a task run again after its worker died finds its work done and does nothing
+(``engine`` gives such tasks back to the queue). Arguments are plain JSON values.
+With Django 6 the import below becomes ``from django.tasks import task``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import task
+
+from hocbaso.records.models import SchoolYear
+from hocbaso.registry import processing
+from hocbaso.registry.clock import fixed_clock
+from hocbaso.registry.models import Receipt
+from hocbaso.registry.results import ReceiptView
+from hocbaso.registry.verification import InProcessVerifier
+from hocbaso.season import deadlines, engine, reminders
+from hocbaso.season.faults import pause_point
+
+
+@task()
+def answer_receipt(receipt_id: str) -> str:
+    """Verify and store every packet of a received receipt; its status after."""
+    receipt = Receipt.objects.select_related("school").filter(public_id=receipt_id)
+    found = receipt.first()
+    if found is None:
+        return "missing"
+    return str(answer(found).status)
+
+
+def answer(receipt: Receipt) -> Receipt:
+    """Answer at the receipt's time: the time it was received is the time it was
+    submitted, so a queue still busy at a deadline rejects nothing received
+    before it (its certificates are checked at that time too)."""
+    return processing.process_receipt(
+        receipt,
+        verifier=InProcessVerifier(),
+        clock=fixed_clock(receipt.received_at),
+        before_commit=lambda: pause_point("answer"),
+    )
+
+
+@task()
+def recover_receipts() -> int:
+    """Answer the receipts left "received" past the grace (periodic)."""
+    return len(processing.recover_receipts(verifier=InProcessVerifier(), clock=None))
+
+
+@task()
+def lock_at_deadline(year_id: int, round_name: str, days: int, run_at: str) -> dict:
+    """Lock the round at its deadline (``deadlines.lock_due``)."""
+    return deadlines.lock_due(year_id, round_name, run_at)
+
+
+@task()
+def remind_before(year_id: int, round_name: str, days: int, run_at: str) -> dict:
+    """Remind schools with missing records (``reminders.remind_due``)."""
+    return reminders.remind_due(year_id, round_name, days, run_at)
+
+
+@task()
+def schedule_deadlines() -> int:
+    """Schedule the deadlines of every year still running (periodic): years saved
+    before the engine ran, or changed without ``save()``, get theirs too."""
+    since = timezone.localdate() - dt.timedelta(days=1)
+    years = SchoolYear.objects.filter(supplementary_lock_date__gte=since)
+    return sum(deadlines.schedule_year(year) for year in years)
+
+
+def answer_later(receipt: ReceiptView) -> ReceiptView:
+    """Have a worker answer a receipt just given; the receipt as it stands now
+    (already answered when the engine runs tasks inline)."""
+    if receipt.status != Receipt.Status.RECEIVED:
+        return receipt
+    engine.enqueue(answer_receipt, receipt.receipt_id)
+    found = Receipt.objects.select_related("school").get(public_id=receipt.receipt_id)
+    return ReceiptView.from_model(found)
