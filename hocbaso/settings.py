@@ -100,6 +100,10 @@ INSTALLED_APPS = [
     "hocbaso.web",
     "hocbaso.demo",
     "hocbaso.operations",
+    # background work: Django's tasks API (backport) on the database backend
+    "django_tasks",
+    "django_tasks_db",
+    "hocbaso.season",
 ]
 
 MIDDLEWARE = [
@@ -305,6 +309,18 @@ def _env_positive_int(name: str, default: int) -> int:
     return value
 
 
+def _env_days(name: str, default: str) -> tuple[int, ...]:
+    raw = os.environ.get(name)
+    raw = default if raw is None else raw
+    try:
+        days = {int(part) for part in raw.split(",") if part.strip()}
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must list days like 7,1: {raw!r}") from exc
+    if not all(1 <= day <= 60 for day in days):
+        raise ImproperlyConfigured(f"{name} must list days from 1 to 60: {raw!r}")
+    return tuple(sorted(days, reverse=True))
+
+
 # Spreadsheet import: the largest file accepted, in bytes, and the largest total
 # its zip members may expand to (a guard against zip bombs).
 HOCBASO_IMPORT_MAX_BYTES = _env_positive_int("HOCBASO_IMPORT_MAX_BYTES", 10_000_000)
@@ -429,3 +445,25 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # (hocbaso.portal.limits).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Background work (docs/architecture.md, "Background work"): Django's tasks API
+# (the django-tasks backport) on the database backend, run by `hocbaso worker`
+# processes on any machine that reaches the database. HOCBASO_TASKS_BACKEND=immediate
+# runs every task inline where it is enqueued (the test suite's default; deadline
+# tasks are then not scheduled, since they wait for their time).
+HOCBASO_TASKS_BACKEND = os.environ.get("HOCBASO_TASKS_BACKEND") or "database"
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if HOCBASO_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"HOCBASO_TASKS_BACKEND must be database or immediate, not "
+        f"{HOCBASO_TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[HOCBASO_TASKS_BACKEND]}}
+# A task left running by a worker with no heartbeat for this long goes back to the
+# queue (its worker died); workers beat every third of it.
+HOCBASO_WORKER_LEASE_SECONDS = _env_positive_int("HOCBASO_WORKER_LEASE_SECONDS", 60)
+# Days before a lock deadline on which schools with missing records are reminded.
+HOCBASO_REMINDER_DAYS = _env_days("HOCBASO_REMINDER_DAYS", "7,1")
