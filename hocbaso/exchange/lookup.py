@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import replace
 
 from django.core.cache import caches
@@ -76,8 +77,9 @@ def national_holding(code: str | None) -> Holding | None:
     records = national_records(code or "0" * 32)
     if not records:
         return None
-    versions = ",".join(f"{r.pk}:{r.version}:{r.packet_sha256}" for r in records)
-    digest = hashlib.sha256(versions.encode()).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps([_version(r) for r in records], sort_keys=True).encode()
+    ).hexdigest()
     key = f"holdings:national:{digest}:{timezone.localdate().isoformat()}"
     cache = caches[HOLDINGS_CACHE]
     found = cache.get(key)
@@ -85,6 +87,20 @@ def national_holding(code: str | None) -> Holding | None:
         found = _build(records) or False
         cache.set(key, found, _TTL)
     return replace(found, version=key) if found else None
+
+
+def _version(record: NationalRecord) -> list:
+    """Everything of a stored record the holding is derived from: a row changed
+    behind the application's back is checked again, not served from the cache."""
+    return [
+        record.pk,
+        record.version,
+        record.packet_sha256,
+        record.lock_index,
+        record.proof,
+        record.row.get("ngayhieuluc"),
+        record.batch_id,
+    ]
 
 
 def _build(records: list[NationalRecord]) -> Holding | None:
