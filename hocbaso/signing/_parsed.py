@@ -80,7 +80,7 @@ def parse_signature(
     # parsing refuses it; this reading must not depend on that).
     read = (
         _read_canonical_signed_info(signed_bytes)
-        if signed_bytes and not _HAS_HIDDEN_NODES(signed_info)
+        if signed_bytes and not _has_hidden_nodes(signed_info)
         else None
     )
     algorithm, references = read or _read_signed_info(signed_info)
@@ -143,9 +143,14 @@ _CANONICAL_SIGNED_INFO = re.compile(
     rb"</SignatureMethod>((?:" + _REFERENCE + rb")*)</SignedInfo>"
 )
 _CANONICAL_REFERENCE = re.compile(_REFERENCE)
-_HAS_HIDDEN_NODES = etree.XPath(
-    "boolean(descendant::comment() | descendant::processing-instruction())"
-)
+
+
+def _has_hidden_nodes(element: etree._Element) -> bool:
+    """A comment or processing instruction anywhere below element."""
+    hidden = element.iter(etree.Comment, etree.ProcessingInstruction)
+    return next(hidden, None) is not None
+
+
 _ALGORITHMS = {a.value.encode(): a for a in SignatureAlgorithm}
 
 
