@@ -38,12 +38,14 @@ def test_a_second_report_is_refused_in_vietnamese(district, db, clock):
 
 def test_a_transcript_of_another_level_is_named_in_vietnamese(district, db, clock):
     record = district.records(district.primary, Round.MAIN)[0]
-    receiving = Actor.of_user(district.user(district.other_primary.school))
+    # A lower-secondary school asks for the primary pupil's lower-secondary
+    # transcript, which does not exist: the level is named in Vietnamese.
+    receiving = Actor.of_user(district.user(district.secondary.school))
     with translation.override("vi"), pytest.raises(NotFoundError) as caught:
         actions.request_transfer(
             student_code=record.transcript.student.student_code,
             level="secondary",
-            to_school=district.other_primary.school,
+            to_school=district.secondary.school,
             actor=receiving,
             clock=clock,
         )
