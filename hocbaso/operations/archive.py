@@ -36,6 +36,7 @@ MANIFEST = "manifest.json"
 DATABASE_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 _MAX_MANIFEST = 4 * 1024 * 1024
 _CHUNK = 1024 * 1024
+_MAX_FILE = 64 * 1024 * 1024  # a data file (certificate, CRL, key) is read whole
 
 
 @dataclass
@@ -83,7 +84,7 @@ class Manifest:
                 int(db["bytes"]),
                 dict(body["ledger"]),
                 bool(body["keys_included"]),
-                [dict(f) for f in body["files"]],
+                [_file_entry(f) for f in body["files"]],
             )
             if db["member"] != manifest.database_member:
                 raise ValueError("member")
@@ -92,6 +93,15 @@ class Manifest:
                 _("The backup's manifest is not a hocbaso backup manifest.")
             ) from exc
         return manifest
+
+
+def _file_entry(raw: dict) -> dict:
+    """A listed data file, its fields typed; ValueError if one is missing."""
+    entry = {key: str(raw[key]) for key in ("member", "area", "path", "sha256")}
+    entry["bytes"] = int(raw["bytes"])
+    if entry["bytes"] > _MAX_FILE:
+        raise ValueError("a data file is too large")
+    return entry
 
 
 def sha256_file(path: Path) -> str:
@@ -199,6 +209,8 @@ def _read_members(tar: tarfile.TarFile, workdir: Path) -> OpenedBackup:
                 _("The backup holds %(name)s, which its manifest does not list.")
                 % {"name": member.name}
             )
+        if member.size != entry["bytes"]:
+            raise _mismatch(member.name)
         if member.name == manifest.database_member:
             _extract_checked(tar, member, entry, dump)
         else:

@@ -124,3 +124,20 @@ def test_a_symlink_leaving_the_area_is_refused(data_dir, settings, tmp_path):
 
     with pytest.raises(BackupFileError, match="outside"):
         datafiles.destination(entry)
+
+
+def test_a_manifest_listing_a_file_without_its_digest_is_refused(data_dir, tmp_path):
+    out, manifest = _backup(tmp_path)
+    del manifest.files[0]["sha256"]
+    body = manifest.to_json()
+    with tarfile.open(out) as tar:
+        rest = [(m, tar.extractfile(m).read()) for m in tar.getmembers()[1:]]
+    out.unlink()
+    with tarfile.open(out, "w") as tar:
+        for info, data in [(tarfile.TarInfo("manifest.json"), body), *rest]:
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+
+    with pytest.raises(BackupFileError, match="not a hocbaso backup manifest"):
+        with open_backup(out):
+            pass

@@ -165,6 +165,11 @@ def test_without_the_key_a_backup_is_refused_where_the_key_is_missing(
 
     assert done.returncode != 0 and "--include-keys" in done.stderr
     assert not fresh.ledger_key.exists()
+    fresh.ledger_key.parent.mkdir(mode=0o700)
+    fresh.ledger_key.write_bytes(site.ledger_key.read_bytes())
+    done = fresh.manage("restore", str(out))
+    assert "Không có điểm kiểm" in done.stderr and NOTHING_LOST not in done.stdout
+    assert "OK: 4" in _verify(fresh)
 
 
 def test_a_backup_of_another_log_is_refused_over_the_registry(

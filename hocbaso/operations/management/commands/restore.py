@@ -84,7 +84,15 @@ class Command(BaseCommand):
                 "files": report.files_written,
             }
         )
-        if not report.losses:
+        if not report.published:
+            self.stderr.write(
+                _(
+                    "No published checkpoint to compare with: what was published "
+                    "after the backup is unknown. Pass --checkpoint with the latest "
+                    "checkpoint a witness or a peer holds."
+                )
+            )
+        elif not report.losses:
             self.stdout.write(
                 _(
                     "Nothing was lost: no published checkpoint is beyond the "
