@@ -67,3 +67,13 @@ def test_the_module_runs_as_a_script_with_the_verdict_as_exit_status(
     )
     assert done.returncode == 1
     assert "Kết luận: không hợp lệ" in done.stdout
+
+
+def test_the_console_script_is_declared_and_resolves():
+    import importlib
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    target = project["project"]["scripts"]["hocbaso-verify"]
+    module, _colon, attribute = target.partition(":")
+    assert callable(getattr(importlib.import_module(module), attribute))
