@@ -4,8 +4,8 @@ Kept apart from the HTTP handler so each rule reads on its own:
 - an access token belongs to one client and expires (RFC 6749 §4.4);
 - a TOTP code (RFC 6238) is accepted once: its step must be later than the last
   accepted one for that credential (§5.2: "MUST NOT accept the second attempt");
-  after ``max_failures`` wrong codes in a row the credential is locked for
-  ``lock_seconds``, so six digits cannot be walked through;
+  after ``max_failures`` wrong codes or PINs in a row the credential is locked
+  for ``lock_seconds``, so neither six digits nor a PIN can be walked through;
 - a SAD is bound to the credential, the client and the listed hashes (CSC v2
   §11.6, SCAL2), signs each of them at most once, and expires.
 """
@@ -72,22 +72,29 @@ class Grants:
             raise GrantError(401, "invalid_token", "The access token is not valid")
         return found[0]
 
-    def check_otp(self, credential: str, secret: bytes, code: str) -> None:
-        """Accept a fresh right code once; count and lock wrong ones."""
+    def check_otp(
+        self, credential: str, secret: bytes, code: str, *, pin_ok: bool = True
+    ) -> None:
+        """Accept a fresh right code once; count and lock wrong ones.
+
+        A wrong PIN counts as a failure too, so neither can be walked through.
+        """
         with self._lock:
             state = self._otp.setdefault(credential, _Otp())
             if time.monotonic() < state.locked_until:
                 raise GrantError(
                     403,
                     "access_denied",
-                    "Too many wrong OTPs: the credential is locked",
+                    "Too many wrong OTPs or PINs: the credential is locked",
                 )
-            step = matching_step(secret, code, time.time())
+            step = None if not pin_ok else matching_step(secret, code, time.time())
             if step is None or step <= state.last_step:
                 state.failures += 1
                 if state.failures >= self.max_failures:
                     state.locked_until = time.monotonic() + self.lock_seconds
                     state.failures = 0
+                if not pin_ok:
+                    raise GrantError(400, "invalid_pin", "The PIN is invalid")
                 raise GrantError(400, "invalid_otp", "The OTP is invalid")
             state.last_step, state.failures = step, 0
 

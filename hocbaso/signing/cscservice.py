@@ -225,12 +225,11 @@ class CscHandler(BaseHTTPRequestHandler):
             len(hashes) > credential.multisign
         ):
             raise GrantError(400, "invalid_request", "Invalid numSignatures")
-        if credential.pin_sha256 and not secret_matches(
+        pin_ok = not credential.pin_sha256 or secret_matches(
             str(request.get("PIN", "")), credential.pin_sha256
-        ):
-            raise GrantError(400, "invalid_pin", "The PIN is invalid")
+        )
         self.config.grants.check_otp(
-            name, credential.totp_secret, str(request.get("OTP", ""))
+            name, credential.totp_secret, str(request.get("OTP", "")), pin_ok=pin_ok
         )
         sad = self.config.grants.issue_sad(name, client, hashes)
         return {"SAD": sad, "expiresIn": int(self.config.grants.sad_seconds)}

@@ -99,6 +99,11 @@ def _credentials(token: CscToken, pki: DemoPki) -> tuple[dict, list]:
         name: {"user": leader.personal_id, "key_label": "leader", "multisign": 40}
         for name in LEADER_CREDENTIALS
     }
+    credentials["pinlock"] = {
+        "user": homeroom.personal_id,
+        "key_label": "homeroom",
+        "pin_sha256": hashlib.sha256(HOMEROOM_PIN.encode()).hexdigest(),
+    }
     credentials["homeroom"] = {
         "user": homeroom.personal_id,
         "key_label": "homeroom",
@@ -251,6 +256,21 @@ def test_repeated_wrong_otps_lock_the_credential(service: Service) -> None:
     with pytest.raises(RemoteSigningError) as refused:
         remote.sign_digests(_digests(1, "lock"), otp=service.otp("lock"))
     assert refused.value.code is RemoteErrorCode.ACCESS_DENIED
+
+
+def test_repeated_wrong_pins_lock_the_credential_too(service: Service) -> None:
+    remote = CscSigner(service.client(), "pinlock")
+    for guess in ("0000", "1111", "2222"):
+        with pytest.raises(RemoteSigningError) as refused:
+            remote.sign_digests(
+                _digests(1, "pin"), otp=service.otp("pinlock"), pin=guess
+            )
+        assert refused.value.code is RemoteErrorCode.WRONG_PIN
+    with pytest.raises(RemoteSigningError) as locked:
+        remote.sign_digests(
+            _digests(1, "pin"), otp=service.otp("pinlock"), pin=HOMEROOM_PIN
+        )
+    assert locked.value.code is RemoteErrorCode.ACCESS_DENIED
 
 
 def test_a_signature_by_another_key_is_refused(service: Service) -> None:
