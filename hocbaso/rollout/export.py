@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from hocbaso.formulas import keep_as_text
 from hocbaso.records.models import SchoolClass
 from hocbaso.rollout.dashboards import Dashboard, StudentRow
-from hocbaso.rollout.figures import FIELDS, LABELS
+from hocbaso.rollout.figures import FIELDS, LABELS, YEAR_FIELDS
 
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -135,9 +135,7 @@ def _deadline_sheet(sheet: Worksheet, dashboard: Dashboard) -> None:
         )
         sheet.cell(row=sheet.max_row, column=2).number_format = DATE_FORMAT
     sheet.append([])
-    names = [
-        f.name for f in FIELDS if f.name not in ("students", "records", "unassigned")
-    ]
+    names = [f.name for f in FIELDS if f.name not in YEAR_FIELDS]
     sheet.append([_("Round"), *(str(LABELS[n]) for n in names)])
     for cell in sheet[sheet.max_row]:
         cell.font = BOLD

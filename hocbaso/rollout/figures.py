@@ -5,8 +5,9 @@ class:
 
 - ``students``: students enrolled in pilot-grade classes (transfers out left
   out: they are counted where they went);
-- ``records``: yearly records made in pilot grades, and ``unassigned`` those
-  whose results do not yet place them in a round;
+- ``records``: yearly records made in pilot grades, ``unrecorded`` the students
+  in scope with no record of the year yet, and ``unassigned`` the records whose
+  results do not yet place them in a round;
 - for the round (``in_round``: records the round should receive, as the
   registry counts them): signed by the ``teachers`` (the homeroom teacher signs
   last of them), by the ``principal`` (or the deputy), ``sealed``; then in the
@@ -57,6 +58,7 @@ class Figures:
 
     students: int = 0
     records: int = 0
+    unrecorded: int = 0
     unassigned: int = 0
     in_round: int = 0
     teachers: int = 0
@@ -72,6 +74,16 @@ class Figures:
             **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in FIELDS}
         )
 
+    @property
+    def to_send(self) -> int:
+        """Every record the round may still have to carry, not only those in it.
+
+        A record not yet in a round, and a student with no record yet, may end
+        in either round; a progress shown against ``in_round`` alone would read
+        "38/38 · 100%" while most of the school's records are still unplaced.
+        """
+        return self.in_round + self.unassigned + self.unrecorded
+
     def values(self) -> list[int]:
         """The figures in the order of ``FIELDS`` (a table row)."""
         return [getattr(self, f.name) for f in fields(self)]
@@ -82,11 +94,14 @@ class Figures:
 
 
 FIELDS = fields(Figures)
+# The figures of the year, the same in both rounds (the others belong to a round).
+YEAR_FIELDS = ("students", "records", "unrecorded", "unassigned")
 
 # Column headings, in the order of the tables and the spreadsheets.
 LABELS = {
     "students": _("Students in scope"),
     "records": _("Records made"),
+    "unrecorded": _("Students without a record"),
     "unassigned": _("Not yet in a round"),
     "in_round": _("Records of the round"),
     "teachers": _("Signed by teachers"),
@@ -177,7 +192,7 @@ def figures_by_round(
         round_name: {
             key: _figures(
                 {**made.get(key, {}), **counts.get((key, round_name), {})},
-                students.get(key, 0),
+                students.get(key, {}),
             )
             for key in keys
         }
@@ -228,16 +243,20 @@ def _submission_counts(of_records: dict, by: str) -> _Counts:
     return {(row.pop(group), row.pop("record__round")): row for row in rows}
 
 
-def _figures(row: dict, students: int) -> Figures:
+def _figures(row: dict, students: dict[str, int]) -> Figures:
     counts = {f.name: row.get(f.name, 0) for f in FIELDS}
-    counts.update(students=students, missing=counts["in_round"] - counts["accepted"])
+    counts.update(students, missing=counts["in_round"] - counts["accepted"])
     return Figures(**counts)
 
 
 def _student_counts(
     schools: QuerySet[School], year: SchoolYear, by: str
-) -> dict[int, int]:
+) -> dict[int, dict[str, int]]:
+    """Students enrolled per group, and those with no record of the year anywhere."""
     path = {"school": "school_class__school", "school_class": "school_class"}[by]
+    recorded = YearlyRecord.objects.filter(
+        transcript__student=OuterRef("student"), school_year=year
+    )
     rows = (
         Enrollment.objects.filter(
             school_class__school__in=schools,
@@ -246,10 +265,16 @@ def _student_counts(
         )
         .exclude(kind=Enrollment.Kind.TRANSFERRED_OUT)
         .values(path)
-        .annotate(n=Count("student", distinct=True))
+        .annotate(
+            n=Count("student", distinct=True),
+            unrecorded=Count("student", distinct=True, filter=~Exists(recorded)),
+        )
         .order_by()
     )
-    return {row[path]: row["n"] for row in rows}
+    return {
+        row[path]: {"students": row["n"], "unrecorded": row["unrecorded"]}
+        for row in rows
+    }
 
 
 def readiness(

@@ -26,7 +26,7 @@ from hocbaso.registry.errors import RegistryError
 from hocbaso.rollout import dashboards, export
 from hocbaso.rollout.access import viewer_of
 from hocbaso.rollout.charts import Group, Series, bar_chart
-from hocbaso.rollout.figures import FIELDS, LABELS
+from hocbaso.rollout.figures import FIELDS, LABELS, YEAR_FIELDS
 
 
 class PeriodForm(forms.Form):
@@ -144,9 +144,7 @@ def _context(request, viewer, dashboard: dashboards.Dashboard) -> dict:
 
 PROGRESS_SERIES = ("sealed", "accepted", "locked")
 # The figures that belong to a round (students and records made do not).
-ROUND_COLUMNS = tuple(
-    f.name for f in FIELDS if f.name not in ("students", "records", "unassigned")
-)
+ROUND_COLUMNS = tuple(f.name for f in FIELDS if f.name not in YEAR_FIELDS)
 
 
 def _progress_chart(dashboard: dashboards.Dashboard):
@@ -157,18 +155,21 @@ def _progress_chart(dashboard: dashboards.Dashboard):
         Group(
             row.name,
             tuple(
-                (getattr(row.figures, s), row.figures.in_round) for s in PROGRESS_SERIES
+                (getattr(row.figures, s), row.figures.to_send) for s in PROGRESS_SERIES
             ),
         )
         for row in dashboard.rows
     ]
     totals = dashboard.totals
     description = _(
-        "%(round)s: of %(records)s records, %(sealed)s sealed, %(accepted)s "
+        "%(round)s: of %(records)s records to send (%(unplaced)s not yet in a "
+        "round, %(unrecorded)s not yet made), %(sealed)s sealed, %(accepted)s "
         "accepted and %(locked)s locked. The table below gives every figure."
     ) % {
         "round": dashboard.round_label,
-        "records": totals.in_round,
+        "records": totals.to_send,
+        "unplaced": totals.unassigned,
+        "unrecorded": totals.unrecorded,
         "sealed": totals.sealed,
         "accepted": totals.accepted,
         "locked": totals.locked,

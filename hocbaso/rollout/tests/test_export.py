@@ -55,13 +55,13 @@ def test_the_units_workbook_has_vietnamese_headings_and_the_figures(
     assert "Còn thiếu" in header and "Thời điểm khóa đợt" in header
     rows = {r[0]: r for r in body}
     assert set(rows) == {"TH-A", "THCS-A", "Tổng cộng"}
-    assert rows["TH-A"][2:13] == MAIN_4A1.values()
+    assert rows["TH-A"][2:14] == MAIN_4A1.values()
     locked = rows["TH-A"][header.index("Thời điểm khóa đợt")]
     expected = timezone.localtime(rollout_world.lock.locked_at).replace(tzinfo=None)
     assert abs(locked - expected) < dt.timedelta(seconds=1)
     assert rows["TH-A"][header.index("Có chứng thư số còn hiệu lực")] == 2
-    assert rows["Tổng cộng"][2:13] == [
-        a + b for a, b in zip(MAIN_4A1.values(), rows["THCS-A"][2:13], strict=True)
+    assert rows["Tổng cộng"][2:14] == [
+        a + b for a, b in zip(MAIN_4A1.values(), rows["THCS-A"][2:14], strict=True)
     ]
     deadlines = book["Thời hạn"]
     days = {r[0]: r for r in deadlines.iter_rows(min_row=2, values_only=True)}
@@ -93,7 +93,7 @@ def test_the_schools_workbook_has_a_row_per_class(rollout_world, principal, clie
 
     _header, body = _table(book["Số liệu"], "Mã")
     assert [r[1] for r in body[:-1]] == ["4A1"] and body[-1][0] == "Tổng cộng"
-    assert body[0][2:13] == MAIN_4A1.values()
+    assert body[0][2:14] == MAIN_4A1.values()
 
 
 def test_the_class_workbook_lists_students_without_lookup_codes(

@@ -16,6 +16,7 @@ from hocbaso.rollout.figures import Figures, readiness, record_figures
 MAIN_4A1 = Figures(
     students=12,
     records=11,
+    unrecorded=1,
     unassigned=2,
     in_round=8,
     teachers=7,
@@ -49,6 +50,7 @@ def test_the_supplementary_round_counts_its_own_records(rollout_world):
     assert figures[w.school_a.pk] == Figures(
         students=12,
         records=11,
+        unrecorded=1,
         unassigned=2,
         in_round=1,
         teachers=1,
@@ -187,3 +189,28 @@ def test_a_school_with_no_unit_is_grouped_apart(rollout_world, department_office
     assert [r.key for r in board.unit_rows] == ["TM", "XP", ""]
     assert board.unit_rows[-1].name == "No management unit"
     assert board.unit_rows[-1].url == "" and board.unit_rows[-1].report is None
+
+
+def test_the_progress_counts_every_record_still_to_send(rollout_world):
+    """Records not yet in a round and students without one are still to send."""
+    w = rollout_world.world
+
+    figures = record_figures(
+        School.objects.filter(pk=w.school_a.pk), w.year, "main", "school"
+    )[w.school_a.pk]
+
+    # 8 in the main round, 2 not yet in a round, 1 student without a record.
+    assert figures.to_send == 11
+    assert figures.unrecorded == 1
+
+
+def test_a_school_page_shows_its_progress_against_every_record_to_send(
+    rollout_world, department_officer, staff_client
+):
+    client = staff_client(department_officer)
+
+    html = client.get("/rollout/school/TH-A/?round=main").content.decode()
+
+    # 5 sealed of 11 to send, not 5 of the 8 already in the round.
+    assert "5/11 · 45%" in html
+    assert "5/8 ·" not in html
