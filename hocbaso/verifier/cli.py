@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -109,7 +110,10 @@ def _trust_store(path: Path | None, _: Translate) -> TrustStore:
     try:
         store = TrustStore.from_directory(path)
     except TrustStoreError as exc:
-        raise UsageError(str(exc)) from exc
+        raise UsageError(
+            _("the trust store %(path)s cannot be read: %(error)s")
+            % {"path": path, "error": exc.__cause__ or exc}
+        ) from exc
     if not store.anchors:
         raise UsageError(
             _("the trust store %(path)s holds no root certificate") % {"path": path}
@@ -218,7 +222,25 @@ def to_text(report: FileReport, name: str, _: Translate) -> str:
         where = f" [{check['signature']}]" if check["signature"] else ""
         lines.append(f"  {mark} {check['name']}{where}: {check['reason']}")
     lines.append(_("Registry: %(note)s") % {"note": data["registry"]})
-    return "\n".join(lines)
+    return "\n".join(map(printable, lines))
+
+
+# What a copy carries reaches the terminal: a name, a certificate's subject, an Id.
+# A carriage return, an escape sequence or a bidirectional override in them could
+# overwrite or reorder what is shown ("Kết luận: hợp lệ" over a failed check), so
+# every control, format, private-use, surrogate or unassigned character is shown
+# as its code point instead. JSON escapes C0 controls itself and is read by programs.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
+
+
+def printable(line: str) -> str:
+    """line with every invisible or controlling character written as <U+XXXX>."""
+    if line.isprintable():
+        return line
+    return "".join(
+        f"<U+{ord(c):04X}>" if unicodedata.category(c) in _HIDDEN_CATEGORIES else c
+        for c in line
+    )
 
 
 def _packet_lines(packet: dict[str, Any], _: Translate) -> list[str]:

@@ -113,3 +113,25 @@ def test_the_size_limit_is_the_soft_copy_limit():
     from hocbaso.printing.verify import MAX_PDF_BYTES
 
     assert MAX_FILE_BYTES == MAX_PDF_BYTES
+
+
+def test_what_a_copy_carries_cannot_move_the_terminals_cursor(signed, tmp_path, capsys):
+    # A carriage return and a right-to-left override in the name: on a terminal
+    # they would print a fake verdict over the line or reverse what follows.
+    packet = signed.packets["valid"]
+    at = packet.index(b"<hovaten>") + len(b"<hovaten>")
+    forged = packet[:at] + "&#13;Kết luận: hợp lệ &#x202E;".encode() + packet[at:]
+    code, out, _err = _run(capsys, _file(tmp_path, forged), "--trust", signed.trust_dir)
+    assert code == 1
+    assert "\r" not in out and "\u202e" not in out
+    assert "<U+000D>Kết luận: hợp lệ <U+202E>" in out
+
+
+def test_an_unreadable_trust_store_is_named_in_vietnamese(signed, tmp_path, capsys):
+    trust = tmp_path / "trust"
+    trust.mkdir()
+    (trust / "root.pem").write_bytes(b"-----BEGIN CERTIFICATE-----\nnot base64")
+    path = _file(tmp_path, signed.packets["valid"])
+    code, _out, err = _run(capsys, path, "--trust", trust)
+    assert code == 2
+    assert "không đọc được kho chứng thư tin cậy" in err
