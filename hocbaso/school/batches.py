@@ -29,8 +29,9 @@ from hocbaso.records.models import RecordStatus, SchoolClass, YearlyRecord
 from hocbaso.registry import actions as registry
 from hocbaso.registry.actors import Actor
 from hocbaso.registry.errors import RegistryError
-from hocbaso.registry.models import Submission
+from hocbaso.registry.models import Receipt, Submission
 from hocbaso.registry.package import build_package
+from hocbaso.registry.results import ReceiptView
 from hocbaso.school import clock
 from hocbaso.school.models import BatchItem, SigningBatch
 from hocbaso.season.tasks import answer_later
@@ -95,6 +96,7 @@ def create_batch(
 def status(batch: SigningBatch) -> dict:
     """What the page shows: each item's state and the counts."""
     items = list(batch.items.select_related("school_class").order_by("position"))
+    waiting = _settle([i for i in items if i.state == State.SUBMITTED])
     done = DONE_STATES[batch.kind]
     return {
         "batch": batch.public_id,
@@ -114,11 +116,50 @@ def status(batch: SigningBatch) -> dict:
                 "state_label": str(i.get_state_display()),
                 "records": i.records,
                 "accepted": i.accepted,
+                "answered": i.pk not in waiting,
                 "error": i.error,
             }
             for i in items
         ],
     }
+
+
+def _settle(items: list[BatchItem]) -> set[int]:
+    """Count the submitted items whose receipts a worker has answered since
+    (hocbaso.season); the ids of the items still waiting for an answer."""
+    awaiting = [i for i in items if i.stage.get("awaiting")]
+    ids = {r for item in awaiting for r in item.stage["awaiting"]}
+    receipts = {
+        r.public_id: r
+        for r in Receipt.objects.filter(public_id__in=ids).select_related("school")
+    }
+    waiting = set()
+    for item in awaiting:
+        mine = [receipts[r] for r in item.stage["awaiting"] if r in receipts]
+        if any(r.status == Receipt.Status.RECEIVED for r in mine):
+            waiting.add(item.pk)
+        else:
+            _tally(item, [ReceiptView.from_model(r) for r in mine])
+    return waiting
+
+
+def _tally(item: BatchItem, receipts: list[ReceiptView]) -> None:
+    accepted, problems = _counted(receipts)
+    item.accepted += accepted
+    item.error = "; ".join(filter(None, [item.error, *problems]))
+    item.stage = {}
+    item.save(update_fields=["accepted", "error", "stage", "updated_at"])
+
+
+def _counted(receipts: list[ReceiptView]) -> tuple[int, list[str]]:
+    """The records accepted and the problems of answered receipts."""
+    accepted, problems = 0, []
+    for receipt in receipts:
+        accepted += len(receipt.accepted)
+        problems += [str(p.message) for p in receipt.errors]
+        for outcome in receipt.rejected:
+            problems += [str(p.message) for p in outcome.problems]
+    return accepted, problems
 
 
 def _next_item(batch: SigningBatch) -> BatchItem | None:
@@ -375,7 +416,7 @@ def _submit(batch: SigningBatch, item: BatchItem) -> None:
         )
     actor = Actor.of_user(batch.user)
     school_class = item.school_class
-    receipts, accepted, problems = [], 0, []
+    receipts = []
     for records, send in ((fresh, registry.submit), (again, registry.replace)):
         if not records:
             continue
@@ -396,16 +437,17 @@ def _submit(batch: SigningBatch, item: BatchItem) -> None:
                 **extra,
             )
         )
-        receipts.append(receipt.receipt_id)
-        accepted += len(receipt.accepted)
-        problems += [str(p.message) for p in receipt.errors]
-        for outcome in receipt.rejected:
-            problems += [str(p.message) for p in outcome.problems]
-    item.receipt_ids = [*item.receipt_ids, *receipts]
+        receipts.append(receipt)
+    answered = [r for r in receipts if r.status != Receipt.Status.RECEIVED]
+    accepted, problems = _counted(answered)
+    item.receipt_ids = [*item.receipt_ids, *(r.receipt_id for r in receipts)]
     item.accepted += accepted
     item.state = State.SUBMITTED
     item.error = "; ".join(problems)
-    item.save(update_fields=["receipt_ids", "accepted", "state", "error", "updated_at"])
+    # The others are counted when a worker has answered them (``_settle``).
+    item.stage = {"awaiting": [r.receipt_id for r in receipts if r not in answered]}
+    fields = ["receipt_ids", "accepted", "state", "error", "stage", "updated_at"]
+    item.save(update_fields=fields)
 
 
 def registry_clock():
