@@ -3,6 +3,7 @@ for a packet, and its exit status is the verdict's."""
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -11,12 +12,20 @@ from pathlib import Path
 from hocbaso.verifier.tests.signed import Signed
 
 ROOT = Path(__file__).resolve().parents[3]
+ALLOWED = {
+    "lxml",
+    "cryptography",
+    "asn1crypto",
+    "_cffi_backend",
+    "_openssl",
+}
 PROBE = """
 import sys
 from hocbaso.verifier.cli import main
 code = main(sys.argv[1:])
-loaded = sorted({m.split(".")[0] for m in sys.modules} & {"django", "pyhanko"})
-print("LOADED", loaded, file=sys.stderr)
+top = {m.split(".")[0] for m in sys.modules} - set(sys.stdlib_module_names)
+print("LOADED", sorted(top & {"django", "pyhanko"}), file=sys.stderr)
+print("THIRD", sorted(top - {"__main__", "hocbaso"}), file=sys.stderr)
 sys.exit(code)
 """
 
@@ -44,6 +53,11 @@ def test_a_packet_is_verified_without_django_or_pyhanko(signed: Signed, tmp_path
         done = _probe(path, "--trust", signed.trust_dir)
         assert done.returncode == expected, done.stderr
         assert "LOADED []" in done.stderr
+        third = done.stderr.split("THIRD ")[1].splitlines()[0]
+        # lxml, cryptography (with its compiled parts) and asn1crypto: the pure
+        # cores' dependencies, nothing of the deployment's.
+        loaded = ast.literal_eval(third)
+        assert all(n in ALLOWED or "cython" in n for n in loaded), third
 
 
 def test_the_module_runs_as_a_script_with_the_verdict_as_exit_status(
