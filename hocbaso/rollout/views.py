@@ -325,6 +325,15 @@ def unit_report(request, code):
     back = reverse("rollout:unit", args=[unit.code]) + (
         f"?year={year.name}&round={round_name}"
     )
+    if request.POST.get("confirm") != "yes" and viewer.officer_of(unit):
+        # Sending cannot be undone: the first POST only asks again, with the
+        # figures the report will carry (a page, so it works without script).
+        dashboard = dashboards.unit_dashboard(viewer, unit, year, round_name)
+        return render(
+            request,
+            "rollout/report_confirm.html",
+            {"dashboard": dashboard, "back": back},
+        )
     try:
         report = actions.submit_unit_report(
             unit, year, round_name, actor=Actor.of_user(request.user)

@@ -141,7 +141,7 @@ def test_the_unit_officer_submits_the_report_and_sees_it(
 
     response = client.post(
         reverse("rollout:unit_report", args=["XP"]),
-        {"year": w.year.name, "round": "main"},
+        {"year": w.year.name, "round": "main", "confirm": "yes"},
         follow=True,
     )
 
@@ -154,7 +154,7 @@ def test_the_unit_officer_submits_the_report_and_sees_it(
     assert 'id="submit-report"' not in html
     again = client.post(
         reverse("rollout:unit_report", args=["XP"]),
-        {"year": w.year.name, "round": "main"},
+        {"year": w.year.name, "round": "main", "confirm": "yes"},
         follow=True,
     )
     assert UnitReport.objects.filter(unit=w.unit_a).count() == 1
@@ -171,7 +171,7 @@ def test_a_report_after_the_deadline_is_marked_late(
 
     response = staff_client(unit_officer).post(
         reverse("rollout:unit_report", args=["XP"]),
-        {"year": past.name, "round": "supplementary"},
+        {"year": past.name, "round": "supplementary", "confirm": "yes"},
         follow=True,
     )
 
@@ -191,9 +191,35 @@ def test_the_department_sees_but_does_not_send_a_units_report(
     assert 'id="submit-report"' not in _get(client, "unit", "XP").content.decode()
     client.post(
         reverse("rollout:unit_report", args=["XP"]),
-        {"year": w.year.name, "round": "main"},
+        {"year": w.year.name, "round": "main", "confirm": "yes"},
     )
     assert not UnitReport.objects.exists()
+
+
+def test_sending_the_report_asks_for_confirmation_first(
+    rollout_world, unit_officer, staff_client
+):
+    w = rollout_world.world
+    client = staff_client(unit_officer)
+    period = {"year": w.year.name, "round": "main"}
+
+    asked = client.post(reverse("rollout:unit_report", args=["XP"]), period)
+
+    assert asked.status_code == 200
+    assert not UnitReport.objects.exists()
+    html = asked.content.decode()
+    assert 'name="confirm" value="yes"' in html
+    assert "Gửi báo cáo cho Sở?" in html
+    assert ">Hủy</a>" in html
+    assert f'href="/rollout/unit/XP/?year={w.year.name}&amp;round=main"' in html
+    client.post(
+        reverse("rollout:unit_report", args=["XP"]), {**period, "confirm": "no"}
+    )
+    assert not UnitReport.objects.exists()
+    client.post(
+        reverse("rollout:unit_report", args=["XP"]), {**period, "confirm": "yes"}
+    )
+    assert UnitReport.objects.filter(unit=w.unit_a).count() == 1
 
 
 def test_only_a_post_submits_a_report(rollout_world, unit_officer, staff_client):
