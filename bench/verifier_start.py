@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +53,12 @@ def make_copies(directory: Path) -> dict[str, Path]:
     pdf = render_transcript([snapshot], lookup_code=code, check_url=url)
     # The soft copy's seal: the department's certificate under a root of its own,
     # added to the trust directory.
-    pki = create_demo_pki("Bench Department Root CA", "Bench Department CA")
+    # Issued a day ago: a certificate valid only from this second may read "not
+    # yet valid" to a verifier run within it.
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    pki = create_demo_pki(
+        "Bench Department Root CA", "Bench Department CA", now=yesterday
+    )
     department = pki.organisation("Sở Giáo dục và Đào tạo", "01")
     pki.write_trust_directory(directory / "dept")
     for file in (directory / "dept").iterdir():
