@@ -13,3 +13,9 @@ def note(path: str, n: int) -> None:
     time.sleep(0.05)  # long enough for two workers to overlap
     with open(path, "a", encoding="ascii") as fh:
         fh.write(f"{n} {os.getpid()}\n")
+
+
+@task()
+def noop(n: int) -> int:
+    """Nothing: what the engine itself costs per task (bench/tasks.py)."""
+    return n
