@@ -20,6 +20,7 @@ from hocbaso.exchange import inbound, signed, transfers
 from hocbaso.exchange.errors import BatchInvalidError, ExchangeError, WrongRoleError
 from hocbaso.registry import actions as registry
 from hocbaso.registry.errors import RegistryError
+from hocbaso.registry.witnessing import witness_key
 
 router = Router(tags=["exchange"], auth=None)
 
@@ -62,6 +63,7 @@ def keys(request: HttpRequest):
             "role": settings.HOCBASO_ROLE,
             "exchange_key": signed.signer().verifier_key().to_string(),
             "ledger_key": registry.ledger_verifier_key(),
+            "witness_key": witness_key(),
         }
     except ExchangeError as exc:
         return _error(exc)

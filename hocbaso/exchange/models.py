@@ -70,6 +70,8 @@ class Peer(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     exchange_key = models.TextField(_("exchange verifier key"))
     ledger_key = models.TextField(_("ledger verifier key"), blank=True)
+    # c2sp.org/tlog-cosignature key: the peer witnesses this installation's log
+    witness_key = models.TextField(_("witness cosignature key"), blank=True)
     url = models.CharField(_("address"), max_length=300, blank=True)
     registered_at = models.DateTimeField(_("registered at"), auto_now=True)
 

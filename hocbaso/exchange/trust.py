@@ -44,6 +44,7 @@ def register_peer(peer: dict, *, at: dt.datetime) -> Peer:
                 "name": peer.get("name", ""),
                 "exchange_key": peer["key"],
                 "ledger_key": peer.get("ledger_key", ""),
+                "witness_key": peer.get("witness_key", ""),
                 "url": peer.get("url", ""),
             },
         )

@@ -6,11 +6,13 @@ leaving, stores them with a new checkpoint signed by the registry's Ed25519 key
 (c2sp.org/tlog-checkpoint), all in the same transaction (docs/registry.md).
 
 The key is generated at first use and kept in settings.HOCBASO_LEDGER_KEY with mode
-0600; it is never committed. The log's name, the origin line of its checkpoints and
-its key's name, is settings.HOCBASO_LEDGER_ORIGIN (c2sp.org/tlog-checkpoint: this
-deployment's public host and path). If it changes, the same Ed25519 key signs under
-the new name; each stored checkpoint keeps the origin it was signed under in its own
-text, and is verified under that name (``checkpoint_verifier_key``).
+0600; it is never committed. With HOCBASO_LEDGER_PKCS11 it lives on a PKCS#11 token
+instead, away from the database (ledger_pkcs11.py). The log's name, the origin line
+of its checkpoints and its key's name, is settings.HOCBASO_LEDGER_ORIGIN
+(c2sp.org/tlog-checkpoint: this deployment's public host and path). If it changes,
+the same Ed25519 key signs under the new name; each stored checkpoint keeps the
+origin it was signed under in its own text, and is verified under that name
+(``checkpoint_verifier_key``).
 """
 
 from __future__ import annotations
@@ -36,10 +38,12 @@ from hocbaso.ledger import (
     verify_checkpoint,
 )
 from hocbaso.registry.errors import LedgerKeyError
+from hocbaso.registry.ledger_pkcs11 import PKCS11Config, Pkcs11NoteSigner, open_signer
 from hocbaso.registry.ledger_store import AppendingStorage, DatabaseStorage, lock_head
 from hocbaso.registry.models import LedgerCheckpoint
 
 _signers: dict[tuple[str, float], Ed25519NoteSigner] = {}
+NoteKey = Ed25519NoteSigner | Pkcs11NoteSigner
 
 
 def ledger_origin() -> str:
@@ -47,20 +51,39 @@ def ledger_origin() -> str:
     return settings.HOCBASO_LEDGER_ORIGIN
 
 
-def ledger_signer() -> Ed25519NoteSigner:
-    """The registry's key (settings.HOCBASO_LEDGER_KEY, generated if missing), named
-    after the configured origin."""
-    path = Path(settings.HOCBASO_LEDGER_KEY)
+def ledger_signer() -> NoteKey:
+    """The registry's key, named after the configured origin: on a PKCS#11 token if
+    HOCBASO_LEDGER_PKCS11 is set (ledger_pkcs11.py), else the key file
+    settings.HOCBASO_LEDGER_KEY, generated if missing."""
+    origin = ledger_origin()
+    token = _setting("HOCBASO_LEDGER_PKCS11")
+    if token:
+        try:
+            return open_signer(PKCS11Config.parse(token), origin)
+        except KeyFormatError as exc:
+            raise LedgerKeyError(
+                _("the ledger key on the PKCS#11 token cannot be used: %(error)s")
+                % {"error": exc}
+            ) from exc
+    return key_file_signer(Path(settings.HOCBASO_LEDGER_KEY), origin)
+
+
+def _setting(name: str) -> str:
+    return str(getattr(settings, name, None) or os.environ.get(name, "")).strip()
+
+
+def key_file_signer(path: Path, name: str) -> Ed25519NoteSigner:
+    """The Ed25519 key kept in ``path`` (mode 0600, generated if missing) under
+    ``name``; LedgerKeyError if it cannot be read."""
     if not path.exists():
-        _generate_key(path)
+        _generate_key(path, name)
     try:
         cache_key = (str(path), path.stat().st_mtime)
         if cache_key not in _signers:
             text = path.read_text(encoding="ascii").strip()
             _signers[cache_key] = Ed25519NoteSigner.from_private_key_string(text)
         signer = _signers[cache_key]
-        origin = ledger_origin()
-        return signer if signer.name == origin else signer.renamed(origin)
+        return signer if signer.name == name else signer.renamed(name)
     except (OSError, UnicodeDecodeError, KeyFormatError) as exc:
         raise LedgerKeyError(
             _("the ledger key %(path)s cannot be used: %(error)s")
@@ -68,9 +91,9 @@ def ledger_signer() -> Ed25519NoteSigner:
         ) from exc
 
 
-def _generate_key(path: Path) -> None:
+def _generate_key(path: Path, name: str) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    signer = Ed25519NoteSigner.generate(ledger_origin())
+    signer = Ed25519NoteSigner.generate(name)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process made it first: use theirs

@@ -20,6 +20,7 @@ from hocbaso.registry.api import (
     routes_rounds,
     routes_submissions,
     routes_transfers,
+    routes_witness,
 )
 
 
@@ -57,6 +58,7 @@ def build_api() -> NinjaAPI:
     api.add_router("/", routes_rounds.router)
     api.add_router("/", routes_transfers.router)
     api.add_router("/", routes_ledger.router)
+    api.add_router("/", routes_witness.router)
     return api
 
 

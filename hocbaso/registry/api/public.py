@@ -11,7 +11,8 @@ it (no ``Access-Control-Allow-Origin`` there, and never credentials anywhere).
   size, a stored checkpoint, a lock's list) is ``immutable`` for a year; the latest
   checkpoint for a few seconds, with an ``ETag`` so a client asks again cheaply
   (304, RFC 9110 §13.1.2). The verifier key for an hour, with an ETag: its name is
-  the log's origin, which a deployment may change (docs/ledger.md). Errors are
+  the log's origin, which a deployment may change (docs/ledger.md). A tile says
+  itself: a full one is immutable, a partial one kept a minute. Errors are
   ``no-store``: an entry past the end of the log today exists tomorrow.
 """
 
@@ -26,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 IMMUTABLE = "public, max-age=31536000, immutable"
 LATEST = "public, max-age=5"
 RENAMEABLE = "public, max-age=3600"
+BY_VIEW = "by-view"  # the view sets Cache-Control itself (tiles: full or partial)
 METHODS = "GET, HEAD, OPTIONS"
 _PREFLIGHT_MAX_AGE = "86400"
 
@@ -70,6 +72,8 @@ def _cached(request: HttpRequest, response: HttpResponse, policy: str):
     if response.status_code != 200:
         response["Cache-Control"] = "no-store"
         return response
+    if policy == BY_VIEW:
+        policy = response.get("Cache-Control") or LATEST
     response["Cache-Control"] = policy
     if policy == IMMUTABLE:
         return response

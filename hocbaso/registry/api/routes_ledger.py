@@ -15,9 +15,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from hocbaso.registry import actions
+from hocbaso.ledger import LedgerError, parse_tile_path, read_entry_bundle, read_tile
+from hocbaso.registry import actions, cosigning
 from hocbaso.registry.api.errors import ApiError
-from hocbaso.registry.api.public import IMMUTABLE, LATEST, RENAMEABLE
+from hocbaso.registry.api.public import BY_VIEW, IMMUTABLE, LATEST, RENAMEABLE
 from hocbaso.registry.api.schemas import (
     LEDGER_ERRORS,
     ConsistencyOut,
@@ -28,6 +29,9 @@ from hocbaso.registry.api.schemas import (
 )
 from hocbaso.registry.ledger_locks import lock_coverage
 from hocbaso.registry.ledger_log import checkpoint_at
+from hocbaso.registry.ledger_log import latest_checkpoint as latest_row
+from hocbaso.registry.ledger_store import DatabaseStorage
+from hocbaso.registry.models import LedgerCheckpoint
 
 router = Router(tags=["ledger"], auth=None)
 
@@ -42,7 +46,13 @@ CACHING = {
     "inclusion_proof": IMMUTABLE,
     "consistency_proof": IMMUTABLE,
     "lock_submissions": IMMUTABLE,
+    "cosigned_checkpoint": LATEST,
+    "witnesses": LATEST,
+    "tile": BY_VIEW,
 }
+# c2sp.org/tlog-tiles: a full tile never changes; a partial one is a prefix of the
+# full one and never changes either, but a reader should soon ask for the full one.
+PARTIAL_TILE = "public, max-age=60"
 
 MAX_ENTRIES = 1000  # per request: a client pages through a long log
 Count = Query[int, {"ge": 0}]
@@ -65,12 +75,66 @@ def _b64(hashes: list[bytes]) -> list[str]:
     openapi_extra=TEXT_RESPONSE,
 )
 def latest_checkpoint(request: HttpRequest):
-    """The latest signed checkpoint (c2sp.org/tlog-checkpoint), as text."""
-    note = actions.latest_ledger_checkpoint()
-    if note is None:
+    """The latest signed checkpoint (c2sp.org/tlog-checkpoint), as text, with the
+    witnesses' cosignatures received for it (c2sp.org/tlog-cosignature)."""
+    row = latest_row()
+    if row is None:
         message = _("The ledger is empty: there is no checkpoint yet.")
         raise ApiError(message, code="LEDGER_EMPTY", status=404)
-    return _text(note)
+    return _text(cosigning.cosigned_note(row))
+
+
+@router.get(
+    "/ledger/cosigned/{size}",
+    response={LEDGER_ERRORS: ErrorOut},
+    openapi_extra=TEXT_RESPONSE,
+)
+def cosigned_checkpoint(request: HttpRequest, size: int):
+    """The checkpoint of tree ``size`` with the cosignatures received for it so far."""
+    row = LedgerCheckpoint.objects.filter(size=size).first()
+    if row is None:
+        message = _("The ledger has no checkpoint of tree size %(size)s.") % {
+            "size": size
+        }
+        raise ApiError(message, code="NOT_FOUND", status=404)
+    return _text(cosigning.cosigned_note(row))
+
+
+@router.get("/ledger/witnesses")
+def witnesses(request: HttpRequest):
+    """The log's witnesses (their cosignature keys), the policy, and whether the
+    latest checkpoint is published under it."""
+    policy = cosigning.witness_policy()
+    row = latest_row()
+    return {
+        "witnesses": [
+            {"code": w.code, "key": w.key.to_string()} for w in cosigning.witnesses()
+        ],
+        "policy": {"required": policy.required, "among": policy.among},
+        "size": row.size if row else 0,
+        "cosigned_by": cosigning.witnesses_behind(row.size) if row else [],
+        "published": cosigning.is_published(row.size) if row else False,
+    }
+
+
+@router.get("/ledger/tile/{path:rest}", response={LEDGER_ERRORS: ErrorOut})
+def tile(request: HttpRequest, rest: str):
+    """A tile of the log (c2sp.org/tlog-tiles): ``<L>/<N>[.p/<W>]`` for hashes,
+    ``entries/<N>[.p/<W>]`` for entries, 256 wide, N in x-prefixed digit groups."""
+    storage = DatabaseStorage()
+    try:
+        wanted = parse_tile_path("tile/" + rest)
+        size = storage.tree_size()
+        if wanted.level is None:
+            data = read_entry_bundle(storage, wanted, size)
+        else:
+            data = read_tile(storage, wanted, size)
+    except LedgerError as exc:
+        message = _("The ledger has no tile %(path)s.") % {"path": rest[:80]}
+        raise ApiError(message, code="NOT_FOUND", status=404) from exc
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Cache-Control"] = IMMUTABLE if wanted.is_full else PARTIAL_TILE
+    return response
 
 
 @router.get(

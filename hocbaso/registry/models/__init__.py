@@ -23,11 +23,13 @@ from hocbaso.registry.models.submissions import (
 )
 from hocbaso.registry.models.tokens import ApiToken as ApiToken
 from hocbaso.registry.models.transfers import Transfer
+from hocbaso.registry.models.witness import LedgerCosignature, WitnessedLog
 
 __all__ = [
     "AuditEvent",
     "Blob",
     "LedgerCheckpoint",
+    "LedgerCosignature",
     "LedgerEntry",
     "LedgerHead",
     "LedgerNode",
@@ -40,5 +42,6 @@ __all__ = [
     "Submission",
     "Transfer",
     "UnitReport",
+    "WitnessedLog",
     "node_key",
 ]

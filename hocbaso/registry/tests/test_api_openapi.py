@@ -25,6 +25,10 @@ PATHS = {
     "/api/v1/ledger/proofs/consistency": {"get"},
     "/api/v1/ledger/locks/{index}": {"get"},
     "/api/v1/ledger/checkpoints/{size}": {"get"},
+    "/api/v1/ledger/cosigned/{size}": {"get"},
+    "/api/v1/ledger/witnesses": {"get"},
+    "/api/v1/ledger/tile/{rest}": {"get"},
+    "/api/v1/witness/add-checkpoint": {"post"},  # every installation witnesses
     "/api/v1/shares/read": {"post"},  # hocbaso.portal.citizen.api
     "/api/v1/portal/lookup": {"post"},  # hocbaso.portal.api
     "/api/v1/portal/verify": {"post"},
@@ -38,12 +42,14 @@ PATHS = {
 # Open to anyone: the public ledger, reading with a share code (the code
 # itself is the credential), lookup and verification by anyone holding a code or
 # a copy (throttled), and the exchange between installations (every body
-# is signed with the sender's exchange key, checked against its trusted peers).
+# is signed with the sender's exchange key, checked against its trusted peers);
+# a witness checks the log's signature on the checkpoint it is asked to cosign.
 OPEN_PREFIXES = (
     "/api/v1/ledger/",
     "/api/v1/shares/",
     "/api/v1/exchange/",
     "/api/v1/portal/",
+    "/api/v1/witness/",
 )
 
 

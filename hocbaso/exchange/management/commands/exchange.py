@@ -25,6 +25,7 @@ from hocbaso.records.models import School
 from hocbaso.registry import actions as registry
 from hocbaso.registry.actors import Actor
 from hocbaso.registry.errors import RegistryError
+from hocbaso.registry.witnessing import witness_key
 
 
 class Command(BaseCommand):
@@ -41,6 +42,11 @@ class Command(BaseCommand):
         trust.add_argument("--kind", choices=Peer.Kind.values)
         trust.add_argument("--key", help="its exchange verifier key")
         trust.add_argument("--ledger-key", default="", help="its ledger verifier key")
+        trust.add_argument(
+            "--witness-key",
+            default="",
+            help="its witness cosignature key, if it is one",
+        )
         trust.add_argument("--url", default="", help="where it answers")
         trust.add_argument("--name", default="")
         trust.add_argument(
@@ -51,7 +57,9 @@ class Command(BaseCommand):
             "--ca", nargs="*", default=[], help="its CA certificates (PEM files)"
         )
         trust.add_argument(
-            "--file", help="a JSON list of peers: code, kind, key, ledger_key, url, ca"
+            "--file",
+            help="a JSON list of peers: code, kind, key, ledger_key, witness_key, "
+            "url, ca",
         )
         send = sub.add_parser("send", help="queue a locked round and deliver it")
         send.add_argument("--year", required=True)
@@ -124,6 +132,7 @@ class Command(BaseCommand):
             "role": settings.HOCBASO_ROLE,
             "exchange_key": signed.signer().verifier_key().to_string(),
             "ledger_key": registry.ledger_verifier_key(),
+            "witness_key": witness_key(),
         }
         self.stdout.write(json.dumps(keys))
 
@@ -136,7 +145,15 @@ class Command(BaseCommand):
             peers = [
                 {
                     k: options[k]
-                    for k in ("code", "kind", "key", "ledger_key", "url", "valid_from")
+                    for k in (
+                        "code",
+                        "kind",
+                        "key",
+                        "ledger_key",
+                        "witness_key",
+                        "url",
+                        "valid_from",
+                    )
                 }
                 | {"name": options["name"], "ca": options["ca"]}
             ]
