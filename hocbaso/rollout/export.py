@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hocbaso.formulas import keep_as_text
-from hocbaso.records.models import SchoolClass
+from hocbaso.records.models import Round, SchoolClass
 from hocbaso.rollout.dashboards import Dashboard, StudentRow
 from hocbaso.rollout.figures import FIELDS, LABELS, YEAR_FIELDS
 
@@ -187,3 +187,44 @@ def class_workbook(
                 ]
             )
         return _save(book)
+
+
+SHEETS = {"primary": "Tiểu học", "secondary": "THCS"}
+
+
+def results_workbook(title: str, stats) -> bytes:
+    """The results statistics: one sheet per school level, a count and a share
+    (of the assessed pupils, formatted as a percentage) under every column."""
+    with translation.override("vi"):
+        book = Workbook()
+        book.remove(book.active)
+        round_label = str(Round(stats.round).label) if stats.round else _("Whole year")
+        for level, rows in stats.levels.items():
+            sheet = book.create_sheet(SHEETS[level])
+            _heading(sheet, title, stats.year.name, round_label)
+            _results_table(sheet, stats.columns[level], rows)
+        if not stats.levels:
+            _heading(book.create_sheet(_("Results")), title, stats.year.name, "")
+        return _save(book)
+
+
+def _results_table(sheet: Worksheet, columns, rows) -> None:
+    fixed = [_("School code"), _("School"), _("Grade"), _("Class")]
+    fixed += [_("Pupils"), _("Assessed")]
+    heads = []
+    for column in columns:
+        heads += [
+            f"{column.group}: {column.label}",
+            f"{column.group}: {column.label} (%)",
+        ]
+    _header_row(sheet, [*fixed, *heads])
+    for row in rows:
+        cells = [row.school_code, row.school_name, row.grade, row.class_name]
+        cells += [row.pupils, row.assessed]
+        for count, share in row.cells(columns):
+            cells += [count, None if share is None else round(share, 4)]
+        sheet.append(cells)
+        for index in range(len(fixed) + 2, len(cells) + 1, 2):
+            sheet.cell(row=sheet.max_row, column=index).number_format = "0.0%"
+    for cell in sheet[sheet.max_row]:
+        cell.font = BOLD

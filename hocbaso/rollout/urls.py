@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from hocbaso.rollout import views
+from hocbaso.rollout import results_views, views
 
 app_name = "rollout"
 
@@ -14,7 +14,23 @@ urlpatterns = [
         views.department_export,
         name="department_export",
     ),
+    path(
+        "department/<str:code>/results/",
+        results_views.department_results,
+        name="department_results",
+    ),
+    path(
+        "department/<str:code>/results/export/",
+        results_views.department_results_export,
+        name="department_results_export",
+    ),
     path("unit/<str:code>/", views.unit, name="unit"),
+    path("unit/<str:code>/results/", results_views.unit_results, name="unit_results"),
+    path(
+        "unit/<str:code>/results/export/",
+        results_views.unit_results_export,
+        name="unit_results_export",
+    ),
     path("unit/<str:code>/export/", views.unit_export, name="unit_export"),
     path("unit/<str:code>/report/", views.unit_report, name="unit_report"),
     path("school/<str:code>/", views.school, name="school"),

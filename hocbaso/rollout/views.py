@@ -139,7 +139,17 @@ def _context(request, viewer, dashboard: dashboards.Dashboard) -> dict:
         + "/export/?"
         + f"year={dashboard.year.name}&round={dashboard.round}",
         "may_report": dashboard.unit is not None and viewer.officer_of(dashboard.unit),
+        "results_url": _results_url(request, dashboard),
     }
+
+
+def _results_url(request, dashboard: dashboards.Dashboard) -> str:
+    if dashboard.level not in ("department", "unit"):
+        return ""
+    return (
+        request.path.rstrip("/")
+        + f"/results/?year={dashboard.year.name}&round={dashboard.round}"
+    )
 
 
 PROGRESS_SERIES = ("sealed", "accepted", "locked")
