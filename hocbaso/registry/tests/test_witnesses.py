@@ -199,3 +199,19 @@ def test_a_peer_registered_with_a_witness_key_is_one_of_the_log_s_witnesses(db):
     assert [(w.code, w.key.to_string()) for w in cosigning.witnesses()] == [
         ("hcm", key)
     ]
+
+
+def test_the_monitor_reads_the_registry_s_tiles_and_checkpoint(client, tmp_path):
+    from hocbaso.monitor.cli import main
+
+    def fetch(url: str) -> bytes:
+        response = client.get(url.removeprefix("http://testserver"))
+        assert response.status_code == 200, url
+        return response.content
+
+    append(300)
+    argv = ["--url", "http://testserver/api/v1", "--key", verifier_key().to_string()]
+    argv += ["--state", str(tmp_path)]
+    assert main(argv, fetch=fetch) == 0
+    append(2, start=300)
+    assert main(argv, fetch=fetch) == 0
