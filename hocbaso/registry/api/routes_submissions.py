@@ -3,7 +3,7 @@
 Submit and replace answer the receipt with 202 Accepted and its Location at once;
 a worker verifies and stores the records (``hocbaso.season.tasks.answer_receipt``)
 and the receipt says ``received`` until every record has its result: poll the
-Location (the two-step answer of e-document gateways, docs/api.md).
+Location (the two-step answer of e-document gateways, docs/registry.md).
 """
 
 from __future__ import annotations
