@@ -125,3 +125,42 @@ class BatchItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_class} · {self.get_state_display()}"
+
+
+class DecisionEvent(models.Model):
+    """A decision taken on a record's page (class recognition, re-assessment after
+    the summer): who, when, the values before and after. Append-only."""
+
+    class Kind(models.TextChoices):
+        RECOGNITION = "record:recognise", _("class recognition")
+        SUPPLEMENTARY = "record:reassess", _("re-assessed after the summer")
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    kind = models.CharField(_("decision"), max_length=30, choices=Kind.choices)
+    record = models.ForeignKey(
+        "records.YearlyRecord",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("yearly record"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.record_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("decisions are append-only")
+        super().save(*args, **kwargs)

@@ -26,6 +26,7 @@ from hocbaso.records.models import (
     SchoolYear,
     YearlyRecord,
 )
+from hocbaso.records.names_order import in_class_order
 from hocbaso.registry.models import Submission
 
 SUMMER_PATHS = ("retest", "summer_training", "retest_and_summer_training")
@@ -109,17 +110,25 @@ def decisions_of(record: YearlyRecord) -> list[str]:
 
 
 def class_rows(school_class: SchoolClass) -> list[RecordRow]:
-    records = list(
+    """The class's records in class-list order (given name, then the rest)."""
+    records = in_class_list_order(
         YearlyRecord.objects.filter(school_class=school_class)
         .select_related("transcript__student", "school_year", "school", "school_class")
         .prefetch_related("assessments")
-        .order_by("transcript__student__full_name", "pk")
     )
     states = registry_states([r.pk for r in records])
     return [
         RecordRow(r, problems_of(r), decisions_of(r), states.get(r.pk, ""))
         for r in records
     ]
+
+
+def in_class_list_order(records) -> list[YearlyRecord]:
+    """Records ordered as a Vietnamese class list; namesakes by birth date, code."""
+    stable = records.order_by(
+        "transcript__student__date_of_birth", "transcript__student__student_code"
+    )
+    return in_class_order(stable, name=lambda r: r.transcript.student.full_name)
 
 
 def registry_states(record_ids: list[int]) -> dict[int, str]:

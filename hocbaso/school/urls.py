@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hocbaso.school import views
+from hocbaso.school import book_views, decision_views, registry_pages, views
 
 app_name = "school"
 
@@ -15,6 +15,25 @@ urlpatterns = [
         name="school",
     ),
     path("record/<int:pk>/", views.record_page, name="record"),
+    path("class/<int:pk>/markbook/", book_views.mark_book_page, name="markbook"),
+    path("class/<int:pk>/decisions/", decision_views.decisions_page, name="decisions"),
+    path("record/<int:pk>/revoke/", registry_pages.revoke_page, name="revoke"),
+    path(
+        "year/<int:school_year>/school/<int:school>/transfers/",
+        registry_pages.transfers_page,
+        name="transfers",
+    ),
+    path(
+        "year/<int:school_year>/school/<int:school>/transfers/<str:transfer_id>/"
+        "<str:step>/",
+        registry_pages.transfer_step,
+        name="transfer_step",
+    ),
+    path(
+        "year/<int:school_year>/school/<int:school>/signers/",
+        book_views.signers_page,
+        name="signers",
+    ),
     path("batches/", views.batch_create, name="batch_create"),
     path("batches/<str:public_id>/", views.batch_status, name="batch"),
     path("batches/<str:public_id>/next/", views.batch_next, name="batch_next"),
