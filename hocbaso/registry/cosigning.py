@@ -202,3 +202,30 @@ def _http_post(url: str, body: bytes) -> tuple[int, bytes]:
             return response.status, response.read(64 * 1024)
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read(64 * 1024)
+
+
+def witness_command(command, what: str) -> None:
+    """``hocbaso ledger witness`` and ``witness-key`` (docs/operations.md)."""
+    from django.core.management.base import CommandError
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from hocbaso.registry.witnessing import witness_key
+
+    if what == "witness-key":
+        command.stdout.write(witness_key())
+        return
+    for outcome in request_cosignatures(timezone.now()):
+        if outcome.ok:
+            command.stdout.write(_("%(code)s cosigned.") % {"code": outcome.witness})
+        else:
+            command.stderr.write(
+                _("%(code)s did not cosign: %(detail)s")
+                % {"code": outcome.witness, "detail": outcome.detail}
+            )
+    row = latest_checkpoint()
+    if row is not None and not is_published(row.size):
+        raise CommandError(
+            _("Checkpoint %(size)s does not have the cosignatures the policy asks for.")
+            % {"size": row.size}
+        )

@@ -215,3 +215,24 @@ def test_the_monitor_reads_the_registry_s_tiles_and_checkpoint(client, tmp_path)
     assert main(argv, fetch=fetch) == 0
     append(2, start=300)
     assert main(argv, fetch=fetch) == 0
+
+
+def test_ledger_witness_asks_and_fails_when_the_policy_is_not_met(
+    client, witness, settings, monkeypatch
+):
+    from django.core.management import CommandError, call_command
+
+    append(2)
+    settings.HOCBASO_WITNESS_POLICY = "1"
+    witness.url = "http://unreachable.invalid"
+    witness.save()
+    monkeypatch.setattr(
+        cosigning, "_http_post", lambda url, body: (503, b"unavailable")
+    )
+    with pytest.raises(CommandError, match="does not have the cosignatures"):
+        call_command("ledger", "witness")
+    monkeypatch.setattr(cosigning, "_http_post", post_through(client))
+    witness.url = "http://testserver"
+    witness.save()
+    call_command("ledger", "witness")
+    assert cosigning.is_published(2)

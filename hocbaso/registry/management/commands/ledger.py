@@ -6,6 +6,9 @@ hocbaso ledger verify       recompute every entry from the registry, check the
                             OK, or the mismatches (exit 1)
 hocbaso ledger checkpoint   print the latest signed checkpoint
 hocbaso ledger key          print the verifier key of the checkpoints
+hocbaso ledger witness      ask the witnesses to cosign the latest checkpoint;
+                            exit 1 if HOCBASO_WITNESS_POLICY is not met
+hocbaso ledger witness-key  print this installation's witness key
 """
 
 from __future__ import annotations
@@ -14,17 +17,22 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from hocbaso.registry import actions
+from hocbaso.registry.cosigning import witness_command
 
 
 class Command(BaseCommand):
     help = _("Verify the registry's ledger, or print its checkpoint or key.")
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("what", choices=["verify", "checkpoint", "key"])
+        parser.add_argument(
+            "what", choices=["verify", "checkpoint", "key", "witness", "witness-key"]
+        )
 
     def handle(self, *args, **options) -> None:
         what = options["what"]
-        if what == "key":
+        if what.startswith("witness"):
+            witness_command(self, what)
+        elif what == "key":
             self.stdout.write(actions.ledger_verifier_key())
         elif what == "checkpoint":
             note = actions.latest_ledger_checkpoint()
