@@ -111,7 +111,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # the language cookie, else Vietnamese, never Accept-Language (web/language.py)
+    "hocbaso.web.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -385,7 +386,10 @@ LOGGING = {
     "loggers": {
         name: {"handlers": ["console"], "level": _LOG_LEVEL, "propagate": False}
         for name in ("django", "gunicorn.error", "gunicorn.access")
-    },
+    }
+    # fontTools logs every glyph table it subsets at INFO: hundreds of lines
+    # per printed form that nobody reads.
+    | {"fontTools": {"level": "WARNING"}},
 }
 
 # Guessing lookup codes (hocbaso.portal.throttle): a client (keyed hash of its

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from hocbaso.files import write_private
 from hocbaso.packet import PacketError, build_packet
@@ -25,7 +24,7 @@ from hocbaso.records.snapshot import records_with_rows, snapshot_of
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Export the transcript packet of a yearly record.")
+    help = _("Export the transcript packet of a yearly record.")
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)

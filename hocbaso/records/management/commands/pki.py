@@ -8,14 +8,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from hocbaso.records.demo_pki import KEY_TYPES, create_records_pki
 from hocbaso.records.errors import RecordsError
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(
         "Signing certificates. 'demo' creates a demo PKI outside the repository and "
         "registers a certificate to every teacher, principal, deputy and school."
     )

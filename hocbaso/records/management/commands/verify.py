@@ -13,7 +13,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from hocbaso.packet import MAX_PACKET_BYTES
 from hocbaso.records.errors import RecordsError
@@ -30,9 +29,7 @@ EXIT_INVALID, EXIT_UNDETERMINED = 1, 2
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Verify a signed transcript packet: 0 valid, 1 invalid, 2 undetermined."
-    )
+    help = _("Verify a signed transcript packet: 0 valid, 1 invalid, 2 undetermined.")
 
     def add_arguments(self, parser):
         parser.add_argument("file", help=_("the packet (XML), or - for stdin"))

@@ -35,7 +35,7 @@ class Page:
 
     def __init__(self, client, keys: dict):
         self.client, self.keys = client, keys  # keys: "personal"/"seal" → signer
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # messages matched in English
+        client.cookies["django_language"] = "en"  # messages matched in English
 
     def post(self, url, body, status=200):
         response = self.client.post(

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _client(user, language="en"):
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client = Client()
+    client.cookies["django_language"] = language  # the language switch's cookie
     client.force_login(user)
     return client
 

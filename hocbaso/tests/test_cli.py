@@ -1,0 +1,64 @@
+"""The console command as a tool for people: help, the list, quiet output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import get_commands, load_command_class
+from django.utils import translation
+
+from hocbaso.cli import command_list
+
+PROJECT_COMMANDS = sorted(
+    name for name, app in get_commands().items() if app.startswith("hocbaso")
+)
+
+
+@pytest.mark.parametrize("name", PROJECT_COMMANDS)
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_project_command_formats_its_help(name, language):
+    command = load_command_class(get_commands()[name], name)
+    with translation.override(language):
+        parser = command.create_parser("hocbaso", name)
+        text = parser.format_help()
+    assert text.startswith(f"usage: hocbaso {name}")
+    assert " ".join(str(command.help).split())[:30] in " ".join(text.split())
+
+
+def test_the_list_names_the_project_commands_first_with_their_help():
+    text = command_list()
+    ours, _, django_part = text.partition(
+        "\n\n",
+    )[2].partition("\n\n")
+    lines = ours.splitlines()[1:]
+    assert [line.split()[0] for line in lines] == PROJECT_COMMANDS
+    assert all(len(line.split()) > 2 for line in lines)  # a summary each
+    assert "  migrate" in django_part
+    assert "  seed" not in django_part
+
+
+def test_the_console_command_alone_prints_the_list():
+    result = _run([sys.executable, "-c", "from hocbaso.cli import main; main([])"])
+    assert result.returncode == 0, result.stderr
+    assert "  print " in result.stdout and result.stderr == ""
+
+
+def test_making_the_stamp_font_writes_nothing_on_stderr():
+    # fontTools logs each table it subsets at INFO (hundreds of lines per
+    # print); with the project's logging only warnings get through.
+    script = (
+        "import django; django.setup();"
+        "from hocbaso.printing._stampfont import stamp_font_bytes;"
+        "assert stamp_font_bytes()"
+    )
+    result = _run([sys.executable, "-c", script])
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+def _run(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hocbaso.settings"}
+    return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
