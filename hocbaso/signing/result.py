@@ -24,7 +24,7 @@ def _(message: str) -> str:
 
 
 class Status(enum.StrEnum):
-    """valid, invalid, or cannot determine (architecture.md, Signatures)."""
+    """valid, invalid, or cannot determine: a verifier says which, with reasons."""
 
     VALID = "valid"
     INVALID = "invalid"
