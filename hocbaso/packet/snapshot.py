@@ -2,7 +2,7 @@
 
 Plain values only (str, int, bool, date, Decimal, tuples), so a snapshot compares by
 value and round-trips through the packet's XML unchanged. The records layer builds one
-from its rows; the registry gets one back from the bytes it received (architecture.md).
+from its rows; the registry gets one back from the bytes it received (docs/packet.md).
 """
 
 from __future__ import annotations
