@@ -3,7 +3,7 @@
 School staff see their school's receipts, submissions, locks and transfers (a
 transfer is seen by both schools, by the receiving one once released); unit
 officers and department officers see those of the schools in their scope. The
-ledger holds no personal data and is public (architecture.md: served as static
+ledger holds no personal data and is public (docs/ledger.md: served as static
 tiles), so every login sees its tables.
 """
 
