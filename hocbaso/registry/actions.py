@@ -1,7 +1,7 @@
 """The registry's operations: every one a function of plain values, bytes and an
 Actor, answering frozen result objects and raising ``errors.RegistryError``s with
 stable codes. The JSON API and the school side of this deployment call these same
-functions (architecture.md: an outside school system and ours are treated alike).
+functions (docs/registry.md: an outside school system and ours are treated alike).
 
 Organisations may be given as rows or by code (school and unit codes, the school
 year's name). ``clock`` (a callable returning an aware datetime) is injectable
