@@ -78,7 +78,7 @@ HOLDINGS_CACHE = "default"
 # changes instead) does not hold values for days.
 _TTL = 3600
 # The role → the implementation of Holdings; strings, so the registry does not
-# import the exchange (architecture.md: dependencies point one way).
+# import the exchange (docs/architecture.md: dependencies point one way).
 IMPLEMENTATIONS = {
     "department": "hocbaso.registry.holdings.RegistryHoldings",
     "national": "hocbaso.exchange.lookup.NationalHoldings",
