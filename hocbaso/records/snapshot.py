@@ -1,6 +1,6 @@
 """A yearly record and its rows → the frozen ``hocbaso.packet.RecordSnapshot``.
 
-What is signed is built from a snapshot, never from live rows (house style). Steps:
+What is signed is built from a snapshot, never from live rows (docs/signing.md). Steps:
 1. readiness: results computed and final, signers appointed, identity complete;
 2. identity: student, school with its department, class, school year, grade;
 3. results: primary subjects from the term II rows, qualities and competencies with
