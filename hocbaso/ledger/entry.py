@@ -34,7 +34,7 @@ _LOOKS_PERSONAL = re.compile(
 
 
 class Event(StrEnum):
-    """The stable event types of the ledger (house style: subject:action)."""
+    """The stable event types of the ledger, written ``subject:action``."""
 
     RECORD_SUBMIT = "record:submit"
     RECORD_REPLACE = "record:replace"
