@@ -1,4 +1,4 @@
-"""The clock every action reads, injectable so tests freeze time (house style)."""
+"""The clock every action reads, injectable so tests freeze time."""
 
 from __future__ import annotations
 
