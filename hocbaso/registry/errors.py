@@ -1,6 +1,6 @@
 """The registry's errors: one base class, one subclass per failure, each a stable code.
 
-Boundaries translate them once (house style): the JSON API answers
+Boundaries translate them once, where words are chosen: the JSON API answers
 ``{"error": str(error), "code": error.code}``, the command line prints the sentence
 on one line and exits non-zero. Messages are translated English sentences that
 never contain a lookup code (domain.md §9).
