@@ -1,6 +1,6 @@
 """The API's one error shape: ``{"error": "<sentence>", "code": "<STABLE_CODE>"}``.
 
-Every failure is translated here, once (house style): the registry's errors with
+Every failure is translated here, once, at the boundary: the registry's errors with
 their status, ninja's validation and authentication errors, a ledger range the log
 does not have, and anything unexpected (logged, answered 500 without a traceback).
 Sentences follow the request's language; a lookup code is never echoed (it is a
