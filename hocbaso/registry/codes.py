@@ -41,7 +41,7 @@ class RecordCode(StrEnum):
 
 
 class EventType(StrEnum):
-    """Audit event types, ``subject:action`` (house style, warehouse events/tags)."""
+    """Audit event types, written ``subject:action`` so a trail filters by subject."""
 
     RECEIPT_RECEIVE = "receipt:receive"
     RECORD_SUBMIT = "record:submit"
