@@ -43,6 +43,17 @@ def enqueue(task, *args) -> None:
     task.enqueue(*args)
 
 
+def waiting(task, *args) -> bool:
+    """Whether this task with these arguments waits in the queue or runs now."""
+    if not can_defer():
+        return False  # the inline backend keeps no queue
+    return DBTaskResult.objects.filter(
+        task_path=task.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        args_kwargs={"args": list(args), "kwargs": {}},
+    ).exists()
+
+
 def beat(worker_id: str, *, host: str, pid: int, started_at: dt.datetime) -> None:
     now = timezone.now()
     WorkerBeat.objects.update_or_create(

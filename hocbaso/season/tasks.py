@@ -77,6 +77,9 @@ def answer_later(receipt: ReceiptView) -> ReceiptView:
     (already answered when the engine runs tasks inline)."""
     if receipt.status != Receipt.Status.RECEIVED:
         return receipt
-    engine.enqueue(answer_receipt, receipt.receipt_id)
+    # The same bytes sent again get the same receipt: one answer in the queue is
+    # enough, however often a client repeats its call.
+    if not engine.waiting(answer_receipt, receipt.receipt_id):
+        engine.enqueue(answer_receipt, receipt.receipt_id)
     found = Receipt.objects.select_related("school").get(public_id=receipt.receipt_id)
     return ReceiptView.from_model(found)

@@ -84,3 +84,16 @@ def test_the_periodic_recovery_answers_a_receipt_whose_task_was_lost(
     assert tasks.recover_receipts.call() == 1
 
     assert Receipt.objects.get(public_id=stuck.receipt_id).status == "processed"
+
+
+def test_the_same_bytes_sent_again_wait_for_one_answer(district, clock, queue, client):
+    record = district.records(district.primary, Round.MAIN)[0]
+    token = issue(record.school)
+    path = f"/schools/{record.school.code}/submissions"
+
+    first = post_xml(client, path, district.packet(record), token).json()
+    again = post_xml(client, path, district.packet(record), token).json()
+
+    assert again["receipt_id"] == first["receipt_id"]
+    assert len(waiting("answer_receipt")) == 1
+    assert run_ready() == ["answer_receipt"]
