@@ -1,6 +1,6 @@
 """The local trust store: trust anchors, known intermediates, CRLs; path building.
 
-Never touches the network (a verifier works offline): the store is loaded once from files and
+Never touches the network (verifiers work offline): the store is loaded once from files and
 keeps the parsed certificates, so verifying many packets parses no anchor twice.
 Path validation follows RFC 5280 §6.1 in the parts that matter here: names chain, each
 signature verifies, each issuer is a CA allowed to sign certificates (§4.2.1.9,
