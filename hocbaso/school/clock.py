@@ -1,7 +1,7 @@
 """The time the school pages sign and submit at: now, unless a test freezes it.
 
-The registry's actions take a clock (registry/clock.py); the pages pass this one, so a test
-can set the day (a round's deadline not yet passed) for the signing time, the issue
+The registry's actions take a clock (registry/clock.py); the pages pass this one,
+so a test can set the day (a round's deadline not yet passed) for the signing time, the issue
 date and the registry alike.
 """
 
