@@ -1,8 +1,8 @@
 """The time the school pages sign and submit at: now, unless a test freezes it.
 
 The registry's actions take a clock (registry/clock.py); the pages pass this one,
-so a test can set the day (a round's deadline not yet passed) for the signing time, the issue
-date and the registry alike.
+so a test can set the day (a round's deadline not yet passed) for the signing
+time, the issue date and the registry alike.
 """
 
 from __future__ import annotations
