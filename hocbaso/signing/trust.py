@@ -1,7 +1,8 @@
 """The local trust store: trust anchors, known intermediates, CRLs; path building.
 
 Never touches the network (verifiers work offline): the store is loaded once from
-files and keeps the parsed certificates, so verifying many packets parses no anchor twice.
+files and keeps the parsed certificates, so verifying many packets parses no
+anchor twice.
 Path validation follows RFC 5280 §6.1 in the parts that matter here: names chain, each
 signature verifies, each issuer is a CA allowed to sign certificates (§4.2.1.9,
 §4.2.1.3), and each certificate is valid at the time checked (§6.1.3 (a)(2)).
