@@ -1,4 +1,4 @@
-"""What the exchange keeps (issue 7; docs/exchange.md).
+"""What the exchange keeps (docs/exchange.md).
 
 Every installation:
 - ``Identity``: who this installation is in the exchange (a department's code, or
