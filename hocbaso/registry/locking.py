@@ -1,7 +1,7 @@
 """Locking a round: records become effective and final (domain.md §7, R10, R11).
 
 Steps of ``lock_round``, in one transaction that first locks the ledger head (so no
-submission is half-written or slips in while the lock runs, issue 4):
+submission is half-written or slips in while the lock runs; docs/registry.md):
 1. the schools of the scope whose round is still open (a school is locked once);
 2. refuse a lock time before the last acceptance or revocation it would cover;
 3. per school: its current accepted submissions of the round, locked FOR UPDATE,
