@@ -1,4 +1,4 @@
-"""The registry's versioned JSON API, ``/api/v1/`` (issue 4; docs/api.md).
+"""The registry's versioned JSON API, ``/api/v1/`` (docs/api.md).
 
 A thin layer over ``hocbaso.registry.actions``: each view validates its input,
 calls one action and shapes the answer. The OpenAPI document is at
