@@ -1,4 +1,4 @@
-"""API tokens: how a school's own system authenticates to the JSON API (issue 4).
+"""API tokens: how a school's own system authenticates to the JSON API (docs/api.md).
 
 An administrator issues a token for one school and revokes it; the full token is
 shown once, at issue time, and never stored. The row keeps a short public prefix (to
