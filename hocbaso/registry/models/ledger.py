@@ -1,7 +1,7 @@
 """The ledger's tables (hocbaso.ledger's storage protocol over the database).
 
 - ``LedgerHead``: one row; every appending transaction locks it first, so appends
-  are serialised and the lock and submissions never interleave (issue 4).
+  are serialised and the lock and submissions never interleave (docs/registry.md).
 - ``LedgerEntry``: the canonical bytes of each entry, by index.
 - ``LedgerNode``: the hash of every perfect subtree, named (level, index) as in
   hocbaso.ledger.merkle; the key packs both into one integer.
