@@ -1,4 +1,4 @@
-"""The lifecycle through the JSON API, as a school's own system drives it (issue 4).
+"""The lifecycle through the JSON API, as a school's own system drives it (docs/api.md).
 
 A school token submits, polls, replaces and revokes; a department officer's session
 locks; after the lock the API refuses with the error envelope; the school sees its
