@@ -1,4 +1,4 @@
-"""Submitting signed packets and class packages (issue 4, domain.md §6.2, §7)."""
+"""Submitting signed packets and class packages (domain.md §6.2, §7)."""
 
 from hocbaso.packet import parse_packet
 from hocbaso.records.models import RecordStatus, Round
