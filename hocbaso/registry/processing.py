@@ -1,6 +1,6 @@
 """The second step of a submission: every packet of a receipt checked and answered.
 
-Steps (issue 4, domain.md §7):
+Steps (domain.md §7; docs/registry.md):
 1. verify every packet (slow, outside any transaction) and identify its record
    (``checks``);
 2. in one transaction that first locks the ledger head: check each record's round
