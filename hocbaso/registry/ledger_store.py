@@ -4,7 +4,7 @@
 the one writer: it is made inside a transaction that holds the lock on the ledger
 head (``lock_head``), buffers the entries and subtree hashes an append writes, and
 ``flush`` stores them with one bulk insert each before the transaction commits
-(issue 4: the entry commits in the same transaction as the change it records).
+(the entry commits in the same transaction as the change it records).
 """
 
 from __future__ import annotations
