@@ -1,5 +1,5 @@
 """The checks of one packet, each failure a Problem; every one that applies is
-reported at once (issue 4).
+reported at once (docs/registry.md).
 
 1. signatures (``signature_problems``): the verdict of hocbaso.signing, one problem
    per failed check: the schema, integrity and chain, the signer's role, completeness;
