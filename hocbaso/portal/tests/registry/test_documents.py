@@ -1,6 +1,6 @@
 """The printed form and the soft copy of a transcript as the registry holds it.
 
-Acceptance (issue 5): the soft copy's signature verifies with poppler's pdfsig
+Acceptance (docs/printing.md): the soft copy's signature verifies with poppler's pdfsig
 trusting the demo CA, its attached packets verify with xmlsec1, the QR code decodes
 with zbarimg to the check URL, pdftotext reads correct Vietnamese, and a doctored
 copy fails. The registry is the portal tests' signed district (conftest.py).
