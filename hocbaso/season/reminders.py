@@ -43,6 +43,8 @@ def remind_due(year_id: int, round_name: str, days: int, run_at: str) -> dict:
     kind = DeadlineSchedule.Kind.REMIND
     if not still_scheduled(year_id, round_name, kind, days, run_at):
         return {"skipped": "deadline moved"}
+    if days not in settings.HOCBASO_REMINDER_DAYS:
+        return {"skipped": "no reminder that many days before"}  # setting changed
     year = SchoolYear.objects.get(pk=year_id)
     deadline = rounds.lock_deadline(year, round_name)
     locked = set(

@@ -15,7 +15,9 @@ from hocbaso.registry.models import AuditEvent, SchoolRoundLock, Submission
 from hocbaso.registry.rounds import lock_deadline
 from hocbaso.registry.tests.helpers import submit
 from hocbaso.season import tasks
+from hocbaso.season.deadlines import SCHEDULER
 from hocbaso.season.models import DeadlineSchedule, MissingAtLock, Reminder
+from hocbaso.season.reminders import missing_lists
 from hocbaso.season.tests.support import run_ready, waiting
 
 SECOND = dt.timedelta(seconds=1)
@@ -66,6 +68,14 @@ def test_the_deadline_passing_locks_the_round_with_no_command(
     missing = MissingAtLock.objects.get(school=record.school, round=Round.MAIN)
     assert missing.count == school_lock.missing_count > 0
     assert missing.lock_id == school_lock.lock.public_id
+    shown = missing_lists([record.school], district.year, Round.MAIN)
+    assert [m.count for m in shown] == [missing.count]
+    assert {r["student_code"] for r in missing.records} == {
+        m.student_code
+        for m in actions.missing_records(
+            district.year, Round.MAIN, scope=record.school, actor=SCHEDULER
+        )
+    }
     assert len(waiting("lock_at_deadline")) == 1  # the supplementary round's
     assert actions.verify_ledger().ok
 
@@ -158,3 +168,17 @@ def test_the_inline_engine_of_the_tests_schedules_nothing(district, clock):
 
     assert not DeadlineSchedule.objects.exists()
     assert mail.outbox == []
+
+
+def test_a_reminder_day_no_longer_configured_sends_nothing(
+    district, clock, queue, settings
+):
+    district.year.save()
+    (first, _second) = waiting("remind_before")[:2]
+    settings.HOCBASO_REMINDER_DAYS = (1,)
+    clock.set(first.run_after + SECOND)
+
+    assert tasks.remind_before.call(*first.args_kwargs["args"]) == {
+        "skipped": "no reminder that many days before"
+    }
+    assert not Reminder.objects.exists()
