@@ -1,4 +1,4 @@
-"""Races, played step by step so they run on SQLite too (docs/registry.md, "Concurrency").
+"""Races, played step by step so they run on SQLite too (docs/registry.md).
 
 On PostgreSQL the same races run for real with threads (tests_postgres/). Here a
 verifier stands in for the slow part of a submission and lets something else happen
