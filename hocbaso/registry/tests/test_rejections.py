@@ -1,4 +1,4 @@
-"""A rejected record gets every reason at once and leaves nothing behind (docs/registry.md)."""
+"""A rejected record gets every reason at once and leaves nothing behind."""
 
 import datetime as dt
 
