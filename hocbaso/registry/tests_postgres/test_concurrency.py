@@ -1,4 +1,4 @@
-"""Concurrent submissions and a lock racing them, for real, on PostgreSQL (docs/registry.md, "Concurrency").
+"""Concurrent submissions and a lock racing them, for real, on PostgreSQL.
 
 Several threads (each its own database connection) submit signed packets while
 another locks the round. Whatever the interleaving: nothing accepted is lost, every
