@@ -53,7 +53,7 @@ SCALES = {
     "tiny": Scale(2, 10, 300, 2, 8, 280),
     # Two primary and two lower-secondary schools, about 1,500 students.
     "small": Scale(2, 20, 760, 2, 16, 720),
-    # The plan's pilot district (seeds/, section I.1).
+    # The plan's pilot district (domain.md §1).
     "district": Scale(26, 986, 38011, 25, 732, 25700),
 }
 
