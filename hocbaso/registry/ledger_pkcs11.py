@@ -104,9 +104,17 @@ def _load(config: PKCS11Config) -> tuple[Any, bytes]:
     import pkcs11
     from pkcs11 import Attribute, KeyType, ObjectClass
 
-    pin = Path(config.pin_file).read_text(encoding="utf-8").strip()
+    try:
+        pin = Path(config.pin_file).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(
+            f"the PIN file {config.pin_file} cannot be read: {exc}"
+        ) from exc
     token = pkcs11.lib(config.module).get_token(token_label=config.token)
-    session = token.open(user_pin=pin)
+    try:
+        session = token.open(user_pin=pin)
+    except pkcs11.UserAlreadyLoggedIn:  # login is per token and process, not session
+        session = token.open()
     private = session.get_key(
         object_class=ObjectClass.PRIVATE_KEY,
         key_type=KeyType.EC_EDWARDS,
