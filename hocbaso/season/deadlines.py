@@ -49,11 +49,11 @@ def planned(year: SchoolYear) -> list[tuple[str, str, int, dt.datetime]]:
     return plan
 
 
-def schedule_year(year: SchoolYear, at: dt.datetime | None = None) -> int:
+def schedule_year(year: SchoolYear) -> int:
     """Enqueue the year's future deadline tasks whose time changed; how many."""
     if not engine.can_defer():
         return 0  # the immediate backend cannot wait for a deadline
-    current = now(None) if at is None else at
+    current = now(None)
     stored = {
         (s.round, s.kind, s.days_before): s
         for s in DeadlineSchedule.objects.filter(school_year=year)
@@ -72,22 +72,15 @@ def _enqueue(year, round_name: str, kind: str, days: int, run_at) -> None:
     from hocbaso.season import tasks
 
     task = tasks.lock_at_deadline if kind == Kind.LOCK else tasks.remind_before
+    args = (year.pk, round_name, days, run_at.isoformat())
+    queued = engine.enqueue(task.using(run_after=run_at), *args)
     DeadlineSchedule.objects.update_or_create(
         school_year=year,
         round=round_name,
         kind=kind,
         days_before=days,
-        defaults={"run_at": run_at, "task_id": ""},
+        defaults={"run_at": run_at, "task_id": str(queued.id)},
     )
-    args = (year.pk, round_name, days, run_at.isoformat())
-    engine.enqueue(task.using(run_after=run_at), *args)
-
-
-def _enqueue_lock(year, round_name: str, run_at) -> None:
-    from hocbaso.season import tasks
-
-    task = tasks.lock_at_deadline.using(run_after=run_at)
-    engine.enqueue(task, year.pk, round_name, 0, run_at.isoformat())
 
 
 def _answer_received_before(deadline: dt.datetime) -> None:
@@ -120,7 +113,7 @@ def lock_due(year_id: int, round_name: str, run_at: str) -> dict:
     year = SchoolYear.objects.get(pk=year_id)
     deadline = rounds.lock_deadline(year, Round(round_name))
     if now(None) < deadline:  # a worker's clock behind the queue's: once more
-        _enqueue_lock(year, round_name, deadline)
+        _enqueue(year, round_name, Kind.LOCK, 0, deadline)
         return {"skipped": "not yet"}
     _answer_received_before(deadline)
     with transaction.atomic():

@@ -36,11 +36,12 @@ def can_defer() -> bool:
     return bool(task_backends["default"].supports_defer)
 
 
-def enqueue(task, *args) -> None:
+def enqueue(task, *args):
     """Enqueue now: on the database backend the task's row is written in the
     caller's transaction, so it commits (or rolls back) with the work that asked
-    for it, and no worker sees a task whose rows are not committed yet."""
-    task.enqueue(*args)
+    for it, and no worker sees a task whose rows are not committed yet. Returns
+    the task's result (its id)."""
+    return task.enqueue(*args)
 
 
 def waiting(task, *args) -> bool:

@@ -41,6 +41,8 @@ def test_setting_the_calendar_schedules_the_locks_and_reminders(district, clock,
     main = lock_deadline(district.year, Round.MAIN)
     reminders = [t.run_after for t in waiting("remind_before")][:2]
     assert reminders == [main - dt.timedelta(days=7), main - dt.timedelta(days=1)]
+    stored = DeadlineSchedule.objects.get(round=Round.MAIN, kind="lock")
+    assert stored.task_id == str(locks[0].id)
     district.year.save()  # saved again unchanged: nothing more
     assert len(waiting("lock_at_deadline")) == 2
 
