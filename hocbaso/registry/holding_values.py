@@ -95,6 +95,7 @@ class LedgerProof:
     lock_index: int | None = None
     revocation_index: int | None = None
     failure: Problem | None = None
+    witnesses: int = 0  # configured witnesses that cosigned this tree or a later one
 
     @property
     def problem(self) -> str:

@@ -42,6 +42,7 @@ from hocbaso.printing import PrintingError, layout
 from hocbaso.printing.document import ReadPacket, read_packet
 from hocbaso.records.models import Transcript, YearlyRecord
 from hocbaso.registry import entries
+from hocbaso.registry.cosigning import witnesses_behind
 from hocbaso.registry.holding_values import (
     HeldSubmission,
     Holding,
@@ -363,6 +364,7 @@ class _Checkpoint:
             lock_index=s.lock.ledger_index if s.lock_id else None,
             revocation_index=s.withdraw_ledger_index,
             failure=self.problem,
+            witnesses=len(witnesses_behind(self.size)) if self.size else 0,
         )
         if self.problem or self.size is None:
             return proof
