@@ -42,6 +42,7 @@ from hocbaso.printing import _sync
 from hocbaso.printing._format import VIETNAM, time_text
 from hocbaso.printing._stampfont import STAMP_FONT
 from hocbaso.printing.errors import SoftCopyError
+from hocbaso.printing.longterm import DOCUMENT_TIMESTAMP_FIELD, ValidationData
 from hocbaso.signing import KeyFileSigner, SignatureAlgorithm, Signer
 from hocbaso.signing.algorithms import ecdsa_raw_to_der
 from hocbaso.signing.timestamp import TimestampAuthority
@@ -124,7 +125,7 @@ class PdfSealSigner(signers.Signer):
         dummy request) is made once per authority, not once per document."""
         known = self._timestampers.get(id(authority))
         if known is None:
-            known = (authority, _AuthorityTimeStamper(authority))
+            known = (authority, AuthorityTimeStamper(authority))
             self._timestampers[id(authority)] = known
         return known[1]
 
@@ -145,7 +146,7 @@ class _EncodedOnce(CMSAttributeProvider):
         return tsp.SigningCertificateV2.load(cached)
 
 
-class _AuthorityTimeStamper(TimeStamper):
+class AuthorityTimeStamper(TimeStamper):
     """pyHanko's TimeStamper over hocbaso's TimestampAuthority (DER in, DER out)."""
 
     def __init__(self, authority: TimestampAuthority) -> None:
@@ -169,9 +170,15 @@ def sign_pdf(
     stamp_text: str | None = None,
     timestamp_authority: TimestampAuthority | None = None,
     signing_time: datetime | None = None,
+    validation: ValidationData | None = None,
+    document_timestamp: bool = True,
 ) -> bytes:
     """The soft copy: pdf with the attachments embedded, signed PAdES B-B (B-T with
     a timestamp authority), and a visible stamp on the cover.
+
+    With validation data and an authority it is B-LTA: the revocation data of
+    the seal's and the TSA's chains in the DSS, then a document timestamp
+    (longterm.py); document_timestamp=False stops at B-LT.
 
     attachments are (file name, bytes), typically the signed XML packets; they are
     embedded sorted by name (a PDF name tree is sorted). stamp_text replaces the
@@ -179,6 +186,8 @@ def sign_pdf(
     reuse it for a batch. Raises SoftCopyError.
     """
     seal = signer if isinstance(signer, PdfSealSigner) else PdfSealSigner(signer)
+    if validation is not None and timestamp_authority is None:
+        raise SoftCopyError("PAdES B-LT needs a timestamp authority (HOCBASO_TSA_URL)")
     moment = (signing_time or datetime.now(UTC)).astimezone(UTC)
     text = stamp_text or _default_stamp(seal.organisation, moment, reason, location)
     try:
@@ -192,6 +201,7 @@ def sign_pdf(
                 reason=reason,
                 location=location,
                 name=seal.organisation,
+                **_long_term(validation, moment, document_timestamp),
             ),
             signer=seal,
             timestamper=seal.timestamper(timestamp_authority)
@@ -212,6 +222,21 @@ def sign_pdf(
     except Exception as exc:  # pyHanko raises many kinds on a bad PDF or TSA
         raise SoftCopyError(f"the soft copy could not be signed: {exc}") from exc
     return bytes(out.getbuffer())
+
+
+def _long_term(
+    validation: ValidationData | None, moment: datetime, archival: bool
+) -> dict[str, Any]:
+    """The metadata of B-LT (validation data in the DSS) and B-LTA (then a
+    document timestamp); none for B-B and B-T."""
+    if validation is None:
+        return {}
+    return {
+        "embed_validation_info": True,
+        "use_pades_lta": archival,
+        "timestamp_field_name": f"{DOCUMENT_TIMESTAMP_FIELD}1",
+        "validation_context": validation.context(moment),
+    }
 
 
 class _TimedPdfSigner(signers.PdfSigner):

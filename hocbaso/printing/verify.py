@@ -12,8 +12,8 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
@@ -21,7 +21,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation import EmbeddedPdfSignature, async_validate_pdf_signature
+from pyhanko.sign.validation import (
+    EmbeddedPdfSignature,
+    async_validate_pdf_signature,
+    async_validate_pdf_timestamp,
+)
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -36,7 +40,9 @@ from hocbaso.printing._budget import (
     Limits,
     prescan,
 )
+from hocbaso.printing._ltv import validate_long_term
 from hocbaso.printing.errors import PrintingError
+from hocbaso.printing.longterm import store_crls, store_intermediates, with_roots
 from hocbaso.printing.render import DIGEST_KEYWORD, content_digest
 from hocbaso.signing import Check, Status, TrustStore, VerificationFailedError
 from hocbaso.signing.result import status_of
@@ -47,6 +53,8 @@ MAX_TREE_DEPTH = 16
 # Updates after the signature that leave it valid: none, or validation data (DSS,
 # document timestamps) added for long-term validation.
 _HARMLESS = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
+# pyHanko's indications of a certificate expired at the validation time.
+_EXPIRED = ("OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED", "EXPIRED")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +157,7 @@ def _verify(
         return _refused("syntax", f"the attachments cannot be read: {exc}")
     checks: list[Check] = []
     reports: list[PdfSignatureReport] = []
+    archived = bool(reader.embedded_timestamp_signatures)
     for signature in embedded:
         budget.check_time()
         budget.count(
@@ -156,7 +165,15 @@ def _verify(
             _carried_count(signature),
             budget.limits.certificates,
         )
-        checks += _signature(signature, trust_roots, at, intermediates, reports)
+        if signature.sig_object_type == "/DocTimeStamp":
+            checks.append(_document_timestamp(signature, trust_roots))
+            continue
+        found = _signature(signature, trust_roots, at, intermediates, reports)
+        checks += (
+            _long_term(signature, found, trust_roots, at, intermediates, reports)
+            if archived
+            else found
+        )
     budget.check_time()
     checks.append(_content_check(reader, attachments))
     return PdfVerificationResult(
@@ -228,6 +245,72 @@ def _signature(
     return _signature_checks(signature.field_name, status)
 
 
+def _document_timestamp(
+    stamp: EmbeddedPdfSignature,
+    trust_roots: TrustStore | Sequence[x509.Certificate],
+) -> Check:
+    """A document timestamp (PAdES B-LTA) is intact and its token verifies; whether
+    its authority is trusted is the long-term validation's to say."""
+    try:
+        context = ValidationContext(
+            trust_roots=[_asn1(c) for c in with_roots(trust_roots)],
+            allow_fetching=False,
+            revocation_mode="soft-fail",
+        )
+        status = _sync.run(async_validate_pdf_timestamp, stamp, context)
+    except Exception as exc:  # a malformed timestamp dictionary or token
+        return _fail("document_timestamp", f"the timestamp cannot be read: {exc}")
+    if status.intact and status.valid:
+        moment = status.timestamp.astimezone(UTC).isoformat()
+        reason = f"the document was timestamped at {moment}"
+        return Check("document_timestamp", True, reason, stamp.field_name)
+    reason = "the document timestamp does not verify"
+    return _fail("document_timestamp", reason, stamp.field_name)
+
+
+def _long_term(
+    signature: EmbeddedPdfSignature,
+    checks: list[Check],
+    trust_roots: TrustStore | Sequence[x509.Certificate],
+    at: datetime | None,
+    intermediates: Sequence[x509.Certificate],
+    reports: list[PdfSignatureReport],
+) -> list[Check]:
+    """Where the chain fails at the validation time (expired certificates), the
+    document timestamps may prove it was valid before (_ltv.py): then the chain
+    and the signature timestamp pass, dated by the proven time."""
+    chain = next((c for c in checks if c.name == "chain"), None)
+    if chain is None or chain.ok or "revoked" in chain.reason:
+        return checks
+    store = trust_roots if isinstance(trust_roots, TrustStore) else None
+    answer = validate_long_term(
+        signature,
+        roots=with_roots(trust_roots),
+        others=[*intermediates, *(store_intermediates(store) if store else ())],
+        crls=store_crls(store) if store else (),
+        require_revocation=bool(store and store.require_revocation_data),
+        at=at,
+    )
+    if not answer.passed or answer.proven_at is None:
+        return checks
+    name = signature.field_name
+    moment = answer.proven_at.astimezone(UTC).isoformat()
+    kept = [c for c in checks if c.name not in ("chain", "timestamp")]
+    if reports and reports[-1].field_name == name:
+        reports[-1] = replace(reports[-1], timestamp=answer.proven_at)
+    return [
+        *kept,
+        Check(
+            "chain",
+            True,
+            f"the certificate chained to a trusted root at {moment} "
+            "(proven by the document timestamps)",
+            name,
+        ),
+        Check("timestamp", True, f"the signature existed at {moment}", name),
+    ]
+
+
 _KEY_USAGE = KeyUsageConstraints(
     key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
 )
@@ -270,10 +353,17 @@ def _signature_checks(name: str, status: PdfSignatureStatus) -> list[Check]:
     elif status.revoked:
         checks.append(_fail("chain", "the signer's certificate is revoked", name))
     else:
-        problem = status.trust_problem_indic
+        problem = getattr(
+            status.trust_problem_indic, "name", status.trust_problem_indic
+        )
         reason = "the certificate does not chain to a trusted root"
+        if problem in _EXPIRED:
+            reason = (
+                "the signature can no longer be validated: a certificate of its "
+                "chain has expired and no document timestamp proves it was valid"
+            )
         if problem is not None:
-            reason += f" ({getattr(problem, 'name', problem)})"
+            reason += f" ({problem})"
         checks.append(Check("chain", False, reason, name, indeterminate=True))
     stamp = status.timestamp_validity
     if stamp is not None:

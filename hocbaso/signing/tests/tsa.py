@@ -94,11 +94,20 @@ class LocalTimestampAuthority:
                     "content_type": "tst_info",
                     "content": core.ParsableOctetString(content),
                 },
-                "certificates": [cert],
+                # the TSA's chain, as licensed TSAs send it: a verifier years
+                # later builds the path of the last document timestamp from it
+                "certificates": [cert, *self._intermediates()],
                 "signer_infos": [signer],
             }
         )
         return cms.ContentInfo({"content_type": "signed_data", "content": signed_data})
+
+    def _intermediates(self) -> list[asn1_x509.Certificate]:
+        der = serialization.Encoding.DER
+        return [
+            asn1_x509.Certificate.load(c.public_bytes(der))
+            for c in self.credential.intermediates
+        ]
 
 
 class HttpTimestampServer:
