@@ -28,6 +28,7 @@ from hocbaso.ledger.merkle import EMPTY_ROOT, HASH_SIZE, verify_consistency
 from hocbaso.ledger.note import VerifierKey
 
 MAX_PROOF_LINES = 63
+MAX_TREE_SIZE = 2**63 - 1
 MAX_REQUEST_BYTES = 64 * 1024  # a checkpoint, 63 hashes and 100 signatures fit
 _OLD = re.compile(r"old (0|[1-9][0-9]{0,18})")
 
@@ -153,6 +154,8 @@ def check_add_checkpoint(
     ``latest`` is what the witness cosigned last for it (None: never).
     """
     checkpoint = _verified(request, log_keys)
+    if checkpoint.size > MAX_TREE_SIZE:  # what a signed 64-bit column can store
+        raise BadRequestError("the tree size is too large", size=checkpoint.size)
     known = latest or WitnessedHead(0, EMPTY_ROOT)
     if request.old_size > checkpoint.size:
         raise BadRequestError(

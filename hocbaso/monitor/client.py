@@ -14,6 +14,7 @@ from hocbaso.ledger import TILE_WIDTH, bundles_for, parse_entry_bundle
 
 Fetch = Callable[[str], bytes]
 _MAX = 16 * 1024 * 1024
+_MAX_LISTED = 1_000_000  # submissions behind one lock: a province is far below
 
 
 class FetchError(Exception):
@@ -64,6 +65,8 @@ class LogClient:
             listed.extend((r["submission_id"], r["packet_sha256"]) for r in rows)
             if not rows or len(listed) >= page["count"]:
                 return listed
+            if len(listed) > _MAX_LISTED:  # a log paging forever is not checked
+                raise FetchError(f"the list of lock {index} does not end")
 
     def _json(self, path: str) -> Any:
         try:

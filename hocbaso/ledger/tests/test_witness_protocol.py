@@ -148,3 +148,10 @@ def test_a_proof_from_size_zero_must_be_empty() -> None:
     padded = AddCheckpoint(0, (bytes(32),), request.note)
     with pytest.raises(InconsistentError):
         check_add_checkpoint(padded, KEYS, None)
+
+
+def test_a_tree_size_beyond_a_64_bit_column_is_a_bad_request() -> None:
+    root = _tree(leaf_hashes(1)).root()
+    note = sign_checkpoint(Checkpoint(ORIGIN, 2**63, root), LOG)
+    with pytest.raises(BadRequestError, match="too large"):
+        check_add_checkpoint(AddCheckpoint(0, (), note), KEYS, None)

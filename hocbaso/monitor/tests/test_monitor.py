@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import subprocess
 import sys
 
@@ -151,3 +152,16 @@ def test_the_monitor_imports_no_django() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_lock_list_that_never_ends_is_not_checked(log, tmp_path):
+    log.append(lock(log, ["sub-0"]))
+    honest_fetch = log.fetch
+    row = {"submission_id": "sub-0", "packet_sha256": sha("sub-0").hex()}
+    page = json.dumps({"count": 10**9, "submissions": [row] * 1000}).encode()
+
+    def endless(url: str) -> bytes:
+        return page if "/ledger/locks/" in url else honest_fetch(url)
+
+    log.fetch = endless  # type: ignore[method-assign]
+    assert monitor(log, tmp_path) == 3
