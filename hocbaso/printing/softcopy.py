@@ -1,6 +1,6 @@
 """The soft copy: the printed form signed with PAdES, the signed packets inside it.
 
-One file carries the picture and the data (architecture.md): the XML packets are
+One file carries the picture and the data (docs/printing.md): the XML packets are
 embedded files of the PDF, added in the same revision as the signature, so the
 signature covers them. The signature is PAdES baseline B-B (ETSI EN 319 142-1), B-T
 when a timestamp authority is given, made by the registry's or the school's
