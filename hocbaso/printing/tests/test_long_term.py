@@ -4,10 +4,13 @@ validation years later, once every certificate of the signature has expired."""
 from __future__ import annotations
 
 import io
+import shutil
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from hocbaso.printing import PdfSealSigner, SoftCopyError, sign_pdf, verify_pdf
@@ -17,7 +20,7 @@ from hocbaso.printing.longterm import (
     is_due,
     retimestamp_pdf,
 )
-from hocbaso.printing.tests.helpers import NOW, Rendered
+from hocbaso.printing.tests.helpers import NOW, Rendered, run_tool
 from hocbaso.printing.tests.test_softcopy import packets_of, soft_copy
 from hocbaso.signing import KeyFileSigner, Status, TrustStore
 from hocbaso.signing.pki import Credential, DemoPki, _name, create_demo_pki
@@ -209,3 +212,47 @@ def test_a_copy_whose_last_timestamp_expired_cannot_be_re_timestamped(
     fresh = LocalTimestampAuthority(tsa_at(pki, "TSA 4", late, 3000), late)
     with pytest.raises(SoftCopyError, match="re-timestamped"):
         retimestamp_pdf(copy, fresh, data_at(pki, late), moment=late)
+
+
+def test_pdfsig_agrees_at_the_signing_date_and_reads_the_expiry_years_later(
+    lta_copy: bytes, pki: DemoPki, tmp_path: Path
+) -> None:
+    # poppler 22.12 checks the signature and the chain at the host's clock (set
+    # with faketime), does not implement document timestamps ("Unable to validate
+    # this type of signature") and reads no DSS: years later it says the seal's
+    # certificate has expired, where the project's verifier uses the timestamps.
+    if shutil.which("faketime") is None:
+        pytest.skip("faketime is not installed (scripts/system-deps installs it)")
+    path, nss = tmp_path / "lta.pdf", tmp_path / "nss"
+    path.write_bytes(lta_copy)
+    root = tmp_path / "root.pem"
+    root.write_bytes(pki.root.certificate.public_bytes(Encoding.PEM))
+    nss.mkdir()
+    run_tool("certutil", "-N", "-d", f"sql:{nss}", "--empty-password")
+    run_tool(
+        "certutil",
+        "-A",
+        "-d",
+        f"sql:{nss}",
+        "-n",
+        "root",
+        "-t",
+        "CT,C,C",
+        "-i",
+        str(root),
+    )
+    then = run_tool(
+        "faketime", "2025-06-26 00:00:00", "pdfsig", "-nssdir", f"sql:{nss}", str(path)
+    )
+    later = run_tool(
+        "faketime",
+        YEARS_LATER.strftime("%Y-%m-%d %H:%M:%S"),
+        "pdfsig",
+        "-nssdir",
+        f"sql:{nss}",
+        str(path),
+    )
+    assert "Signature is Valid." in then and "Certificate is Trusted." in then
+    assert "Signature is Valid." in later and "Certificate has Expired" in later
+    ours = verify_pdf(lta_copy, store_at(pki, YEARS_LATER), at=YEARS_LATER)
+    assert ours.status is Status.VALID
