@@ -40,7 +40,12 @@ if TYPE_CHECKING:
         SubjectLevel,
         Title,
     )
-    from hocbaso.assessment.errors import AssessmentError, AssessmentInputError
+    from hocbaso.assessment.errors import (
+        AssessmentError,
+        AssessmentInputError,
+        Problem,
+        Term,
+    )
     from hocbaso.assessment.interchange import (
         assess,
         level_of,
@@ -110,6 +115,8 @@ _LAZY = {
     "Title": "codes",
     "AssessmentError": "errors",
     "AssessmentInputError": "errors",
+    "Problem": "errors",
+    "Term": "errors",
     "assess": "interchange",
     "level_of": "interchange",
     "primary_outcome_to_dict": "interchange",
@@ -181,6 +188,7 @@ __all__ = [
     "PrimaryResult",
     "PrimarySubject",
     "PrimaryYear",
+    "Problem",
     "Promotion",
     "QualityLevel",
     "Rank",
@@ -193,6 +201,7 @@ __all__ = [
     "SubjectResult",
     "SubjectSpec",
     "Summer",
+    "Term",
     "Title",
     "adjust_learning_level",
     "assess",

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from hocbaso.assessment import decisions
 from hocbaso.assessment.curriculum import SubjectSpec
-from hocbaso.assessment.errors import Problems
+from hocbaso.assessment.errors import Problems, Term
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -178,15 +178,16 @@ def _codes_by_value(codes: type[E]) -> dict[str, E]:
     return by_value
 
 
-_CHOICES: dict[type[enum.Enum], str] = {}
+_CHOICES: dict[type[enum.Enum], Term] = {}
 
 
-def choices(codes: type[enum.Enum]) -> str:
+def choices(codes: type[enum.Enum]) -> Term:
     """``T, H or C`` for an enum of codes."""
     text = _CHOICES.get(codes)
     if text is None:
         values = [str(member.value) for member in codes]
-        text = _CHOICES[codes] = ", ".join(values[:-1]) + " or " + values[-1]
+        text = Term(", ".join(values[:-1]) + " or " + values[-1])
+        _CHOICES[codes] = text
     return text
 
 
@@ -201,14 +202,21 @@ def object_of(value: object, where: str, problems: Problems) -> dict[str, Any] |
         else:
             return value.copy()
     if not isinstance(value, Mapping):
-        problems.add(where, f"must be a JSON object, got {show(value)}")
+        problems.add(
+            where,
+            "NOT_OBJECT",
+            "must be a JSON object, got %(value)s",
+            value=show(value),
+        )
         return None
     result: dict[str, Any] = {}
     for key, item in value.items():
         if not isinstance(key, str):
-            problems.add(where, f"key {show(key)} must be text")
+            problems.add(
+                where, "KEY_NOT_TEXT", "key %(key)s must be text", key=show(key)
+            )
         elif nfc(key) in result:
-            problems.add(where, f"key {show(key)} given twice")
+            problems.add(where, "KEY_TWICE", "key %(key)s given twice", key=show(key))
         else:
             result[nfc(key)] = item
     return result
@@ -242,7 +250,7 @@ def check_fields(
     if isinstance(allowed, frozenset) and obj.keys() <= allowed:
         return
     for key in sorted(set(obj) - set(allowed)):
-        problems.add(where, f"unknown field {show(key)}")
+        problems.add(where, "UNKNOWN_FIELD", "unknown field %(field)s", field=show(key))
 
 
 def is_exempt(obj: Mapping[str, Any], where: str, problems: Problems) -> bool:
@@ -251,12 +259,22 @@ def is_exempt(obj: Mapping[str, Any], where: str, problems: Problems) -> bool:
     if flag is None or flag is False:
         return False
     if flag is not True:
-        problems.add(where, f"exempt must be true or false, got {show(flag)}")
+        problems.add(
+            where,
+            "EXEMPT_NOT_FLAG",
+            "exempt must be true or false, got %(value)s",
+            value=show(flag),
+        )
         return False
     others = sorted(set(obj) - {"exempt"})
     if others:
         fields = ", ".join(show(key) for key in others)
-        problems.add(where, f"an exempt subject has no assessments, got {fields}")
+        problems.add(
+            where,
+            "EXEMPT_WITH_MARKS",
+            "an exempt subject has no assessments, got %(fields)s",
+            fields=fields,
+        )
     return True
 
 
@@ -269,17 +287,26 @@ def curriculum_subjects(
     be; anything else is reported.
     """
     if value is None:
-        problems.add("subjects", "required, an object of subjects by code")
+        problems.add(
+            "subjects", "SUBJECTS_MISSING", "required, an object of subjects by code"
+        )
         return []
     given = object_of(value, "subjects", problems)
     if given is None:
         return []
     known = {spec.code for spec in specs}
     for key in sorted(set(given) - known):
-        problems.add(name(key), f"not a subject of grade {grade}")
+        problems.add(
+            name(key), "NOT_A_SUBJECT", "not a subject of grade %(grade)s", grade=grade
+        )
     for spec in specs:
         if spec.code not in given and not spec.optional:
-            problems.add(spec.code, f"missing, a compulsory subject of grade {grade}")
+            problems.add(
+                spec.code,
+                "SUBJECT_MISSING",
+                "missing, a compulsory subject of grade %(grade)s",
+                grade=grade,
+            )
     return [(spec, given[spec.code]) for spec in specs if spec.code in given]
 
 
@@ -289,10 +316,21 @@ def grade_of(
     """The grade, a whole number from ``low`` to ``high``."""
     grade = whole_of(value, low, high)
     if value is None:
-        problems.add("grade", f"required, a whole number from {low} to {high}")
+        problems.add(
+            "grade",
+            "GRADE_MISSING",
+            "required, a whole number from %(low)s to %(high)s",
+            low=low,
+            high=high,
+        )
     elif grade is None:
         problems.add(
             "grade",
-            f"{show(value)} must be a whole number from {low} to {high} ({level})",
+            "GRADE_INVALID",
+            "%(value)s must be a whole number from %(low)s to %(high)s (%(level)s)",
+            value=show(value),
+            low=low,
+            high=high,
+            level=Term(level),
         )
     return grade

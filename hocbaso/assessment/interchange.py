@@ -49,9 +49,14 @@ def level_of(data: object) -> Level:
     value = top.get("level")
     level = code_of(value, Level)
     if value is None:
-        problems.add("level", "required, primary or secondary")
+        problems.add("level", "SCHOOL_LEVEL_MISSING", "required, primary or secondary")
     elif level is None:
-        problems.add("level", f"{show(value)} must be primary or secondary")
+        problems.add(
+            "level",
+            "SCHOOL_LEVEL_INVALID",
+            "%(value)s must be primary or secondary",
+            value=show(value),
+        )
     if level is None:
         raise problems.error()
     return level

@@ -33,7 +33,7 @@ from hocbaso.assessment.curriculum import (
     SubjectSpec,
     curriculum,
 )
-from hocbaso.assessment.errors import Problems
+from hocbaso.assessment.errors import Problems, Term
 from hocbaso.assessment.primary import PrimarySubject, PrimaryYear
 
 FIELDS = frozenset(
@@ -117,9 +117,20 @@ def _plain_subject(spec: SubjectSpec, value: object) -> PrimarySubject | None:
 def _level(value: object, where: str, problems: Problems) -> SubjectLevel | None:
     level = code_of(value, SubjectLevel)
     if value is None:
-        problems.add(where, f"level required, {choices(SubjectLevel)}")
+        problems.add(
+            where,
+            "LEVEL_MISSING",
+            "level required, %(choices)s",
+            choices=choices(SubjectLevel),
+        )
     elif level is None:
-        problems.add(where, f"level {show(value)} must be {choices(SubjectLevel)}")
+        problems.add(
+            where,
+            "LEVEL_INVALID",
+            "level %(value)s must be %(choices)s",
+            value=show(value),
+            choices=choices(SubjectLevel),
+        )
     return level
 
 
@@ -128,14 +139,26 @@ def _test_score(spec: SubjectSpec, value: object, problems: Problems) -> int | N
     # a whole number 1-10; the others have none (§3.1 [decision] for optional).
     if not spec.has_test:
         if value is not None:
-            problems.add(spec.code, f"takes no test score, {show(value)} given")
+            problems.add(
+                spec.code,
+                "SCORE_NOT_TAKEN",
+                "takes no test score, %(value)s given",
+                value=show(value),
+            )
         return None
     score = test_score_of(value)
     if value is None:
-        problems.add(spec.code, "test score required, a whole number from 1 to 10")
+        problems.add(
+            spec.code,
+            "SCORE_MISSING",
+            "test score required, a whole number from 1 to 10",
+        )
     elif score is None:
         problems.add(
-            spec.code, f"test score {show(value)} must be a whole number from 1 to 10"
+            spec.code,
+            "SCORE_INVALID",
+            "test score %(value)s must be a whole number from 1 to 10",
+            value=show(value),
         )
     return score
 
@@ -148,7 +171,13 @@ def _ratings(top: Mapping[str, Any], problems: Problems) -> dict[str, QualityLev
     for field, names in _RATINGS:
         if top.get(field) is None:
             if required:
-                problems.add(field, f"required, the {len(names)} {field}")
+                problems.add(
+                    field,
+                    "RATINGS_MISSING",
+                    "required, the %(count)s %(field)s",
+                    count=len(names),
+                    field=Term(field),
+                )
             continue
         obj = object_of(top[field], field, problems)
         if obj is not None:
@@ -164,16 +193,32 @@ def _rating_group(
     problems: Problems,
 ) -> dict[str, QualityLevel]:
     for key in sorted(set(obj) - set(names)):
-        problems.add(field, f"{name(key)} is not one of the {len(names)} {field}")
+        problems.add(
+            field,
+            "RATING_UNKNOWN",
+            "%(key)s is not one of the %(count)s %(field)s",
+            key=name(key),
+            count=len(names),
+            field=Term(field),
+        )
     ratings: dict[str, QualityLevel] = {}
     for code in names:
         value = obj.get(code)
         level = code_of(value, QualityLevel)
         if value is None and required:
-            problems.add(f"{field} {code}", f"required, {choices(QualityLevel)}")
+            problems.add(
+                f"{field} {code}",
+                "RATING_MISSING",
+                "required, %(choices)s",
+                choices=choices(QualityLevel),
+            )
         elif value is not None and level is None:
             problems.add(
-                f"{field} {code}", f"{show(value)} must be {choices(QualityLevel)}"
+                f"{field} {code}",
+                "RATING_INVALID",
+                "%(value)s must be %(choices)s",
+                value=show(value),
+                choices=choices(QualityLevel),
             )
         if level is not None:
             ratings[code] = level
@@ -185,6 +230,11 @@ def _class_recognition(value: object, problems: Problems) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
-        problems.add("class_recognition", f"must be true or false, got {show(value)}")
+        problems.add(
+            "class_recognition",
+            "FLAG_INVALID",
+            "must be true or false, got %(value)s",
+            value=show(value),
+        )
         return False
     return value

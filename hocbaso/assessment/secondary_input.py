@@ -34,7 +34,7 @@ from hocbaso.assessment._values import (
 from hocbaso.assessment.averages import CommentTerm, ScoredTerm
 from hocbaso.assessment.codes import Comment, Rank
 from hocbaso.assessment.curriculum import Form, Level, SubjectSpec, curriculum
-from hocbaso.assessment.errors import Problems
+from hocbaso.assessment.errors import Problems, Term
 from hocbaso.assessment.learning import Mark
 from hocbaso.assessment.secondary import SecondaryYear
 from hocbaso.assessment.subjects import (
@@ -56,7 +56,7 @@ _SEQUENCES = (list, tuple)
 _TERMS_ONLY = frozenset(_TERMS)  # a subject's fields but "exempt"
 _M = TypeVar("_M", Decimal, Comment)
 _COMMENTS = {comment.value: comment for comment in Comment}
-_SCORE_RULE = "a number from 0 to 10 with at most one decimal"
+_SCORE_RULE = Term("a number from 0 to 10 with at most one decimal")
 
 
 def secondary_year_from_dict(data: Mapping[str, Any]) -> SecondaryYear:
@@ -197,7 +197,7 @@ def _term_marks(
     """
     where = f"{spec.code} {term}"
     if value is None:
-        problems.add(where, "required: tx, gk and ck")
+        problems.add(where, "TERM_MISSING", "required: tx, gk and ck")
         return None
     obj = object_of(value, where, problems)
     if obj is None:
@@ -214,13 +214,24 @@ def _term_marks(
 def _regular_marks(
     spec: SubjectSpec, value: object, where: str, problems: Problems
 ) -> list[Mark | None] | None:
-    kind = "scores" if spec.form is Form.SCORE else "assessments"
+    kind = Term("scores" if spec.form is Form.SCORE else "assessments")
     if not isinstance(value, _SEQUENCES):
-        problems.add(where, f"tx must be a list of regular {kind}, got {show(value)}")
+        problems.add(
+            where,
+            "REGULAR_NOT_LIST",
+            "tx must be a list of regular %(kind)s, got %(value)s",
+            kind=kind,
+            value=show(value),
+        )
         return None
     if len(value) != spec.regular_count:
         problems.add(
-            where, f"{spec.regular_count} regular {kind} required, {len(value)} given"
+            where,
+            "REGULAR_COUNT",
+            "%(count)s regular %(kind)s required, %(given)s given",
+            count=spec.regular_count,
+            kind=kind,
+            given=len(value),
         )
     marks: list[Mark | None]
     if spec.form is Form.SCORE:
@@ -268,20 +279,35 @@ def _mark_problem(
 ) -> None:
     """Record why ``value`` is not a mark of ``spec``."""
     if spec.form is Form.SCORE:
-        noun, rule = f"{label} score", _SCORE_RULE
+        noun, rule = Term(f"{label} score"), _SCORE_RULE
     else:
-        noun, rule = f"{label} assessment", choices(Comment)
-    at = "" if position is None else f" (#{position})"
+        noun, rule = Term(f"{label} assessment"), choices(Comment)
+    at = "" if position is None else " (#%(position)s)"
     if value is None:
-        problems.add(where, f"{noun}{at} required, {rule}")
+        problems.add(
+            where,
+            "MARK_MISSING",
+            f"%(mark)s{at} required, %(rule)s",
+            mark=noun,
+            rule=rule,
+            **({} if position is None else {"position": position}),
+        )
     else:
-        problems.add(where, f"{noun} {show(value)}{at} must be {rule}")
+        problems.add(
+            where,
+            "MARK_INVALID",
+            f"%(mark)s %(value)s{at} must be %(rule)s",
+            mark=noun,
+            value=show(value),
+            rule=rule,
+            **({} if position is None else {"position": position}),
+        )
 
 
 def _conduct(value: object, problems: Problems) -> tuple[Rank, Rank] | None:
     # Circular 22, Art. 8: each term's conduct, T / K / Đ / CĐ.
     if value is None:
-        problems.add("conduct", "required, hk1 and hk2")
+        problems.add("conduct", "CONDUCT_MISSING", "required, hk1 and hk2")
         return None
     obj = object_of(value, "conduct", problems)
     if obj is None:
@@ -294,18 +320,33 @@ def _conduct(value: object, problems: Problems) -> tuple[Rank, Rank] | None:
 def _rank(value: object, where: str, problems: Problems) -> Rank | None:
     rank = code_of(value, Rank)
     if value is None:
-        problems.add(where, f"required, {choices(Rank)}")
+        problems.add(
+            where, "RANK_MISSING", "required, %(choices)s", choices=choices(Rank)
+        )
     elif rank is None:
-        problems.add(where, f"{show(value)} must be {choices(Rank)}")
+        problems.add(
+            where,
+            "RANK_INVALID",
+            "%(value)s must be %(choices)s",
+            value=show(value),
+            choices=choices(Rank),
+        )
     return rank
 
 
 def _absences(value: object, problems: Problems) -> int | None:
     absences = whole_of(value, 0, None)
     if value is None:
-        problems.add("absences", "required, the number of sessions absent")
+        problems.add(
+            "absences", "ABSENCES_MISSING", "required, the number of sessions absent"
+        )
     elif absences is None:
-        problems.add("absences", f"{show(value)} must be a whole number from 0")
+        problems.add(
+            "absences",
+            "ABSENCES_INVALID",
+            "%(value)s must be a whole number from 0",
+            value=show(value),
+        )
     return absences
 
 
@@ -333,7 +374,11 @@ def _retest(
     for code, raw in sorted((obj or {}).items()):
         spec = by_code.get(code)
         if spec is None:
-            problems.add(f"retest {name(code)}", "not a subject of this year")
+            problems.add(
+                f"retest {name(code)}",
+                "RETEST_NOT_A_SUBJECT",
+                "not a subject of this year",
+            )
             continue
         mark = _mark(spec, raw, "re-test", f"retest {code}", problems)
         if mark is not None:

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from hocbaso.assessment import decisions
 from hocbaso.assessment.codes import Comment, Promotion, Rank
-from hocbaso.assessment.errors import Problems
+from hocbaso.assessment.errors import Problems, Term
 from hocbaso.assessment.learning import Mark
 from hocbaso.assessment.subjects import SubjectResult
 
@@ -89,26 +89,53 @@ def may_retest(result: SubjectResult) -> bool:
     return result.year is Comment.CD
 
 
-def _why_no_summer(absences: int, what: str, level: Rank) -> str:
+def _add_no_summer(
+    problems: Problems, where: str, absences: int, what: str, level: Rank
+) -> None:
+    """A summer result given where no summer path applies, and why not."""
+    applies = (
+        "no re-test applies"
+        if what == "learning"
+        else ("no summer conduct training applies")
+    )
     if _too_many_absences(absences):
         limit = decisions.MAX_ABSENCES_FOR_PROMOTION
-        return f"{absences} absences exceed {limit}, no summer path"
-    return f"year {what} is {level.value}"
+        problems.add(
+            where,
+            "SUMMER_TOO_MANY_ABSENCES",
+            applies + ": %(absences)s absences exceed %(limit)s, no summer path",
+            absences=absences,
+            limit=limit,
+        )
+    else:
+        problems.add(
+            where,
+            "SUMMER_NOT_DUE",
+            applies + f": year {what} is %(level)s",
+            level=level.value,
+        )
 
 
-def _retest_problem(result: SubjectResult | None, mark: Mark) -> str | None:
+_Found = tuple[str, str, dict[str, object]]
+
+
+def _retest_problem(result: SubjectResult | None, mark: Mark) -> _Found | None:
     if result is None:
-        return "not a subject of this year"
+        return "RETEST_NOT_A_SUBJECT", "not a subject of this year", {}
     if result.year is None:
-        return "may not be re-tested: the student is exempt (M)"
+        exempt = "may not be re-tested: the student is exempt (M)"
+        return "RETEST_EXEMPT", exempt, {}
     if isinstance(mark, Decimal) != isinstance(result.year, Decimal):
-        kind = "a score" if isinstance(result.year, Decimal) else "Đ or CĐ"
-        return f"the re-test result must be {kind}"
+        kind = Term("a score" if isinstance(result.year, Decimal) else "Đ or CĐ")
+        form = "the re-test result must be %(kind)s"
+        return "RETEST_WRONG_FORM", form, {"kind": kind}
     if may_retest(result):
         return None
     if isinstance(result.year, Decimal):
-        return f"may not be re-tested: year average {result.year} is not below 5.0"
-    return f"may not be re-tested: year result is {result.year.value}"
+        passed = "may not be re-tested: year average %(year)s is not below 5.0"
+        return "RETEST_NOT_DUE", passed, {"year": str(result.year)}
+    passed = "may not be re-tested: year result is %(year)s"
+    return "RETEST_NOT_DUE", passed, {"year": result.year.value}
 
 
 def _check_retest(
@@ -116,9 +143,9 @@ def _check_retest(
 ) -> None:
     by_code = {result.code: result for result in results}
     for code in sorted(retest):
-        problem = _retest_problem(by_code.get(code), retest[code])
-        if problem:
-            problems.add(f"retest {code}", problem)
+        found = _retest_problem(by_code.get(code), retest[code])
+        if found:
+            problems.add(f"retest {code}", found[0], found[1], **found[2])
 
 
 def summer_problems(
@@ -139,23 +166,24 @@ def summer_problems(
     problems = Problems()
     june = promotion(learning, conduct, absences)
     if summer.retest is not None and june not in _RETEST_DUE:
-        why = _why_no_summer(absences, "learning", learning)
-        problems.add("retest", f"no re-test applies: {why}")
+        _add_no_summer(problems, "retest", absences, "learning", learning)
     elif summer.retest is not None:
         _check_retest(problems, summer.retest, results)
     elif june in _RETEST_DUE and decisions.SUMMER_RESULTS_MUST_BE_COMPLETE:
         problems.add(
             "retest",
+            "RETEST_MISSING",
             "required after the summer, year learning is CĐ"
             " (write {} when no subject was re-tested)",
         )
     if summer.conduct is not None and june not in _TRAINING_DUE:
-        why = _why_no_summer(absences, "conduct", conduct)
-        problems.add("summer_conduct", f"no summer conduct training applies: {why}")
+        _add_no_summer(problems, "summer_conduct", absences, "conduct", conduct)
     elif summer.conduct is None and june in _TRAINING_DUE:
         if decisions.SUMMER_RESULTS_MUST_BE_COMPLETE:
             problems.add(
-                "summer_conduct", "required after the summer, year conduct is CĐ"
+                "summer_conduct",
+                "SUMMER_CONDUCT_MISSING",
+                "required after the summer, year conduct is CĐ",
             )
     return problems
 

@@ -38,6 +38,7 @@ from hocbaso.imports.reading import RawSheet, read_workbook
 from hocbaso.imports.writing import write_plan
 from hocbaso.records.errors import RecordLockedError
 from hocbaso.records.models import School
+from hocbaso.web.problems import describe
 
 Outcome = ImportRun.Outcome
 
@@ -122,10 +123,11 @@ def _write(audit, found, problems, school, access, user, dry_run) -> ImportRepor
     return ImportReport(run, counts, names, dry_run)
 
 
-def _student_label(record, problems: list[str]) -> str:
+def _student_label(record, problems: list[Problem]) -> str:
     """A record still missing results: the student and the rules' first problems."""
     student = record.transcript.student
-    shown = "; ".join(problems[:3]) + (" …" if len(problems) > 3 else "")
+    first = [describe(problem) for problem in problems[:3]]
+    shown = "; ".join(first) + (" …" if len(problems) > 3 else "")
     return f"{student.full_name} ({student.student_code}): {shown}"
 
 

@@ -22,6 +22,7 @@ from hocbaso.records.models import SubjectAssessment, YearlyRecord
 from hocbaso.records.models.assessments import build_assessment_input
 from hocbaso.registry.models import Submission
 from hocbaso.school.review import diff
+from hocbaso.web.problems import describe
 
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 LIST_KEYS = {"tx"}
@@ -133,7 +134,7 @@ def preview(record: YearlyRecord, form: dict[str, str]) -> Preview:
     try:
         results = assess(build_assessment_input(record, rows))
     except AssessmentInputError as exc:
-        out.problems = list(exc.problems)
+        out.problems = [describe(problem) for problem in exc.problems]
         return out
     out.result_changes = diff(record.results or {}, results, prefix="")
     return out

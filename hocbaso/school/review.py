@@ -28,6 +28,7 @@ from hocbaso.records.models import (
 )
 from hocbaso.records.names_order import in_class_order
 from hocbaso.registry.models import Submission
+from hocbaso.web.problems import describe
 
 SUMMER_PATHS = ("retest", "summer_training", "retest_and_summer_training")
 LEADER_ROLES = (Role.PRINCIPAL, Role.DEPUTY_PRINCIPAL, Role.CLERK)
@@ -74,7 +75,7 @@ def problems_of(record: YearlyRecord) -> list[str]:
 
         assess(record.to_assessment_input())
     except AssessmentInputError as exc:
-        return list(exc.problems)
+        return [describe(problem) for problem in exc.problems]
     return []
 
 

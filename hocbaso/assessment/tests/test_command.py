@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from hocbaso.assessment import assess
 from hocbaso.assessment.tests.builders import primary, secondary
@@ -75,9 +76,10 @@ def test_the_command_exits_2_with_one_line_per_problem(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stdout == b""
     assert done.stderr.decode("utf-8").splitlines() == [
-        "NV hk1: 4 regular scores required, 3 given",
-        "TOAN hk1: mid-term score 10.5 must be a number from 0 to 10"
-        " with at most one decimal",
+        # in the reader's language, subjects and terms by name
+        "Ngữ văn, học kỳ I: cần 4 điểm thường xuyên, có 3",
+        "Toán, học kỳ I: điểm giữa kỳ 10.5 phải là một số từ 0 đến 10,"
+        " nhiều nhất một chữ số thập phân",
     ]
 
 
@@ -117,9 +119,11 @@ def test_the_command_reports_every_problem_of_the_input() -> None:
     data = primary()
     data["subjects"]["TV"]["score"] = 9.5
     data["qualities"]["YN"] = "H"
-    assert _fail(stdin=json.dumps(data)) == [
-        "TV: test score 9.5 must be a whole number from 1 to 10",
-        'qualities YN: "H" must be T, Đ or C',
+    with translation.override("vi"):
+        lines = _fail(stdin=json.dumps(data))
+    assert lines == [
+        "Tiếng Việt: điểm kiểm tra định kỳ 9.5 phải là số nguyên từ 1 đến 10",
+        'phẩm chất, Yêu nước: "H" phải là T, Đ hoặc C',
     ]
 
 

@@ -81,7 +81,7 @@ def test_bad_values_are_reported_every_time_they_are_read() -> None:
     for _ in range(3):
         with pytest.raises(AssessmentInputError) as error:
             assess(data)
-        assert error.value.problems == expected
+        assert [str(problem) for problem in error.value.problems] == expected
 
 
 def test_curriculum_is_built_once_for_text_and_enum_levels() -> None:

@@ -34,7 +34,8 @@ def _assess_or_input_error(data: Any) -> None:
         result = assess(data)
     except AssessmentInputError as error:
         assert error.problems
-        assert all(isinstance(line, str) and line for line in error.problems)
+        for problem in error.problems:  # a stable code, a sentence that formats
+            assert problem.code.isupper() and str(problem)
     else:
         assert isinstance(result, dict)
 

@@ -17,7 +17,7 @@ SCORE_REQUIRED = "required, a number from 0 to 10 with at most one decimal"
 def _problems(data: Any) -> list[str]:
     with pytest.raises(AssessmentInputError) as caught:
         assess(data)
-    return caught.value.problems
+    return [str(problem) for problem in caught.value.problems]
 
 
 def test_the_input_error_is_an_assessment_error() -> None:

@@ -18,7 +18,7 @@ def _two_failing(**changes: Any) -> dict[str, Any]:
 def _problems(data: dict[str, Any]) -> list[str]:
     with pytest.raises(AssessmentInputError) as caught:
         assess(data)
-    return caught.value.problems
+    return [str(problem) for problem in caught.value.problems]
 
 
 def test_a_passed_retest_promotes_the_student() -> None:

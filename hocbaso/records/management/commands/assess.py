@@ -16,7 +16,8 @@ from typing import IO, Any, NoReturn
 
 from django.core.management.base import BaseCommand
 
-from hocbaso.assessment import AssessmentInputError, assess
+from hocbaso.assessment import AssessmentInputError, Problem, assess
+from hocbaso.web.problems import describe
 
 EXIT_INVALID = 2
 
@@ -59,7 +60,7 @@ class Command(BaseCommand):
         except UnicodeDecodeError as exc:
             self._fail([f"{file or 'input'}: not UTF-8 text: {exc.reason}"])
 
-    def _fail(self, problems: list[str]) -> NoReturn:
-        for line in problems:
-            self.stderr.write(line)
+    def _fail(self, problems: list[Problem] | list[str]) -> NoReturn:
+        for problem in problems:
+            self.stderr.write(describe(problem))
         raise SystemExit(EXIT_INVALID)
