@@ -221,8 +221,7 @@ def test_pdfsig_agrees_at_the_signing_date_and_reads_the_expiry_years_later(
     # with faketime), does not implement document timestamps ("Unable to validate
     # this type of signature") and reads no DSS: years later it says the seal's
     # certificate has expired, where the project's verifier uses the timestamps.
-    if shutil.which("faketime") is None:
-        pytest.skip("faketime is not installed (scripts/system-deps installs it)")
+    assert shutil.which("faketime"), "faketime is missing: run scripts/system-deps"
     path, nss = tmp_path / "lta.pdf", tmp_path / "nss"
     path.write_bytes(lta_copy)
     root = tmp_path / "root.pem"
