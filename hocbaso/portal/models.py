@@ -86,6 +86,13 @@ class AccessEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.actor_kind}"
 
+    @property
+    def purpose_label(self) -> str:
+        """The purpose as shown: a system purpose's label, else as given."""
+        from hocbaso.portal.purposes import purpose_label
+
+        return purpose_label(self.purpose, self.detail)
+
 
 class VerifierKey(models.Model):
     """An organisation's key for the lookup API (admissions offices, employers'

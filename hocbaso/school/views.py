@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hocbaso.portal import purposes
 from hocbaso.portal.audit import record_access
 from hocbaso.records import deferred_actions, remote_signing
 from hocbaso.records.errors import RecordsError
@@ -62,7 +63,7 @@ def _audit_records(request, records, purpose: str) -> None:
             transcript=record.transcript,
             actor_kind="staff",
             purpose=purpose,
-            detail={"record": record.pk, "page": purpose},
+            detail={"record": record.pk, "page": purpose, "purpose": purpose},
         )
 
 
@@ -124,7 +125,7 @@ def class_page(request: HttpRequest, pk: int) -> HttpResponse:
     if not roles and not request.user.is_superuser:
         raise PermissionDenied
     rows = review.class_rows(school_class)
-    _audit_records(request, [r.record for r in rows], "school class review")
+    _audit_records(request, [r.record for r in rows], purposes.CLASS_REVIEW)
     counts = defaultdict(int)
     for row in rows:
         counts[row.record.status] += 1
@@ -289,8 +290,8 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
         action="view",
         transcript=record.transcript,
         actor_kind="staff",
-        purpose="school record review",
-        detail={"record": record.pk},
+        purpose=purposes.RECORD_REVIEW,
+        detail={"record": record.pk, "purpose": purposes.RECORD_REVIEW},
     )
     rows = (
         preview.rows

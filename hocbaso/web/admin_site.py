@@ -57,6 +57,7 @@ def audit_transcript_reads(sender, request, objects, **kwargs) -> None:
     The student sees it in their access list like any other reading; lists are
     in the records' staff trail (``StaffEvent``) only.
     """
+    from hocbaso.portal import purposes
     from hocbaso.portal.audit import record_access
     from hocbaso.portal.models import AccessAction
     from hocbaso.records.models import Transcript, YearlyRecord
@@ -69,6 +70,10 @@ def audit_transcript_reads(sender, request, objects, **kwargs) -> None:
         request,
         action=AccessAction.VIEW,
         transcript=transcript,
-        purpose="admin",
-        detail={"model": sender._meta.label_lower, "id": row.pk},
+        purpose=purposes.ADMIN,
+        detail={
+            "model": sender._meta.label_lower,
+            "id": row.pk,
+            "purpose": purposes.ADMIN,
+        },
     )

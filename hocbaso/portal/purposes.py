@@ -1,0 +1,33 @@
+"""The purposes the system itself writes into the access audit, and their labels.
+
+An access event's ``purpose`` is free text when a person gives it (a
+lookup's purpose, a share code's recipient) and a stable code when a page
+of the system reads a transcript (``school:class-review``). The code is
+also put in the event's ``detail`` under ``purpose``, which no person
+types: an event is shown with the label of its code only when both agree,
+so a lookup whose stated purpose happens to be a code is shown as typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+
+CLASS_REVIEW = "school:class-review"
+RECORD_REVIEW = "school:record-review"
+ADMIN = "admin:view"
+
+LABELS = {
+    CLASS_REVIEW: gettext_lazy("school class review"),
+    RECORD_REVIEW: gettext_lazy("school record review"),
+    ADMIN: gettext_lazy("read in the administration site"),
+}
+
+
+def purpose_label(purpose: str, detail: dict[str, Any] | None) -> str:
+    """What the audit trail and the access list show as the purpose."""
+    code = (detail or {}).get("purpose") if isinstance(detail, dict) else None
+    if code == purpose and code in LABELS:
+        return str(LABELS[code])
+    return purpose
