@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from hocbaso.rollout import results_views, views
+from hocbaso.rollout import difficulty_views, readiness_views, results_views, views
 
 app_name = "rollout"
 
@@ -35,6 +35,28 @@ urlpatterns = [
     path("unit/<str:code>/report/", views.unit_report, name="unit_report"),
     path("school/<str:code>/", views.school, name="school"),
     path("school/<str:code>/export/", views.school_export, name="school_export"),
+    path(
+        "department/<str:code>/readiness/",
+        readiness_views.department_readiness,
+        name="department_readiness",
+    ),
+    path(
+        "unit/<str:code>/readiness/",
+        readiness_views.unit_readiness,
+        name="unit_readiness",
+    ),
+    path(
+        "school/<str:code>/readiness/",
+        readiness_views.school_readiness,
+        name="school_readiness",
+    ),
+    path("difficulties/", difficulty_views.difficulty_list, name="difficulties"),
+    path("difficulties/<int:pk>/", difficulty_views.difficulty, name="difficulty"),
+    path(
+        "school/<str:code>/difficulties/new/",
+        difficulty_views.difficulty_new,
+        name="difficulty_new",
+    ),
     path(
         "school/<str:code>/class/<int:class_id>/",
         views.school_class,

@@ -19,14 +19,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hocbaso.records.models import Round, SchoolClass, SchoolYear
+from hocbaso.records.models import (
+    Round,
+    School,
+    SchoolClass,
+    SchoolUnitPeriod,
+    SchoolYear,
+)
 from hocbaso.registry import actions
 from hocbaso.registry.actors import Actor
 from hocbaso.registry.errors import RegistryError
 from hocbaso.rollout import dashboards, export
 from hocbaso.rollout.access import viewer_of
 from hocbaso.rollout.charts import Group, Series, bar_chart
+from hocbaso.rollout.difficulty_views import counts
 from hocbaso.rollout.figures import FIELDS, LABELS, YEAR_FIELDS
+from hocbaso.rollout.models import Difficulty
 
 
 class PeriodForm(forms.Form):
@@ -110,7 +118,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _page(request, viewer, build, *, export_name: str, export_only: bool):
+def _page(request, viewer, build, *, export_name: str, export_only: bool, duties):
     try:
         year, round_name = _period(request)
     except BadPeriod as error:
@@ -121,9 +129,20 @@ def _page(request, viewer, build, *, export_name: str, export_only: bool):
             data = export.dashboard_workbook(dashboard)
         return _xlsx(data, f"{export_name}-{year.name}-{round_name}")
     dashboard = build(year, round_name)
-    return render(
-        request, "rollout/dashboard.html", _context(request, viewer, dashboard)
+    context = _context(request, viewer, dashboard)
+    context["duties"] = _duties(viewer, *duties, dashboard.year)
+    return render(request, "rollout/dashboard.html", context)
+
+
+def _duties(viewer, schools, readiness_url: str, year: SchoolYear) -> dict:
+    """The links to readiness and difficulties, with the open difficulties counted."""
+    visible = Difficulty.objects.filter(school__in=viewer.schools).filter(
+        school__in=schools
     )
+    return {
+        "readiness_url": f"{readiness_url}?year={year.name}",
+        "difficulties": counts(visible),
+    }
 
 
 def _context(request, viewer, dashboard: dashboards.Dashboard) -> dict:
@@ -212,6 +231,10 @@ def _department(request, code: str, export_only: bool = False):
         lambda y, r: dashboards.department_dashboard(viewer, department, y, r),
         export_name=f"so-{department.code}",
         export_only=export_only,
+        duties=(
+            School.objects.filter(department=department),
+            reverse("rollout:department_readiness", args=[department.code]),
+        ),
     )
 
 
@@ -224,6 +247,10 @@ def _unit(request, code: str, export_only: bool = False):
         lambda y, r: dashboards.unit_dashboard(viewer, unit, y, r),
         export_name=f"donvi-{unit.code}",
         export_only=export_only,
+        duties=(
+            SchoolUnitPeriod.objects.filter(unit=unit).values("school"),
+            reverse("rollout:unit_readiness", args=[unit.code]),
+        ),
     )
 
 
@@ -236,6 +263,10 @@ def _school(request, code: str, export_only: bool = False):
         lambda y, r: dashboards.school_dashboard(viewer, school, y, r),
         export_name=f"truong-{school.code}",
         export_only=export_only,
+        duties=(
+            [school.pk],
+            reverse("rollout:school_readiness", args=[school.code]),
+        ),
     )
 
 
