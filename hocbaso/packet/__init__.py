@@ -15,7 +15,7 @@ from hocbaso.packet.errors import (
     PacketVersionError,
 )
 from hocbaso.packet.issue import issue_packet, to_bytes
-from hocbaso.packet.layout import NAMESPACE, PACKET_VERSION
+from hocbaso.packet.layout import NAMESPACE, PACKET_VERSION, PACKET_VERSIONS
 from hocbaso.packet.parse import (
     MAX_PACKET_BYTES,
     load_packet_tree,
@@ -23,6 +23,7 @@ from hocbaso.packet.parse import (
     snapshot_from_tree,
 )
 from hocbaso.packet.snapshot import (
+    Certificate,
     HistoryRow,
     Issuance,
     Leader,
@@ -44,6 +45,8 @@ __all__ = [
     "MAX_PACKET_BYTES",
     "NAMESPACE",
     "PACKET_VERSION",
+    "PACKET_VERSIONS",
+    "Certificate",
     "HistoryRow",
     "Issuance",
     "Leader",

@@ -40,6 +40,8 @@ INT = Codec(str, int)
 DATE = Codec(date.isoformat, date.fromisoformat)
 BOOL = Codec(lambda value: "1" if value else "0", lambda text: text in ("1", "true"))
 SEX = Codec(lambda value: str(int(value)), lambda text: Sex(int(text)))
+# Height (cm) and weight (kg) with one decimal, as the primary form prints them.
+MEASURE = Codec(lambda value: str(value.quantize(Decimal("0.1"))), Decimal)
 TEST_SCORE = Codec(lambda value: str(int(value)), Decimal)
 MARK = Codec(_mark_to_text, _text_to_mark)
 # madinhdanhhocba is the lookup code's UUID with hyphens (domain.md §6.1 decision).
@@ -130,6 +132,17 @@ TAIL = (
     _opt("ndungkhenthuong", "commendation"),
     _opt("ndungkhenthuongdotxuat", "adhoc_commendation"),
     _opt("nxetgvcn", "homeroom_comment"),
+)
+# Version 1.1 (docs/packet.md): after TAIL, before the signers.
+TAIL_1_1 = (
+    _opt("chieucao", "height_cm", MEASURE),
+    _opt("cannang", "weight_kg", MEASURE),
+    _opt("cokhuyettatkhongdanhgia", "disability_not_assessed", BOOL),
+    _opt("kquathamgiacuocthi", "contests"),
+)
+CERTIFICATE_ROW = (
+    _col("tenchungchi", "name"),  # the feed's _chungchi child; names: extension
+    _opt("ngaycapchungchi", "issued_on", DATE),
 )
 HOMEROOM = (_col("tengvcn", "name"), _col("soddcngvcn", "personal_id"))
 LEADER = (

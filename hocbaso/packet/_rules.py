@@ -34,6 +34,8 @@ PRIMARY_TITLES = frozenset({"HSXS", "HSTB"})
 SECONDARY_LEVELS = frozenset({"T", "K", "Đ", "CĐ"})
 SECONDARY_TITLES = frozenset({"HSXS", "HSG"})
 COMMENT_MARKS = frozenset({"Đ", "CĐ", "M"})
+MAX_HEIGHT_CM = 250
+MAX_WEIGHT_KG = 200
 PRIMARY_GRADES = range(1, 6)
 SECONDARY_GRADES = range(6, 10)
 
@@ -50,6 +52,24 @@ def check_snapshot(snapshot: RecordSnapshot) -> list[str]:
         value = getattr(snapshot, name)
         if value is not None and (not isinstance(value, int) or value < 0):
             problems.append(f"record.{name}: {value!r} must be a whole number ≥ 0")
+    problems += _check_body(snapshot)
+    return problems
+
+
+def _check_body(s: RecordSnapshot) -> list[str]:
+    """Height and weight: positive, one decimal, within what a pupil can measure."""
+    problems = []
+    for name, upper in (("height_cm", MAX_HEIGHT_CM), ("weight_kg", MAX_WEIGHT_KG)):
+        value = getattr(s, name)
+        if value is not None and not (
+            isinstance(value, Decimal)
+            and value.is_finite()
+            and 1 <= value <= upper
+            and value == value.quantize(Decimal("0.1"))
+        ):
+            problems.append(
+                f"record.{name}: {value!r} must be 1-{upper} with at most one decimal"
+            )
     return problems
 
 
@@ -129,8 +149,23 @@ def _check_primary(results: PrimaryResults, grade: int) -> list[str]:
     problems += _check_ratings("quality", results.qualities, set(QUALITIES))
     problems += _check_ratings("competency", results.competencies, set(COMPETENCIES))
     problems += _check_choice("results.result", results.result, PRIMARY_RESULTS)
+    problems += _check_completion(results)
     if results.title is not None:
         problems += _check_choice("results.title", results.title, PRIMARY_TITLES)
+    return problems
+
+
+def _check_completion(results: PrimaryResults) -> list[str]:
+    """Circular 27, Art. 11-12: completion follows the result; a pupil who completed
+    goes up, one who did not goes up or stays only by the principal's decision."""
+    problems = []
+    if results.completed != (results.result != "CHT"):
+        problems.append(
+            f"results.completed: {results.completed} contradicts the result"
+            f" {results.result!r}"
+        )
+    if results.completed and results.promoted is False:
+        problems.append("results.promoted: a pupil who completed the grade goes up")
     return problems
 
 

@@ -42,12 +42,17 @@ def build_tree(snapshot: RecordSnapshot) -> Element:
     """The packet's element tree, not indented and not validated."""
     nsmap: Any = {None: L.NAMESPACE}  # lxml-stubs do not allow the default prefix
     root = etree.Element(L.q(L.ROOT), nsmap=nsmap)
-    root.set("version", L.PACKET_VERSION)
+    root.set("version", version_of(snapshot))
     data = _sub(root, L.DATA, Id=L.DATA_ID)
     _write_record(_sub(data, L.RECORD, Id=L.RECORD_ID), snapshot)
     _write_subjects(data, snapshot.results)
     _write_slots(root, snapshot)
     return root
+
+
+def version_of(snapshot: RecordSnapshot) -> str:
+    """The lowest packet version that carries the snapshot (docs/packet.md)."""
+    return L.PACKET_VERSION if snapshot.needs_version_1_1 else L.FIRST_VERSION
 
 
 def _sub(parent: Element, name: str, **attrs: str) -> Element:
@@ -73,12 +78,16 @@ def _write_record(record: Element, s: RecordSnapshot) -> None:
         _write_ratings(record, s.results)
     else:
         write_columns(record, s.results, c.SECONDARY_RESULTS)
-    write_columns(record, s, c.TAIL)
+    write_columns(record, s, c.TAIL + c.TAIL_1_1)
     write_columns(record, s.homeroom_teacher, c.HOMEROOM)
     write_columns(record, s.leader, c.LEADER)
     history = _sub(record, L.HISTORY)
     for row in s.history:
         write_columns(_sub(history, L.HISTORY_ROW), row, c.HISTORY_ROW)
+    if s.certificates:
+        table = _sub(record, L.CERTIFICATES)
+        for cert in s.certificates:
+            write_columns(_sub(table, L.CERTIFICATE_ROW), cert, c.CERTIFICATE_ROW)
 
 
 def _write_ratings(record: Element, results: PrimaryResults) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 from hocbaso.assessment.curriculum import COMPETENCIES, QUALITIES
 from hocbaso.packet.snapshot import (
+    Certificate,
     HistoryRow,
     Issuance,
     Leader,
@@ -141,4 +143,19 @@ def secondary_example(*, issued: bool = False) -> RecordSnapshot:
         ),
         absences_excused=3,
         issuance=ISSUANCE if issued else None,
+    )
+
+
+def complete_example(snapshot: RecordSnapshot) -> RecordSnapshot:
+    """The same record with every field of version 1.1 (docs/packet.md)."""
+    return replace(
+        snapshot,
+        height_cm=Decimal("132.5"),
+        weight_kg=Decimal("29.0"),
+        disability_not_assessed=True,
+        contests="Giải Nhì Hội khỏe Phù Đổng cấp phường",
+        certificates=(
+            Certificate("Chứng chỉ tiếng Anh Cambridge Movers", date(2025, 5, 10)),
+            Certificate("Chứng nhận bơi an toàn"),
+        ),
     )

@@ -1,6 +1,6 @@
 """Names and Ids of the packet's elements (domain.md §6.2), for packet and signing.
 
-HOC_BA version="1.0"                          root, namespace NAMESPACE
+HOC_BA version="1.0"|"1.1"                    root, namespace NAMESPACE
   DU_LIEU_HOC_BA Id="data"                    all the data (principal, seal)
     THONG_TIN_HOC_BA Id="thongtinhocba"       the year record (homeroom teacher)
     _dsbangdiem | _bangdiem                   primary | lower-secondary results
@@ -17,7 +17,11 @@ HOC_BA version="1.0"                          root, namespace NAMESPACE
 from __future__ import annotations
 
 NAMESPACE = "urn:hocbaso:packet:1"
-PACKET_VERSION = "1.0"
+PACKET_VERSION = "1.1"
+# Every version this software reads; a packet is written in the lowest one that
+# carries its snapshot, so a record without the 1.1 fields stays byte-for-byte 1.0.
+PACKET_VERSIONS = ("1.0", "1.1")
+FIRST_VERSION = "1.0"
 
 ROOT = "HOC_BA"
 DATA = "DU_LIEU_HOC_BA"
@@ -27,6 +31,8 @@ SECONDARY_SUBJECTS = "_bangdiem"
 SUBJECT = "DIEM_TONG_KET"
 HISTORY = "_quatrinhhoctap"
 HISTORY_ROW = "QUA_TRINH"
+CERTIFICATES = "_chungchi"  # version 1.1
+CERTIFICATE_ROW = "CHUNG_CHI"
 SIGNER_LIST = "DANH_SACH_THONG_TIN_KY"
 SUBJECT_TEACHER_LIST = "DANH_SACH_GVBM"
 SUBJECT_TEACHER_SLOT = "GVBM"

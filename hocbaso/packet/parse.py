@@ -9,7 +9,7 @@ Steps, each failing with a PacketError subclass that names the element and line:
    C14N without comments, so a comment inside a value (<hovaten>Vũ<!-- --> Trâm) would
    leave every signature valid while ``element.text`` stops at it;
 5. the root's name, namespace and version;
-6. the XSD schema (hocba-1.0.xsd);
+6. the XSD schema of the packet's version (hocba-1.0.xsd or hocba-1.1.xsd);
 7. no packet element inside a signature, where the schema does not look (lax);
 8. the values the schema cannot tie together (level vs. subject table, slots vs. data).
 """
@@ -34,6 +34,7 @@ from hocbaso.packet.errors import (
     PacketVersionError,
 )
 from hocbaso.packet.snapshot import (
+    Certificate,
     HistoryRow,
     Issuance,
     Leader,
@@ -54,7 +55,7 @@ Element = etree._Element
 # A yearly record is a few tens of kilobytes even with every signature; 2 MiB leaves
 # room for long certificate chains and timestamps while bounding the parser's work.
 MAX_PACKET_BYTES = 2 * 1024 * 1024
-SCHEMA_FILE = "hocba-1.0.xsd"
+SCHEMA_FILES = {version: f"hocba-{version}.xsd" for version in L.PACKET_VERSIONS}
 _FORBIDDEN = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -78,9 +79,9 @@ def _parser() -> etree.XMLParser:
 
 
 @cache
-def _schema() -> etree.XMLSchema:
+def _schema(version: str) -> etree.XMLSchema:
     # Beside this module (importlib.resources costs a verifier's start-up ~10 ms).
-    path = Path(__file__).resolve().parent / "schema" / SCHEMA_FILE
+    path = Path(__file__).resolve().parent / "schema" / SCHEMA_FILES[version]
     return etree.XMLSchema(etree.fromstring(path.read_bytes(), _parser()))
 
 
@@ -184,16 +185,19 @@ def _check_root(root: Element) -> None:
             f" expected {L.q(L.ROOT)}"
         )
     version = root.get("version")
-    if version != L.PACKET_VERSION:
+    if version not in L.PACKET_VERSIONS:
         raise PacketVersionError(
             f"line {root.sourceline}: {L.ROOT} version {version!r} is not supported;"
-            f" this software reads version {L.PACKET_VERSION}"
+            f" this software reads versions {', '.join(L.PACKET_VERSIONS)}"
         )
 
 
 def validate_tree(root: Element) -> None:
-    """Validate a tree against the XSD; PacketSchemaError names the bad elements."""
-    schema = _schema()
+    """Validate a tree against the XSD of its version; PacketSchemaError names the
+    bad elements (an unknown version is checked against the newest schema, whose
+    fixed version attribute then refuses it)."""
+    version = root.get("version")
+    schema = _schema(version if version in L.PACKET_VERSIONS else L.PACKET_VERSION)
     if schema.validate(root):
         return
     # Drop the namespace from element names: "Element 'sodinhdanh': ...".
@@ -227,7 +231,8 @@ def snapshot_from_tree(root: Element) -> RecordSnapshot:
         leader=Leader(**read_columns(record, fields, c.LEADER)),
         history=tuple(_read_history(record)),
         issuance=_read_issuance(root),
-        **read_columns(record, fields, c.HEAD + c.CLASS + c.TAIL),
+        certificates=tuple(_read_certificates(record)),
+        **read_columns(record, fields, c.HEAD + c.CLASS + c.TAIL + c.TAIL_1_1),
     )
     _check_slots(root, snapshot)
     return snapshot
@@ -356,6 +361,17 @@ def _read_history(record: Element) -> list[HistoryRow]:
     history = _child(record, L.HISTORY)
     return [
         HistoryRow(**read_columns(row, _texts(row), c.HISTORY_ROW)) for row in history
+    ]
+
+
+def _read_certificates(record: Element) -> list[Certificate]:
+    """The certificate rows (version 1.1; a 1.0 schema refuses the table)."""
+    table = record.find(L.q(L.CERTIFICATES))
+    if table is None:
+        return []
+    return [
+        Certificate(**read_columns(row, _texts(row), c.CERTIFICATE_ROW))
+        for row in table
     ]
 
 

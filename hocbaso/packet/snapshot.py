@@ -180,6 +180,16 @@ class Issuance:
     place: str
 
 
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """A certificate (chứng chỉ) the form lists, with the date it was issued.
+
+    Carried from packet version 1.1 (docs/packet.md, "Version 1.1")."""
+
+    name: str
+    issued_on: date | None = None
+
+
 class RecordLevel(enum.StrEnum):
     """School level of the record; the value is the feed's level-group code."""
 
@@ -209,6 +219,20 @@ class RecordSnapshot:
     register_number: str | None = None
     history: tuple[HistoryRow, ...] = field(default=())
     issuance: Issuance | None = None
+    # Version 1.1 (docs/packet.md): a packet carrying none of these is written 1.0.
+    height_cm: Decimal | None = None
+    weight_kg: Decimal | None = None
+    disability_not_assessed: bool | None = None
+    contests: str | None = None
+    certificates: tuple[Certificate, ...] = field(default=())
+
+    @property
+    def needs_version_1_1(self) -> bool:
+        """Whether any field that version 1.0 cannot carry is present."""
+        extra = (self.height_cm, self.weight_kg, self.disability_not_assessed)
+        return any(v is not None for v in extra) or bool(
+            self.contests or self.certificates
+        )
 
     @property
     def level(self) -> RecordLevel:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
-from hocbaso.packet import NAMESPACE, PACKET_VERSION, PacketContentError, build_packet
+from hocbaso.packet import NAMESPACE, PacketContentError, build_packet
 from hocbaso.packet.examples import primary_example, secondary_example
 
 NS = {"h": NAMESPACE}
@@ -21,7 +21,7 @@ def tree(data: bytes) -> etree._Element:
 def test_it_writes_the_root_with_namespace_and_version() -> None:
     root = tree(build_packet(primary_example()))
     assert root.tag == f"{{{NAMESPACE}}}HOC_BA"
-    assert root.get("version") == PACKET_VERSION
+    assert root.get("version") == "1.0"
 
 
 def test_it_puts_the_record_and_each_subject_under_the_data_with_ids() -> None:

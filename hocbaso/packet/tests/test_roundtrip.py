@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from hocbaso.assessment.curriculum import COMPETENCIES, QUALITIES
 from hocbaso.packet import (
+    Certificate,
     HistoryRow,
     Issuance,
     Leader,
@@ -86,16 +87,22 @@ def primary_results(draw: st.DrawFn) -> PrimaryResults:
         for code in draw(codes)
     )
     rating = st.sampled_from(["T", "Đ", "C"])
+    result = draw(st.sampled_from(["HTXS", "HTT", "HT", "CHT"]))
+    # Circular 27, Art. 11-12: the principal decides only for a pupil who did not
+    # complete; one who completed goes up.
+    promoted = (
+        st.none() | st.booleans() if result == "CHT" else st.none() | st.just(True)
+    )
     return PrimaryResults(
         subjects=subjects,
         qualities=tuple(Rating(c, draw(rating), draw(opt_text)) for c in QUALITIES),
         competencies=tuple(
             Rating(c, draw(rating), draw(opt_text)) for c in COMPETENCIES
         ),
-        result=draw(st.sampled_from(["HTXS", "HTT", "HT", "CHT"])),
-        completed=draw(st.booleans()),
+        result=result,
+        completed=result != "CHT",
         title=draw(st.none() | st.sampled_from(["HSXS", "HSTB"])),
-        promoted=draw(st.none() | st.booleans()),
+        promoted=draw(promoted),
     )
 
 
@@ -164,6 +171,8 @@ history = st.lists(st.builds(HistoryRow, year, text, text, text, day), max_size=
     tuple
 )
 count = st.none() | st.integers(0, 200)
+measure = st.none() | st.integers(10, 2000).map(lambda n: Decimal(n) / 10)
+certificates = st.lists(st.builds(Certificate, text, st.none() | day), max_size=2)
 
 
 @st.composite
@@ -188,6 +197,11 @@ def snapshots(draw: st.DrawFn) -> RecordSnapshot:
         register_number=draw(opt_text),
         history=draw(history),
         issuance=draw(st.none() | st.builds(Issuance, text, day, text)),
+        height_cm=draw(measure),
+        weight_kg=draw(measure.filter(lambda v: v is None or v <= 200)),
+        disability_not_assessed=draw(st.none() | st.booleans()),
+        contests=draw(opt_text),
+        certificates=tuple(draw(certificates)),
     )
 
 
