@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_staff
-from hocbaso.records.models import Role
+from hocbaso.records.models import Role, SchoolYear
 from hocbaso.rollout.models import (
     ReadinessDue,
     ReadinessItem,
@@ -201,3 +201,16 @@ def test_the_unit_readiness_page_costs_the_same_queries_as_it_grows(
     _grow(rollout_world.world, 4)
     after = count()
     assert after == before and after <= 15
+
+
+def test_a_school_year_whose_calendar_has_run_out_is_not_declared_again(
+    world, principal, staff_client
+):
+    old = SchoolYear.objects.create(name="2019-2020")
+    response = staff_client(principal).post(
+        reverse("rollout:school_readiness", args=["TH-A"]),
+        {"year": old.name, "item": "regulation"},
+    )
+    assert response.status_code == 400
+    assert "Năm học 2019-2020 đã kết thúc" in response.content.decode()
+    assert not ReadinessReport.objects.exists()
