@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -108,3 +109,56 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.round} -{self.days_before}d"
+
+
+class Job(models.Model):
+    """A long piece of background work a person waits for, and how far it got.
+
+    The task that does the work updates ``done``/``total`` and ``step`` as it goes
+    (``progress``), so the page that started it shows a real progress bar. Results
+    a page needs (counts, problems, the zip written) stay on the row.
+    """
+
+    class Kind(models.TextChoices):
+        DELIVERY = "delivery", _("delivery to the national repository")
+        EXPORT = "export", _("soft copies export")
+        IMPORT = "import", _("workbook import")
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("waiting for a worker")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    public_id = models.CharField(max_length=32, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default="waiting")
+    step = models.CharField(max_length=40, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    file = models.CharField(max_length=300, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.public_id} {self.state} {self.done}/{self.total}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

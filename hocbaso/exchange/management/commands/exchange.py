@@ -182,15 +182,28 @@ class Command(BaseCommand):
         self._deliver(options)
 
     def _deliver(self, options):
-        handled = delivery.deliver(
+        """Enqueue the delivery task; with the tasks run inline (no worker
+        configured to wait), report it and fail if a batch is not acknowledged."""
+        from hocbaso.season.delivering import enqueue_delivery
+
+        job = enqueue_delivery(
             destination=options["to"],
-            policy=self._policy(options),
+            attempts=options["attempts"],
+            backoff=options["backoff"],
             limit=options.get("limit"),
-            url=options.get("url"),
+            url=options.get("url") or "",
         )
+        if not job.is_finished:
+            self.stdout.write(f"delivery enqueued (job {job.public_id})")
+            return
+        handled = OutboundBatch.objects.filter(
+            batch_id__in=job.result.get("batches", [])
+        ).order_by("created_at", "sequence")
         for line in batch_lines(handled):
             self.stdout.write(line)
-        if any(b.state != "sent" for b in handled):
+        if job.state == job.State.FAILED:
+            raise CommandError("; ".join(job.errors))
+        if job.result.get("failed"):
             raise CommandError("some batches are not acknowledged yet (see status)")
 
     def _status(self, options):

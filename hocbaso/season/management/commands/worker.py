@@ -5,8 +5,9 @@ Takes every option of ``db_worker`` (``--batch``, ``--max-tasks``, ``--interval`
 settings.HOCBASO_WORKER_LEASE_SECONDS and, on each beat: gives back to the queue the
 tasks whose worker stopped beating (``engine.requeue_abandoned``), and enqueues the
 periodic tasks that are due (receipt recovery every ``RECOVERY_EVERY``, the school
-years' deadline schedules every ``SCHEDULE_EVERY``). Run any number of them, on any
-number of machines, against the same database.
+years' deadline schedules every ``SCHEDULE_EVERY``, the delivery of the batches due
+to the national repository every ``delivering.DELIVER_EVERY``). Run any number of
+them, on any number of machines, against the same database.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class Keeper(threading.Thread):
         connection.close()
 
     def tick(self) -> None:
-        from hocbaso.season import tasks
+        from hocbaso.season import delivering, tasks
 
         try:
             engine.beat(
@@ -60,6 +61,9 @@ class Keeper(threading.Thread):
             )
             engine.run_if_due(
                 "schedule_deadlines", SCHEDULE_EVERY, tasks.schedule_deadlines.enqueue
+            )
+            engine.run_if_due(
+                "deliver_due", delivering.DELIVER_EVERY, delivering.enqueue_periodic
             )
         except DatabaseError as exc:  # a busy SQLite file: the next beat retries
             logger.warning("heartbeat of %s failed: %s", self.worker_id, exc)
