@@ -27,6 +27,7 @@ from hocbaso.assessment.curriculum import (
     curriculum,
 )
 from hocbaso.packet import (
+    Certificate,
     HistoryRow,
     Leader,
     PrimaryResults,
@@ -124,7 +125,23 @@ def snapshot_of(
         adhoc_commendation=record.ad_hoc_commendations.strip() or None,
         homeroom_comment=record.homeroom_comment.strip() or None,
         **_history(record),
+        **_form_fields(record),
     )
+
+
+def _form_fields(record: YearlyRecord) -> dict[str, Any]:
+    """What the form prints beside the results; absent ones stay None, so a record
+    without them is still packed as version 1.0 (docs/packet.md)."""
+    lines = (line.strip() for line in record.certificates.splitlines())
+    return {
+        "absences_excused": record.absences_excused,
+        "absences_unexcused": record.absences_unexcused,
+        "height_cm": record.height_cm,
+        "weight_kg": record.weight_kg,
+        "disability_not_assessed": True if record.disability_not_assessed else None,
+        "contests": _text(record.contests),
+        "certificates": tuple(Certificate(line) for line in lines if line),
+    }
 
 
 def readiness_problems(record: YearlyRecord, signers: ClassSigners) -> list[str]:
@@ -209,6 +226,16 @@ def _ordered(level: str, grade: int, codes) -> list[tuple[str, str]]:
     return [(code, names.get(code, code)) for code in ranked]
 
 
+def _named(pairs: list[tuple[str, str]], language: str) -> list[tuple[str, str]]:
+    """Ngoại ngữ 1 with its language, as the form prints it (docs/forms.md)."""
+    if not language.strip():
+        return pairs
+    return [
+        (code, f"{name} ({language.strip()})" if code == "NN1" else name)
+        for code, name in pairs
+    ]
+
+
 def _subject_comments(rows: list[SubjectAssessment]) -> dict[str, str]:
     """The term II comment of each subject, else the term I one."""
     comments: dict[str, str] = {}
@@ -225,7 +252,8 @@ def _primary_results(
     subjects = build_assessment_input(record, rows)["subjects"]
     comments = _subject_comments(rows)
     table = []
-    for code, name in _ordered("primary", record.grade, subjects):
+    ordered = _ordered("primary", record.grade, subjects)
+    for code, name in _named(ordered, record.foreign_language):
         data = subjects[code]
         score = data.get("score")
         table.append(
@@ -247,7 +275,9 @@ def _primary_results(
         result=results["result"],
         completed=bool(results["completed"]),
         title=results.get("title"),
-        promoted=True if results["completed"] else None,
+        # Circular 27, Art. 12: a pupil who did not complete goes up or stays by the
+        # principal's decision after the summer; undecided, nothing is written.
+        promoted=True if results["completed"] else record.principal_promotion,
     )
 
 
@@ -315,7 +345,10 @@ def _secondary_results(
             comments.get(code),
             signers.subject_teachers.get(code),
         )
-        for code, name in _ordered("secondary", record.grade, results["subjects"])
+        for code, name in _named(
+            _ordered("secondary", record.grade, results["subjects"]),
+            record.foreign_language,
+        )
     )
     conduct = record.conduct or {}
     return SecondaryResults(

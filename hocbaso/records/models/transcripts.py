@@ -276,6 +276,38 @@ class YearlyRecord(models.Model):
     )
     homeroom_comment = models.TextField(_("homeroom teacher's comment"), blank=True)
     ad_hoc_commendations = models.TextField(_("ad-hoc commendations"), blank=True)
+    # What the official form prints and the national feed carries beside the
+    # results (docs/forms.md; docs/packet.md, "Version 1.1"). Covered by the lock's
+    # UPDATE trigger like every column of the row (migration 0005 re-creates it).
+    absences_excused = models.PositiveSmallIntegerField(
+        _("days absent with permission"), null=True, blank=True
+    )
+    absences_unexcused = models.PositiveSmallIntegerField(
+        _("days absent without permission"), null=True, blank=True
+    )
+    height_cm = models.DecimalField(
+        _("height (cm)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    weight_kg = models.DecimalField(
+        _("weight (kg)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    disability_not_assessed = models.BooleanField(
+        _("pupil with disabilities not assessed in some subjects"),
+        default=False,
+        help_text=_("By the individual education plan (docs/decisions.md)."),
+    )
+    foreign_language = models.CharField(
+        _("foreign language 1"), max_length=40, blank=True
+    )
+    certificates = models.TextField(
+        _("certificates"), blank=True, help_text=_("One certificate a line.")
+    )
+    contests = models.TextField(_("contests and awards"), blank=True)
+    # Circular 27, Art. 12: for a pupil who did not complete the grade, after the
+    # summer's re-assessment, the principal decides: True goes up, False stays.
+    principal_promotion = models.BooleanField(
+        _("principal's promotion decision"), null=True, blank=True
+    )
 
     # --- computed by recompute() from hocbaso.assessment.assess
     results = models.JSONField(
@@ -327,6 +359,16 @@ class YearlyRecord(models.Model):
             models.CheckConstraint(
                 condition=models.Q(grade__gte=1, grade__lte=9),
                 name="records_record_grade_1_9",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(height_cm__isnull=True)
+                | models.Q(height_cm__gte=1, height_cm__lte=250),
+                name="records_record_height_1_250",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight_kg__isnull=True)
+                | models.Q(weight_kg__gte=1, weight_kg__lte=200),
+                name="records_record_weight_1_200",
             ),
         ]
         indexes = [
