@@ -14,8 +14,8 @@ and a proof's problem are put into words when they are read (the reader's
 language), so one derived value serves every reader. What is derived (packets
 parsed, the ledger proof verified against the signed checkpoint) is kept in the
 deployment's cache (settings.CACHES, ``HOLDINGS_CACHE``) under a key made of what
-can change it: the transcript's latest ledger entry (accept, replace, revoke, lock)
-and the latest checkpoint's size. Any change in the registry appends an entry, so
+can change it: the transcript's latest ledger entry (accept, replace, revoke, lock),
+the latest checkpoint's size and root, and the cosignatures stored for it. Any change in the registry appends an entry, so
 the next lookup reads a new key: a revocation or a lock shows at once.
 
 The source is chosen from HOCBASO_ROLE (``IMPLEMENTATIONS``): a department reads its
@@ -33,7 +33,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Count, Max
+from django.db.models import Count, F, Func, Max, OuterRef, Subquery
 from django.utils.module_loading import import_string
 
 from hocbaso.ledger import LedgerError, hash_leaf, verify_inclusion
@@ -53,7 +53,13 @@ from hocbaso.registry.holding_values import (
     Standing,
 )
 from hocbaso.registry.ledger_log import reading_ledger, verify_stored_checkpoint
-from hocbaso.registry.models import Blob, LedgerCheckpoint, Submission, Transfer
+from hocbaso.registry.models import (
+    Blob,
+    LedgerCheckpoint,
+    LedgerCosignature,
+    Submission,
+    Transfer,
+)
 
 __all__ = [
     "HeldSubmission",
@@ -164,10 +170,30 @@ def _latest_event(transcript_id: int) -> tuple[int, int]:
 def _checkpoint_state() -> str:
     """The latest checkpoint's size and root: every registry transaction appends
     and signs a new one (docs/registry.md), and the root tells apart two logs of
-    the same size (one whose last appends were rolled back and made again)."""
-    rows = LedgerCheckpoint.objects.order_by("-size").values_list("size", "root")
+    the same size (one whose last appends were rolled back and made again). With
+    them, the count and latest id of the cosignatures covering it, in the same
+    query: a witness cosigning after the page was kept shows at the next lookup
+    (the proof's witness count, docs/ledger.md)."""
+    covering = LedgerCosignature.objects.filter(size__gte=OuterRef("size")).order_by()
+    rows = (
+        LedgerCheckpoint.objects.order_by("-size")
+        .annotate(
+            cosigned=Subquery(covering.annotate(n=_COUNT).values("n")[:1]),
+            cosigned_last=Subquery(covering.annotate(m=_MAX).values("m")[:1]),
+        )
+        .values_list("size", "root", "cosigned", "cosigned_last")
+    )
     latest = rows.first()
-    return f"{latest[0]}-{bytes(latest[1]).hex()}" if latest else "none"
+    if latest is None:
+        return "none"
+    size, root, cosigned, last = latest
+    return f"{size}-{bytes(root).hex()}-w{cosigned or 0}.{last or 0}"
+
+
+# Aggregates written as plain functions: inside the subquery they must not group
+# by anything (every cosignature covering the checkpoint is one group).
+_COUNT = Func(F("pk"), function="COUNT")
+_MAX = Func(F("pk"), function="MAX")
 
 
 # --- building what is held ------------------------------------------------------
