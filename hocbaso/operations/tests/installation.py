@@ -1,6 +1,7 @@
 """An installation of its own for the backup tests: a data directory and a
 database (a SQLite file in it, or a new PostgreSQL database on the test cluster),
-driven through ``manage.py`` in subprocesses, as an operator drives it.
+driven through ``manage.py`` in processes of their own, as an operator drives it
+(forks of one warm interpreter: forkserver.py).
 
 The registry's test database cannot be used: a restore replaces a whole database
 (a file renamed into place, or pg_restore's DROP and CREATE), which the test run's
@@ -9,10 +10,13 @@ open transactions would not survive.
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,21 +43,15 @@ class Installation:
         return env
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        done = subprocess.run(  # the test's own interpreter and scripts
-            [sys.executable, *args],
-            env=self.env(),
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=600,
-        )
+        """``python ARGS`` in a new process; --skip-checks spares each command
+        Django's system checks (they import every view), which test nothing here."""
+        done = _launch(list(args), self.env())
         if check and done.returncode != 0:
             raise AssertionError(f"{args} exited {done.returncode}\n{done.stderr}")
         return done
 
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return self.run("manage.py", *args, check=check)
+        return self.run("manage.py", *args, "--skip-checks", check=check)
 
     def populate(self, step: str) -> None:
         self.run("-m", "hocbaso.operations.tests.populate", step)
@@ -65,6 +63,48 @@ class Installation:
     @property
     def ledger_key(self) -> Path:
         return self.root / "ledger" / "ledger.key"
+
+
+_server: subprocess.Popen | None = None
+
+
+def _forkserver() -> subprocess.Popen:
+    """The warm interpreter, started once per test process: with no Django
+    settings module (each child is given its installation's) and writing
+    bytecode caches, so that the modules children import are compiled once."""
+    global _server
+    if _server is None or _server.poll() is not None:
+        drop = {"DJANGO_SETTINGS_MODULE", "PYTHONDONTWRITEBYTECODE", "DATABASE_URL"}
+        _server = subprocess.Popen(  # the test's own interpreter and module
+            [sys.executable, "-m", "hocbaso.operations.tests.forkserver"],
+            env={k: v for k, v in os.environ.items() if k not in drop},
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        atexit.register(_server.communicate)  # end of input: the server exits
+    return _server
+
+
+def _launch(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    server = _forkserver()
+    with tempfile.TemporaryDirectory(prefix="hocbaso-run.") as work:
+        out, err = os.path.join(work, "stdout"), os.path.join(work, "stderr")
+        for path in (out, err):
+            open(path, "x").close()
+        request = {"argv": argv, "env": env, "cwd": str(ROOT), "timeout": 600}
+        server.stdin.write(json.dumps({**request, "stdout": out, "stderr": err}))
+        server.stdin.write("\n")
+        server.stdin.flush()
+        reply = server.stdout.readline()
+        if not reply:
+            raise AssertionError(f"the fork server ended (exit {server.wait()})")
+        with open(out) as stdout, open(err) as stderr:  # as subprocess's text=True
+            return subprocess.CompletedProcess(
+                argv, json.loads(reply)["returncode"], stdout.read(), stderr.read()
+            )
 
 
 class Databases:
