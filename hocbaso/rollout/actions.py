@@ -61,6 +61,9 @@ def report_readiness(
     note: str,
 ) -> ReadinessReport:
     """The school declares one item (done or not, the date done, a note)."""
+    # The school's row serialises two first declarations of the same item,
+    # which would otherwise both find no report and collide on the insert.
+    School.objects.select_for_update().filter(pk=school.pk).first()
     report = (
         ReadinessReport.objects.select_for_update()
         .filter(school=school, school_year=year, item=item)

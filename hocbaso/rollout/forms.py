@@ -25,6 +25,9 @@ from hocbaso.rollout.models import (
 )
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+NOT_A_DATE = gettext_lazy(
+    "The date is not a date: write it as dd/mm/yyyy, e.g. 20/04/2026."
+)
 # [decision] A readiness item done more than five years before the school year
 # began is a typing mistake (01/01/0001), not a fact about the school.
 OLDEST_YEARS = 5
@@ -54,7 +57,10 @@ class ReadinessForm(forms.Form):
     item = forms.ChoiceField(choices=ReadinessItem.choices)
     done = forms.BooleanField(required=False, label=gettext_lazy("Done"))
     done_on = forms.DateField(
-        required=False, input_formats=DATE_FORMATS, label=gettext_lazy("Date done")
+        required=False,
+        input_formats=DATE_FORMATS,
+        label=gettext_lazy("Date done"),
+        error_messages={"invalid": NOT_A_DATE},
     )
     note = TextField(required=False, max_length=NOTE_LENGTH, label=gettext_lazy("Note"))
 
@@ -108,7 +114,11 @@ class ReadinessForm(forms.Form):
 
 class DueForm(forms.Form):
     item = forms.ChoiceField(choices=ReadinessItem.choices)
-    due_on = forms.DateField(input_formats=DATE_FORMATS, label=gettext_lazy("Due date"))
+    due_on = forms.DateField(
+        input_formats=DATE_FORMATS,
+        label=gettext_lazy("Due date"),
+        error_messages={"invalid": NOT_A_DATE, "required": NOT_A_DATE},
+    )
 
     def __init__(self, *args, year, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,11 +139,19 @@ class DueForm(forms.Form):
 
 
 class DifficultyForm(forms.Form):
-    heading = TextField(max_length=HEADING_LENGTH, label=gettext_lazy("Heading"))
+    heading = TextField(
+        max_length=HEADING_LENGTH,
+        label=gettext_lazy("Heading"),
+        error_messages={"required": gettext_lazy("Write the difficulty's heading.")},
+    )
     category = forms.ChoiceField(
         choices=Category.choices, label=gettext_lazy("Category")
     )
-    text = MessageField(max_length=MESSAGE_LENGTH, label=gettext_lazy("Description"))
+    text = MessageField(
+        max_length=MESSAGE_LENGTH,
+        label=gettext_lazy("Description"),
+        error_messages={"required": gettext_lazy("Describe the difficulty.")},
+    )
 
 
 ANSWER, REPLY, CLOSE = "answer", "reply", "close"

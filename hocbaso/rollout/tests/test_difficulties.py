@@ -167,7 +167,8 @@ def test_the_department_answers_as_the_department(
 @pytest.mark.parametrize(
     ("fields", "words"),
     [
-        ({"heading": ""}, "Tiêu đề"),
+        ({"heading": " "}, "Hãy viết tiêu đề"),
+        ({"text": ""}, "Hãy mô tả khó khăn"),
         ({"heading": "Máy\u202etính"}, "U+202E"),
         ({"heading": "x" * 201}, "201"),
         ({"text": "Nội dung\x00ẩn"}, "U+0000"),

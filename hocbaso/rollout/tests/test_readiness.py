@@ -84,7 +84,7 @@ def test_the_unit_officer_follows_but_does_not_declare(
         ({"done_on": "01/01/2026"}, "chưa đánh dấu hoàn thành"),
         ({"done": "on", "done_on": "31/12/2999"}, "trong tương lai"),
         ({"done": "on", "done_on": "01/01/0001"}, "sớm hơn năm học"),
-        ({"done": "on", "done_on": "32/13/2026"}, "Ngày hoàn thành"),
+        ({"done": "on", "done_on": "32/13/2026"}, "viết theo dạng dd/mm/yyyy"),
         ({"note": "Đủ\u202emáy"}, "U+202E"),
         ({"note": "x" * 501}, "501"),
         ({"item": "everything"}, "everything"),
