@@ -6,8 +6,9 @@ settings.HOCBASO_WORKER_LEASE_SECONDS and, on each beat: gives back to the queue
 tasks whose worker stopped beating (``engine.requeue_abandoned``), and enqueues the
 periodic tasks that are due (receipt recovery every ``RECOVERY_EVERY``, the school
 years' deadline schedules every ``SCHEDULE_EVERY``, the delivery of the batches due
-to the national repository every ``delivering.DELIVER_EVERY``). Run any number of
-them, on any number of machines, against the same database.
+to the national repository every ``delivering.DELIVER_EVERY``, the witnesses asked
+to cosign every ``witnessing.WITNESS_EVERY``). Run any number of them, on any number
+of machines, against the same database.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorker
 
-from hocbaso.season import engine
+from hocbaso.season import engine, witnessing
 
 logger = logging.getLogger("hocbaso.season")
 RECOVERY_EVERY = dt.timedelta(minutes=5)
@@ -62,6 +63,7 @@ class Keeper(threading.Thread):
             engine.run_if_due(
                 "schedule_deadlines", SCHEDULE_EVERY, tasks.schedule_deadlines.enqueue
             )
+            witnessing.enqueue_if_due()
             engine.run_if_due(
                 "deliver_due", delivering.DELIVER_EVERY, delivering.enqueue_periodic
             )
