@@ -9,6 +9,7 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -258,6 +259,22 @@ HOCBASO_PILOT_GRADES = _env_grades("HOCBASO_PILOT_GRADES", "1,2,3,4,6,7,8")
 # verified against.
 HOCBASO_TRUST_STORE = Path(
     os.environ.get("HOCBASO_TRUST_STORE") or DATA_DIR / "pki" / "trust"
+)
+
+# An RFC 3161 timestamp authority (a licensed CA's): when set, soft copies are
+# PAdES B-LTA (the trust store's revocation data and a document timestamp, so they
+# verify for decades, docs/printing.md); unset, B-B. HOCBASO_ARCHIVE_DIR holds the
+# soft copies kept for years, re-timestamped daily by the worker.
+HOCBASO_TSA_URL = os.environ.get("HOCBASO_TSA_URL", "").strip()
+if HOCBASO_TSA_URL and (
+    urlsplit(HOCBASO_TSA_URL).scheme not in ("http", "https")
+    or not urlsplit(HOCBASO_TSA_URL).netloc
+):
+    raise ImproperlyConfigured(
+        f"HOCBASO_TSA_URL must be an http or https URL: {HOCBASO_TSA_URL!r}"
+    )
+HOCBASO_ARCHIVE_DIR = Path(
+    os.environ.get("HOCBASO_ARCHIVE_DIR") or DATA_DIR / "archive"
 )
 
 # The school pages offer "sign with the demo key" (the server-held keys of

@@ -284,7 +284,9 @@ def seal_source(now: datetime | None = None) -> SealSource:
     if p12:
         password = os.environ.get("HOCBASO_SEAL_PASSWORD")
         return SealSource(
-            p12=str(p12), password=password.encode() if password is not None else None
+            p12=str(p12),
+            password=password.encode() if password is not None else None,
+            **_long_term(),
         )
     pair = demo_seal_pair()
     now = now or datetime.now(UTC)
@@ -292,7 +294,15 @@ def seal_source(now: datetime | None = None) -> SealSource:
         with _seal_lock, _file_lock(pair.key.parent / "seal.lock"):
             if not _usable(pair, now):  # another process may have issued it
                 _issue_demo_seal(pair, now)
-    return SealSource(key_pem=str(pair.key), chain_pem=str(pair.chain))
+    return SealSource(key_pem=str(pair.key), chain_pem=str(pair.chain), **_long_term())
+
+
+def _long_term() -> dict[str, str]:
+    """With HOCBASO_TSA_URL the seal makes B-LTA copies (docs/printing.md)."""
+    url = getattr(settings, "HOCBASO_TSA_URL", "")
+    if not url:
+        return {}
+    return {"tsa_url": url, "trust_store": str(settings.HOCBASO_TRUST_STORE)}
 
 
 class _file_lock:

@@ -7,6 +7,8 @@ of such .pdf and .zip files. retimestamp_archive adds a new document timestamp
 (longterm.retimestamp_pdf) to every B-LTA copy whose last timestamp's TSA
 certificate expires within `within_days`, and rewrites each changed file through
 a temporary file renamed into place, so a failure leaves the old file whole.
+renew_configured_archive does it with plain configuration values (a TSA's URL, the
+trust store's directory): `hocbaso retimestamp` and the worker's daily task call it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,12 @@ from pathlib import Path
 
 from hocbaso.printing.errors import PrintingError
 from hocbaso.printing.longterm import ValidationData, is_due, retimestamp_pdf
-from hocbaso.signing.timestamp import TimestampAuthority
+from hocbaso.signing import SigningError, TrustStore
+from hocbaso.signing.timestamp import HttpTimestampAuthority, TimestampAuthority
+
+# Renew a copy when its last timestamp's TSA certificate has under this left: a
+# daily pass then has months to retry a TSA that is down.
+DEFAULT_WITHIN_DAYS = 180
 
 
 @dataclass
@@ -51,6 +58,35 @@ def retimestamp_archive(
         elif path.suffix.lower() == ".zip":
             _renew_zip(path, report, job)
     return report
+
+
+def renew_configured_archive(
+    folder: Path,
+    *,
+    tsa_url: str,
+    trust_store: Path,
+    now: datetime,
+    within_days: int = DEFAULT_WITHIN_DAYS,
+) -> ArchiveReport:
+    """retimestamp_archive with an HTTP TSA and the trust store's validation data.
+
+    Raises PrintingError when the folder, the TSA's URL or the trust store is
+    unusable (nothing is changed then); one bad copy is reported, not raised.
+    """
+    if within_days < 0:
+        raise PrintingError(f"within_days must not be negative: {within_days}")
+    if not folder.is_dir():
+        raise PrintingError(f"the archive folder does not exist: {folder}")
+    try:
+        authority = HttpTimestampAuthority(tsa_url)
+        validation = ValidationData.from_trust_store(
+            TrustStore.from_directory(trust_store)
+        )
+    except SigningError as exc:
+        raise PrintingError(f"the archive cannot be re-timestamped: {exc}") from exc
+    return retimestamp_archive(
+        folder, authority, validation, now=now, within_days=within_days
+    )
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,8 @@ def transcript_pdf(
     signing_time: datetime | None = None,
 ) -> bytes:
     """The printout of a transcript from its signed packets; with a seal, the soft
-    copy: signed PAdES with the packets attached.
+    copy: signed PAdES with the packets attached, B-LTA when the seal has a
+    long-term setup (seal.long_term), B-B otherwise.
 
     record_notes, one per packet in the order given, print on that year's page (its
     legal status). Raises RenderError or SoftCopyError.
@@ -125,6 +126,8 @@ def transcript_pdf(
     )
     if seal is None:
         return pdf
+    # A seal configured with a TSA makes B-LTA copies, B-B otherwise.
+    long_term = seal.long_term
     return sign_pdf(
         pdf,
         seal,
@@ -132,4 +135,6 @@ def transcript_pdf(
         reason=SOFT_COPY_REASON,
         location=location,
         signing_time=signing_time,
+        timestamp_authority=long_term.authority if long_term else None,
+        validation=long_term.validation if long_term else None,
     )

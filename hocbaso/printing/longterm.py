@@ -79,6 +79,15 @@ class ValidationData:
         )
 
 
+@dataclass(frozen=True)
+class LongTermSetup:
+    """What a B-LTA copy needs beyond the seal: the timestamp authority and where
+    the revocation data comes from (HOCBASO_TSA_URL and the trust store)."""
+
+    authority: TimestampAuthority
+    validation: ValidationData
+
+
 def to_asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
     """A cryptography certificate as asn1crypto's (pyHanko's) type."""
     return asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))
@@ -171,11 +180,9 @@ def with_roots(
 
 def store_intermediates(store: TrustStore) -> tuple[x509.Certificate, ...]:
     """The certificates of a trust store that are not anchors."""
-    anchors = set(store.anchors)
-    found = store._by_subject.values()  # the store publishes no list of them
-    return tuple(c for certs in found for c in certs if c not in anchors)
+    return store.intermediates()
 
 
 def store_crls(store: TrustStore) -> tuple[x509.CertificateRevocationList, ...]:
     """Every CRL a trust store holds."""
-    return tuple(c for crls in store._crls.values() for c in crls)
+    return store.crls()

@@ -23,8 +23,10 @@ from typing import Any
 
 from hocbaso.printing.document import DEFAULT_LOCATION, transcript_pdf
 from hocbaso.printing.errors import PrintingError, SoftCopyError
+from hocbaso.printing.longterm import LongTermSetup, ValidationData
 from hocbaso.printing.softcopy import PdfSealSigner
-from hocbaso.signing import KeyFileSigner, SigningError
+from hocbaso.signing import KeyFileSigner, SigningError, TrustStore
+from hocbaso.signing.timestamp import HttpTimestampAuthority
 
 # Jobs handed to the pool ahead of the results read back, per worker: enough to
 # keep every worker busy, few enough that memory stays flat for a whole school.
@@ -40,17 +42,32 @@ class SealFiles:
     password: bytes | None = None
     key_pem: str | None = None
     chain_pem: str | None = None
+    # With a TSA's URL, the seal makes B-LTA copies, embedding the revocation
+    # data of the trust store's directory (docs/printing.md); B-B without.
+    tsa_url: str | None = None
+    trust_store: str | None = None
 
     def load(self) -> PdfSealSigner:
         """The seal as a PDF signer; SoftCopyError when it cannot be loaded."""
         try:
-            if self.p12:
-                return PdfSealSigner.from_pkcs12_file(self.p12, self.password)
-            key = Path(str(self.key_pem)).read_bytes()
-            chain = Path(str(self.chain_pem)).read_bytes()
-            return PdfSealSigner(KeyFileSigner.from_pem(key, chain))
+            seal = self._load_key()
+            if self.tsa_url:
+                seal.long_term = LongTermSetup(
+                    HttpTimestampAuthority(self.tsa_url),
+                    ValidationData.from_trust_store(
+                        TrustStore.from_directory(str(self.trust_store))
+                    ),
+                )
+            return seal
         except (OSError, SigningError, ValueError) as exc:
             raise SoftCopyError(f"the seal cannot be loaded: {exc}") from exc
+
+    def _load_key(self) -> PdfSealSigner:
+        if self.p12:
+            return PdfSealSigner.from_pkcs12_file(self.p12, self.password)
+        key = Path(str(self.key_pem)).read_bytes()
+        chain = Path(str(self.chain_pem)).read_bytes()
+        return PdfSealSigner(KeyFileSigner.from_pem(key, chain))
 
 
 @dataclass(frozen=True)

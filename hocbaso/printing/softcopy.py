@@ -42,7 +42,11 @@ from hocbaso.printing import _sync
 from hocbaso.printing._format import VIETNAM, time_text
 from hocbaso.printing._stampfont import STAMP_FONT
 from hocbaso.printing.errors import SoftCopyError
-from hocbaso.printing.longterm import DOCUMENT_TIMESTAMP_FIELD, ValidationData
+from hocbaso.printing.longterm import (
+    DOCUMENT_TIMESTAMP_FIELD,
+    LongTermSetup,
+    ValidationData,
+)
 from hocbaso.signing import KeyFileSigner, SignatureAlgorithm, Signer
 from hocbaso.signing.algorithms import ecdsa_raw_to_der
 from hocbaso.signing.timestamp import TimestampAuthority
@@ -83,6 +87,8 @@ class PdfSealSigner(signers.Signer):
         )
         self.organisation = str(names[0].value) if names else subject.rfc4514_string()
         self._timestampers: dict[int, tuple[TimestampAuthority, TimeStamper]] = {}
+        # Set by whoever configures the seal: its copies are then B-LTA.
+        self.long_term: LongTermSetup | None = None
 
     @classmethod
     def from_pkcs12_file(

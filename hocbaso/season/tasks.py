@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
@@ -70,6 +71,27 @@ def schedule_deadlines() -> int:
     since = timezone.localdate() - dt.timedelta(days=1)
     years = SchoolYear.objects.filter(supplementary_lock_date__gte=since)
     return sum(deadlines.schedule_year(year) for year in years)
+
+
+@task()
+def retimestamp_archive() -> dict:
+    """Re-timestamp the soft copies of HOCBASO_ARCHIVE_DIR that are due (daily);
+    nothing without HOCBASO_TSA_URL. Rewrites files only, each atomically."""
+    from hocbaso.printing.archive import renew_configured_archive
+
+    if not settings.HOCBASO_TSA_URL or not settings.HOCBASO_ARCHIVE_DIR.is_dir():
+        return {"skipped": True}
+    report = renew_configured_archive(
+        settings.HOCBASO_ARCHIVE_DIR,
+        tsa_url=settings.HOCBASO_TSA_URL,
+        trust_store=settings.HOCBASO_TRUST_STORE,
+        now=timezone.now(),
+    )
+    return {
+        "renewed": len(report.renewed),
+        "current": len(report.current),
+        "failed": [name for name, _ in report.failed],
+    }
 
 
 def answer_later(receipt: ReceiptView) -> ReceiptView:

@@ -101,6 +101,15 @@ class TrustStore:
             self._chain_facts[chain] = found
         return found  # type: ignore[return-value]
 
+    def intermediates(self) -> tuple[x509.Certificate, ...]:
+        """The certificates of the store that are not anchors."""
+        found = (c for certs in self._by_subject.values() for c in certs)
+        return tuple(c for c in found if _print(c) not in self._anchor_prints)
+
+    def crls(self) -> tuple[x509.CertificateRevocationList, ...]:
+        """Every CRL of the store (what a long-term copy embeds, docs/printing.md)."""
+        return tuple(c for crls in self._crls.values() for c in crls)
+
     @classmethod
     def from_directory(cls, path: Path | str, **options: bool) -> TrustStore:
         """Load every PEM certificate (self-signed ones become anchors) and every CRL

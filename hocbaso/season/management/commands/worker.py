@@ -28,6 +28,8 @@ from hocbaso.season import engine, witnessing
 logger = logging.getLogger("hocbaso.season")
 RECOVERY_EVERY = dt.timedelta(minutes=5)
 SCHEDULE_EVERY = dt.timedelta(hours=1)
+# The archive's soft copies are re-timestamped months before it is needed.
+ARCHIVE_EVERY = dt.timedelta(days=1)
 
 
 class Keeper(threading.Thread):
@@ -57,6 +59,9 @@ class Keeper(threading.Thread):
             )
             for task_id in engine.requeue_abandoned():
                 logger.warning("task %s given back: its worker stopped", task_id)
+            engine.run_if_due(
+                "retimestamp_archive", ARCHIVE_EVERY, tasks.retimestamp_archive.enqueue
+            )
             engine.run_if_due(
                 "recover_receipts", RECOVERY_EVERY, tasks.recover_receipts.enqueue
             )
