@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from hocbaso.packet import Issuance, Mark, Sex
+from hocbaso.packet import Issuance, Mark, RecordSnapshot, Sex
 
 # Vietnam has kept UTC+7 without daylight saving since 1975; a fixed offset needs no
 # time-zone database (the same choice as hocbaso.signing.xmldsig).
@@ -107,6 +107,23 @@ def score_text(score: Decimal | None) -> str:
     if score is None:
         return ""
     return str(int(score)) if score == score.to_integral_value() else str(score)
+
+
+def measure_text(value: Decimal | None, unit: str) -> str:
+    """A height or weight with a decimal comma and its unit: "132,5 cm"."""
+    if value is None:
+        return ""
+    return f"{value:.1f}".replace(".", ",") + f" {unit}"
+
+
+def certificate_lines(page: RecordSnapshot) -> list[str]:
+    """The certificates, each with the date it was issued when the packet has it."""
+    return [
+        cert.name
+        if cert.issued_on is None
+        else f"{cert.name} (cấp ngày {date_text(cert.issued_on)})"
+        for cert in page.certificates
+    ]
 
 
 def words(table: dict[str, str], code: str | None) -> str:

@@ -1,8 +1,10 @@
 """One primary school year as the form prints it (Circular 27/2020, Appendix 1).
 
-Sections (forms.md §2.5): header; 1. subjects and activities (level, end-of-year test
-score, comment); 2. qualities; 3. competencies, general and specific; 4. year result;
-5. commendations; 6. completion of the grade programme; date line and signatures.
+Sections (docs/forms.md §2.5): header with height, weight and absences; 1. subjects
+and activities (level, end-of-year test score, comment); 2. qualities;
+3. competencies, general and specific; 4. year result;
+5. commendations, with contests and certificates; 6. completion of the grade
+programme; the homeroom teacher's comment; date line and signatures.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from hocbaso.printing._model import Marks, homeroom_block, leader_block
 from hocbaso.printing.errors import RenderError
 
 LAST_GRADE = 5
+NOT_ASSESSED = "Không đánh giá"
 
 
 def year_page(page: RecordSnapshot, marks: Marks) -> dict[str, Any]:
@@ -33,10 +36,12 @@ def year_page(page: RecordSnapshot, marks: Marks) -> dict[str, Any]:
         "school": page.school.name,
         "year": page.school_year,
         "absences": _absences(page),
+        "height": F.measure_text(page.height_cm, "cm"),
+        "weight": F.measure_text(page.weight_kg, "kg"),
         "subjects": [
             {
                 "name": s.name,
-                "level": s.level,
+                "level": _level(s.level, page.disability_not_assessed),
                 "score": F.score_text(s.test_score),
                 "comment": F.text(s.comment),
             }
@@ -48,10 +53,17 @@ def year_page(page: RecordSnapshot, marks: Marks) -> dict[str, Any]:
         "result": F.words(F.PRIMARY_RESULT_WORDS, results.result),
         "commendations": _commendations(page, results),
         "completion": _completion(page.grade, results),
+        "comment": F.text(page.homeroom_comment),
         "date": F.date_line(page.issuance),
         "homeroom": homeroom_block(page, marks),
         "leader": leader_block(page, marks),
     }
+
+
+def _level(level: str, disability: bool | None) -> str:
+    """A subject a pupil with disabilities is not assessed in is marked so, not "M"
+    (Circular 27, Art. 10; docs/decisions.md)."""
+    return NOT_ASSESSED if level == "M" and disability else level
 
 
 def _absences(page: RecordSnapshot) -> dict[str, str]:
@@ -81,6 +93,9 @@ def _commendations(page: RecordSnapshot, results: PrimaryResults) -> list[str]:
     if results.title:
         lines.append(F.words(F.PRIMARY_TITLE_WORDS, results.title))
     lines += [c for c in (page.commendation, page.adhoc_commendation) if c]
+    if page.contests:
+        lines.append(f"Kết quả tham gia các cuộc thi: {page.contests}")
+    lines += [f"Chứng chỉ: {line}" for line in F.certificate_lines(page)]
     return lines
 
 

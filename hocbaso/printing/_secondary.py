@@ -41,6 +41,8 @@ def year_page(page: RecordSnapshot, marks: Marks) -> dict[str, Any]:
         "promotion": _promotion(results),
         "completion": _completion(page.grade, results),
         "commendations": _commendations(page, results),
+        "certificates": "; ".join(F.certificate_lines(page)),
+        "contests": F.text(page.contests),
         "comment": F.text(page.homeroom_comment),
         "date": F.date_line(page.issuance),
         "homeroom": homeroom_block(page, marks),

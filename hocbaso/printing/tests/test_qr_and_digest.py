@@ -51,7 +51,7 @@ def test_every_page_has_a_qr_code_that_opens_the_check_url(
         check=True,
     )
     images = sorted(tmp_path.glob("page-*.png"))
-    assert len(images) == 2 + 2 * 4
+    assert len(images) == 3 + 2 * 4
     for image in images:
         done = subprocess.run(
             ["zbarimg", "--raw", "-q", str(image)],

@@ -153,24 +153,26 @@ def test_it_prints_a_cover_an_identity_page_and_a_spread_per_year(
     primary: Rendered, secondary: Rendered, tmp_path: Path
 ) -> None:
     pages = page_texts(primary.pdf, tmp_path)
-    assert len(pages) == 2 + 2 * 4
+    assert len(pages) == 3 + 2 * 4
+    assert "HƯỚNG DẪN GHI HỌC BẠ" in pages[1]
     # the left page: header and subjects; the right: school, year, the rest
-    assert "1. Các môn học và hoạt động giáo dục" in pages[2]
-    assert "2. Những phẩm chất chủ yếu" not in pages[2]
-    assert "Năm học: 2021-2022" in pages[3]
-    assert "6. Hoàn thành chương trình" in pages[3]
+    assert "1. Các môn học và hoạt động giáo dục" in pages[3]
+    assert "2. Những phẩm chất chủ yếu" not in pages[3]
+    assert "Năm học: 2021-2022" in pages[4]
+    assert "6. Hoàn thành chương trình" in pages[4]
     pages = page_texts(secondary.pdf, tmp_path)
-    assert len(pages) == 2 + 2 * 3
-    assert "Trong trang này có sửa chữa" in pages[2]
-    assert "Họ tên học sinh: Lê Hoàng Bảo Ngọc" in pages[3]
-    assert "PHÊ DUYỆT CỦA HIỆU TRƯỞNG" in pages[3]
+    assert len(pages) == 3 + 2 * 3
+    assert "HƯỚNG DẪN SỬ DỤNG HỌC BẠ" in pages[1]
+    assert "Trong trang này có sửa chữa" in pages[3]
+    assert "Họ tên học sinh: Lê Hoàng Bảo Ngọc" in pages[4]
+    assert "PHÊ DUYỆT CỦA HIỆU TRƯỞNG" in pages[4]
 
 
 def test_it_prints_the_students_name_exactly_in_nfc(
     primary: Rendered, tmp_path: Path
 ) -> None:
     pages = page_texts(primary.pdf, tmp_path)
-    assert NAME in pages[0] and NAME in pages[1]
+    assert NAME in pages[0] and NAME in pages[2]
     assert unicodedata.normalize("NFD", NAME) not in " ".join(pages)
 
 
@@ -196,8 +198,8 @@ def test_it_prints_a_hostile_name_literally(hostile: str, tmp_path: Path) -> Non
     page = primary_example()
     page = replace(page, student=replace(page.student, full_name=hostile))
     pages = page_texts(render([page]).pdf, tmp_path)
-    assert flat(hostile) in flat(pages[1])  # the identity page
-    assert flat(hostile) in flat(pages[2])  # the year page
+    assert flat(hostile) in flat(pages[2])  # the identity page
+    assert flat(hostile) in flat(pages[3])  # the year page
 
 
 def test_every_page_carries_the_lookup_code_digest_and_status(
@@ -251,7 +253,7 @@ def test_every_page_is_a4_portrait(primary: Rendered, tmp_path: Path) -> None:
     path.write_bytes(primary.pdf)
     info = run_tool("pdfinfo", "-f", "1", "-l", "99", str(path))
     sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)
-    assert len(sizes) == 10
+    assert len(sizes) == 3 + 2 * 4  # cover, instructions, identity, a spread a year
     assert all(w == "595.276" and h == "841.89" for w, h in sizes)
 
 
@@ -301,6 +303,6 @@ def test_each_year_prints_its_own_note(tmp_path: Path) -> None:
     rendered = render(pages[::-1], record_notes=notes[::-1])
     texts = page_texts(rendered.pdf, tmp_path)
     for k, note in enumerate(notes):
-        assert note in texts[2 + 2 * k] and note in texts[3 + 2 * k]
+        assert note in texts[3 + 2 * k] and note in texts[4 + 2 * k]
     with pytest.raises(RenderError, match="one note per page"):
         render(pages, record_notes=notes[:1])
