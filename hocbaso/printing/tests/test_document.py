@@ -91,7 +91,7 @@ def test_the_soft_copy_carries_the_packets_and_verifies(
     result = verify_pdf(pdf, store, at=NOW)
     assert result.status is Status.VALID, result.failures
     texts = page_texts(pdf, tmp_path)
-    assert "Ghi chú A." in texts[2] and "Ghi chú B." in texts[4]
+    assert "Ghi chú A." in texts[3] and "Ghi chú B." in texts[5]
     assert f"Mã kiểm tra nội dung: {snapshot_digest(pages)}" in flat(texts[0])
     assert "Người ký: Phan Thị Mai" in flat(" ".join(texts))
 
