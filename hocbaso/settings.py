@@ -287,14 +287,6 @@ HOCBASO_LEDGER_KEY = Path(
     os.environ.get("HOCBASO_LEDGER_KEY") or DATA_DIR / "ledger" / "ledger.key"
 )
 
-# What this installation is (issue 7): a department's registry (the default) or
-# the national repository that receives every department's locked records.
-HOCBASO_ROLE = os.environ.get("HOCBASO_ROLE") or "department"
-if HOCBASO_ROLE not in {"department", "national"}:
-    raise ImproperlyConfigured(
-        f"HOCBASO_ROLE must be department or national, not {HOCBASO_ROLE!r}"
-    )
-
 
 def _ledger_origin() -> str:
     from hocbaso.ledger import NoteFormatError, check_origin, origin_from_url
@@ -314,6 +306,14 @@ def _ledger_origin() -> str:
 # (c2sp.org/tlog-checkpoint), this log's public host and path. Default: the host
 # and path of HOCBASO_PUBLIC_URL then /ledger; without one, hocbaso/registry.
 HOCBASO_LEDGER_ORIGIN = _ledger_origin()
+
+# What this installation is (docs/exchange.md): a department's registry (the default) or
+# the national repository that receives every department's locked records.
+HOCBASO_ROLE = os.environ.get("HOCBASO_ROLE") or "department"
+if HOCBASO_ROLE not in {"department", "national"}:
+    raise ImproperlyConfigured(
+        f"HOCBASO_ROLE must be department or national, not {HOCBASO_ROLE!r}"
+    )
 
 
 def _env_positive_int(name: str, default: int) -> int:
