@@ -31,5 +31,6 @@ urlpatterns = [
     path("rollout/", include("hocbaso.rollout.urls")),
     path("import/", include("hocbaso.imports.urls")),
     path("exchange/", include("hocbaso.exchange.urls")),
+    path("season/", include("hocbaso.season.deadline_urls")),
     path("", include("hocbaso.portal.urls")),
 ]

@@ -48,6 +48,7 @@ class EventType(StrEnum):
     RECORD_REPLACE = "record:replace"
     RECORD_REVOKE = "record:revoke"
     ROUND_LOCK = "round:lock"
+    ROUND_DEADLINE = "round:deadline"  # a lock deadline moved
     REPORT_SUBMIT = "report:submit"
     TRANSFER_REQUEST = "transcript:transfer-request"
     TRANSFER_RELEASE = "transcript:transfer-release"

@@ -120,6 +120,11 @@ ENTRIES: list[Entry] = [
             Role.HOMEROOM_TEACHER, Role.PRINCIPAL, Role.DEPUTY_PRINCIPAL, Role.CLERK
         ),
     ),
+    Entry(
+        "deadlines:home",
+        _("Deadlines and locks"),
+        holding(Role.DEPARTMENT_OFFICER, Role.UNIT_OFFICER),
+    ),
     Entry("exchange:history", _("Exchange"), department),
     Entry("portal:audit", _("Audit trail"), department),
     Entry("records:appointments", _("Appointments"), appointer),
