@@ -31,6 +31,7 @@ urlpatterns = [
     path("rollout/", include("hocbaso.rollout.urls")),
     path("import/", include("hocbaso.imports.urls")),
     path("exchange/", include("hocbaso.exchange.urls")),
+    path("jobs/", include("hocbaso.season.urls")),
     path("season/", include("hocbaso.season.deadline_urls")),
     path("", include("hocbaso.portal.urls")),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -21,9 +21,12 @@ from hocbaso.imports.errors import (
     InvalidRowsError,
     SpreadsheetError,
 )
+from hocbaso.imports.files import check_file
 from hocbaso.imports.forms import ImportForm, StudentsTemplateForm
 from hocbaso.imports.models import ImportRun
+from hocbaso.imports.reading import read_workbook
 from hocbaso.records.models import SchoolClass, SchoolYear
+from hocbaso.season import importing
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ENTITIES = (
@@ -51,6 +54,8 @@ def home(request: HttpRequest) -> HttpResponse:
         form = ImportForm(request.POST, request.FILES, schools=schools)
         if form.is_valid():
             context |= _run(request, form)
+            if "job" in context:
+                return redirect("season:job", context["job"].public_id)
     else:
         form = ImportForm(schools=schools)
     years = SchoolYear.objects.active()
@@ -67,9 +72,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _run(request: HttpRequest, form: ImportForm) -> dict:
     upload = form.cleaned_data["file"]
+    data = upload.read()
+    large = _rows_if_large(data, upload.name)
+    if large:  # too long for a request: a task, and its page (docs/imports.md)
+        job = importing.start_import(
+            request.user,
+            form.cleaned_data["school"],
+            data,
+            upload.name,
+            form.cleaned_data["dry_run"],
+            large,
+        )
+        return {"job": job}
     try:
         report = import_workbook(
-            upload.read(),
+            data,
             school=form.cleaned_data["school"],
             user=request.user,
             file_name=upload.name,
@@ -80,6 +97,18 @@ def _run(request: HttpRequest, form: ImportForm) -> dict:
     except SpreadsheetError as exc:
         return {"refused": str(exc)}
     return {"report": report, "table": _table(report.counts)}
+
+
+def _rows_if_large(data: bytes, file_name: str) -> int:
+    """The rows of a workbook over the task threshold, else 0 (a file that does
+    not read is imported in the request, which refuses and audits it)."""
+    try:
+        check_file(data, file_name)
+        found, _problems = read_workbook(data)
+    except SpreadsheetError:
+        return 0
+    rows = sum(len(sheet.rows) for sheet in found)
+    return rows if rows > importing.ROWS_FOR_A_TASK else 0
 
 
 def _table(counts: dict[str, int]) -> list[tuple[str, int, int, int]]:

@@ -262,8 +262,11 @@ def export(
     workers: int,
     check_base_url: str | None = None,
     progress: Progress | None = None,
+    actor_label: str | None = None,
 ) -> dict[str, int]:
-    """Write the zip (see the module); the counts of ok, empty and failed."""
+    """Write the zip (see the module); the counts of ok, empty and failed.
+    ``progress`` is anything with a ``step()``; ``actor_label`` names who asked
+    in the audit trail (default: the command's user)."""
     rows: list[tuple[Entry, str, str]] = []  # entry, file name or "", status
     empty: list[Entry] = []
     exported: list[Transcript] = []
@@ -298,7 +301,7 @@ def export(
                 compress_type=zipfile.ZIP_DEFLATED,
             )
         with transaction.atomic():
-            label = command_actor()
+            label = actor_label or command_actor()
             for transcript in exported:
                 record_access(
                     None,
