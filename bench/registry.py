@@ -290,7 +290,7 @@ def _seed_postgres(cache: Path) -> None:
                 with cur.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
                     for row in rows:
                         copy.write_row(row)
-                if "id" in columns:
+                if "id" in columns and _has_sequence(cur, table):  # not a uuid key
                     cur.execute(
                         f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                         f'COALESCE(MAX("id"), 1), MAX("id") IS NOT NULL) FROM "{table}"'
@@ -301,6 +301,11 @@ def _seed_postgres(cache: Path) -> None:
 
 
 # --- 3 and 4. submitting and locking ------------------------------------------------
+
+
+def _has_sequence(cur, table: str) -> bool:
+    cur.execute(f"SELECT pg_get_serial_sequence('\"{table}\"', 'id')")
+    return cur.fetchone()[0] is not None
 
 
 def packets_by_class(cache: Path) -> dict[int, list[tuple[str, int, bytes]]]:
