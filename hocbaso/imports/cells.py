@@ -16,10 +16,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from hocbaso.portal.forms import REFUSED_CATEGORIES, text_problem
 from hocbaso.records.identifiers import validate_name
 from hocbaso.records.models import Sex
 
 _ONE_DECIMAL = Decimal("0.1")
+# A cell's own line breaks and tabs (Alt+Enter, pasted text) are layout, not content;
+# every other control or invisible character is refused (portal.forms.text_problem).
+_BREAKS = str.maketrans({"\t": " ", "\r": " ", "\n": " "})
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NUMBER_TEXT = re.compile(r"^[0-9]+(?:[.,][0-9]+)?$")
@@ -190,6 +194,50 @@ def whole(value: object, low: int, high: int | None = None) -> int:
     return int(number)
 
 
+def measure(value: object, low: int, high: int) -> Decimal:
+    """A height or weight from ``low`` to ``high`` with at most one decimal."""
+    number = _decimal(value)
+    if number is None or not number.is_finite() or not low <= number <= high:
+        raise CellError(
+            _("a number from %(low)s to %(high)s") % {"low": low, "high": high}
+        )
+    if number != number.quantize(_ONE_DECIMAL):
+        raise CellError(_("at most one decimal"))
+    return number.quantize(_ONE_DECIMAL)
+
+
+def free_text(value: object, label: object, max_length: int) -> str:
+    """text() that refuses control and invisible characters instead of keeping them:
+    "Tiếng Anh\u202e" shows as one language and means another."""
+    _refuse_invisible(value, label)
+    return text(value, max_length)
+
+
+def text_lines(value: object, label: object, max_length: int) -> str:
+    """One entry a line (Alt+Enter in the cell), each line as text() leaves it,
+    blank lines dropped; the lines joined with a line feed."""
+    _refuse_invisible(value, label)
+    if is_blank(value) or not isinstance(value, str):
+        return text(value, max_length)
+    lines = (" ".join(line.split()) for line in value.splitlines())
+    out = "\n".join(line for line in lines if line)
+    out = unicodedata.normalize("NFC", out)
+    if len(out) > max_length:
+        raise CellError(
+            _("at most %(n)s characters, %(given)s given")
+            % {"n": max_length, "given": len(out)}
+        )
+    return out
+
+
+def _refuse_invisible(value: object, label: object) -> None:
+    if isinstance(value, str):
+        raw = unicodedata.normalize("NFC", value).translate(_BREAKS)
+        problem = text_problem(raw, str(label), len(raw))
+        if problem:
+            raise CellError(problem)
+
+
 def show(value: object) -> str:
     """A cell's value as a problem shows it."""
     if value is None:
@@ -198,5 +246,13 @@ def show(value: object) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.strftime("%d/%m/%Y")
-    out = str(value)
+    out = "".join(_visible(char) for char in str(value))
     return out if len(out) <= 60 else out[:60] + "…"
+
+
+def _visible(char: str) -> str:
+    # A problem quotes the value on a page: an invisible or reordering character
+    # is shown by its code point, so the quote cannot read as another value.
+    if char not in "\t\r\n" and unicodedata.category(char) in REFUSED_CATEGORIES:
+        return f"<U+{ord(char):04X}>"
+    return char

@@ -7,11 +7,24 @@ back as the stored value, so an untouched template imports as unchanged.
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from hocbaso.imports import sheets
+from hocbaso.imports import cells, sheets
 from hocbaso.records.models import SchoolClass, YearlyRecord
+
+# The form's fields (sheets.FORM_COLUMNS) and what a record without them holds.
+FORM_DEFAULTS: dict[str, Any] = {
+    "absences_excused": None,
+    "absences_unexcused": None,
+    "height_cm": None,
+    "weight_kg": None,
+    "disability_not_assessed": False,
+    "foreign_language": "",
+    "certificates": "",
+    "contests": "",
+}
 
 
 def class_rows(school_class: SchoolClass) -> tuple[list[dict], dict[str, list[dict]]]:
@@ -28,7 +41,7 @@ def class_rows(school_class: SchoolClass) -> tuple[list[dict], dict[str, list[di
     for record in records:
         student = record.transcript.student
         who = {"student_code": student.student_code, "full_name": student.full_name}
-        record_rows.append({**who, **_record_cells(record)})
+        record_rows.append({**who, **_record_cells(record), **_form_cells(record)})
         by_subject: dict[str, dict] = {code: dict(who) for code in codes}
         for row in record.assessments.all():
             if row.subject_code in by_subject:
@@ -104,3 +117,28 @@ def _record_cells(record: YearlyRecord) -> dict[str, Any]:
         if getattr(record, name):
             cells[name] = getattr(record, name)
     return cells
+
+
+def form_values(record: YearlyRecord) -> dict[str, Any]:
+    """The form's fields of ``record`` as their columns read them back: text in NFC
+    with single spaces, certificates one a line."""
+    values = {name: getattr(record, name) for name in FORM_DEFAULTS}
+    for name in ("foreign_language", "contests"):
+        values[name] = cells.text(values[name], 10_000)
+    lines = unicodedata.normalize("NFC", values["certificates"]).splitlines()
+    values["certificates"] = "\n".join(
+        line for line in (" ".join(part.split()) for part in lines) if line
+    )
+    return values
+
+
+def _form_cells(record: YearlyRecord) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in form_values(record).items():
+        if isinstance(value, Decimal):
+            out[name] = _number(str(value))
+        elif value is True:
+            out[name] = "x"
+        elif value not in (None, "", False):
+            out[name] = value
+    return out

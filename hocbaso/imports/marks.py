@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hocbaso.assessment import COMPETENCIES, QUALITIES, Form, curriculum
-from hocbaso.imports import cells, sheets
+from hocbaso.imports import cells, exporting, sheets
 from hocbaso.imports.planning import (
     ClassKey,
     Context,
@@ -50,8 +50,10 @@ RECORD_DEFAULTS: dict[str, Any] = {
     "supplementary_assessed": False,
     "homeroom_comment": "",
     "ad_hoc_commendations": "",
+    **exporting.FORM_DEFAULTS,
 }
 _PLAIN_FIELDS = (
+    *exporting.FORM_DEFAULTS,
     "absences",
     "summer_conduct",
     "class_recognition_note",
@@ -343,7 +345,10 @@ def _plan_record_sheet(ctx, stored: _Class, seen, sheet, school_class) -> None:
 def _current(record: YearlyRecord | None) -> dict[str, Any]:
     if not record:
         return copy.deepcopy(RECORD_DEFAULTS)
-    return {name: getattr(record, name) for name in RECORD_DEFAULTS}
+    # The form's fields as a template shows them, so that stored text a template
+    # would write back normalised counts as unchanged, not as a change.
+    current = {name: getattr(record, name) for name in RECORD_DEFAULTS}
+    return current | exporting.form_values(record)
 
 
 def _wanted(ctx, current, values, retest) -> dict[str, Any]:

@@ -66,7 +66,7 @@ class Column:
     read: Callable[[object], Any] = cells.text
     required: bool = False
     choices: tuple[str, ...] = ()  # a drop-down list in the template
-    validation: str = ""  # "score", "test_score", "date", "whole"
+    validation: str = ""  # a key of workbooks._RANGES, or "date"
     width: int = 14
     as_text: bool = False  # the template formats the column as text ("@")
 
@@ -234,6 +234,49 @@ def _rating(prefix: str, code: str, name: str) -> tuple[Column, Column]:
     )
 
 
+def _free(key: str, header, length: int, read=cells.free_text) -> Column:
+    return Column(key, header, lambda v: read(v, header, length), width=24)
+
+
+# What the form prints beside the results and the national feed carries (packet 1.1,
+# docs/packet.md); optional, so a workbook made before them still imports.
+FORM_COLUMNS = (
+    Column(
+        "absences_excused",
+        _("Days absent with permission"),
+        lambda v: cells.whole(v, 0, 366),
+        validation="days",
+    ),
+    Column(
+        "absences_unexcused",
+        _("Days absent without permission"),
+        lambda v: cells.whole(v, 0, 366),
+        validation="days",
+    ),
+    Column(
+        "height_cm",
+        _("Height (cm)"),
+        lambda v: cells.measure(v, 1, 250),
+        validation="height",
+    ),
+    Column(
+        "weight_kg",
+        _("Weight (kg)"),
+        lambda v: cells.measure(v, 1, 200),
+        validation="weight",
+    ),
+    Column(
+        "disability_not_assessed",
+        _("Disability, not assessed (x)"),
+        cells.flag,
+        choices=("x",),
+    ),
+    _free("foreign_language", _("Foreign language 1"), 40),
+    _free("certificates", _("Certificates"), 2000, cells.text_lines),
+    _free("contests", _("Awards / contest prizes"), 2000),
+)
+
+
 def record_columns(level: str) -> tuple[Column, ...]:
     """The columns of a class's sheet of whole-record data, for its level."""
     columns = [STUDENT_CODE, FULL_NAME]
@@ -282,6 +325,7 @@ def record_columns(level: str) -> tuple[Column, ...]:
             ),
         ]
     columns += [
+        *FORM_COLUMNS,
         _text("homeroom_comment", _("Homeroom teacher's comment"), 2000, 30),
         _text("ad_hoc_commendations", _("Ad-hoc commendations"), 1000, 24),
     ]

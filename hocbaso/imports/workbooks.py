@@ -47,6 +47,9 @@ _RANGES = {
     "score": ("decimal", 0, 10),
     "test_score": ("whole", 1, 10),
     "whole": ("whole", 0, 400),
+    "days": ("whole", 0, 366),
+    "height": ("decimal", 1, 250),
+    "weight": ("decimal", 1, 200),
 }
 
 
