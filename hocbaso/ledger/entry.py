@@ -43,9 +43,28 @@ class Event(StrEnum):
     TRANSFER_REQUEST = "transcript:transfer-request"
     TRANSFER_RELEASE = "transcript:transfer-release"
     TRANSFER_ACKNOWLEDGE = "transcript:transfer-acknowledge"
+    CORRECTION_REQUEST = "correction:request"
+    CORRECTION_DECIDE = "correction:decide"
+    RECORD_CORRECT = "record:correct"
 
 
-_RECORD_EVENTS = {Event.RECORD_SUBMIT, Event.RECORD_REPLACE, Event.RECORD_REVOKE}
+_RECORD_EVENTS = {
+    Event.RECORD_SUBMIT,
+    Event.RECORD_REPLACE,
+    Event.RECORD_REVOKE,
+    Event.CORRECTION_REQUEST,
+    Event.CORRECTION_DECIDE,
+    Event.RECORD_CORRECT,
+}
+# A correction after the lock names the locked packet it is about (previous) and
+# commits to its free text (note): the request's reason, the decision.
+_TAKES_PREVIOUS = {Event.RECORD_REPLACE, Event.CORRECTION_REQUEST, Event.RECORD_CORRECT}
+_TAKES_NOTE = {
+    Event.RECORD_REVOKE,
+    Event.CORRECTION_REQUEST,
+    Event.CORRECTION_DECIDE,
+    Event.RECORD_CORRECT,
+}
 
 
 @dataclass(frozen=True)
@@ -131,12 +150,12 @@ def _check_hash(name: str, value: object) -> None:
 def _check_event_rules(entry: Entry) -> None:
     if entry.event in _RECORD_EVENTS and entry.digest is None:
         raise EntryError(f"{entry.event} needs the digest of the packet")
-    is_replace = entry.event is Event.RECORD_REPLACE
-    if is_replace and entry.previous is None:
-        raise EntryError("record:replace needs the digest of the previous packet")
-    if not is_replace and entry.previous is not None:
+    takes_previous = entry.event in _TAKES_PREVIOUS
+    if takes_previous and entry.previous is None:
+        raise EntryError(f"{entry.event} needs the digest of the previous packet")
+    if not takes_previous and entry.previous is not None:
         raise EntryError(f"{entry.event} takes no previous digest")
-    if entry.note is not None and entry.event is not Event.RECORD_REVOKE:
+    if entry.note is not None and entry.event not in _TAKES_NOTE:
         raise EntryError(f"{entry.event} takes no note")
 
 

@@ -171,7 +171,9 @@ def _text(value: str) -> str | None:
 
 
 def _student(record: YearlyRecord) -> PacketStudent:
-    s = record.transcript.student
+    from hocbaso.records.versions import student_identity  # imports the models
+
+    s = student_identity(record)  # a version's corrected identity over the row
     return PacketStudent(
         full_name=s.full_name,
         personal_id=s.personal_id,

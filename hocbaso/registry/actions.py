@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from hocbaso.packet import RecordSnapshot, parse_packet
 from hocbaso.records.models import Department, ManagementUnit, School, SchoolYear
 from hocbaso.registry import (
+    correcting,
     locking,
     lookups,
     processing,
@@ -38,7 +39,14 @@ from hocbaso.registry.ledger_check import LedgerReport, verify_ledger
 from hocbaso.registry.ledger_log import latest_checkpoint, reading_ledger
 from hocbaso.registry.ledger_log import verifier_key as _verifier_key
 from hocbaso.registry.locking import LockResult, MissingRecord
-from hocbaso.registry.models import Blob, Operation, Receipt, Submission, Transfer
+from hocbaso.registry.models import (
+    Blob,
+    Correction,
+    Operation,
+    Receipt,
+    Submission,
+    Transfer,
+)
 from hocbaso.registry.reporting import SchoolFigures, UnitReportView
 from hocbaso.registry.results import ReceiptView, SubmissionView
 from hocbaso.registry.verification import InProcessVerifier, Verifier
@@ -54,7 +62,9 @@ __all__ = [
     "UnitReportView",
     "acknowledge_transfer",
     "consistency_proof",
+    "decide_correction",
     "inclusion_proof",
+    "issue_correction",
     "latest_ledger_checkpoint",
     "ledger_entries",
     "ledger_verifier_key",
@@ -64,6 +74,7 @@ __all__ = [
     "receipt_status",
     "release_transfer",
     "replace",
+    "request_correction",
     "request_transfer",
     "revoke",
     "submission_packet",
@@ -370,6 +381,63 @@ def transfer_status(transfer_id: str, *, actor: Actor) -> Transfer:
     ):
         raise NotFoundError(_("There is no transfer %(id)s.") % {"id": transfer_id})
     return found
+
+
+# --- correction after the lock (correcting.py) -----------------------------------
+
+
+def request_correction(
+    submission_id: str,
+    *,
+    school: School | str,
+    actor: Actor,
+    reason: str,
+    evidence: bytes,
+    evidence_name: str,
+    identity: dict[str, str] | None = None,
+    clock: Clock | None = None,
+) -> Correction:
+    """The school asks to correct a locked record, with its reason and evidence."""
+    return correcting.request(
+        submission_id,
+        school=lookups.school(school),
+        actor=actor,
+        reason=reason,
+        evidence=evidence,
+        evidence_name=evidence_name,
+        identity=identity,
+        at=now(clock),
+    )
+
+
+def decide_correction(
+    correction_id: str, *, actor: Actor, approve: bool, clock: Clock | None = None, **d
+) -> Correction:
+    """The competent level approves (``number``, ``date``, ``signer``) or refuses
+    (``reason``); an approval makes the record's next version, a draft."""
+    return correcting.decide(
+        correction_id, actor=actor, approve=approve, at=now(clock), **d
+    )
+
+
+def issue_correction(
+    correction_id: str,
+    data: bytes,
+    *,
+    school: School | str,
+    actor: Actor,
+    clock: Clock | None = None,
+    verifier: Verifier | None = None,
+) -> Correction:
+    """The signed packet of the approved version supersedes the locked one."""
+    return correcting.issue(
+        correction_id,
+        data,
+        school=lookups.school(school),
+        actor=actor,
+        verifier=verifier or InProcessVerifier(),
+        at=now(clock),
+    )
 
 
 # --- the ledger (public: hashes and opaque identifiers only) --------------------

@@ -89,7 +89,7 @@ def find_records(
             transcript__in=transcripts.values(),
             school_year__name__in={s.school_year for s in snapshots},
         )
-        .order_by()
+        .order_by("version")  # a record corrected after the lock: its latest version
     }
     found = {}
     for s in snapshots:

@@ -53,6 +53,9 @@ class EventType(StrEnum):
     TRANSFER_REQUEST = "transcript:transfer-request"
     TRANSFER_RELEASE = "transcript:transfer-release"
     TRANSFER_ACKNOWLEDGE = "transcript:transfer-acknowledge"
+    CORRECTION_REQUEST = "correction:request"
+    CORRECTION_DECIDE = "correction:decide"
+    RECORD_CORRECT = "record:correct"
 
 
 @dataclass(frozen=True)

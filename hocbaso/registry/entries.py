@@ -131,3 +131,78 @@ def transfer_entry(
         subject=transcript_subject(transcript_id),
         reference=transfer_id,
     )
+
+
+# --- correction after the lock (docs/registry.md, "Correction after the lock") ----
+
+_CORRECTION_PURPOSE = b"hocbaso ledger: corrections after the lock"
+APPROVED_DIGEST = hashlib.sha256(b"hocbaso correction: approved").digest()
+REFUSED_DIGEST = hashlib.sha256(b"hocbaso correction: refused").digest()
+
+
+def correction_note(public_id: str, *parts: str) -> bytes:
+    """HMAC-SHA256 of the correction id and its free text (NFC), under a key
+    derived from the ledger's key, as ``reason_note`` (a reason may name a pupil)."""
+    from hocbaso.registry.ledger_log import ledger_signer  # reads settings
+
+    key = ledger_signer().derive_key(_CORRECTION_PURPOSE)
+    text = "\n".join([public_id, *(unicodedata.normalize("NFC", p) for p in parts)])
+    return hmac.new(key, text.encode(), hashlib.sha256).digest()
+
+
+def correction_request_entry(
+    *,
+    record_id: int,
+    public_id: str,
+    evidence_sha256: str,
+    locked_sha256: str,
+    reason: str,
+    at: datetime,
+) -> Entry:
+    """correction:request: the evidence's SHA-256, the locked packet it is about."""
+    return Entry(
+        event=Event.CORRECTION_REQUEST,
+        time=at,
+        subject=record_subject(record_id),
+        reference=public_id,
+        digest=bytes.fromhex(evidence_sha256),
+        previous=bytes.fromhex(locked_sha256),
+        note=correction_note(public_id, reason),
+    )
+
+
+def correction_decision_entry(
+    *, record_id: int, public_id: str, approved: bool, decision: tuple[str, ...], at
+) -> Entry:
+    """correction:decide: approved or refused (a fixed digest each, so the log alone
+    tells them apart), committing to the decision's number, date, signer, reason."""
+    return Entry(
+        event=Event.CORRECTION_DECIDE,
+        time=at,
+        subject=record_subject(record_id),
+        reference=public_id,
+        digest=APPROVED_DIGEST if approved else REFUSED_DIGEST,
+        note=correction_note(public_id, *decision),
+    )
+
+
+def correction_issue_entry(
+    *,
+    record_id: int,
+    submission_id: str,
+    correction_id: str,
+    packet_sha256: str,
+    locked_sha256: str,
+    at: datetime,
+) -> Entry:
+    """record:correct: the new version's packet supersedes the locked one; the note
+    names the approved correction it issues (the subject is the original record)."""
+    return Entry(
+        event=Event.RECORD_CORRECT,
+        time=at,
+        subject=record_subject(record_id),
+        reference=submission_id,
+        digest=bytes.fromhex(packet_sha256),
+        previous=bytes.fromhex(locked_sha256),
+        note=hashlib.sha256(correction_id.encode()).digest(),
+    )

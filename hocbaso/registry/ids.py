@@ -15,6 +15,7 @@ SUBMISSION = "sub"
 LOCK = "lck"
 REPORT = "rpt"
 TRANSFER = "trf"
+CORRECTION = "cor"
 
 
 def new_id(prefix: str) -> str:
@@ -41,3 +42,7 @@ def new_report_id() -> str:
 
 def new_transfer_id() -> str:
     return new_id(TRANSFER)
+
+
+def new_correction_id() -> str:
+    return new_id(CORRECTION)

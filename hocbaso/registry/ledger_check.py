@@ -31,7 +31,7 @@ from hocbaso.ledger import (
     hash_leaf,
     verify_consistency,
 )
-from hocbaso.registry import entries
+from hocbaso.registry import correction_ledger, entries
 from hocbaso.registry.ledger_log import reading_ledger, verify_stored_checkpoint
 from hocbaso.registry.ledger_state import state_problems
 from hocbaso.registry.ledger_store import DatabaseStorage
@@ -108,6 +108,7 @@ def _all_entries(hints: dict[int, str]) -> Iterator[tuple[int, Entry]]:
     yield from _submission_entries(hints)
     yield from _lock_entries(hints)
     yield from _transfer_entries()
+    yield from correction_ledger.correction_entries(hints)
 
 
 def _packet_sha256(blob_id: str) -> str:
@@ -117,12 +118,19 @@ def _packet_sha256(blob_id: str) -> str:
 
 def _submission_entries(hints: dict[int, str]) -> Iterator[tuple[int, Entry]]:
     rows = Submission.objects.select_related("supersedes").order_by("pk")
+    corrections = correction_ledger.issued_corrections()
     for s in rows.iterator(chunk_size=_CHUNK):
         sha = _packet_sha256(s.blob_id)
         if sha != s.blob_id:
             hints[s.ledger_index] = _(
                 "the stored packet of submission %(id)s was altered"
             ) % {"id": s.public_id}
+        if s.pk in corrections:  # record:correct, docs/registry.md
+            yield (
+                s.ledger_index,
+                correction_ledger.issued_entry(corrections[s.pk], s, sha),
+            )
+            continue
         previous = _packet_sha256(s.supersedes.blob_id) if s.supersedes else None
         yield (
             s.ledger_index,

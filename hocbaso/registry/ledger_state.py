@@ -6,6 +6,10 @@ What the log says of a submission (named by its public id, the entries' referenc
   ``previous`` names the packet it superseded, so the submission of the same record
   with that packet SHA-256 became ``superseded``;
 - a ``record:revoke`` entry naming it withdrew it (``revoked``);
+- a ``record:correct`` entry accepted the corrected version of a locked record: it
+  names the locked packet it supersedes (``supersedes``; the locked submission
+  stays accepted and locked) and is effective at the entry's time; the
+  corrections' own states are read from their entries (``correction_ledger``);
 - the ``round:lock`` entry whose digest covers it locked it, and that entry's time
   is the lock time, the record's effective date (docs/registry.md, "Rounds,
   deadlines, locking"). Which lock covers which submission comes from the rows
@@ -29,10 +33,20 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from hocbaso.ledger import Entry, Event
+from hocbaso.registry.correction_ledger import (
+    CorrectionFate,
+    correction_problems,
+    read_correction,
+)
 from hocbaso.registry.models import LedgerEntry, SchoolRoundLock, Submission
 
 _CHUNK = 2000
 ACCEPTED, SUPERSEDED, REVOKED = "accepted", "superseded", "revoked"
+_CORRECTION_EVENTS = {
+    Event.CORRECTION_REQUEST,
+    Event.CORRECTION_DECIDE,
+    Event.RECORD_CORRECT,
+}
 
 
 @dataclass
@@ -43,12 +57,15 @@ class _Fate:
     supersedes: str | None = None
     state: str = ACCEPTED
     ended_at: int | None = None  # the entry that revoked or superseded it
+    effective: datetime | None = None  # issued by record:correct, effective then
 
 
 @dataclass
 class _Log:
     fates: dict[str, _Fate] = field(default_factory=dict)
     lock_times: dict[int, datetime] = field(default_factory=dict)
+    corrections: dict[str, CorrectionFate] = field(default_factory=dict)
+    correction_notes: dict[bytes, str] = field(default_factory=dict)
 
 
 def state_problems() -> list[str]:
@@ -66,7 +83,7 @@ def state_problems() -> list[str]:
             )
             continue
         problems.extend(_compare(row, fate, log, locks))
-    return problems + _lock_problems(log)
+    return problems + _lock_problems(log) + correction_problems(log.corrections)
 
 
 def _lock_problems(log: _Log) -> list[str]:
@@ -131,7 +148,19 @@ def _read_log() -> _Log:
             _end(log, entry.reference, REVOKED, index)
         elif entry.event is Event.ROUND_LOCK:
             log.lock_times[index] = entry.time
+        elif entry.event is Event.RECORD_CORRECT:
+            _correct(log, packets, index, entry)
+        if entry.event in _CORRECTION_EVENTS:
+            read_correction(entry, log.corrections, log.correction_notes)
     return log
+
+
+def _correct(log: _Log, packets: dict, index: int, entry: Entry) -> None:
+    """A corrected version supersedes the locked packet without ending its
+    submission (nothing locked changes): effective at the entry's time."""
+    fate = _Fate(index, effective=entry.time)
+    fate.supersedes = packets.get((entry.subject, entry.previous or b""))
+    log.fates[entry.reference] = fate
 
 
 def _end(log: _Log, public_id: str | None, state: str, index: int) -> None:
@@ -143,6 +172,8 @@ def _end(log: _Log, public_id: str | None, state: str, index: int) -> None:
 def _compare(row: Submission, fate: _Fate, log: _Log, locks: dict) -> list[str]:
     lock_index = locks.get(row.lock_id) if row.lock_id else None
     effective = log.lock_times.get(lock_index) if lock_index is not None else None
+    if lock_index is None and fate.effective is not None:
+        effective = fate.effective
     where = _("entry %(i)s") % {"i": fate.index}
     if fate.ended_at is not None:
         where = _("entries %(i)s and %(j)s") % {"i": fate.index, "j": fate.ended_at}

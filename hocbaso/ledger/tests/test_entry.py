@@ -127,7 +127,13 @@ def test_the_event_strings_are_stable() -> None:
         "transcript:transfer-request",
         "transcript:transfer-release",
         "transcript:transfer-acknowledge",
+        "correction:request",
+        "correction:decide",
+        "record:correct",
     ]
+
+
+_WITH_PREVIOUS = {Event.RECORD_REPLACE, Event.CORRECTION_REQUEST, Event.RECORD_CORRECT}
 
 
 def entries() -> st.SearchStrategy[Entry]:
@@ -136,7 +142,7 @@ def entries() -> st.SearchStrategy[Entry]:
     times = st.datetimes(min_value=datetime(2000, 1, 1), timezones=st.just(UTC))
     plain = st.builds(
         Entry,
-        event=st.sampled_from([e for e in Event if e is not Event.RECORD_REPLACE]),
+        event=st.sampled_from([e for e in Event if e not in _WITH_PREVIOUS]),
         time=times,
         subject=token,
         reference=token,
@@ -144,7 +150,7 @@ def entries() -> st.SearchStrategy[Entry]:
     )
     replace = st.builds(
         Entry,
-        event=st.just(Event.RECORD_REPLACE),
+        event=st.sampled_from(sorted(_WITH_PREVIOUS)),
         time=times,
         subject=token,
         reference=token,
@@ -208,8 +214,16 @@ def test_an_entry_without_a_note_keeps_its_version_1_bytes() -> None:
     assert b"note" not in entry.to_bytes()
 
 
-@pytest.mark.parametrize("event", [e for e in Event if e is not Event.RECORD_REVOKE])
-def test_only_a_revocation_takes_a_note(event: Event) -> None:
+_WITH_NOTE = {
+    Event.RECORD_REVOKE,
+    Event.CORRECTION_REQUEST,
+    Event.CORRECTION_DECIDE,
+    Event.RECORD_CORRECT,
+}
+
+
+@pytest.mark.parametrize("event", [e for e in Event if e not in _WITH_NOTE])
+def test_only_a_revocation_or_a_correction_takes_a_note(event: Event) -> None:
     previous = OLDER if event is Event.RECORD_REPLACE else None
     with pytest.raises(EntryError, match="no note"):
         submit(event=event, previous=previous, note=REASON)
@@ -229,3 +243,16 @@ def test_decoding_refuses_a_version_2_entry_that_is_not_canonical(
 ) -> None:
     with pytest.raises(EntryError):
         Entry.from_bytes(mangle(revoke().to_bytes()))
+
+
+def test_a_correction_names_the_locked_packet_and_commits_to_its_text() -> None:
+    digest, note = bytes(32), bytes(range(32))
+    for event in (Event.CORRECTION_REQUEST, Event.RECORD_CORRECT):
+        with pytest.raises(EntryError, match="previous packet"):
+            submit(event=event, digest=digest)
+        entry = submit(event=event, digest=digest, previous=digest, note=note)
+        assert Entry.from_bytes(entry.to_bytes()) == entry
+    decide = submit(event=Event.CORRECTION_DECIDE, digest=digest, note=note)
+    assert Entry.from_bytes(decide.to_bytes()) == decide
+    with pytest.raises(EntryError, match="takes no previous"):
+        submit(event=Event.CORRECTION_DECIDE, digest=digest, previous=digest)

@@ -342,6 +342,25 @@ class YearlyRecord(models.Model):
         _("locked at"), null=True, blank=True, editable=False
     )
 
+    # A correction after the lock (docs/registry.md, "Correction after the lock"):
+    # a new version of a locked record, made by the registry once the competent
+    # level approved it; the locked original is never edited. The version carries
+    # its own corrected identity (a name changed by law, say): the student's row
+    # keeps the identity the locked records were signed with (migration 0004).
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="corrected_by",
+        verbose_name=_("corrects"),
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1, editable=False)
+    corrected_identity = models.JSONField(
+        _("corrected identity"), default=dict, blank=True, editable=False
+    )
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -354,6 +373,7 @@ class YearlyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["transcript", "school_year"],
+                condition=models.Q(corrects__isnull=True),
                 name="records_one_record_per_transcript_year",
             ),
             models.CheckConstraint(

@@ -1,6 +1,7 @@
 """The registry's data model; see each module's docstring."""
 
 from hocbaso.registry.models.audit import AuditEvent
+from hocbaso.registry.models.corrections import Correction
 from hocbaso.registry.models.ledger import (
     LedgerCheckpoint,
     LedgerEntry,
@@ -28,6 +29,7 @@ from hocbaso.registry.models.witness import LedgerCosignature, WitnessedLog
 __all__ = [
     "AuditEvent",
     "Blob",
+    "Correction",
     "LedgerCheckpoint",
     "LedgerCosignature",
     "LedgerEntry",

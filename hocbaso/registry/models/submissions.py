@@ -41,6 +41,7 @@ class Blob(models.Model):
 class Operation(models.TextChoices):
     SUBMIT = "submit", _("Submission")
     REPLACE = "replace", _("Replacement")
+    CORRECT = "correct", _("Correction after the lock")
 
 
 class Receipt(models.Model):
