@@ -17,11 +17,15 @@ from django.utils.translation import gettext_lazy
 CLASS_REVIEW = "school:class-review"
 RECORD_REVIEW = "school:record-review"
 ADMIN = "admin:view"
+MARK_BOOK = "school:mark-book"
+SUBJECT_REVIEW = "school:subject-review"
 
 LABELS = {
     CLASS_REVIEW: gettext_lazy("school class review"),
     RECORD_REVIEW: gettext_lazy("school record review"),
     ADMIN: gettext_lazy("read in the administration site"),
+    MARK_BOOK: gettext_lazy("school mark book"),
+    SUBJECT_REVIEW: gettext_lazy("school subject review"),
 }
 
 

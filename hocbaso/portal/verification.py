@@ -43,6 +43,7 @@ from hocbaso.records.models import Transcript
 from hocbaso.registry.verification import trust_store
 from hocbaso.signing import Check, Status, verify_packet
 from hocbaso.signing.result import status_of
+from hocbaso.web.labels import path_name
 
 MAX_UPLOAD_BYTES = MAX_PDF_BYTES
 
@@ -387,7 +388,7 @@ def field_label(path: str) -> str:
     head, _dot, rest = path.partition(".")
     if head == "student" and rest in STUDENT_FIELDS:
         return str(STUDENT_FIELDS[rest])
-    return path
+    return path_name(path)
 
 
 def _text(value: Any) -> str:

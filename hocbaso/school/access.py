@@ -40,7 +40,7 @@ def audit_records(request, records, purpose: str) -> None:
             transcript=record.transcript,
             actor_kind="staff",
             purpose=purpose,
-            detail={"record": record.pk, "page": purpose},
+            detail={"record": record.pk, "page": purpose, "purpose": purpose},
         )
 
 

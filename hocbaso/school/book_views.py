@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from hocbaso.portal import purposes
 from hocbaso.records.models import YearlyRecord
 from hocbaso.school import markbook, signers_status
 from hocbaso.school.access import (
@@ -27,7 +28,7 @@ def mark_book_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
     book = markbook.mark_book(school_class, term)
     shown = YearlyRecord.objects.filter(pk__in=[line.record_id for line in book.lines])
-    audit_records(request, shown.select_related("transcript"), "school mark book")
+    audit_records(request, shown.select_related("transcript"), purposes.MARK_BOOK)
     return render(
         request,
         "school/markbook.html",

@@ -33,6 +33,7 @@ from hocbaso.school import batches, corrections, remote, review
 from hocbaso.school.corrections import CorrectionError, field_value
 from hocbaso.school.models import SigningBatch
 from hocbaso.signing.csc import RemoteErrorCode, RemoteSigningError
+from hocbaso.web.labels import subject_name
 
 STATUSES = [
     (RecordStatus.DRAFT, RecordStatus.DRAFT.label),
@@ -176,7 +177,7 @@ def subjects_page(request: HttpRequest, pk: int) -> HttpResponse:
     if not codes or school_class.level != SchoolLevel.SECONDARY:
         raise PermissionDenied
     rows = review.class_rows(school_class)
-    _audit_records(request, [r.record for r in rows], "school subject review")
+    _audit_records(request, [r.record for r in rows], purposes.SUBJECT_REVIEW)
     lines = []
     for row in rows:
         subjects = (row.record.results or {}).get("subjects", {})
@@ -198,7 +199,7 @@ def subjects_page(request: HttpRequest, pk: int) -> HttpResponse:
         "school/subjects.html",
         {
             "school_class": school_class,
-            "codes": sorted(codes),
+            "codes": [subject_name(code) for code in sorted(codes)],
             "lines": lines,
             **_signing_context(
                 request, SigningBatch.Kind.SUBJECT, items__school_class=school_class
