@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -123,6 +123,11 @@ class RecordPage:
     # national role: the department that sent it, and why it fails to verify
     department: str = ""
     failures: str = ""
+    # a locked version corrected after the lock: the decision that superseded it
+    # (docs/registry.md, "Correction after the lock")
+    decision_number: str = ""
+    decision_date: date | None = None
+    corrected_at: datetime | None = None
 
     @property
     def school_year(self) -> str:
@@ -149,6 +154,17 @@ def _status_text(page: RecordPage) -> str:
         return _("Revoked on %(date)s. Reason: %(reason)s") % {
             "date": _day(page.withdrawn_at),
             "reason": page.reason,
+        }
+    if page.standing is Standing.SUPERSEDED and page.decision_number:
+        return _(
+            "Superseded on %(date)s by the version corrected under decision "
+            "%(number)s of %(decision_date)s: this version is no longer in force."
+        ) % {
+            "date": _day(page.corrected_at),
+            "number": page.decision_number,
+            "decision_date": page.decision_date.strftime("%d/%m/%Y")
+            if page.decision_date
+            else "",
         }
     if page.standing is Standing.SUPERSEDED:
         return _(

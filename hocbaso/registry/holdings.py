@@ -55,6 +55,7 @@ from hocbaso.registry.holding_values import (
 from hocbaso.registry.ledger_log import reading_ledger, verify_stored_checkpoint
 from hocbaso.registry.models import (
     Blob,
+    Correction,
     LedgerCheckpoint,
     LedgerCosignature,
     Submission,
@@ -210,19 +211,42 @@ def _build(transcript_id: int) -> Holding | bool:
     replaced_by = {
         s.supersedes.public_id: s.public_id for s in submissions if s.supersedes
     }
-    shown = _shown(submissions)
+    corrected = _corrected(submissions)
+    shown = _shown([s for s in submissions if s.pk not in corrected])
     pages, earlier = [], []
     for s in submissions:
         packet = parsed.get(s.blob_id)
         if packet is None:  # accepted once, unreadable now: shown as nothing
             continue
         page = _page(s, packet, checkpoint, replaced_by.get(s.public_id))
+        if s.pk in corrected:
+            page = _superseded_by_decision(page, corrected[s.pk])
         (pages if shown.get(s.record_id) is s else earlier).append(page)
     if not pages and not earlier:
         return False
     pages.sort(key=lambda p: (p.school_year, p.grade, p.accepted_at))
     earlier.sort(key=lambda p: p.accepted_at, reverse=True)
     return from_pages(pages, earlier, checkpoint_size=checkpoint.size)
+
+
+def _corrected(submissions: list[Submission]) -> dict[int, Correction]:
+    """The locked submissions a correction after the lock superseded, by id: their
+    rows never change (docs/registry.md, "Correction after the lock")."""
+    ids = [s.pk for s in submissions if s.locked_at is not None]
+    rows = Correction.objects.filter(
+        locked_id__in=ids, state=Correction.State.ISSUED
+    ).select_related("issued")
+    return {row.locked_id: row for row in rows}
+
+
+def _superseded_by_decision(page: RecordPage, row: Correction) -> RecordPage:
+    return replace(
+        page,
+        standing=Standing.SUPERSEDED,
+        decision_number=row.decision_number,
+        decision_date=row.decision_date,
+        corrected_at=row.issued.accepted_at,
+    )
 
 
 def _shown(submissions: list[Submission]) -> dict[int, Submission]:

@@ -5,6 +5,7 @@ version signed and issued, the ledger; the locked rows never change."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.forms.models import model_to_dict
@@ -16,15 +17,19 @@ from hocbaso.records.models import (
     Round,
     YearlyRecord,
 )
+from hocbaso.portal.verification import verify_upload
 from hocbaso.registry import actions
 from hocbaso.registry.actors import Actor
 from hocbaso.registry.clock import fixed_clock
 from hocbaso.registry.correcting import CorrectionError
+from hocbaso.registry.holding_values import Standing
+from hocbaso.registry.holdings import holdings
 from hocbaso.registry.errors import NotAllowedError
 from hocbaso.registry.models import Correction, LedgerEntry, Submission
 from hocbaso.registry.tests.district import _sign_class
 from hocbaso.registry.tests.helpers import submit
 
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 EVIDENCE = b"%PDF-1.7 quyet dinh dieu chinh ho so"
 NEW_NAME = "Nguyễn Thị Đổi Tên"
 
@@ -122,6 +127,27 @@ def test_the_whole_procedure_issues_a_new_version(
     report = actions.verify_ledger()
     assert report.ok, report.problems
     assert _frozen(locked) == before
+    _lookup_shows_current_and_history(locked, new)
+    _the_old_copy_is_told_superseded(district, locked, later)
+
+
+def _lookup_shows_current_and_history(locked, new):
+    _transcript, held = holdings().held(locked.record.transcript.lookup_code)
+    assert [p.public_id for p in held.pages] == [new.public_id]
+    old = next(p for p in held.earlier if p.public_id == locked.public_id)
+    assert old.standing is Standing.SUPERSEDED
+    assert old.replaced_by == new.public_id and old.decision_number == "125/QĐ-SGDĐT"
+    assert held.pages[0].snapshot.student.full_name == NEW_NAME
+
+
+def _the_old_copy_is_told_superseded(district, locked, later):
+    report = verify_upload(district.packet(locked.record))
+    finding = report.packets[0]
+    assert finding.exact and finding.page.public_id == locked.public_id
+    registry = next(c for c in finding.checks if c.name == "registry")
+    assert not registry.ok
+    day = later().astimezone(VIETNAM).strftime("%d/%m/%Y")
+    assert "125/QĐ-SGDĐT" in registry.reason and day in registry.reason
 
 
 def test_a_correction_without_an_approved_decision_is_refused(
