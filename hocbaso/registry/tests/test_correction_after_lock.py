@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.forms.models import model_to_dict
 
+from hocbaso.portal.verification import verify_upload
 from hocbaso.records.models import (
     Appointment,
     RecordStatus,
@@ -17,14 +18,13 @@ from hocbaso.records.models import (
     Round,
     YearlyRecord,
 )
-from hocbaso.portal.verification import verify_upload
 from hocbaso.registry import actions
 from hocbaso.registry.actors import Actor
 from hocbaso.registry.clock import fixed_clock
 from hocbaso.registry.correcting import CorrectionError
+from hocbaso.registry.errors import NotAllowedError
 from hocbaso.registry.holding_values import Standing
 from hocbaso.registry.holdings import holdings
-from hocbaso.registry.errors import NotAllowedError
 from hocbaso.registry.models import Correction, LedgerEntry, Submission
 from hocbaso.registry.tests.district import _sign_class
 from hocbaso.registry.tests.helpers import submit
