@@ -22,8 +22,10 @@ def decisions_page(request: HttpRequest, pk: int) -> HttpResponse:
     if school_class.level != SchoolLevel.PRIMARY:
         raise Http404
     may_decide = bool(roles & decisions.DECIDING_ROLES)
+    may_promote = decisions.is_principal(request.user, school_class)
     if request.method == "POST":
-        if not may_decide:
+        promoting = request.POST.get("kind") == "promotion"
+        if not (may_promote if promoting else may_decide):
             raise PermissionDenied
         _take(request, school_class)
         return redirect("school:decisions", pk=school_class.pk)
@@ -42,7 +44,14 @@ def decisions_page(request: HttpRequest, pk: int) -> HttpResponse:
             "reassessment": [
                 r for r in records if r.result_code == "CHT" or r.supplementary_assessed
             ],
+            # Circular 27, Art. 12: still CHT after the re-assessment.
+            "promotion": [
+                r
+                for r in records
+                if r.result_code == "CHT" and r.supplementary_assessed
+            ],
             "may_decide": may_decide,
+            "may_promote": may_promote,
         },
     )
 

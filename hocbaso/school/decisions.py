@@ -10,6 +10,9 @@ Circular 27/2020 (domain.md §3.4 as docs/decisions.md records it):
   after the summer; the record then holds those results and is reported in the
   supplementary round (``supplementary_assessed``, the import's column
   "Re-assessed after the summer").
+- Art. 12, a pupil still not completing after that re-assessment goes up (được
+  lên lớp) or stays (ở lại lớp) by the principal's decision, the principal's
+  alone (``principal_promotion``; the packet's ``duoclenlop``, docs/packet.md).
 
 Each decision is one transaction: the record's fields, its recomputed results and
 a ``DecisionEvent`` with the values before and after. A locked record is refused
@@ -27,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from hocbaso.assessment import AssessmentInputError
 from hocbaso.records.errors import RecordsError
-from hocbaso.records.models import SchoolLevel, YearlyRecord
+from hocbaso.records.models import Appointment, Role, SchoolLevel, YearlyRecord
 from hocbaso.school.models import DecisionEvent
 
 # Who decides: the homeroom teacher proposes for the class, the school's leaders
@@ -42,7 +45,11 @@ class DecisionError(RecordsError):
 class DecisionForm(forms.Form):
     record = forms.IntegerField(widget=forms.HiddenInput)
     kind = forms.ChoiceField(
-        choices=[("recognition", "recognition"), ("supplementary", "supplementary")],
+        choices=[
+            ("recognition", "recognition"),
+            ("supplementary", "supplementary"),
+            ("promotion", "promotion"),
+        ],
         widget=forms.HiddenInput,
     )
     value = forms.BooleanField(required=False, label=gettext_lazy("Yes"))
@@ -52,6 +59,32 @@ class DecisionForm(forms.Form):
         label=gettext_lazy("Note (the subject or the progress recognised)"),
         widget=forms.TextInput,
     )
+    # Two explicit answers, no default: a promotion decision is never read from
+    # an unticked box.
+    promotion = forms.ChoiceField(
+        required=False,
+        choices=[("up", gettext_lazy("Goes up")), ("stay", gettext_lazy("Stays"))],
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "promotion":
+            if not data.get("promotion"):
+                self.add_error(
+                    "promotion", _("Choose whether the pupil goes up or stays.")
+                )
+            data["value"] = data.get("promotion") == "up"
+        return data
+
+
+def is_principal(user, school_class) -> bool:
+    """Whether ``user`` is the principal of the class's school that year."""
+    return Appointment.objects.filter(
+        person__user=user,
+        role=Role.PRINCIPAL,
+        school=school_class.school_id,
+        school_year=school_class.school_year_id,
+    ).exists()
 
 
 def decide(record: YearlyRecord, kind: str, value: bool, note: str, user) -> None:
@@ -63,6 +96,8 @@ def decide(record: YearlyRecord, kind: str, value: bool, note: str, user) -> Non
         before = _values(record)
         if kind == "recognition":
             _recognise(record, value, note.strip(), user)
+        elif kind == "promotion":
+            _promote(record, value, user)
         else:
             _reassess(record, value)
         _recompute(record)
@@ -79,6 +114,7 @@ def decide(record: YearlyRecord, kind: str, value: bool, note: str, user) -> Non
 _KINDS = {
     "recognition": DecisionEvent.Kind.RECOGNITION,
     "supplementary": DecisionEvent.Kind.SUPPLEMENTARY,
+    "promotion": DecisionEvent.Kind.PROMOTION,
 }
 
 
@@ -87,6 +123,7 @@ def _values(record: YearlyRecord) -> dict:
         "class_recognition": record.class_recognition,
         "class_recognition_note": record.class_recognition_note,
         "supplementary_assessed": record.supplementary_assessed,
+        "principal_promotion": record.principal_promotion,
         "title": record.title,
         "status": record.status,
     }
@@ -132,6 +169,24 @@ def _reassess(record: YearlyRecord, value: bool) -> None:
         )
     record.supplementary_assessed = value
     record.save(update_fields=["supplementary_assessed", "updated_at"])
+
+
+def _promote(record: YearlyRecord, value: bool, user) -> None:
+    # Art. 12: only the principal, and only for a pupil re-assessed after the
+    # summer who still did not complete; a completed pupil goes up by the rules.
+    if not is_principal(user, record.school_class):
+        raise DecisionError(_("Only the principal decides whether a pupil goes up."))
+    if record.result_code != "CHT" or not record.supplementary_assessed:
+        raise DecisionError(
+            _(
+                "The principal decides only for a pupil re-assessed after the"
+                " summer who still did not complete the grade (CHT); this"
+                " pupil's result is %(result)s."
+            )
+            % {"result": record.result_code or _("not computed yet")}
+        )
+    record.principal_promotion = value
+    record.save(update_fields=["principal_promotion", "updated_at"])
 
 
 def _recompute(record: YearlyRecord) -> None:

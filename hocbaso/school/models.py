@@ -129,11 +129,13 @@ class BatchItem(models.Model):
 
 class DecisionEvent(models.Model):
     """A decision taken on a record's page (class recognition, re-assessment after
-    the summer): who, when, the values before and after. Append-only."""
+    the summer, the principal's promotion decision): who, when, the values before
+    and after. Append-only."""
 
     class Kind(models.TextChoices):
         RECOGNITION = "record:recognise", _("class recognition")
         SUPPLEMENTARY = "record:reassess", _("re-assessed after the summer")
+        PROMOTION = "record:promote", _("principal's promotion decision")
 
     at = models.DateTimeField(_("time"), db_index=True)
     kind = models.CharField(_("decision"), max_length=30, choices=Kind.choices)
