@@ -315,6 +315,17 @@ if HOCBASO_ROLE not in {"department", "national"}:
         f"HOCBASO_ROLE must be department or national, not {HOCBASO_ROLE!r}"
     )
 
+# Who approves a correction after the lock (docs/decisions.md): the department
+# (the default) or the management unit of the school.
+HOCBASO_CORRECTION_APPROVER = os.environ.get("HOCBASO_CORRECTION_APPROVER") or (
+    "department"
+)
+if HOCBASO_CORRECTION_APPROVER not in {"department", "unit"}:
+    raise ImproperlyConfigured(
+        "HOCBASO_CORRECTION_APPROVER must be department or unit, not "
+        f"{HOCBASO_CORRECTION_APPROVER!r}"
+    )
+
 
 def _env_positive_int(name: str, default: int) -> int:
     raw = os.environ.get(name) or str(default)

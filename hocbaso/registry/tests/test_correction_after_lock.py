@@ -27,7 +27,7 @@ from hocbaso.registry.holding_values import Standing
 from hocbaso.registry.holdings import holdings
 from hocbaso.registry.models import Correction, LedgerEntry, Submission
 from hocbaso.registry.tests.district import _sign_class
-from hocbaso.registry.tests.helpers import submit
+from hocbaso.registry.tests.helpers import codes, submit
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 EVIDENCE = b"%PDF-1.7 quyet dinh dieu chinh ho so"
@@ -201,3 +201,83 @@ def test_only_the_competent_level_approves(district, locked, primary_clerk, late
         with pytest.raises(NotAllowedError):
             _approve(correction, actor, later)
     assert Correction.objects.get(pk=correction.pk).state == Correction.State.REQUESTED
+
+
+def test_with_the_unit_as_approver_only_the_schools_unit_decides(
+    district, locked, primary_clerk, officer, later, settings
+):
+    settings.HOCBASO_CORRECTION_APPROVER = "unit"
+    correction = _request(locked, primary_clerk, later)
+    with pytest.raises(NotAllowedError):
+        _approve(correction, officer, later)  # the department is not competent now
+    unit = locked.record.school.unit_on(later().date())
+    approved = _approve(correction, Actor.of_user(district.unit_officer(unit)), later)
+    assert approved.state == Correction.State.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"reason": "  "}, "reason"),
+        ({"evidence": b""}, "evidence"),
+        ({"evidence": b"x" * (10 * 1024 * 1024 + 1)}, "10485761"),
+        ({"identity": {"current_address": "Hà Nội"}}, "current_address"),
+        ({"identity": {"date_of_birth": "31/02/2015"}}, "31/02/2015"),
+        ({"identity": {"full_name": " "}}, "full_name"),
+    ],
+)
+def test_a_bad_request_is_refused_naming_what_is_wrong_and_writes_nothing(
+    locked, primary_clerk, later, options, words
+):
+    size = LedgerEntry.objects.count()
+    with pytest.raises(CorrectionError, match=words):
+        _request(locked, primary_clerk, later, **options)
+    assert LedgerEntry.objects.count() == size
+    assert not Correction.objects.exists()
+
+
+def test_an_unlocked_submission_is_corrected_by_a_replacement_not_here(
+    district, db, clock, primary_clerk
+):
+    record = district.records(district.primary, Round.MAIN)[2]
+    open_one = submit(district, record, primary_clerk, clock)
+    sub = Submission.objects.get(record=record)
+    assert open_one
+    with pytest.raises(CorrectionError, match="replacement"):
+        _request(sub, primary_clerk, clock)
+
+
+def test_a_validly_signed_packet_other_than_the_approved_versions_is_refused(
+    district, locked, primary_clerk, officer, later
+):
+    correction = _approve(_request(locked, primary_clerk, later), officer, later)
+    other = district.records(district.primary, Round.MAIN)[2]
+    with pytest.raises(CorrectionError):
+        actions.issue_correction(
+            correction.public_id,
+            district.packet(other),
+            school=locked.record.school,
+            actor=primary_clerk,
+            clock=later,
+        )
+    assert Correction.objects.get(pk=correction.pk).state == "approved"
+    assert actions.verify_ledger().ok
+
+
+def test_the_ledger_check_sees_a_correction_row_changed_behind_its_back(
+    locked, primary_clerk, officer, later
+):
+    correction = _approve(_request(locked, primary_clerk, later), officer, later)
+    Correction.objects.filter(pk=correction.pk).update(decision_number="999/QĐ")
+    report = actions.verify_ledger()
+    assert not report.ok
+
+
+def test_the_corrected_version_sent_as_a_plain_submission_is_rejected(
+    district, locked, primary_clerk, officer, later
+):
+    correction = _approve(_request(locked, primary_clerk, later), officer, later)
+    packet = _sign_version(district, correction.version)
+    receipt = submit(district, correction.version, primary_clerk, later, data=packet)
+    assert "ROUND_LOCKED" in codes(receipt.records[0])
+    assert not Submission.objects.filter(record=correction.version).exists()
