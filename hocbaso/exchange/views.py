@@ -17,6 +17,8 @@ from hocbaso.exchange.forms import ProcedureForm
 from hocbaso.exchange.models import OutboundBatch, Peer
 from hocbaso.records.models import Appointment, Department, Role, SchoolYear
 from hocbaso.registry.actors import Actor, is_department_officer
+from hocbaso.season import progress
+from hocbaso.season.models import Job
 
 
 def _check_staff(request) -> None:
@@ -39,7 +41,15 @@ def _check_staff(request) -> None:
 def history(request):
     _check_staff(request)
     batches = OutboundBatch.objects.order_by("-created_at", "-sequence")[:500]
-    return render(request, "exchange/history.html", {"batches": batches})
+    # The latest delivery task's progress (docs/exchange.md, "Delivery").
+    latest = Job.objects.filter(kind=Job.Kind.DELIVERY).order_by("-created_at", "-pk")
+    delivery_job = latest.first()
+    context = {
+        "batches": batches,
+        "delivery": delivery_job,
+        "delivery_percent": progress.percent(delivery_job) if delivery_job else 0,
+    }
+    return render(request, "exchange/history.html", context)
 
 
 @login_required

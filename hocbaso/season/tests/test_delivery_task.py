@@ -8,11 +8,12 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 
 from hocbaso.exchange import delivery, signed
 from hocbaso.exchange.models import BatchState, Identity, OutboundBatch, Peer
-from hocbaso.season import delivering, engine
+from hocbaso.season import delivering, engine, progress
 from hocbaso.season.models import Job
 from hocbaso.season.tests.support import run_ready, waiting
 
@@ -136,3 +137,24 @@ def test_a_periodic_run_with_nothing_due_keeps_no_job(national):
     OutboundBatch.objects.update(next_attempt_at=timezone.now() + dt.timedelta(hours=1))
     assert delivering.deliver_due.call() == {"sent": 0, "failed": 0}
     assert not Job.objects.exists()
+
+
+def test_the_history_page_shows_the_latest_delivery_and_its_progress(
+    national, django_user_model
+):
+    delivering.enqueue_delivery()
+    running = progress.new_job(Job.Kind.DELIVERY)
+    progress.begin(running, total=4)
+    progress.advance(running, 1)
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser("root", "", "x"))
+
+    page = client.get("/exchange/").content.decode()
+    assert 'data-state="running"' in page and "Đã xử lý 1/4 lô" in page
+    assert '<progress id="delivery-progress" max="4" value="1">' in page
+    assert 'http-equiv="refresh"' in page  # until the run is over
+
+    progress.finish(running, result={"sent": 3, "failed": 1}, errors=["b1: 503"])
+    page = client.get("/exchange/").content.decode()
+    assert "3 lô đã được xác nhận, 1 lô chưa được xác nhận" in page
+    assert "b1: 503" in page and 'http-equiv="refresh"' not in page
