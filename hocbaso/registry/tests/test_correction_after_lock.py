@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.forms.models import model_to_dict
+from django.utils import translation
 
 from hocbaso.portal.verification import verify_upload
 from hocbaso.records.models import (
@@ -281,3 +282,11 @@ def test_the_corrected_version_sent_as_a_plain_submission_is_rejected(
     receipt = submit(district, correction.version, primary_clerk, later, data=packet)
     assert "ROUND_LOCKED" in codes(receipt.records[0])
     assert not Submission.objects.filter(record=correction.version).exists()
+
+
+def test_a_refusal_reads_in_vietnamese(locked, primary_clerk, later):
+    with translation.override("vi"), pytest.raises(CorrectionError) as caught:
+        _request(locked, primary_clerk, later, identity={"date_of_birth": "31/02"})
+    assert (
+        str(caught.value) == "Ngày sinh điều chỉnh 31/02 không phải là một ngày hợp lệ."
+    )
