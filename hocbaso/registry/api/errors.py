@@ -107,19 +107,29 @@ def _validation(request, exc: ValidationError, api):
 
 
 def describe(error: dict) -> str:
-    """One pydantic error as "where what", without the value that was sent."""
-    where, what = _where(error.get("loc", ())), _what(error)
-    return f"{where} {what}" if what else f"{where}: {error.get('msg', '')}"
+    """One pydantic error as "where what", without the value that was sent.
+
+    pydantic's own ``msg`` is English and may echo the value, so it is never
+    shown: a kind this list does not know reads as "is not valid".
+    """
+    cause = (error.get("ctx") or {}).get("error")
+    if error.get("type") == "value_error" and isinstance(cause, Exception):
+        # a schema's own validator: its sentence, translated, names the fields
+        return str(cause)
+    return f"{_where(error.get('loc', ()))} {_what(error)}"
 
 
 def _where(loc) -> str:
     parts = [str(part) for part in loc[1:]]
     if loc and loc[0] == "body" and len(parts) > 1:
         parts = parts[1:]  # the view's parameter name says nothing to a client
-    return ".".join(parts) or "body"
+    if not parts:
+        return _("the request body")
+    # quoted: the field's name in the API, not a word of the sentence
+    return "'" + ".".join(parts) + "'"
 
 
-def _what(error: dict) -> str | None:
+def _what(error: dict) -> str:
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
     if kind == "missing":
         return _("is required")
@@ -130,10 +140,16 @@ def _what(error: dict) -> str | None:
     if kind in {"string_pattern_mismatch", "string_too_long", "string_too_short"}:
         return _("has the wrong form or length")
     if kind == "literal_error":
-        return _("must be %(expected)s") % {"expected": ctx.get("expected", "")}
+        return _("must be %(expected)s") % {"expected": _one_of(ctx.get("expected"))}
     if kind == "timezone_aware":
         return _("needs a time offset, such as +07:00")
-    return None
+    return _("is not valid")
+
+
+def _one_of(expected: object) -> str:
+    """pydantic's ``'a', 'b' or 'c'`` with the last word in the reader's language."""
+    head, sep, last = str(expected or "").rpartition(" or ")
+    return f"{head} {_('or')} {last}" if sep else last
 
 
 def _unexpected(request, exc, api):

@@ -100,7 +100,7 @@ class LockIn(Schema):
     def _one_scope(self) -> LockIn:
         given = [x for x in (self.school, self.unit, self.department) if x]
         if len(given) > 1:
-            raise ValueError(_("give at most one of school, unit, department"))
+            raise ValueError(_("give at most one of 'school', 'unit', 'department'"))
         return self
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 
 from hocbaso.records.models import Appointment, Role
 from hocbaso.registry.api import tokens
+from hocbaso.tests.test_vietnamese_pages import english_in
 
 API = "/api/v1"
 
@@ -63,6 +66,19 @@ def homeroom_teacher(district, school):
     return staff(district, Role.HOMEROOM_TEACHER, school=school)
 
 
+# Words of pydantic's and the HTTP layer's English the page detector does not list.
+_API_ENGLISH = frozenset("error value body request input field or and at least".split())
+# A field's name in the API, quoted ('school_year'), is not a word of the sentence.
+_QUOTED_FIELD = re.compile(r"'[\w.\[\]]+'")
+
+
+def api_english_in(text: str) -> set[str]:
+    """English of an API error: the pages' detector and the HTTP layer's words."""
+    text = _QUOTED_FIELD.sub("", text)
+    words = {w for w in re.findall(r"[A-Za-z]+", text) if w.lower() in _API_ENGLISH}
+    return english_in(text) | words
+
+
 def assert_error(response, status: int, code: str) -> dict:
     """The response is the error envelope, exactly, with that status and code."""
     assert response.status_code == status, response.content
@@ -70,4 +86,6 @@ def assert_error(response, status: int, code: str) -> dict:
     body = response.json()
     assert set(body) == {"error", "code"} and body["code"] == code
     assert body["error"] and "Traceback" not in body["error"]
+    if response.get("Content-Language") == "vi":
+        assert not api_english_in(body["error"]), body["error"]
     return body

@@ -5,6 +5,7 @@ import pytest
 from hocbaso.records.models import Round
 from hocbaso.registry.tests.api_support import (
     API,
+    api_english_in,
     assert_error,
     bearer,
     freeze,
@@ -202,3 +203,27 @@ def test_a_wrong_method_is_405_with_the_allowed_ones(client, db):
 def test_an_unknown_address_under_the_api_is_a_json_404(client, db):
     assert_error(client.get(f"{API}/nothing/here"), 404, "NOT_FOUND")
     assert_error(client.get(f"{API}/ledger/key/"), 404, "NOT_FOUND")
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/rounds/2025-2026/winter/lock", {}),
+        ("/rounds/2025-2026/main/lock", {"school": "A", "unit": "B"}),
+        ("/rounds/2025-2026/main/lock", {"at": "2025-05-01T10:00"}),
+        ("/rounds/2025-2026/main/lock", {"school": ["not", "a", "code"]}),
+    ],
+)
+def test_a_validation_error_asked_in_vietnamese_has_no_english(
+    client, token, path, body
+):
+    response = client.post(
+        API + path,
+        body,
+        content_type="application/json",
+        headers={**bearer(token), "Accept-Language": "vi"},
+    )
+
+    message = assert_error(response, 422, "VALIDATION_ERROR")["error"]
+    assert response["Content-Language"] == "vi"
+    assert not api_english_in(message), message
