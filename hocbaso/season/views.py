@@ -62,4 +62,6 @@ def export_start(request):
                 request.POST.get("class", "").strip()[:20],
             )
             return redirect("season:job", found.public_id)
-    return render(request, "season/export.html", {"schools": schools})
+    # A link from a school's page names the school and year to start from.
+    chosen = {k: request.GET.get(k, "") for k in ("school", "year", "class")}
+    return render(request, "season/export.html", {"schools": schools, "chosen": chosen})

@@ -150,3 +150,22 @@ def test_a_seal_that_cannot_load_fails_the_job_and_writes_no_zip(
     assert job.state == Job.State.FAILED and job.errors
     assert not exporting.zip_path(job).exists() and not _exports().exists()
     assert client.get(f"/jobs/{job.public_id}/download/").status_code == 404
+
+
+def test_the_school_and_unit_pages_link_to_the_export_with_the_school_chosen(
+    district,
+):
+    school = district.primary.school
+    principal = _client(district.user(school, role="principal"))
+    page = principal.get(f"/school/year/{district.year.pk}/school/{school.pk}/")
+    link = f"/jobs/export/?school={school.code}&amp;year={district.year.name}"
+    assert f'href="{link}"' in page.content.decode()
+    form = principal.get(link.replace("&amp;", "&")).content.decode()
+    assert f'<option value="{school.code}" selected>' in form
+    assert f'value="{district.year.name}"' in form
+
+    unit = school.unit_on(district.open_at.date())
+    officer = _client(district.unit_officer(unit))
+    page = officer.get(f"/rollout/unit/{unit.code}/?year={district.year.name}")
+    assert 'id="soft-copies-link"' in page.content.decode()
+    assert 'href="/jobs/export/"' in page.content.decode()
