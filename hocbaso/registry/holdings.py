@@ -15,8 +15,9 @@ language), so one derived value serves every reader. What is derived (packets
 parsed, the ledger proof verified against the signed checkpoint) is kept in the
 deployment's cache (settings.CACHES, ``HOLDINGS_CACHE``) under a key made of what
 can change it: the transcript's latest ledger entry (accept, replace, revoke, lock),
-the latest checkpoint's size and root, and the cosignatures stored for it. Any change in the registry appends an entry, so
-the next lookup reads a new key: a revocation or a lock shows at once.
+the latest checkpoint's size and root, and the cosignatures stored for it. Any change
+in the registry appends an entry, so the next lookup reads a new key: a revocation
+or a lock shows at once.
 
 The source is chosen from HOCBASO_ROLE (``IMPLEMENTATIONS``): a department reads its
 registry (``RegistryHoldings``), the national repository the records the

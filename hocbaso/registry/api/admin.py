@@ -1,8 +1,8 @@
 """The schools' API tokens in the admin: administrators issue and revoke them.
 
-Superusers only (issuing a school's credential is the operator's job). Like every registry table here
-the list is read-only: a token is issued on its own page, which calls
-``tokens.issue_token`` and shows the full token once (it is never stored and never
+Superusers only (issuing a school's credential is the operator's job). Like every
+registry table here the list is read-only: a token is issued on its own page, which
+calls ``tokens.issue_token`` and shows the full token once (it is never stored and never
 travels in a message cookie), and revoked by an admin action. Rows are never edited
 or deleted, so the audit trail's "token:<school>:<prefix>" always names one.
 """
