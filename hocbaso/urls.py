@@ -33,5 +33,6 @@ urlpatterns = [
     path("exchange/", include("hocbaso.exchange.urls")),
     path("jobs/", include("hocbaso.season.urls")),
     path("season/", include("hocbaso.season.deadline_urls")),
+    path("guide/", include("hocbaso.web.urls")),
     path("", include("hocbaso.portal.urls")),
 ]
