@@ -174,6 +174,26 @@ def holds(user, *roles: str) -> bool:
     )
 
 
+# Who may export a whole school's soft copies (its pupils' transcripts at once):
+# the school's leaders and clerks and the officers above it, not its teachers,
+# whose work is their own classes (docs/security.md, "Who may do what").
+EXPORTING_ROLES = frozenset(
+    {
+        Role.PRINCIPAL,
+        Role.DEPUTY_PRINCIPAL,
+        Role.CLERK,
+        Role.UNIT_OFFICER,
+        Role.DEPARTMENT_OFFICER,
+        Role.DEPARTMENT_ADMIN,
+    }
+)
+
+
+def may_export_schools(user) -> bool:
+    """Whether ``user`` may start a school's bulk soft-copy export."""
+    return bool(user.is_superuser or holds(user, *EXPORTING_ROLES))
+
+
 def is_department_admin(user) -> bool:
     """A superuser, or a department administrator this year: the admin site's users."""
     if user is None or not user.is_authenticated or not user.is_active:

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
+from hocbaso.records.permissions import may_export_schools
 from hocbaso.records.scope import schools_visible_to
 from hocbaso.season import exporting, progress
 from hocbaso.season.models import Job
@@ -49,6 +51,8 @@ def job_download(request, public_id: str):
 
 @login_required
 def export_start(request):
+    if not may_export_schools(request.user):
+        raise PermissionDenied
     schools = schools_visible_to(request.user).order_by("code")
     if not schools.exists():
         raise Http404

@@ -169,3 +169,10 @@ def test_the_school_and_unit_pages_link_to_the_export_with_the_school_chosen(
     page = officer.get(f"/rollout/unit/{unit.code}/?year={district.year.name}")
     assert 'id="soft-copies-link"' in page.content.decode()
     assert 'href="/jobs/export/"' in page.content.decode()
+
+
+def test_a_teacher_may_not_export_the_whole_school(district):
+    teacher = _client(district.user(district.primary.school, role="homeroom_teacher"))
+    assert teacher.get("/jobs/export/").status_code == 403
+    assert teacher.post("/jobs/export/", {"school": "x"}).status_code == 403
+    assert not Job.objects.filter(kind=Job.Kind.EXPORT).exists()
