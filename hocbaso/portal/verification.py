@@ -41,7 +41,7 @@ from hocbaso.printing.verify import MAX_PDF_BYTES
 from hocbaso.records.binding import RecordsRoleBinding
 from hocbaso.records.models import Transcript
 from hocbaso.registry.verification import trust_store
-from hocbaso.signing import Check, Status, verify_packet
+from hocbaso.signing import Check, Status, in_language, verify_packet
 from hocbaso.signing.result import status_of
 from hocbaso.web.labels import path_name
 
@@ -163,7 +163,7 @@ def _check_dict(check: Check) -> dict[str, Any]:
         "name": check.name,
         "ok": check.ok,
         "indeterminate": check.indeterminate,
-        "reason": _(check.reason),
+        "reason": in_language(check.reason, _),
         "signature": check.signature_id,
     }
 

@@ -21,6 +21,7 @@ from hocbaso.signing import (
     TrustStoreError,
     VerificationResult,
     bind_by_subject_identifier,
+    in_language,
 )
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -75,7 +76,7 @@ def result_to_dict(result: VerificationResult, records_binding: bool) -> dict:
                 "ok": c.ok,
                 "indeterminate": c.indeterminate,
                 "signature": c.signature_id,
-                "reason": _(c.reason),
+                "reason": in_language(c.reason, _),
             }
             for c in result.checks
         ],

@@ -19,7 +19,7 @@ from hocbaso.packet import RecordSnapshot
 from hocbaso.records.models import Transcript, YearlyRecord, is_in_pilot
 from hocbaso.registry.codes import Problem, RecordCode
 from hocbaso.registry.models import Operation, Submission
-from hocbaso.signing import Check, VerificationResult
+from hocbaso.signing import Check, VerificationResult, in_language
 
 _BY_CHECK = {
     "schema": RecordCode.PACKET_SCHEMA,
@@ -42,7 +42,7 @@ def _problem_of(check: Check) -> Problem:
             else RecordCode.SIGNATURE_INVALID
         )
     where = f"{check.signature_id}: " if check.signature_id else ""
-    return Problem(code.value, f"{where}{_(check.reason)}")
+    return Problem(code.value, f"{where}{in_language(check.reason, _)}")
 
 
 # What checking a packet against the registry reads of its transcript and record

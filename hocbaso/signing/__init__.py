@@ -20,12 +20,14 @@ from hocbaso.signing.errors import (
 from hocbaso.signing.result import (
     BindingDecision,
     Check,
+    Reason,
     RoleBinding,
     RoleContext,
     SignatureReport,
     Status,
     VerificationResult,
     bind_by_subject_identifier,
+    in_language,
 )
 from hocbaso.signing.roles import Role
 from hocbaso.signing.signers import Signer
@@ -71,6 +73,7 @@ __all__ = [
     "HttpTimestampAuthority",
     "KeyFileSigner",
     "Pkcs11Signer",
+    "Reason",
     "Role",
     "RoleBinding",
     "RoleContext",
@@ -90,6 +93,7 @@ __all__ = [
     "VerificationFailedError",
     "VerificationResult",
     "bind_by_subject_identifier",
+    "in_language",
     "prepare_signature",
     "sign_packet",
     "sign_tree",

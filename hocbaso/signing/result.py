@@ -2,11 +2,14 @@
 
 Reasons are English sentences marked with _() for later translation (gettext_noop
 style): the portal shows them to verifiers, so each says what is wrong in plain words.
+A reason with values is a Reason: the template is the msgid, the values are kept
+apart, and the boundary translates the one and fills in the other (in_language).
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -18,9 +21,68 @@ from hocbaso.signing.errors import VerificationFailedError
 from hocbaso.signing.roles import Role
 
 
-def _(message: str) -> str:
+class Reason(str):
+    """A reason: the English sentence, keeping its template and values apart.
+
+    ``str(reason)`` is the sentence filled in (logs, ``raise_for_status``, tests);
+    a boundary calls ``in_language(gettext)`` to translate the template first and
+    fill it in after, so a sentence with a certificate's name or an element's Id
+    still finds its translation (the templates are the catalogue's msgids).
+    """
+
+    template: str
+    params: dict[str, str]
+
+    def __new__(cls, template: str, **params: object) -> Reason:
+        values = {key: _kept(value) for key, value in params.items()}
+        reason = super().__new__(cls, template.format(**values) if values else template)
+        reason.template = template
+        reason.params = values
+        return reason
+
+    def format(self, *args: object, **params: object) -> Reason:
+        """``_("… {x} …").format(x=…)`` keeps the template: a new Reason."""
+        if args:
+            raise TypeError("a reason's values are named")
+        return Reason(self.template, **params)
+
+    def in_language(self, translate: Callable[[str], str]) -> str:
+        """The template translated by ``translate``, then filled in; a value that
+        is itself a Reason is translated the same way."""
+        # only a nested Reason is translated: a certificate's name is data
+        values = {
+            key: value.in_language(translate) if isinstance(value, Reason) else value
+            for key, value in self.params.items()
+        }
+        try:
+            return translate(self.template).format(**values)
+        except (KeyError, IndexError, ValueError):  # a translation that lost a value
+            return self.template.format(**values)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_reason, (self.template, self.params))
+
+
+def _reason(template: str, params: dict[str, str]) -> Reason:
+    return Reason(template, **params)
+
+
+def _kept(value: object) -> str:
+    """A value as text; a Reason stays one so that it is translated too."""
+    return value if isinstance(value, Reason) else str(value)
+
+
+def in_language(reason: str, translate: Callable[[str], str]) -> str:
+    """Any reason in the reader's language: a Reason by its template, a plain
+    sentence (an exception's message) translated as it is."""
+    if isinstance(reason, Reason):
+        return reason.in_language(translate)
+    return translate(reason) if reason else reason
+
+
+def _(message: str) -> Reason:
     """Mark a message for translation; translated where it is shown, not here."""
-    return message
+    return Reason(message)
 
 
 class Status(enum.StrEnum):

@@ -23,6 +23,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 
 from hocbaso.signing.errors import TrustStoreError
+from hocbaso.signing.result import _
 
 MAX_PATH_LENGTH = 8
 _MAX_CHAIN_FACTS = 20_000
@@ -212,8 +213,10 @@ def _print(cert: x509.Certificate) -> bytes:
 
 def _dead_end(cert: x509.Certificate) -> str:
     if cert.issuer == cert.subject:
-        return f"the root {cert.subject.rfc4514_string()} is not trusted"
-    return f"the issuer {cert.issuer.rfc4514_string()} is unknown"
+        return _("the root {name} is not trusted").format(
+            name=cert.subject.rfc4514_string()
+        )
+    return _("the issuer {name} is unknown").format(name=cert.issuer.rfc4514_string())
 
 
 def _load_file(
@@ -237,14 +240,15 @@ def _load_file(
 
 def check_issuer(cert: x509.Certificate) -> str | None:
     """Why cert may not issue certificates, or None (RFC 5280 §4.2.1.9, §4.2.1.3)."""
+    name = cert.subject.rfc4514_string()
     try:
         constraints = cert.extensions.get_extension_for_class(
             x509.BasicConstraints
         ).value
     except x509.ExtensionNotFound:
-        return f"{cert.subject.rfc4514_string()} is not a CA (no basic constraints)"
+        return _("{name} is not a CA (no basic constraints)").format(name=name)
     if not constraints.ca:
-        return f"{cert.subject.rfc4514_string()} is not a CA"
+        return _("{name} is not a CA").format(name=name)
     try:
         usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
     except x509.ExtensionNotFound:
@@ -252,5 +256,5 @@ def check_issuer(cert: x509.Certificate) -> str | None:
     return (
         None
         if usage.key_cert_sign
-        else f"{cert.subject.rfc4514_string()} may not sign certificates"
+        else _("{name} may not sign certificates").format(name=name)
     )

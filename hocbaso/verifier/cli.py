@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from hocbaso.signing import Status, TrustStore, TrustStoreError
+from hocbaso.signing import Status, TrustStore, TrustStoreError, in_language
 from hocbaso.verifier.messages import LANGUAGES, translator
 from hocbaso.verifier.report import (
     MAX_FILE_BYTES,
@@ -164,7 +164,7 @@ def _check(check: Any, _: Translate) -> dict[str, Any]:
         "ok": check.ok,
         "indeterminate": check.indeterminate,
         "signature": check.signature_id,
-        "reason": _(check.reason),
+        "reason": in_language(check.reason, _),
     }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext, gettext_noop, pgettext
 
+from hocbaso.signing import in_language
 from hocbaso.web.problems import FIELDS, NAMES
 
 # The keys of an assessment's values and of a subject's results.
@@ -97,6 +98,11 @@ def path_name(path: str) -> str:
 def check_name(name: str) -> str:
     """A check's name (``integrity``, ``chain``) in words; an unknown one as is."""
     return gettext(CHECK_NAMES[name]) if name in CHECK_NAMES else name
+
+
+def reason_text(reason: str) -> str:
+    """A check's reason in words: its template translated, then filled in."""
+    return in_language(reason, gettext)
 
 
 def status_name(status: Any) -> str:
