@@ -96,7 +96,10 @@ def check_accessibility(page) -> None:
 
 def visit(page, url: str, name: str | None = None) -> None:
     """Open ``url``, check it with axe and save its screenshots."""
-    page.goto(url)
+    response = page.goto(url)
+    assert response is not None and response.ok, (
+        f"{url}: {response and response.status}"
+    )
     check_accessibility(page)
     if name:
         shoot(page, name)

@@ -39,8 +39,8 @@ def district(transactional_db, tmp_path, settings):
     empty_append_only_tables()
 
 
-def _officer(role: str, year):
-    appointment = Appointment.objects.filter(role=role, school_year=year)
+def _officer(role: str, year, **where):
+    appointment = Appointment.objects.filter(role=role, school_year=year, **where)
     return appointment.select_related("person__user").first().person.user
 
 
@@ -94,7 +94,8 @@ def test_the_school_signs_and_submits_and_the_officers_follow(
 
     page.context.clear_cookies()
     unit = cls.school.unit_on(district.year.main_lock_date)
-    browser_login(_officer(Role.UNIT_OFFICER, district.year), SEED_PASSWORD)
+    officer = _officer(Role.UNIT_OFFICER, district.year, unit=unit)
+    browser_login(officer, SEED_PASSWORD)
     query = f"?year={district.year.name}&round=main"
     visit(page, f"/rollout/unit/{unit.code}/{query}", "unit-dashboard")
     visit(page, f"/rollout/unit/{unit.code}/results/{query}", "unit-results")
