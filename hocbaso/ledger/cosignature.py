@@ -143,7 +143,9 @@ def verify_cosignatures(note: str, keys: Sequence[CosignatureKey]) -> list[Cosig
         if not as_note_key.is_valid_signature(
             cosigned_message(text, timestamp), rest[8:]
         ):
-            raise SignatureInvalidError(f"the cosignature by {name} does not verify")
+            raise SignatureInvalidError(
+                "the cosignature by %(name)s does not verify", name=name
+            )
         found.setdefault(name, Cosignature(name, timestamp, line + "\n"))
     return list(found.values())
 

@@ -28,16 +28,32 @@ class KeyFormatError(LedgerError):
 
 
 class CheckpointError(LedgerError):
-    """A signed checkpoint cannot be accepted (base of the three failures below)."""
+    """A signed checkpoint cannot be accepted (base of the three failures below).
+
+    ``code`` is stable; ``template`` (an English msgid with ``%(name)s`` fields)
+    and ``params`` let a boundary say it in the reader's language."""
+
+    code = "CHECKPOINT_INVALID"
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = {key: str(value) for key, value in params.items()}
+        super().__init__(template % self.params if self.params else template)
 
 
 class NoteFormatError(CheckpointError):
     """The signed note or the checkpoint body is malformed (c2sp.org/signed-note)."""
 
+    code = "CHECKPOINT_MALFORMED"
+
 
 class UnknownKeyError(CheckpointError):
     """The note carries no signature by the key the verifier trusts."""
 
+    code = "CHECKPOINT_UNKNOWN_KEY"
+
 
 class SignatureInvalidError(CheckpointError):
     """A signature by the trusted key does not verify: the note was altered."""
+
+    code = "CHECKPOINT_FORGED"

@@ -197,10 +197,14 @@ def open_note(note: str | bytes, key: VerifierKey) -> str:
         if name != key.name or hash_ != key.key_hash:
             continue
         if not key.is_valid_signature(text.encode(), signature):
-            raise SignatureInvalidError(f"the signature by {name} does not verify")
+            raise SignatureInvalidError(
+                "the signature by %(name)s does not verify", name=name
+            )
         found = True
     if not found:
-        raise UnknownKeyError(f"the note has no signature by {key.to_string()}")
+        raise UnknownKeyError(
+            "the note has no signature by %(key)s", key=key.to_string()
+        )
     return text
 
 

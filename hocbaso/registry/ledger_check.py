@@ -291,13 +291,22 @@ def _verified_checkpoint(row: LedgerCheckpoint, ledger) -> Checkpoint:
         root = ledger.root(checkpoint.size)
     except (CheckpointError, LedgerError) as exc:
         raise _Mismatch(
-            _("checkpoint %(size)s: %(error)s") % {"size": row.size, "error": exc}
+            _("checkpoint %(size)s: %(error)s")
+            % {"size": row.size, "error": _ledger_reason(exc)}
         ) from exc
     if checkpoint.size != row.size or checkpoint.root_hash != root:
         raise _Mismatch(
             _("checkpoint %(size)s does not match the tree") % {"size": row.size}
         )
     return checkpoint
+
+
+def _ledger_reason(exc: LedgerError) -> str:
+    """The core's reason in the reader's language: a checkpoint's failure has a
+    template and values (a forged signature names its key); others read as sent."""
+    if isinstance(exc, CheckpointError):
+        return _(exc.template) % exc.params if exc.params else _(exc.template)
+    return str(exc)
 
 
 def _check_consistent(old: Checkpoint, new: Checkpoint, ledger) -> None:

@@ -5,6 +5,7 @@ PROOF), which recomputes the root from the entries, not with the project's own p
 code. Entries hold hashes and opaque identifiers only (domain.md §9).
 """
 
+import base64
 import hashlib
 import io
 import json
@@ -14,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from hocbaso.ledger import verify_checkpoint
 from hocbaso.records.models import Round
@@ -22,6 +24,7 @@ from hocbaso.registry.actors import Actor
 from hocbaso.registry.ledger_log import ledger_origin, verifier_key
 from hocbaso.registry.models import LedgerCheckpoint, LedgerEntry, Submission
 from hocbaso.registry.tests.helpers import submit
+from hocbaso.tests.test_vietnamese_pages import english_in
 
 # --- RFC 6962 §2.1, written from the RFC -------------------------------------
 
@@ -239,3 +242,23 @@ def test_the_ledger_key_is_made_at_run_time_readable_by_its_owner_only(busy_ledg
     out = io.StringIO()
     call_command("ledger", "key", stdout=out)
     assert out.getvalue().strip() == actions.ledger_verifier_key()
+
+
+def test_a_forged_checkpoint_is_named_in_vietnamese(busy_ledger):
+    row = LedgerCheckpoint.objects.order_by("size").last()
+    origin, size, _root, *rest = row.note.split("\n")
+    forged_root = base64.b64encode(bytes(32)).decode()
+    _disable_trigger("registry_ledgercheckpoint", "update")  # the database's owner
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE registry_ledgercheckpoint SET note = %s WHERE size = %s",
+            ["\n".join([origin, size, forged_root, *rest]), row.pk],
+        )
+
+    with translation.override("vi"):
+        report = actions.verify_ledger()
+
+    assert not report.ok
+    assert f"điểm kiểm (checkpoint) {row.size}: chữ ký của" in report.problem
+    assert "điểm kiểm tra đã bị sửa hoặc bị giả mạo" in report.problem
+    assert not english_in(report.problem), report.problem
