@@ -44,8 +44,12 @@ from hocbaso.printing._ltv import validate_long_term
 from hocbaso.printing.errors import PrintingError
 from hocbaso.printing.longterm import store_crls, store_intermediates, with_roots
 from hocbaso.printing.render import DIGEST_KEYWORD, content_digest
-from hocbaso.signing import Check, Status, TrustStore, VerificationFailedError
+from hocbaso.signing import Check, Reason, Status, TrustStore, VerificationFailedError
 from hocbaso.signing.result import status_of
+
+# A reason is marked for translation and worded where it is shown (in the
+# reader's language): the portal's page, its JSON and the offline verifier.
+_ = Reason
 
 # Larger uploads are refused before parsing (a transcript's soft copy is < 2 MiB).
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -240,7 +244,12 @@ def _signature(
             key_usage_settings=_KEY_USAGE,
         )
     except Exception as exc:  # a malformed signature dictionary or CMS
-        return [_fail("integrity", f"the signature cannot be read: {exc}")]
+        return [
+            _fail(
+                "integrity",
+                _("the signature cannot be read: {error}").format(error=exc),
+            )
+        ]
     reports.append(_report(signature.field_name, status))
     return _signature_checks(signature.field_name, status)
 
@@ -259,12 +268,15 @@ def _document_timestamp(
         )
         status = _sync.run(async_validate_pdf_timestamp, stamp, context)
     except Exception as exc:  # a malformed timestamp dictionary or token
-        return _fail("document_timestamp", f"the timestamp cannot be read: {exc}")
+        return _fail(
+            "document_timestamp",
+            _("the timestamp cannot be read: {error}").format(error=exc),
+        )
     if status.intact and status.valid:
         moment = status.timestamp.astimezone(UTC).isoformat()
-        reason = f"the document was timestamped at {moment}"
+        reason = _("the document was timestamped at {moment}").format(moment=moment)
         return Check("document_timestamp", True, reason, stamp.field_name)
-    reason = "the document timestamp does not verify"
+    reason = _("the document timestamp does not verify")
     return _fail("document_timestamp", reason, stamp.field_name)
 
 
@@ -303,11 +315,18 @@ def _long_term(
         Check(
             "chain",
             True,
-            f"the certificate chained to a trusted root at {moment} "
-            "(proven by the document timestamps)",
+            _(
+                "the certificate chained to a trusted root at {moment} "
+                "(proven by the document timestamps)"
+            ).format(moment=moment),
             name,
         ),
-        Check("timestamp", True, f"the signature existed at {moment}", name),
+        Check(
+            "timestamp",
+            True,
+            _("the signature existed at {moment}").format(moment=moment),
+            name,
+        ),
     ]
 
 
@@ -339,31 +358,31 @@ def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
 
 def _signature_checks(name: str, status: PdfSignatureStatus) -> list[Check]:
     checks = [
-        Check("integrity", True, "the signed bytes are unchanged", name)
+        Check("integrity", True, _("the signed bytes are unchanged"), name)
         if status.intact and status.valid
-        else _fail("integrity", "the file was changed after it was signed", name),
+        else _fail("integrity", _("the file was changed after it was signed"), name),
         _coverage_check(name, status),
     ]
     if not (status.intact and status.valid):
         return checks
     if status.trusted:
         checks.append(
-            Check("chain", True, "the certificate chains to a trusted root", name)
+            Check("chain", True, _("the certificate chains to a trusted root"), name)
         )
     elif status.revoked:
-        checks.append(_fail("chain", "the signer's certificate is revoked", name))
+        checks.append(_fail("chain", _("the signer's certificate is revoked"), name))
     else:
         problem = getattr(
             status.trust_problem_indic, "name", status.trust_problem_indic
         )
-        reason = "the certificate does not chain to a trusted root"
+        reason = _("the certificate does not chain to a trusted root")
         if problem in _EXPIRED:
-            reason = (
+            reason = _(
                 "the signature can no longer be validated: a certificate of its "
                 "chain has expired and no document timestamp proves it was valid"
             )
         if problem is not None:
-            reason += f" ({problem})"
+            reason = _("{reason} ({problem})").format(reason=reason, problem=problem)
         checks.append(Check("chain", False, reason, name, indeterminate=True))
     stamp = status.timestamp_validity
     if stamp is not None:
@@ -373,17 +392,19 @@ def _signature_checks(name: str, status: PdfSignatureStatus) -> list[Check]:
             )
         else:
             checks.append(
-                _fail("timestamp", "the signature timestamp does not verify", name)
+                _fail("timestamp", _("the signature timestamp does not verify"), name)
             )
     return checks
 
 
 def _coverage_check(name: str, status: PdfSignatureStatus) -> Check:
     if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
-        return Check("coverage", True, "the signature covers the whole file", name)
+        return Check("coverage", True, _("the signature covers the whole file"), name)
     if status.modification_level in _HARMLESS:
-        return Check("coverage", True, "only validation data was added since", name)
-    return _fail("coverage", "content was added to the file after it was signed", name)
+        return Check("coverage", True, _("only validation data was added since"), name)
+    return _fail(
+        "coverage", _("content was added to the file after it was signed"), name
+    )
 
 
 def _report(name: str, status: PdfSignatureStatus) -> PdfSignatureReport:
@@ -423,7 +444,9 @@ def _content_check(
         return Check(
             "content", True, "the pages were printed from the attached packets"
         )
-    return _fail("content", "the printed content does not match the attached packets")
+    return _fail(
+        "content", _("the printed content does not match the attached packets")
+    )
 
 
 def _printed_digest(reader: PdfFileReader) -> str | None:

@@ -51,7 +51,7 @@ def test_look_up_download_and_verify_the_soft_copy(page, committed_registry, tmp
     page.goto(reverse("portal:verify"))
     page.set_input_files("#id_file", str(soft))
     with page.expect_navigation():
-        page.click("form button[type=submit]")
+        page.click("main form button[type=submit]")
     assert page.locator("#verdict").inner_text() == "hợp lệ"
 
     data = soft.read_bytes()
@@ -60,10 +60,13 @@ def test_look_up_download_and_verify_the_soft_copy(page, committed_registry, tmp
     doctored.write_bytes(data[:at] + bytes([data[at] ^ 1]) + data[at + 1 :])
     page.set_input_files("#id_file", str(doctored))
     with page.expect_navigation():
-        page.click("form button[type=submit]")
+        page.click("main form button[type=submit]")
     assert page.locator("#verdict").inner_text() == "không hợp lệ"
     failed = page.locator(".checks li.fail").all_inner_texts()
-    assert any(line.startswith("integrity") for line in failed), failed
+    assert any(
+        line.startswith("toàn vẹn") and "tệp đã bị thay đổi sau khi ký" in line
+        for line in failed
+    ), failed
 
     actions = set(AccessEvent.objects.values_list("action", flat=True))
     assert {"view", "download", "verify"} <= actions
