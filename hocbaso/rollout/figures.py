@@ -169,7 +169,10 @@ def figures_by_round(
     )
     counts: _Counts = {}
     made: dict[int, dict[str, int]] = {}
-    for row in records.values(by, "round").annotate(n=Count("pk")).order_by():
+    # A record corrected after the lock and its locked original are one pupil-year
+    # (docs/registry.md, "Correction after the lock"): count transcripts, not rows.
+    pupils = Count("transcript", distinct=True)
+    for row in records.values(by, "round").annotate(n=pupils).order_by():
         key = row[by]
         mine = made.setdefault(key, {"records": 0, "unassigned": 0})
         mine["records"] += row["n"]
@@ -214,7 +217,7 @@ def _step_counts(of_records: dict, by: str) -> _Counts:
         SignatureStep.objects.filter(role__in=list(STEP_FIGURES), **of_records)
         .exclude(record__round="")
         .values(group, "record__round", "role")
-        .annotate(n=Count("record", distinct=True))
+        .annotate(n=Count("record__transcript", distinct=True))
         .order_by()
     )
     out: _Counts = {}
@@ -233,10 +236,15 @@ def _submission_counts(of_records: dict, by: str) -> _Counts:
         .exclude(record__round="")
         .values(group, "record__round")
         .annotate(
-            submitted=Count("record", distinct=True),
-            # At most one current submission per record (a unique constraint).
-            accepted=Count("pk", filter=current),
-            locked=Count("pk", filter=current & Q(locked_at__isnull=False)),
+            # Per pupil-year: a corrected version's submission and the locked
+            # original's (which stays accepted) count once.
+            submitted=Count("record__transcript", distinct=True),
+            accepted=Count("record__transcript", distinct=True, filter=current),
+            locked=Count(
+                "record__transcript",
+                distinct=True,
+                filter=current & Q(locked_at__isnull=False),
+            ),
         )
         .order_by()
     )

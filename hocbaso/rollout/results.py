@@ -163,6 +163,8 @@ def _group_fields(by: str, prefix: str = "") -> list[str]:
 
 def _records(schools, year: SchoolYear, round_name: str) -> QuerySet[YearlyRecord]:
     records = YearlyRecord.objects.filter(school__in=schools, school_year=year)
+    # The latest version only: a corrected record and its original are one pupil.
+    records = records.filter(corrected_by__isnull=True)
     return records.filter(round=round_name) if round_name else records
 
 

@@ -399,6 +399,9 @@ def _submit(batch: SigningBatch, item: BatchItem) -> None:
         YearlyRecord.objects.filter(
             school_class=item.school_class, status=RecordStatus.ISSUED
         )
+        # A version corrected after the lock is issued on its correction's page
+        # (registry.issue_correction); sent as a submission it would be refused.
+        .filter(corrects__isnull=True)
         .select_related("packet")
         .order_by("pk")
     )

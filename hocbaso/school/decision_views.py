@@ -13,7 +13,7 @@ from hocbaso.records.errors import RecordsError
 from hocbaso.records.models import SchoolLevel, YearlyRecord
 from hocbaso.school import decisions
 from hocbaso.school.access import audit_records, class_with_roles
-from hocbaso.school.review import in_class_list_order
+from hocbaso.school.review import current, in_class_list_order
 
 
 @login_required
@@ -30,7 +30,7 @@ def decisions_page(request: HttpRequest, pk: int) -> HttpResponse:
         _take(request, school_class)
         return redirect("school:decisions", pk=school_class.pk)
     records = in_class_list_order(
-        YearlyRecord.objects.filter(school_class=school_class)
+        current(YearlyRecord.objects.filter(school_class=school_class))
         .exclude(result_code__in=("", "HTXS", "HT"), supplementary_assessed=False)
         .select_related("transcript__student")
     )

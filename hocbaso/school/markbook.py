@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from hocbaso.assessment import Form, SubjectSpec, curriculum
 from hocbaso.records.models import SchoolClass, SchoolLevel, Term, YearlyRecord
-from hocbaso.school.review import in_class_list_order
+from hocbaso.school.review import current, in_class_list_order
 
 TERMS = (Term.HK1.value, Term.HK2.value)
 
@@ -69,7 +69,7 @@ class MarkBook:
 def mark_book(school_class: SchoolClass, term: str) -> MarkBook:
     """The class's mark book for ``term`` ("hk1" or "hk2")."""
     records = in_class_list_order(
-        YearlyRecord.objects.filter(school_class=school_class)
+        current(YearlyRecord.objects.filter(school_class=school_class))
         .select_related("transcript__student")
         .prefetch_related("assessments")
     )

@@ -110,10 +110,17 @@ def decisions_of(record: YearlyRecord) -> list[str]:
     return out
 
 
+def current(records):
+    """Only the latest version of each record: a record corrected after the lock
+    and its locked original are one pupil-year, shown and counted once
+    (docs/school.md, "Correction after the lock")."""
+    return records.filter(corrected_by__isnull=True)
+
+
 def class_rows(school_class: SchoolClass) -> list[RecordRow]:
     """The class's records in class-list order (given name, then the rest)."""
     records = in_class_list_order(
-        YearlyRecord.objects.filter(school_class=school_class)
+        current(YearlyRecord.objects.filter(school_class=school_class))
         .select_related("transcript__student", "school_year", "school", "school_class")
         .prefetch_related("assessments")
     )
@@ -173,7 +180,7 @@ def school_overview(school, year: SchoolYear) -> dict[int, list[ClassCounts]]:
     )
     per = defaultdict(Counter)
     rows = (
-        YearlyRecord.objects.filter(school=school, school_year=year)
+        current(YearlyRecord.objects.filter(school=school, school_year=year))
         .values("school_class", "status")
         .annotate(n=Count("pk"))
     )
@@ -183,6 +190,7 @@ def school_overview(school, year: SchoolYear) -> dict[int, list[ClassCounts]]:
     accepted = (
         Submission.objects.filter(
             record__school=school,
+            record__corrected_by__isnull=True,  # a pupil-year once
             school_year=year,
             state=Submission.State.ACCEPTED,
         )

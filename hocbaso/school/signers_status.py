@@ -26,6 +26,7 @@ from hocbaso.records.models import (
     YearlyRecord,
 )
 from hocbaso.records.signers import signers_of
+from hocbaso.school.review import current
 
 SIGNED, WAITING, BLOCKED = "signed", "waiting", "blocked"
 
@@ -58,7 +59,7 @@ def school_signing(school, year: SchoolYear) -> list[ClassSigning]:
 
 def class_signing(school_class: SchoolClass) -> ClassSigning:
     statuses = list(
-        YearlyRecord.objects.filter(school_class=school_class).values_list(
+        current(YearlyRecord.objects.filter(school_class=school_class)).values_list(
             "status", flat=True
         )
     )

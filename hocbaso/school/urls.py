@@ -1,6 +1,12 @@
 from django.urls import path
 
-from hocbaso.school import book_views, decision_views, registry_pages, views
+from hocbaso.school import (
+    book_views,
+    correction_views,
+    decision_views,
+    registry_pages,
+    views,
+)
 
 app_name = "school"
 
@@ -33,6 +39,32 @@ urlpatterns = [
         "year/<int:school_year>/school/<int:school>/signers/",
         book_views.signers_page,
         name="signers",
+    ),
+    path(
+        "record/<int:pk>/correction/",
+        correction_views.request_page,
+        name="correction_request",
+    ),
+    path("corrections/", correction_views.approver_list, name="corrections"),
+    path(
+        "corrections/<str:public_id>/",
+        correction_views.correction_page,
+        name="correction",
+    ),
+    path(
+        "corrections/<str:public_id>/decide/",
+        correction_views.decide_page,
+        name="correction_decide",
+    ),
+    path(
+        "corrections/<str:public_id>/issue/",
+        correction_views.issue_page,
+        name="correction_issue",
+    ),
+    path(
+        "corrections/<str:public_id>/evidence/",
+        correction_views.evidence_download,
+        name="correction_evidence",
     ),
     path("batches/", views.batch_create, name="batch_create"),
     path("batches/<str:public_id>/", views.batch_status, name="batch"),
