@@ -125,6 +125,11 @@ class RoundRow:
     missing: list[tuple[str, list[MissingAtLock]]]  # per unit name
 
     @property
+    def round_label(self) -> str:
+        """The round's name as the page says it (Đợt chính, Đợt bổ sung)."""
+        return str(Round(self.round).label)
+
+    @property
     def last_minute(self) -> dt.datetime:
         """The deadline as read: its day's last minute (shown in Vietnam time)."""
         return self.deadline - dt.timedelta(seconds=1)

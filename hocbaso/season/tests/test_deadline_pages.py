@@ -50,6 +50,9 @@ def test_the_department_officer_sees_the_rounds_school_staff_are_refused(
     text = page.content.decode()
     assert f"round-{district.year.name}-main" in text
     assert "23:59 " + district.year.main_lock_date.strftime("%d/%m/%Y") in text
+    # the rounds by their names, never their codes
+    assert f"Năm học {district.year.name}, Đợt chính (trước 30/6)" in text
+    assert "đợt main" not in text and "đợt supplementary" not in text
     school = district.primary.school
     principal = _client(district.user(school, Role.PRINCIPAL))
     assert principal.get(PAGE).status_code == 403
