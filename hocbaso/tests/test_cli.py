@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import os
+import re
 import subprocess
 import sys
+from importlib import import_module
 
 import pytest
 from django.core.management import get_commands, load_command_class
+from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from hocbaso.cli import command_list
+from hocbaso.tests.test_vietnamese_pages import english_in
 
 PROJECT_COMMANDS = sorted(
     name for name, app in get_commands().items() if app.startswith("hocbaso")
@@ -62,3 +68,34 @@ def test_making_the_stamp_font_writes_nothing_on_stderr():
 def _run(argv: list[str]) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hocbaso.settings"}
     return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
+
+
+def _project_helps(parser, top: bool = True) -> list[str]:
+    """The help texts the project wrote: Django's and argparse's own are left out."""
+    skip = {a.dest for a in BaseCommand().create_parser("x", "y")._actions}
+    texts = [parser.description or ""]
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction) or (top and action.dest in skip):
+            continue
+        texts.append(action.help or "")
+        if isinstance(action, argparse._SubParsersAction):
+            texts += [choice.help or "" for choice in action._choices_actions]
+            for sub in action.choices.values():
+                texts += _project_helps(sub, top=False)
+    return texts
+
+
+@pytest.mark.parametrize("name", PROJECT_COMMANDS)
+def test_every_project_commands_help_reads_in_vietnamese(name):
+    # A command's ``help`` is translated when its module is run: run it again in vi.
+    module = import_module(f"{get_commands()[name]}.management.commands.{name}")
+    with translation.override("vi"):
+        command = importlib.reload(module).Command()
+        texts = [str(command.help), *_project_helps(command.create_parser("h", name))]
+    assert not english_in(" ".join(texts)), texts
+    with translation.override("en"):
+        english = _project_helps(command.create_parser("h", name))
+    untranslated = [
+        t for t, e in zip(texts[2:], english[1:], strict=True) if t and t == e
+    ]
+    assert not [t for t in untranslated if re.search(r"[a-z]{3} [a-z]{3}", t)]

@@ -9,6 +9,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hocbaso.demo.registry_demo import prepare_registry
 from hocbaso.demo.seed import current_school_year
@@ -16,13 +17,15 @@ from hocbaso.records.models import SchoolYear
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Sign every record of the seeded district's last school year, submit them "
         "to the registry and lock both rounds at their deadlines."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--json", action="store_true", help="print a JSON summary")
+        parser.add_argument(
+            "--json", action="store_true", help=_("print a JSON summary")
+        )
 
     def handle(self, *args, **options):
         first = int(current_school_year(timezone.localdate())[:4])

@@ -9,35 +9,38 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from hocbaso.demo.seed import SCALES, SeedError, seed_district
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Create a demo district: organisations, staff with logins, students, "
         "two school years of records."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(SCALES), default="small")
-        parser.add_argument("--seed", type=int, default=1, help="random seed")
+        parser.add_argument("--seed", type=int, default=1, help=_("random seed"))
         parser.add_argument(
             "--today",
             type=dt.date.fromisoformat,
-            help="the date the demo is set on (YYYY-MM-DD); default: today",
+            help=_("the date the demo is set on (YYYY-MM-DD); default: today"),
         )
         parser.add_argument(
             "--password",
-            help="password of every demo login (default: a new random one)",
+            help=_("password of every demo login (default: a new random one)"),
         )
-        parser.add_argument("--logins", type=Path, help="write the demo logins here")
+        parser.add_argument("--logins", type=Path, help=_("write the demo logins here"))
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="empty the database first (flush): every row is lost",
+            help=_("empty the database first (flush): every row is lost"),
         )
-        parser.add_argument("--json", action="store_true", help="print a JSON summary")
+        parser.add_argument(
+            "--json", action="store_true", help=_("print a JSON summary")
+        )
 
     def handle(self, *args, **options):
         if options["reset"]:

@@ -29,88 +29,96 @@ from hocbaso.registry.witnessing import witness_key
 
 
 class Command(BaseCommand):
-    help = "Exchange with the national repository and other departments."
+    help = _("Exchange with the national repository and other departments.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        init = sub.add_parser("init", help="name this installation in the exchange")
-        init.add_argument("--code", required=True, help="department code or national")
+        init = sub.add_parser("init", help=_("name this installation in the exchange"))
+        init.add_argument(
+            "--code", required=True, help=_("department code or national")
+        )
         init.add_argument("--name", default="")
-        sub.add_parser("key", help="print this installation's code and keys (JSON)")
-        trust = sub.add_parser("trust", help="register a peer this one trusts")
+        sub.add_parser("key", help=_("print this installation's code and keys (JSON)"))
+        trust = sub.add_parser("trust", help=_("register a peer this one trusts"))
         trust.add_argument("--code")
         trust.add_argument("--kind", choices=Peer.Kind.values)
-        trust.add_argument("--key", help="its exchange verifier key")
-        trust.add_argument("--ledger-key", default="", help="its ledger verifier key")
+        trust.add_argument("--key", help=_("its exchange verifier key"))
+        trust.add_argument(
+            "--ledger-key", default="", help=_("its ledger verifier key")
+        )
         trust.add_argument(
             "--witness-key",
             default="",
-            help="its witness cosignature key, if it is one",
+            help=_("its witness cosignature key, if it is one"),
         )
-        trust.add_argument("--url", default="", help="where it answers")
+        trust.add_argument("--url", default="", help=_("where it answers"))
         trust.add_argument("--name", default="")
         trust.add_argument(
             "--valid-from",
-            help="when a new key starts (ISO 8601; default now); the previous ends",
+            help=_("when a new key starts (ISO 8601; default now); the previous ends"),
         )
         trust.add_argument(
-            "--ca", nargs="*", default=[], help="its CA certificates (PEM files)"
+            "--ca", nargs="*", default=[], help=_("its CA certificates (PEM files)")
         )
         trust.add_argument(
             "--file",
-            help="a JSON list of peers: code, kind, key, ledger_key, witness_key, "
-            "url, ca",
+            help=_(
+                "a JSON list of peers: code, kind, key, ledger_key, witness_key, "
+                "url, ca"
+            ),
         )
-        send = sub.add_parser("send", help="queue a locked round and deliver it")
+        send = sub.add_parser("send", help=_("queue a locked round and deliver it"))
         send.add_argument("--year", required=True)
         send.add_argument("--round", required=True)
         send.add_argument("--to", default=signed.NATIONAL)
         send.add_argument("--batch-size", type=int, default=outbox.DEFAULT_BATCH_SIZE)
         send.add_argument("--attempts", type=int, default=5)
         send.add_argument("--backoff", type=float, default=1.0)
-        send.add_argument("--limit", type=int, help="deliver at most this many batches")
-        send.add_argument("--url", help="another address of the receiver")
-        deliver = sub.add_parser("deliver", help="deliver the batches that are due")
+        send.add_argument(
+            "--limit", type=int, help=_("deliver at most this many batches")
+        )
+        send.add_argument("--url", help=_("another address of the receiver"))
+        deliver = sub.add_parser("deliver", help=_("deliver the batches that are due"))
         deliver.add_argument("--to", default=signed.NATIONAL)
         deliver.add_argument("--attempts", type=int, default=5)
         deliver.add_argument("--backoff", type=float, default=1.0)
-        deliver.add_argument("--limit", type=int, help="at most this many batches")
-        deliver.add_argument("--url", help="another address of the receiver")
-        status = sub.add_parser("status", help="every outgoing batch and its state")
+        deliver.add_argument("--limit", type=int, help=_("at most this many batches"))
+        deliver.add_argument("--url", help=_("another address of the receiver"))
+        status = sub.add_parser("status", help=_("every outgoing batch and its state"))
         status.add_argument("--json", action="store_true")
-        resend = sub.add_parser("resend", help="send a batch again")
+        resend = sub.add_parser("resend", help=_("send a batch again"))
         resend.add_argument("batch")
         resend.add_argument("--attempts", type=int, default=5)
         resend.add_argument("--backoff", type=float, default=1.0)
         consent = sub.add_parser(
-            "consent", help="a parent's consent token for a transfer out (signed)"
+            "consent", help=_("a parent's consent token for a transfer out (signed)")
         )
-        consent.add_argument("--student", required=True, help="student code")
+        consent.add_argument("--student", required=True, help=_("student code"))
         consent.add_argument("--level", required=True, choices=["primary", "secondary"])
         consent.add_argument("--to-school", required=True)
         ask = sub.add_parser(
-            "request-transfer", help="ask another department for a transcript"
+            "request-transfer", help=_("ask another department for a transcript")
         )
-        ask.add_argument("--from", dest="peer", required=True, help="its department")
+        ask.add_argument("--from", dest="peer", required=True, help=_("its department"))
         ask.add_argument("--student", required=True)
         ask.add_argument("--level", required=True, choices=["primary", "secondary"])
-        ask.add_argument("--school", required=True, help="the receiving school")
+        ask.add_argument("--school", required=True, help=_("the receiving school"))
         ask.add_argument("--consent-file", required=True)
-        ask.add_argument("--as", dest="username", required=True, help="staff login")
+        ask.add_argument("--as", dest="username", required=True, help=_("staff login"))
         release = sub.add_parser(
-            "release", help="release a transcript asked for and send its records"
+            "release", help=_("release a transcript asked for and send its records")
         )
         release.add_argument("transfer")
         release.add_argument("--as", dest="username", required=True)
-        sub.add_parser("transfers", help="transfers across provinces")
+        sub.add_parser("transfers", help=_("transfers across provinces"))
         demo = sub.add_parser(
-            "prepare-demo", help="seed a tiny department under CODE and lock a round"
+            "prepare-demo", help=_("seed a tiny department under CODE and lock a round")
         )
         demo.add_argument("--code", required=True)
         demo.add_argument("--province", required=True)
         demo.add_argument("--seed", type=int, default=1)
         demo.add_argument(
-            "--classes", type=int, default=1, help="classes locked a round (0: all)"
+            "--classes", type=int, default=1, help=_("classes locked a round (0: all)")
         )
         demo.add_argument("--scale", default="tiny", choices=["tiny", "small"])
         demo.add_argument("--password", default="demo password")

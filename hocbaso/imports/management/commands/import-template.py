@@ -7,6 +7,7 @@ year) or ``class --class NAME`` (the assessments of one class).
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from hocbaso.files import write_private
 from hocbaso.imports import workbooks
@@ -14,7 +15,7 @@ from hocbaso.records.models import School, SchoolClass, SchoolYear
 
 
 class Command(BaseCommand):
-    help = "Write an import template (.xlsx) for a school year or a class."
+    help = _("Write an import template (.xlsx) for a school year or a class.")
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=("students", "class"))

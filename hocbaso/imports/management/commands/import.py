@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from hocbaso.imports.actions import import_workbook
 from hocbaso.imports.errors import InvalidRowsError, SpreadsheetError
@@ -19,19 +20,23 @@ from hocbaso.records.models import School
 
 
 class Command(BaseCommand):
-    help = "Import a workbook of classes, students or assessments (.xlsx)."
+    help = _("Import a workbook of classes, students or assessments (.xlsx).")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The workbook, made from a template.")
-        parser.add_argument("--school", metavar="CODE", help="The school's code.")
+        parser.add_argument("file", help=_("The workbook, made from a template."))
+        parser.add_argument("--school", metavar="CODE", help=_("The school's code."))
         parser.add_argument(
-            "--dry-run", action="store_true", help="Check everything, import nothing."
+            "--dry-run",
+            action="store_true",
+            help=_("Check everything, import nothing."),
         )
         parser.add_argument(
             "--user",
             metavar="USERNAME",
-            help="Import as this staff login (its scope applies); default: the "
-            "system, for any school.",
+            help=_(
+                "Import as this staff login (its scope applies); default: the "
+                "system, for any school."
+            ),
         )
 
     def handle(self, *args, file, school, dry_run, user, **options):

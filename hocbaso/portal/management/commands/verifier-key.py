@@ -21,7 +21,7 @@ from hocbaso.portal.models import VerifierKey
 
 
 class Command(BaseCommand):
-    help = "Issue, revoke or list the organisations' API keys for lookups."
+    help = _("Issue, revoke or list the organisations' API keys for lookups.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)

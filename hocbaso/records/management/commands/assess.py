@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from hocbaso.assessment import AssessmentInputError, Problem, assess
 from hocbaso.web.problems import describe
@@ -23,7 +24,7 @@ EXIT_INVALID = 2
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Assess one student-year given as JSON (from FILE, or standard input) "
         "and print the results as JSON."
     )
@@ -34,7 +35,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
-            "file", nargs="?", help="the JSON file; standard input when omitted"
+            "file", nargs="?", help=_("the JSON file; standard input when omitted")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from hocbaso.records.models import RecordStatus, YearlyRecord
 
@@ -21,23 +22,23 @@ COLUMNS = [
 
 
 class Command(BaseCommand):
-    help = "Work with the school records (yearly records of the transcripts)."
+    help = _("Work with the school records (yearly records of the transcripts).")
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)
-        listing = actions.add_parser("list", help="List yearly records.")
+        listing = actions.add_parser("list", help=_("List yearly records."))
         listing.add_argument(
-            "--json", action="store_true", dest="as_json", help="Print JSON."
+            "--json", action="store_true", dest="as_json", help=_("Print JSON.")
         )
-        listing.add_argument("--school", metavar="CODE", help="Only this school.")
-        listing.add_argument("--year", metavar="YYYY-YYYY", help="Only this year.")
+        listing.add_argument("--school", metavar="CODE", help=_("Only this school."))
+        listing.add_argument("--year", metavar="YYYY-YYYY", help=_("Only this year."))
         listing.add_argument(
             "--status",
             choices=RecordStatus.values,
-            help="Only records in this status.",
+            help=_("Only records in this status."),
         )
         listing.add_argument(
-            "--limit", type=int, default=None, metavar="N", help="At most N records."
+            "--limit", type=int, default=None, metavar="N", help=_("At most N records.")
         )
 
     def handle(self, *args, action, **options):

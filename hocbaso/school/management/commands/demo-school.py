@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from hocbaso.school.demo import prepare_school_demo
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Give one class per school of this school year a whole year of demo "
         "assessments (left as drafts) to try the school pages' signing flow."
     )

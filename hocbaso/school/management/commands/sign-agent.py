@@ -6,12 +6,13 @@ Every argument is the agent's own; see ``hocbaso sign-agent --help``.
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from hocbaso.signing import agent
 
 
 class Command(BaseCommand):
-    help = "Sign the school pages' digests with a PKCS#11 token on this computer."
+    help = _("Sign the school pages' digests with a PKCS#11 token on this computer.")
 
     def run_from_argv(self, argv):
         # argv: [manage.py, "sign-agent", ...]: the agent parses the rest itself.

@@ -21,6 +21,7 @@ import threading
 
 from django.db import DatabaseError, connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks_db.management.commands.db_worker import Command as DbWorker
 
 from hocbaso.season import engine, witnessing
@@ -77,7 +78,14 @@ class Keeper(threading.Thread):
 
 
 class Command(DbWorker):
-    help = "Run a task worker with a heartbeat (django-tasks-db's db_worker)."
+    help = _("Run a task worker with a heartbeat (django-tasks-db's db_worker).")
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        # db_worker's own help is English only: say it again in the project's words.
+        helps = _option_helps()
+        for action in parser._actions:
+            action.help = helps.get(action.dest, action.help)
 
     def handle(self, *args, **options) -> None:
         keeper = Keeper(options["worker_id"])
@@ -87,3 +95,17 @@ class Command(DbWorker):
             super().handle(*args, **options)
         finally:
             keeper.stopped.set()
+
+
+def _option_helps() -> dict[str, str]:
+    return {
+        "queue_name": _("the queues to process, separated by commas; '*': all"),
+        "exclude_queues": _("queues to leave out, separated by commas"),
+        "interval": _("seconds to wait when the queue is empty"),
+        "batch": _("process every task waiting, then stop"),
+        "reload": _("restart on code changes (not for production)"),
+        "backend_name": _("the task backend to use"),
+        "startup_delay": _("start at once, without a short random delay"),
+        "max_tasks": _("stop after this many tasks"),
+        "worker_id": _("worker id, unique among the workers (default: generated)"),
+    }

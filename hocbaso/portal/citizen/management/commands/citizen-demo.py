@@ -7,12 +7,13 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from hocbaso.portal.citizen.demo import seed_demo_guardians
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Link demo parents to the first seeded students and write the demo "
         "identity provider's citizens (JSON) and their logins (text)."
     )
