@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +66,11 @@ def page_for(request: HttpRequest) -> str:
 
 def guide_url(request: HttpRequest) -> str:
     return reverse("guide:page", args=[page_for(request)])
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """``/guide/``: the reader's own page (the header's "Hướng dẫn" link)."""
+    return redirect(guide_url(request))
 
 
 def page(request: HttpRequest, name: str) -> HttpResponse:

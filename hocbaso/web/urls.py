@@ -7,6 +7,7 @@ from hocbaso.web import guide
 app_name = "guide"
 
 urlpatterns = [
+    path("", guide.index, name="index"),
     path("<slug:name>/", guide.page, name="page"),
     path("<slug:name>/img/<str:filename>", guide.image, name="image"),
 ]

@@ -29,6 +29,13 @@ def test_each_reader_gets_the_guide_of_their_role(
         assert f'href="/guide/{name}/"' in page, name
 
 
+def test_the_guide_s_address_leads_each_reader_to_their_page(
+    client, staff_client, db, principal
+):
+    assert client.get("/guide/")["Location"] == "/guide/organisation/"
+    assert staff_client(principal).get("/guide/")["Location"] == "/guide/principal/"
+
+
 def test_an_unknown_page_or_a_path_is_not_found(client, db):
     assert client.get("/guide/secrets/").status_code == 404
     assert client.get("/guide/clerk/img/..%2F..%2Fsettings.py").status_code == 404
