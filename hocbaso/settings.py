@@ -203,7 +203,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "work"  # staff land on their work page (hocbaso.web.views)
 LOGOUT_REDIRECT_URL = "/"
 
 # Students and parents log in through an OpenID Connect provider (the national

@@ -10,6 +10,7 @@ import hocbaso.portal.api  # adds the portal's router to the API
 import hocbaso.portal.citizen.api  # noqa: F401  (adds the share-code API router)
 from hocbaso.registry.api import api
 from hocbaso.web.forms import LoginForm
+from hocbaso.web.views import work
 
 admin.site.site_header = _("Digital school transcripts")
 admin.site.site_title = _("Digital school transcripts")
@@ -26,6 +27,7 @@ urlpatterns = [
     ),
     path("staff/", include("hocbaso.records.urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("work/", work, name="work"),
     path("me/", include("hocbaso.portal.citizen.urls")),
     path("school/", include("hocbaso.school.urls")),
     path("rollout/", include("hocbaso.rollout.urls")),

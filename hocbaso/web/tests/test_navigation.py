@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from conftest import PASSWORD
+
 
 def _menu(client) -> set[str]:
     page = client.get("/").content.decode()
@@ -40,3 +42,11 @@ def test_each_role_sees_its_own_pages(request, staff_client, persona, shown, hid
 def test_visitors_see_lookup_and_verification_only(client, db):
     menu = _menu(client)
     assert menu == {"/", "/xac-minh/"}
+
+
+def test_staff_land_on_their_work_page_after_logging_in(client, db, principal):
+    answer = client.post(
+        "/login/", {"username": principal.get_username(), "password": PASSWORD}
+    )
+    assert answer["Location"] == "/work/"
+    assert client.get("/work/")["Location"] == "/school/"
