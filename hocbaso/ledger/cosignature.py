@@ -17,7 +17,6 @@ verifier that does not know the witness ignores its line. The verifier key strin
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,11 +30,12 @@ from hocbaso.ledger.errors import (
 from hocbaso.ledger.note import (
     NoteSigner,
     VerifierKey,
-    _b64decode,
     _check_name,
     _parse_signature_line,
-    _split_key_string,
     _split_note,
+    key_hash,
+    key_string,
+    parse_key_string,
 )
 
 COSIGNATURE_TYPE = b"\x04"
@@ -47,8 +47,7 @@ _MAX_TIMESTAMP = 2**63 - 1  # the spec's uint64, kept within a signed 64-bit col
 
 def cosignature_key_hash(name: str, public_key: bytes) -> bytes:
     """SHA-256(name || 0x0A || 0x04 || public key)[:4]."""
-    data = name.encode() + b"\n" + COSIGNATURE_TYPE + public_key
-    return hashlib.sha256(data).digest()[:4]
+    return key_hash(name, public_key, COSIGNATURE_TYPE)
 
 
 def cosigned_message(body: str, timestamp: int) -> bytes:
@@ -75,20 +74,12 @@ class CosignatureKey:
 
     def to_string(self) -> str:
         """ "<name>+<hex key hash>+<base64(0x04 || key)>"."""
-        encoded = base64.b64encode(COSIGNATURE_TYPE + self.public_key).decode()
-        return f"{self.name}+{self.key_hash.hex()}+{encoded}"
+        return key_string(self.name, self.public_key, COSIGNATURE_TYPE)
 
     @classmethod
     def from_string(cls, text: str) -> CosignatureKey:
         """Parse a cosignature verifier key string, checking type byte and key hash."""
-        name, hash_hex, key = _split_key_string(text.strip())
-        raw = _b64decode(key, KeyFormatError)
-        if len(raw) != 33 or raw[:1] != COSIGNATURE_TYPE:
-            raise KeyFormatError("a cosignature key is 0x04 then a 32-byte Ed25519 key")
-        verifier = cls(name, raw[1:])
-        if verifier.key_hash.hex() != hash_hex:
-            raise KeyFormatError(f"the key hash {hash_hex} does not match the key")
-        return verifier
+        return cls(*parse_key_string(text.strip(), COSIGNATURE_TYPE))
 
 
 @dataclass(frozen=True)

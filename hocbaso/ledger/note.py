@@ -35,10 +35,30 @@ _MAX_SIGNATURES = 100  # as golang.org/x/mod/sumdb/note: bounds the work per not
 _PRIVATE_PREFIX = "PRIVATE+KEY+"
 
 
-def key_hash(name: str, public_key: bytes) -> bytes:
-    """The 4-byte key hash: SHA-256(name || 0x0A || 0x01 || public key)[:4]."""
-    data = name.encode() + b"\n" + ED25519_TYPE + public_key
+def key_hash(name: str, public_key: bytes, type_byte: bytes = ED25519_TYPE) -> bytes:
+    """The 4-byte key hash: SHA-256(name || 0x0A || type || public key)[:4]; the
+    type is 0x01 for a log's Ed25519 key (0x04 for a witness's cosigning key)."""
+    data = name.encode() + b"\n" + type_byte + public_key
     return hashlib.sha256(data).digest()[:4]
+
+
+def key_string(name: str, public_key: bytes, type_byte: bytes = ED25519_TYPE) -> str:
+    """The verifier key string "<name>+<hex key hash>+<base64(type || key)>"."""
+    encoded = base64.b64encode(type_byte + public_key).decode()
+    return f"{name}+{key_hash(name, public_key, type_byte).hex()}+{encoded}"
+
+
+def parse_key_string(text: str, type_byte: bytes = ED25519_TYPE) -> tuple[str, bytes]:
+    """(name, public key) of a verifier key string of that type, its hash checked.
+
+    Raises KeyFormatError.
+    """
+    name, hash_hex, key = _split_key_string(text)
+    public_key = _decode_key_material(key, type_byte)
+    _check_name(name, KeyFormatError)
+    if key_hash(name, public_key, type_byte).hex() != hash_hex:
+        raise KeyFormatError(f"the key hash {hash_hex} does not match the key")
+    return name, public_key
 
 
 class NoteSigner(Protocol):
@@ -78,18 +98,12 @@ class VerifierKey:
 
     def to_string(self) -> str:
         """The verifier key string "<name>+<hex key hash>+<base64(0x01 || key)>"."""
-        encoded = base64.b64encode(ED25519_TYPE + self.public_key).decode()
-        return f"{self.name}+{self.key_hash.hex()}+{encoded}"
+        return key_string(self.name, self.public_key)
 
     @classmethod
     def from_string(cls, text: str) -> VerifierKey:
         """Parse a verifier key string, checking its type byte and key hash."""
-        name, hash_hex, key = _split_key_string(text)
-        key_bytes = _decode_key_material(key)
-        verifier = cls(name, key_bytes)
-        if verifier.key_hash.hex() != hash_hex:
-            raise KeyFormatError(f"the key hash {hash_hex} does not match the key")
-        return verifier
+        return cls(*parse_key_string(text))
 
     def is_valid_signature(self, message: bytes, signature: bytes) -> bool:
         """Whether signature is this key's Ed25519 signature of message."""
@@ -272,10 +286,12 @@ def _split_key_string(text: str) -> tuple[str, str, str]:
     return name, hash_hex, key
 
 
-def _decode_key_material(encoded: str) -> bytes:
+def _decode_key_material(encoded: str, type_byte: bytes = ED25519_TYPE) -> bytes:
     raw = _b64decode(encoded, KeyFormatError)
-    if len(raw) != 33 or raw[:1] != ED25519_TYPE:
-        raise KeyFormatError("key material is 0x01 then a 32-byte Ed25519 key")
+    if len(raw) != 33 or raw[:1] != type_byte:
+        raise KeyFormatError(
+            f"key material is 0x{type_byte.hex()} then a 32-byte Ed25519 key"
+        )
     return raw[1:]
 
 
