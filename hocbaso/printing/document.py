@@ -29,7 +29,7 @@ from hocbaso.printing.errors import RenderError
 from hocbaso.printing.marks import SignatureMark
 from hocbaso.printing.render import render_transcript
 from hocbaso.printing.softcopy import PdfSealSigner, sign_pdf
-from hocbaso.signing._parsed import MalformedSignatureError, parse_signature
+from hocbaso.signing import MalformedSignatureError, parse_signature
 from hocbaso.signing.roles import find_slots
 
 # What the soft copy's signature says it is, and the name of each attached packet.

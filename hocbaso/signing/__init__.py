@@ -6,6 +6,7 @@ Django. The profile is domain.md §6.2; docs/packet.md describes it.
 
 from typing import TYPE_CHECKING, Any
 
+from hocbaso.signing._parsed import MalformedSignatureError, parse_signature
 from hocbaso.signing.algorithms import SignatureAlgorithm
 from hocbaso.signing.errors import (
     SignatureOrderError,
@@ -72,6 +73,7 @@ __all__ = [
     "DeferredSigningSession",
     "HttpTimestampAuthority",
     "KeyFileSigner",
+    "MalformedSignatureError",
     "Pkcs11Signer",
     "Reason",
     "Role",
@@ -94,6 +96,7 @@ __all__ = [
     "VerificationResult",
     "bind_by_subject_identifier",
     "in_language",
+    "parse_signature",
     "prepare_signature",
     "sign_packet",
     "sign_tree",
