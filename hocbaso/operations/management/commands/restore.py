@@ -29,6 +29,9 @@ def _shown(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M:%S %Z")
 
 
+LOSSES_STATUS = 3
+
+
 class Command(BaseCommand):
     help = _("Restore a backup made by hocbaso backup, and say what was lost.")
 
@@ -114,4 +117,11 @@ class Command(BaseCommand):
                     "at": _shown(lost.at),
                     "source": lost.source,
                 }
+            )
+        if report.losses:
+            # The restore itself succeeded, but a script must not read it as a
+            # clean one: status 3 means "restored, entries lost" (docs/operations.md).
+            raise CommandError(
+                _("Restored with entries lost: see the LOST lines above."),
+                returncode=LOSSES_STATUS,
             )
