@@ -15,7 +15,7 @@ from django.core.management import get_commands, load_command_class
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from hocbaso.cli import command_list
+from hocbaso.cli import command_list, main
 from hocbaso.tests.test_vietnamese_pages import english_in
 
 PROJECT_COMMANDS = sorted(
@@ -30,7 +30,8 @@ def test_every_project_command_formats_its_help(name, language):
     with translation.override(language):
         parser = command.create_parser("hocbaso", name)
         text = parser.format_help()
-    assert text.startswith(f"usage: hocbaso {name}")
+    usage = {"vi": "cách dùng", "en": "usage"}[language]
+    assert text.startswith(f"{usage}: hocbaso {name}")
     assert " ".join(str(command.help).split())[:30] in " ".join(text.split())
 
 
@@ -99,3 +100,45 @@ def test_every_project_commands_help_reads_in_vietnamese(name):
         t for t, e in zip(texts[2:], english[1:], strict=True) if t and t == e
     ]
     assert not [t for t in untranslated if re.search(r"[a-z]{3} [a-z]{3}", t)]
+
+
+# argparse's own phrases and those of the options Django adds to every command.
+ARGPARSE_ENGLISH = (
+    "usage:",
+    "options:",
+    "show this help message and exit",
+    "positional arguments",
+    "error:",
+    "the following arguments are required",
+    "Show program's version number and exit",
+    "Verbosity level",
+    "Skip system checks",
+)
+
+
+@pytest.mark.parametrize("name", PROJECT_COMMANDS)
+def test_every_project_commands_help_has_no_english_argparse_phrase(name, capsys):
+    with translation.override("vi"), pytest.raises(SystemExit) as exited:
+        main([name, "--help"])
+    assert exited.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith(f"cách dùng: hocbaso {name}")
+    assert "hiện trợ giúp này rồi thoát" in text
+    assert [p for p in ARGPARSE_ENGLISH if p in text] == []
+
+
+def test_a_missing_argument_is_named_in_vietnamese(capsys):
+    with translation.override("vi"), pytest.raises(SystemExit) as exited:
+        main(["records"])
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert "hocbaso records: lỗi: còn thiếu các tham số bắt buộc: action" in error
+    assert [p for p in ARGPARSE_ENGLISH if p in error] == []
+
+
+def test_argparse_stays_english_for_an_english_reader(capsys):
+    with translation.override("en"), pytest.raises(SystemExit):
+        main(["records", "--help"])
+    text = capsys.readouterr().out
+    assert text.startswith("usage: hocbaso records")
+    assert "show this help message and exit" in text
