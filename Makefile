@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make demo   - set up and serve the demo district on http://127.0.0.1:$(DEMO_PORT)"
 	@echo "make test   - set up and run the whole suite (SQLite, then PostgreSQL)"
-	@echo "make lint   - ruff format --check, ruff check, mypy on the pure packages"
+	@echo "make lint   - ruff format --check, ruff check, mypy on the pure packages, import contracts"
 	@echo "make fmt    - format the code"
 	@echo "make bench  - run the benchmarks under bench/"
 
@@ -53,6 +53,7 @@ lint: $(VENV)/.synced
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 fmt: $(VENV)/.synced
 	$(VENV)/bin/ruff format .
