@@ -152,6 +152,24 @@ def class_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     school_class = _class_for(request, pk)
+    if request.POST.get("confirm") != "yes":
+        # Finalised records go on to be signed and sent: the first POST only
+        # asks again, on a page of its own, so it works without script.
+        roles = review.roles_in_class(_person(request), school_class)
+        if not roles & {"homeroom", "leader", "clerk"}:
+            raise PermissionDenied
+        drafts = review.current(
+            YearlyRecord.objects.filter(
+                school_class=school_class,
+                status=RecordStatus.DRAFT,
+                locked_at__isnull=True,
+            )
+        ).count()
+        return render(
+            request,
+            "school/finalise_confirm.html",
+            {"school_class": school_class, "drafts": drafts},
+        )
     try:
         n = deferred_actions.finalise_records(
             request.user, YearlyRecord.objects.filter(school_class=school_class)

@@ -294,7 +294,7 @@ def test_a_correction_shows_the_change_and_is_sent_as_a_replacement(
     assert saved.status_code == 302
     record.refresh_from_db()
     assert record.status == RecordStatus.DRAFT
-    homeroom.client.post(reverse("school:finalise", args=[cls.pk]))
+    homeroom.client.post(reverse("school:finalise", args=[cls.pk]), {"confirm": "yes"})
     record.refresh_from_db()
     assert record.status == RecordStatus.FINALISED
     resigned = homeroom.run(homeroom.create("homeroom", [cls], mode="demo")["batch"])

@@ -131,7 +131,7 @@ def _class_shows_the_pupil_once(client, cls, record, version):
 
 
 def _sign_the_version(homeroom, leader, cls, version):
-    homeroom.client.post(reverse("school:finalise", args=[cls.pk]))
+    homeroom.client.post(reverse("school:finalise", args=[cls.pk]), {"confirm": "yes"})
     homeroom.run(homeroom.create("homeroom", [cls], mode="demo")["batch"])
     done = leader.run(leader.create("issue", [cls], mode="demo")["batch"])
     # The class's other drafts, finalised and issued with it, are refused by the

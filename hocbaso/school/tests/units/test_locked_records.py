@@ -111,7 +111,7 @@ def test_the_correction_page_refuses_a_locked_record(locked_class):
 def test_finalising_and_signing_again_change_nothing(locked_class):
     cls, homeroom, leader, _lock = locked_class
     before = _state(cls)
-    homeroom.client.post(reverse("school:finalise", args=[cls.pk]))
+    homeroom.client.post(reverse("school:finalise", args=[cls.pk]), {"confirm": "yes"})
     homeroom.create("homeroom", [cls], mode="demo")
     batch = leader.create("issue", [cls], mode="demo", reason="Sửa sau khóa")
     leader.run(batch["batch"])

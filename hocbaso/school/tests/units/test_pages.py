@@ -58,7 +58,9 @@ def test_finalising_with_missing_scores_lists_them_and_changes_nothing(district)
     ).first()
     draft.assessments.filter(term="hk2").first().delete()
     client = _client(district.homeroom(cls))
-    page = client.post(reverse("school:finalise", args=[cls.pk]), follow=True)
+    page = client.post(
+        reverse("school:finalise", args=[cls.pk]), {"confirm": "yes"}, follow=True
+    )
     text = page.content.decode()
     assert "cannot be finalised" in text
     assert YearlyRecord.objects.filter(
