@@ -23,6 +23,12 @@ from hocbaso.printing.errors import RenderError
 
 LAST_GRADE = 5
 NOT_ASSESSED = "Không đánh giá"
+# Tin học và Công nghệ (grades 3-5) is one subject with one level, score and
+# comment, but the form gives its two parts a row each (forms.md §2.5): both rows
+# print, the values once in cells spanning them.
+TWO_PART_SUBJECTS = {
+    "THCN": ("Tin học và Công nghệ (Tin học)", "Tin học và Công nghệ (Công nghệ)"),
+}
 
 
 def year_page(page: RecordSnapshot, marks: Marks) -> dict[str, Any]:
@@ -38,15 +44,7 @@ def year_page(page: RecordSnapshot, marks: Marks) -> dict[str, Any]:
         "absences": _absences(page),
         "height": F.measure_text(page.height_cm, "cm"),
         "weight": F.measure_text(page.weight_kg, "kg"),
-        "subjects": [
-            {
-                "name": s.name,
-                "level": _level(s.level, page.disability_not_assessed),
-                "score": F.score_text(s.test_score),
-                "comment": F.text(s.comment),
-            }
-            for s in results.subjects
-        ],
+        "subjects": _subject_rows(results, page.disability_not_assessed),
         "qualities": _ratings(results.qualities, QUALITIES),
         "general": _ratings(results.competencies, GENERAL_COMPETENCIES),
         "specific": _ratings(results.competencies, SPECIFIC_COMPETENCIES),
@@ -58,6 +56,29 @@ def year_page(page: RecordSnapshot, marks: Marks) -> dict[str, Any]:
         "homeroom": homeroom_block(page, marks),
         "leader": leader_block(page, marks),
     }
+
+
+def _subject_rows(
+    results: PrimaryResults, disability: bool | None
+) -> list[dict[str, Any]]:
+    """The rows of table 1. Each has "rows", the rows its value cells span: 1, or
+    2 then 0 for a subject the form prints in two parts (the second row has only
+    its name, its values being those of the row above)."""
+    rows = []
+    for subject in results.subjects:
+        values = {
+            "level": _level(subject.level, disability),
+            "score": F.score_text(subject.test_score),
+            "comment": F.text(subject.comment),
+        }
+        parts = TWO_PART_SUBJECTS.get(subject.code)
+        if parts is None:
+            rows.append({"name": subject.name, **values, "rows": 1})
+            continue
+        rows.append({"name": parts[0], **values, "rows": len(parts)})
+        blank = dict.fromkeys(values, "")
+        rows += [{"name": part, **blank, "rows": 0} for part in parts[1:]]
+    return rows
 
 
 def _level(level: str, disability: bool | None) -> str:
