@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
+import uuid
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import segno
+import typst
 
 from hocbaso.packet import build_packet
 from hocbaso.packet.examples import primary_example
@@ -20,6 +23,7 @@ from hocbaso.printing import (
     render_transcript,
     snapshot_digest,
 )
+from hocbaso.printing.qr import QR_ERROR_LEVEL, QR_MASK
 from hocbaso.printing.tests.helpers import CHECK_BASE, Rendered
 
 CODE = primary_example().lookup_code
@@ -122,3 +126,51 @@ def test_a_given_digest_is_printed_instead_of_the_default(tmp_path: Path) -> Non
         "Mã kiểm tra nội dung: 0123456789abcdef" in t
         for t in page_texts(rendered.pdf, tmp_path)
     )
+
+
+def test_qr_codes_with_the_fixed_mask_scan_for_any_code_and_base(
+    tmp_path: Path,
+) -> None:
+    """The mask is fixed (qr.QR_MASK), not scored per symbol: the symbols typst
+    draws from qr_svg must still decode, whatever the code and the base URL."""
+    if not shutil.which("zbarimg"):
+        pytest.skip("zbarimg (zbar-tools) is missing")
+    bases = [
+        CHECK_BASE,
+        "http://127.0.0.1:8000/",
+        "https://tracuu.hocbaso.sogddt.hanoi.gov.vn/hoc-ba/tra-cuu/",
+    ]
+    urls = [check_url_for(b, uuid.uuid4().hex) for b in bases for _ in range(12)]
+    source = tmp_path / "qr.typ"
+    source.write_text(
+        "#set page(width: 40mm, height: 40mm, margin: 2mm)\n"
+        "#image(bytes(sys.inputs.svg), width: 100%)\n",
+        encoding="utf-8",
+    )
+    images = []
+    for k, url in enumerate(urls):
+        png = typst.compile(
+            str(source), format="png", ppi=150, sys_inputs={"svg": qr_svg(url)}
+        )
+        image = tmp_path / f"qr-{k:02d}.png"
+        image.write_bytes(png)
+        images.append(str(image))
+    done = subprocess.run(
+        ["zbarimg", "--raw", "-q", *images], capture_output=True, text=True
+    )
+    assert done.stdout.splitlines() == urls
+
+
+def test_the_symbol_uses_the_fixed_mask_at_the_smallest_version() -> None:
+    """Codes whose scored mask would differ print with QR_MASK all the same, at
+    the version segno chooses for the URL, module for module segno's symbol."""
+    codes = [uuid.uuid5(uuid.NAMESPACE_URL, str(k)).hex for k in range(12)]
+    urls = [check_url_for(CHECK_BASE, code) for code in codes]
+    scored = [segno.make_qr(url, error=QR_ERROR_LEVEL) for url in urls]
+    assert {symbol.mask for symbol in scored} - {QR_MASK}  # some would differ
+    for url, chosen in zip(urls, scored, strict=True):
+        expected = segno.make_qr(url, error=QR_ERROR_LEVEL, mask=QR_MASK)
+        assert expected.version == chosen.version
+        out = io.BytesIO()
+        expected.save(out, kind="svg", xmldecl=False, svgns=True, border=2, dark="#000")
+        assert qr_svg(url) == out.getvalue().decode("ascii")
