@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from asn1crypto import crl as asn1_crl
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
-from pyhanko.sign.validation import ades
+from pyhanko.sign.validation import ades, async_validate_pdf_timestamp
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.policy_decl import (
     LocalKnowledge,
@@ -26,6 +26,7 @@ from pyhanko.sign.validation.policy_decl import (
     RevocationInfoGatheringSpec,
     SignatureValidationSpec,
 )
+from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.context import CertValidationPolicySpec
 from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
 from pyhanko_certvalidator.policy_decl import (
@@ -37,7 +38,17 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 from pyhanko_certvalidator.revinfo.archival import CRLContainer
 
 from hocbaso.printing import _sync
-from hocbaso.printing.longterm import to_asn1
+from hocbaso.printing.longterm import (
+    store_crls,
+    store_intermediates,
+    to_asn1,
+    with_roots,
+)
+from hocbaso.signing import Check, Reason, TrustStore
+
+# Reasons are marked for translation and worded where they are shown (verify.py).
+_ = Reason
+Roots = TrustStore | Sequence[x509.Certificate]
 
 
 @dataclass(frozen=True)
@@ -105,3 +116,82 @@ def _spec(
             local_knowledge=knowledge,
         )
     )
+
+
+def document_timestamp_check(stamp: EmbeddedPdfSignature, trust_roots: Roots) -> Check:
+    """A document timestamp (PAdES B-LTA) is intact and its token verifies; whether
+    its authority is trusted is the long-term validation's to say."""
+    try:
+        context = ValidationContext(
+            trust_roots=[to_asn1(c) for c in with_roots(trust_roots)],
+            allow_fetching=False,
+            revocation_mode="soft-fail",
+        )
+        status = _sync.run(async_validate_pdf_timestamp, stamp, context)
+    except Exception as exc:  # a malformed timestamp dictionary or token
+        return _fail(
+            "document_timestamp",
+            _("the timestamp cannot be read: {error}").format(error=exc),
+        )
+    if status.intact and status.valid:
+        moment = status.timestamp.astimezone(UTC).isoformat()
+        reason = _("the document was timestamped at {moment}").format(moment=moment)
+        return Check("document_timestamp", True, reason, stamp.field_name)
+    reason = _("the document timestamp does not verify")
+    return _fail("document_timestamp", reason, stamp.field_name)
+
+
+def long_term_checks(
+    signature: EmbeddedPdfSignature,
+    checks: list[Check],
+    trust_roots: Roots,
+    at: datetime | None,
+    intermediates: Sequence[x509.Certificate],
+) -> tuple[list[Check], datetime | None]:
+    """Where the chain fails at the validation time (expired certificates), the
+    document timestamps may prove it was valid before: then the chain and the
+    signature timestamp pass, dated by the proven time (returned too, else None)."""
+    chain = next((c for c in checks if c.name == "chain"), None)
+    if chain is None or chain.ok or "revoked" in chain.reason:
+        return checks, None
+    store = trust_roots if isinstance(trust_roots, TrustStore) else None
+    answer = validate_long_term(
+        signature,
+        roots=with_roots(trust_roots),
+        others=[*intermediates, *(store_intermediates(store) if store else ())],
+        crls=store_crls(store) if store else (),
+        require_revocation=bool(store and store.require_revocation_data),
+        at=at,
+    )
+    if not answer.passed or answer.proven_at is None:
+        return checks, None
+    return _proven_checks(signature.field_name, checks, answer.proven_at), (
+        answer.proven_at
+    )
+
+
+def _proven_checks(name: str, checks: list[Check], proven: datetime) -> list[Check]:
+    moment = proven.astimezone(UTC).isoformat()
+    kept = [c for c in checks if c.name not in ("chain", "timestamp")]
+    return [
+        *kept,
+        Check(
+            "chain",
+            True,
+            _(
+                "the certificate chained to a trusted root at {moment} "
+                "(proven by the document timestamps)"
+            ).format(moment=moment),
+            name,
+        ),
+        Check(
+            "timestamp",
+            True,
+            _("the signature existed at {moment}").format(moment=moment),
+            name,
+        ),
+    ]
+
+
+def _fail(name: str, reason: str, signature: str | None = None) -> Check:
+    return Check(name, False, reason, signature)

@@ -13,18 +13,15 @@ import io
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import (
     EmbeddedPdfSignature,
     async_validate_pdf_signature,
-    async_validate_pdf_timestamp,
 )
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
@@ -32,6 +29,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from hocbaso.packet import PacketError, build_packet, parse_packet
 from hocbaso.printing import _sync
+from hocbaso.printing._attachments import read_attachments as _read_attachments
 from hocbaso.printing._budget import (
     LIMITS,
     MESSAGES,
@@ -40,9 +38,9 @@ from hocbaso.printing._budget import (
     Limits,
     prescan,
 )
-from hocbaso.printing._ltv import validate_long_term
+from hocbaso.printing._ltv import document_timestamp_check, long_term_checks
 from hocbaso.printing.errors import PrintingError
-from hocbaso.printing.longterm import store_crls, store_intermediates, with_roots
+from hocbaso.printing.longterm import to_asn1
 from hocbaso.printing.render import DIGEST_KEYWORD, content_digest
 from hocbaso.signing import Check, Reason, Status, TrustStore, VerificationFailedError
 from hocbaso.signing.result import status_of
@@ -53,7 +51,6 @@ _ = Reason
 
 # Larger uploads are refused before parsing (a transcript's soft copy is < 2 MiB).
 MAX_PDF_BYTES = 20 * 1024 * 1024
-MAX_TREE_DEPTH = 16
 # Updates after the signature that leave it valid: none, or validation data (DSS,
 # document timestamps) added for long-term validation.
 _HARMLESS = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
@@ -170,14 +167,15 @@ def _verify(
             budget.limits.certificates,
         )
         if signature.sig_object_type == "/DocTimeStamp":
-            checks.append(_document_timestamp(signature, trust_roots))
+            checks.append(document_timestamp_check(signature, trust_roots))
             continue
         found = _signature(signature, trust_roots, at, intermediates, reports)
-        checks += (
-            _long_term(signature, found, trust_roots, at, intermediates, reports)
-            if archived
-            else found
-        )
+        if archived:
+            found, proven = long_term_checks(
+                signature, found, trust_roots, at, intermediates
+            )
+            _date_report(reports, signature.field_name, proven)
+        checks += found
     budget.check_time()
     checks.append(_content_check(reader, attachments))
     return PdfVerificationResult(
@@ -254,80 +252,12 @@ def _signature(
     return _signature_checks(signature.field_name, status)
 
 
-def _document_timestamp(
-    stamp: EmbeddedPdfSignature,
-    trust_roots: TrustStore | Sequence[x509.Certificate],
-) -> Check:
-    """A document timestamp (PAdES B-LTA) is intact and its token verifies; whether
-    its authority is trusted is the long-term validation's to say."""
-    try:
-        context = ValidationContext(
-            trust_roots=[_asn1(c) for c in with_roots(trust_roots)],
-            allow_fetching=False,
-            revocation_mode="soft-fail",
-        )
-        status = _sync.run(async_validate_pdf_timestamp, stamp, context)
-    except Exception as exc:  # a malformed timestamp dictionary or token
-        return _fail(
-            "document_timestamp",
-            _("the timestamp cannot be read: {error}").format(error=exc),
-        )
-    if status.intact and status.valid:
-        moment = status.timestamp.astimezone(UTC).isoformat()
-        reason = _("the document was timestamped at {moment}").format(moment=moment)
-        return Check("document_timestamp", True, reason, stamp.field_name)
-    reason = _("the document timestamp does not verify")
-    return _fail("document_timestamp", reason, stamp.field_name)
-
-
-def _long_term(
-    signature: EmbeddedPdfSignature,
-    checks: list[Check],
-    trust_roots: TrustStore | Sequence[x509.Certificate],
-    at: datetime | None,
-    intermediates: Sequence[x509.Certificate],
-    reports: list[PdfSignatureReport],
-) -> list[Check]:
-    """Where the chain fails at the validation time (expired certificates), the
-    document timestamps may prove it was valid before (_ltv.py): then the chain
-    and the signature timestamp pass, dated by the proven time."""
-    chain = next((c for c in checks if c.name == "chain"), None)
-    if chain is None or chain.ok or "revoked" in chain.reason:
-        return checks
-    store = trust_roots if isinstance(trust_roots, TrustStore) else None
-    answer = validate_long_term(
-        signature,
-        roots=with_roots(trust_roots),
-        others=[*intermediates, *(store_intermediates(store) if store else ())],
-        crls=store_crls(store) if store else (),
-        require_revocation=bool(store and store.require_revocation_data),
-        at=at,
-    )
-    if not answer.passed or answer.proven_at is None:
-        return checks
-    name = signature.field_name
-    moment = answer.proven_at.astimezone(UTC).isoformat()
-    kept = [c for c in checks if c.name not in ("chain", "timestamp")]
-    if reports and reports[-1].field_name == name:
-        reports[-1] = replace(reports[-1], timestamp=answer.proven_at)
-    return [
-        *kept,
-        Check(
-            "chain",
-            True,
-            _(
-                "the certificate chained to a trusted root at {moment} "
-                "(proven by the document timestamps)"
-            ).format(moment=moment),
-            name,
-        ),
-        Check(
-            "timestamp",
-            True,
-            _("the signature existed at {moment}").format(moment=moment),
-            name,
-        ),
-    ]
+def _date_report(
+    reports: list[PdfSignatureReport], name: str, proven: datetime | None
+) -> None:
+    """The signature's report dated by the time the document timestamps proved."""
+    if proven is not None and reports and reports[-1].field_name == name:
+        reports[-1] = replace(reports[-1], timestamp=proven)
 
 
 _KEY_USAGE = KeyUsageConstraints(
@@ -344,16 +274,12 @@ def _context(
     roots = trust_roots.anchors if isinstance(trust_roots, TrustStore) else trust_roots
     helpers = [c.chosen for c in carried if getattr(c, "name", "") == "certificate"]
     return ValidationContext(
-        trust_roots=[_asn1(c) for c in roots],
-        other_certs=[_asn1(c) for c in intermediates] + helpers,
+        trust_roots=[to_asn1(c) for c in roots],
+        other_certs=[to_asn1(c) for c in intermediates] + helpers,
         moment=at,
         allow_fetching=False,
         revocation_mode="soft-fail",
     )
-
-
-def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))
 
 
 def _signature_checks(name: str, status: PdfSignatureStatus) -> list[Check]:
@@ -456,29 +382,6 @@ def _printed_digest(reader: PdfFileReader) -> str | None:
         if word.startswith(DIGEST_KEYWORD):
             return word[len(DIGEST_KEYWORD) :]
     return None
-
-
-def _read_attachments(reader: PdfFileReader, budget: Budget) -> list[tuple[str, bytes]]:
-    names = reader.root.get("/Names")
-    if names is None:
-        return []
-    tree = budget.visit(names).get("/EmbeddedFiles")
-    return _walk(budget.visit(tree), budget) if tree is not None else []
-
-
-def _walk(node: Any, budget: Budget, depth: int = 0) -> list[tuple[str, bytes]]:
-    """The leaves of a name tree (ISO 32000-1 §7.9.6), every node and leaf
-    counted against the budget (a node reached twice is refused)."""
-    if depth > MAX_TREE_DEPTH:
-        raise BudgetExceededError("PDF_TREE_TOO_DEEP", MAX_TREE_DEPTH)
-    found: list[tuple[str, bytes]] = []
-    for kid in budget.visit(node.get("/Kids", [])):
-        found += _walk(budget.visit(kid), budget, depth + 1)
-    pairs = list(budget.visit(node.get("/Names", [])))
-    for key, spec in zip(pairs[::2], pairs[1::2], strict=True):
-        files = budget.visit(budget.visit(spec).get("/EF"))
-        found.append((str(key), budget.inflate(budget.visit(files.get("/F")))))
-    return found
 
 
 def _fail(name: str, reason: str, signature: str | None = None) -> Check:
