@@ -237,6 +237,7 @@ def _sign_record(snapshot, record, signer: _Signers, at: dt.datetime) -> bytes:
 def fresh_database(cache: Path, meta: dict, work: Path, db: str) -> float:
     """The district in a new database; returns the seconds it took."""
     started = time.perf_counter()
+    _migrate_cache(cache)
     if db == "sqlite":
         os.environ.pop("DATABASE_URL", None)
         (work / "data").mkdir()
@@ -249,6 +250,19 @@ def fresh_database(cache: Path, meta: dict, work: Path, db: str) -> float:
     if db == "postgres":
         _seed_postgres(cache)
     return time.perf_counter() - started
+
+
+def _migrate_cache(cache: Path) -> None:
+    """The cached database brought up to the code's migrations (a cache made
+    before a migration lacks its columns, which COPY would then leave empty)."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["HOCBASO_DATA_DIR"] = str(cache / "data")
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "migrate", "-v", "0"],
+        check=True,
+        cwd=ROOT,
+        env=env,
+    )
 
 
 def _seed_postgres(cache: Path) -> None:
@@ -344,18 +358,11 @@ def _submit_and_lock(cache, meta, args) -> dict:
     if args.packages:
         packages = packages[: args.packages]
     out = {}
-    start = time.perf_counter()
-    for school_code, _grade, data in singles:
-        view = actions.submit(
-            data, school=school_code, actor=_token(school_code), clock=clock
-        )
-        assert view.records[0].accepted, view.records[0].problems
-    seconds = time.perf_counter() - start
-    out["one_at_a_time"] = {
-        "records": len(singles),
-        "seconds": round(seconds, 1),
-        "accepted_per_second": round(len(singles) / seconds, 1),
-    }
+    inline, queued = _modes(singles, args.single)
+    if inline:
+        out["one_at_a_time"] = _singles_inline(inline, clock)
+    if queued:
+        out["one_at_a_time_queued"] = _singles_queued(queued, open_at, args.workers)
     if args.profile:
         import cProfile
 
@@ -375,6 +382,85 @@ def _submit_and_lock(cache, meta, args) -> dict:
             "seconds": round(time.perf_counter() - start, 1),
         }
     return out
+
+
+def _modes(singles: list, mode: str) -> tuple[list, list]:
+    """The singles sent in process and through the API's queue (``--single``):
+    with both, every other one each, so each half mixes the two levels."""
+    if mode == "both":
+        return singles[0::2], singles[1::2]
+    return (singles, []) if mode == "inline" else ([], singles)
+
+
+def _singles_inline(singles, clock) -> dict:
+    """Each packet verified and stored by the calling process, its own transaction."""
+    from hocbaso.registry import actions
+
+    start = time.perf_counter()
+    for school_code, _grade, data in singles:
+        view = actions.submit(
+            data, school=school_code, actor=_token(school_code), clock=clock
+        )
+        assert view.records[0].accepted, view.records[0].problems
+    seconds = time.perf_counter() - start
+    return {
+        "records": len(singles),
+        "seconds": round(seconds, 1),
+        "accepted_per_second": round(len(singles) / seconds, 1),
+    }
+
+
+def _singles_queued(singles, open_at: dt.datetime, workers: int) -> dict:
+    """Each packet POSTed alone to the API (202 and its receipt at once), then
+    ``workers`` task workers answer the queue (group commit, hocbaso.season)."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from hocbaso.registry.api.tokens import issue_token
+    from hocbaso.registry.models import Receipt
+
+    real_now, timezone.now = timezone.now, lambda: open_at
+    client, tokens, receipts = Client(), {}, []
+    cpu_before = _cpu()
+    start = time.perf_counter()
+    for school_code, _grade, data in singles:
+        if school_code not in tokens:
+            tokens[school_code] = issue_token(school_code, "bench").token
+        answer = client.post(
+            f"/api/v1/schools/{school_code}/submissions",
+            data=data,
+            content_type="application/xml",
+            HTTP_AUTHORIZATION=f"Bearer {tokens[school_code]}",
+            HTTP_HOST="localhost",
+        )
+        assert answer.status_code == 202, answer.content[:300]
+        receipts.append(answer["Location"].rstrip("/").rsplit("/", 1)[1])
+    received = time.perf_counter() - start
+    _run_workers(workers)
+    seconds = time.perf_counter() - start
+    timezone.now = real_now
+    cpu = {k: v - cpu_before[k] for k, v in _cpu().items()}
+    found = Receipt.objects.filter(public_id__in=receipts)
+    accepted = sum(found.values_list("accepted_count", flat=True))
+    assert accepted == len(singles), f"{accepted} of {len(singles)} accepted"
+    return {
+        "records": len(singles),
+        "workers": workers,
+        "api_seconds": round(received, 1),
+        "api_ms_per_packet": round(received / len(singles) * 1000, 1),
+        "seconds": round(seconds, 1),
+        "accepted_per_second": round(len(singles) / seconds, 1),
+        "cpu_ms_per_record": {
+            k: round(v / len(singles) * 1000, 1) for k, v in cpu.items()
+        },
+        "checkpoints": _checkpoints(),
+    }
+
+
+def _checkpoints() -> int:
+    from hocbaso.registry.models import LedgerCheckpoint
+
+    return LedgerCheckpoint.objects.count()
 
 
 def _token(school_code: str):
@@ -596,6 +682,13 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=200)
     parser.add_argument("--verify-ledger", action="store_true")
     parser.add_argument(
+        "--single",
+        choices=["inline", "queued", "both"],
+        default="inline",
+        help="the --sample packets sent alone: verified in process, through the "
+        "API and the workers' queue, or half each",
+    )
+    parser.add_argument(
         "--packages",
         type=int,
         default=0,
@@ -658,6 +751,8 @@ def _child_run(db: str, args) -> dict:
         str(args.workers),
         "--sample",
         str(args.sample),
+        "--single",
+        args.single,
     ]
     if args.verify_ledger:
         command.append("--verify-ledger")

@@ -87,8 +87,53 @@ def process_receipt(
     bytes when not given (a worker answering later). ``before_commit`` runs last
     inside the storing transaction (the fault tests stop a worker there).
     """
-    if receipt.status != Receipt.Status.RECEIVED:
-        return receipt
+    return process_receipts(
+        [(receipt, clock, document)], verifier=verifier, before_commit=before_commit
+    )[0]
+
+
+@dataclass
+class _Answering:
+    receipt: Receipt
+    clock: Clock | None
+    candidates: list[Candidate]
+
+
+def process_receipts(
+    items: list[tuple[Receipt, Clock | None, Document | None]],
+    *,
+    verifier: Verifier,
+    before_commit: Callable[[], None] | None = None,
+) -> list[Receipt]:
+    """Answer several receipts in one storing transaction (group commit): each
+    verified and checked at its own clock, stored in the given order as if one
+    after the other, under one lock of the ledger head, with one checkpoint.
+
+    A receipt no longer "received" is returned as found. Returns the receipts,
+    in the given order.
+    """
+    work = [
+        _Answering(r, clock, _verified(r, clock, document, verifier))
+        for r, clock, document in items
+        if r.status == Receipt.Status.RECEIVED
+    ]
+    if not work:
+        return [r for r, _, _ in items]
+    answered: dict[int, Receipt] = {}
+    with transaction.atomic():
+        moments = [now(w.clock) for w in work]
+        with ledger_session(max(moments)) as ledger:
+            for w, at in zip(work, moments, strict=True):
+                answered[w.receipt.pk] = _answer_locked(w, ledger, at)
+        if before_commit is not None:
+            before_commit()  # the ledger's entries and checkpoint are written
+    return [answered.get(r.pk, r) for r, _, _ in items]
+
+
+def _verified(
+    receipt: Receipt, clock: Clock | None, document: Document | None, verifier
+) -> list[Candidate]:
+    """The receipt's packets verified (outside any transaction) and identified."""
     if document is None:
         blob = Blob.objects.get(pk=receipt.blob_id)
         document = read_document(bytes(blob.data), receipt.school.code)
@@ -101,17 +146,17 @@ def process_receipt(
     ]
     _verify(candidates, verifier, clock)
     _identify(candidates, receipt.school_id)
-    with transaction.atomic():
-        at = now(clock)
-        with ledger_session(at) as ledger:
-            receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
-            if receipt.status != Receipt.Status.RECEIVED:
-                return receipt  # another worker answered it meanwhile
-            _check_state(candidates, receipt.operation, at)
-            _store(candidates, receipt, ledger, at)
-            _finish(receipt, candidates, at)
-        if before_commit is not None:
-            before_commit()  # the ledger's entries and checkpoint are written
+    return candidates
+
+
+def _answer_locked(w: _Answering, ledger: LedgerSession, at) -> Receipt:
+    """Store one receipt's answer inside the storing transaction."""
+    receipt = Receipt.objects.select_for_update().get(pk=w.receipt.pk)
+    if receipt.status != Receipt.Status.RECEIVED:
+        return receipt  # another worker answered it meanwhile
+    _check_state(w.candidates, receipt.operation, at)
+    _store(w.candidates, receipt, ledger, at)
+    _finish(receipt, w.candidates, at)
     return receipt
 
 

@@ -16,34 +16,32 @@ from django_tasks import task
 
 from hocbaso.records.models import SchoolYear
 from hocbaso.registry import processing
-from hocbaso.registry.clock import fixed_clock
 from hocbaso.registry.models import Receipt
 from hocbaso.registry.results import ReceiptView
 from hocbaso.registry.verification import InProcessVerifier
-from hocbaso.season import deadlines, engine, reminders
-from hocbaso.season.faults import pause_point
+from hocbaso.season import deadlines, engine, grouping, reminders
 
 
-@task()
-def answer_receipt(receipt_id: str) -> str:
-    """Verify and store every packet of a received receipt; its status after."""
-    receipt = Receipt.objects.select_related("school").filter(public_id=receipt_id)
-    found = receipt.first()
-    if found is None:
+@task(takes_context=True)
+def answer_receipt(context, receipt_id: str) -> str:
+    """Verify and store every packet of a received receipt, with the small receipts
+    waiting behind it (``grouping``); its status after."""
+    return answer_by_id(receipt_id, context.task_result.id)
+
+
+def answer_by_id(receipt_id: str, task_id: str | None = None) -> str:
+    """The body of ``answer_receipt``; ``task_id`` the worker's task, whose worker
+    takes the companions (none without it)."""
+    found = Receipt.objects.select_related("school").filter(public_id=receipt_id)
+    receipt = found.first()
+    if receipt is None:
         return "missing"
-    return str(answer(found).status)
+    return str(grouping.answer_with_companions(receipt, task_id, answer_receipt).status)
 
 
 def answer(receipt: Receipt) -> Receipt:
-    """Answer at the receipt's time: the time it was received is the time it was
-    submitted, so a queue still busy at a deadline rejects nothing received
-    before it (its certificates are checked at that time too)."""
-    return processing.process_receipt(
-        receipt,
-        verifier=InProcessVerifier(),
-        clock=fixed_clock(receipt.received_at),
-        before_commit=lambda: pause_point("answer"),
-    )
+    """Answer one receipt alone, at the time it was received (``grouping.answer``)."""
+    return grouping.answer([receipt])[0]
 
 
 @task()

@@ -48,8 +48,8 @@ def test_an_answer_run_twice_stores_once(district, clock, queue, primary_clerk):
     )
     ledger_before = LedgerEntry.objects.count()
 
-    tasks.answer_receipt.call(receipt.receipt_id)
-    tasks.answer_receipt.call(receipt.receipt_id)  # a worker that died after commit
+    tasks.answer_by_id(receipt.receipt_id)
+    tasks.answer_by_id(receipt.receipt_id)  # a worker that died after commit
 
     assert Submission.objects.filter(record=record).count() == 1
     assert LedgerEntry.objects.count() == ledger_before + 1
