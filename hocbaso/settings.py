@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "hocbaso.season",
+    "hocbaso.notices",
 ]
 
 MIDDLEWARE = [
@@ -499,3 +500,32 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[HOCBASO_TASKS_BACKEND]}}
 HOCBASO_WORKER_LEASE_SECONDS = _env_positive_int("HOCBASO_WORKER_LEASE_SECONDS", 60)
 # Days before a lock deadline on which schools with missing records are reminded.
 HOCBASO_REMINDER_DAYS = _env_days("HOCBASO_REMINDER_DAYS", "7,1")
+
+# E-mail: reminders to schools and notices to families and staff (docs/notices.md),
+# sent by the workers through Django's mail API. Without HOCBASO_EMAIL_HOST they
+# are written to the console (the demo); with it, to that SMTP server, STARTTLS by
+# default (HOCBASO_EMAIL_SSL for implicit TLS, port 465). The timeout keeps a mail
+# server that does not answer from holding a worker.
+EMAIL_HOST = os.environ.get("HOCBASO_EMAIL_HOST", "").strip()
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = _env_positive_int("HOCBASO_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("HOCBASO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("HOCBASO_EMAIL_PASSWORD", "")
+if os.environ.get("HOCBASO_EMAIL_PASSWORD_FILE"):
+    EMAIL_HOST_PASSWORD = (
+        Path(os.environ["HOCBASO_EMAIL_PASSWORD_FILE"]).read_text("utf-8").strip()
+    )
+EMAIL_USE_SSL = _env_bool("HOCBASO_EMAIL_SSL", False)
+EMAIL_USE_TLS = _env_bool("HOCBASO_EMAIL_STARTTLS", not EMAIL_USE_SSL)
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise ImproperlyConfigured(
+        "HOCBASO_EMAIL_SSL and HOCBASO_EMAIL_STARTTLS cannot both be true"
+    )
+EMAIL_TIMEOUT = _env_positive_int("HOCBASO_EMAIL_TIMEOUT_SECONDS", 20)
+DEFAULT_FROM_EMAIL = os.environ.get("HOCBASO_EMAIL_FROM") or "hocbaso@localhost"
+# The public address of the site, for the links in e-mails (no link without it).
+HOCBASO_PUBLIC_URL = os.environ.get("HOCBASO_PUBLIC_URL", "").strip().rstrip("/")

@@ -28,6 +28,7 @@ urlpatterns = [
     path("staff/", include("hocbaso.records.urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("work/", work, name="work"),
+    path("me/notices/", include("hocbaso.notices.urls")),
     path("me/", include("hocbaso.portal.citizen.urls")),
     path("school/", include("hocbaso.school.urls")),
     path("rollout/", include("hocbaso.rollout.urls")),

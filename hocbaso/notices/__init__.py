@@ -1,0 +1,1 @@
+"""E-mail notices to families, earlier readers and staff (docs/notices.md)."""

@@ -1,0 +1,67 @@
+"""What the notices listen to: the registry's lock (``school_locked``), rows of the
+access trail and of share-code uses, and corrections saved in a new state.
+
+A receiver only enqueues a task naming the row. On the database backend the task's
+row is written in the event's transaction, so it commits or rolls back with it;
+on the inline backend (tests, ``HOCBASO_TASKS_BACKEND=immediate``) the task runs
+after the commit, so that a rolled-back event sends nothing and a lock's records
+are marked locked before they are read. A notice never fails the event itself.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import post_save
+
+from hocbaso.season import engine
+
+_TOLD_STATES = ("requested", "approved", "refused", "issued")
+
+
+def _later(task, *args) -> None:
+    if engine.can_defer():
+        engine.enqueue(task, *args)
+    else:
+        transaction.on_commit(lambda: engine.enqueue(task, *args), robust=True)
+
+
+def _school_locked(sender, school_lock, **kwargs) -> None:
+    from hocbaso.notices.tasks import notify_effective
+
+    _later(notify_effective, school_lock.pk)
+
+
+def _access_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
+    from hocbaso.notices.notifying import is_reader_event
+    from hocbaso.notices.tasks import notify_access
+
+    if created and not raw and is_reader_event(instance):
+        _later(notify_access, instance.pk)
+
+
+def _share_used(sender, instance, created=False, raw=False, **kwargs) -> None:
+    from hocbaso.notices.tasks import notify_share_use
+
+    if created and not raw:
+        _later(notify_share_use, instance.pk)
+
+
+def _correction_saved(sender, instance, raw=False, **kwargs) -> None:
+    from hocbaso.notices.tasks import notify_correction
+
+    if not raw and instance.state in _TOLD_STATES:
+        _later(notify_correction, instance.public_id, str(instance.state))
+
+
+def connect() -> None:
+    from hocbaso.portal.citizen.models import ShareUse
+    from hocbaso.portal.models import AccessEvent
+    from hocbaso.registry.locking import school_locked
+    from hocbaso.registry.models import Correction
+
+    school_locked.connect(_school_locked, dispatch_uid="notices-effective")
+    post_save.connect(_access_saved, sender=AccessEvent, dispatch_uid="notices-access")
+    post_save.connect(_share_used, sender=ShareUse, dispatch_uid="notices-share")
+    post_save.connect(
+        _correction_saved, sender=Correction, dispatch_uid="notices-correction"
+    )

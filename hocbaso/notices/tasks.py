@@ -1,0 +1,36 @@
+"""The notices' tasks (Django's tasks API, as ``hocbaso.season.tasks``).
+
+Arguments are plain JSON values naming the event's row; each body finds the
+recipients when it runs and sends each notice once under its unique key
+(``sending``), so a task run again after its worker died sends nothing new.
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from hocbaso.notices import notifying
+
+
+@task()
+def notify_effective(school_lock_id: int) -> dict:
+    """A school's round locked: its records became effective."""
+    return notifying.effective(school_lock_id)
+
+
+@task()
+def notify_access(event_id: int) -> dict:
+    """Someone holding the lookup code read the transcript."""
+    return notifying.access(event_id)
+
+
+@task()
+def notify_share_use(use_id: int) -> dict:
+    """A share code was used."""
+    return notifying.share_use(use_id)
+
+
+@task()
+def notify_correction(correction_id: str, state: str) -> dict:
+    """A correction was requested, decided or issued."""
+    return notifying.correction(correction_id, state)
