@@ -186,29 +186,44 @@ def sign_as_homeroom_teacher(
 
 
 def _refuse_waiting_subject_teachers(records, packets, done) -> None:
-    """Lower secondary: every subject teacher before the homeroom teacher (§6.2)."""
-    waiting = []
+    """Lower secondary: every subject teacher before the homeroom teacher (§6.2).
+
+    The refusal names each teacher still to sign once, with the pupils they hold
+    up, not once per pupil."""
+    waiting: dict[str, list[YearlyRecord]] = {}
     for record in records:
         signed = {
             s.person.personal_id
             for s in done[record.pk]
             if s.role == SignerRole.SUBJECT_TEACHER.value
         }
-        missing = set(packets[record.pk].subject_teacher_ids) - signed
-        if missing:
-            names = Person.objects.filter(personal_id__in=missing)
-            waiting.append(
-                _("%(record)s waits for %(names)s")
-                % {
-                    "record": record,
-                    "names": ", ".join(sorted(p.full_name for p in names)),
-                }
-            )
-    if waiting:
-        raise SigningOutOfOrderError(
-            _("the subject teachers sign before the homeroom teacher: %(waiting)s")
-            % {"waiting": "; ".join(waiting)}
+        for personal_id in set(packets[record.pk].subject_teacher_ids) - signed:
+            waiting.setdefault(personal_id, []).append(record)
+    if not waiting:
+        return
+    names = dict(
+        Person.objects.filter(personal_id__in=waiting).values_list(
+            "personal_id", "full_name"
         )
+    )
+    lines = sorted(
+        _("%(name)s has not signed %(n)s records: %(pupils)s")
+        % {"name": names.get(pid, pid), "n": len(held), "pupils": pupils_of(held)}
+        for pid, held in waiting.items()
+    )
+    raise SigningOutOfOrderError(
+        _("the subject teachers sign before the homeroom teacher: %(waiting)s")
+        % {"waiting": "; ".join(lines)}
+    )
+
+
+def pupils_of(records, shown: int = 5) -> str:
+    """The pupils of ``records`` by name, the first few and how many more."""
+    names = [r.transcript.student.full_name for r in records]
+    text = ", ".join(names[:shown])
+    if len(names) > shown:
+        text += " " + _("and %(n)s more") % {"n": len(names) - shown}
+    return text
 
 
 @transaction.atomic
@@ -317,22 +332,30 @@ def sign_and_issue(
 
 
 def _refuse_unready_for_leader(batch: list[YearlyRecord], person: Person) -> None:
+    """The homeroom teacher signs before the leader, and the leader is the one the
+    packets name; each cause is said once, with the pupils it holds up."""
     done = steps.steps_by_record(batch, roles=[SignerRole.HOMEROOM_TEACHER])
-    problems = []
+    unsigned, named = [], {}
     for record in batch:
         packet = steps.packet_of(record)
         homeroom = any(
             s.role == SignerRole.HOMEROOM_TEACHER.value for s in done[record.pk]
         )
         if packet is None or not homeroom:
-            problems.append(
-                _("%(record)s waits for the homeroom teacher") % {"record": record}
-            )
+            unsigned.append(record)
         elif packet.leader_id != person.pk:
-            problems.append(
-                _("%(record)s names %(name)s to sign for the school")
-                % {"record": record, "name": packet.leader.full_name}
-            )
+            named.setdefault(packet.leader.full_name, []).append(record)
+    problems = []
+    if unsigned:
+        problems.append(
+            _("the homeroom teacher has not signed %(n)s records: %(pupils)s")
+            % {"n": len(unsigned), "pupils": pupils_of(unsigned)}
+        )
+    for name, held in sorted(named.items()):
+        problems.append(
+            _("%(n)s records name %(name)s to sign for the school: %(pupils)s")
+            % {"n": len(held), "name": name, "pupils": pupils_of(held)}
+        )
     if problems:
         raise SigningOutOfOrderError("; ".join(problems))
 

@@ -32,7 +32,7 @@ from hocbaso.registry.errors import RegistryError
 from hocbaso.registry.models import Receipt, Submission
 from hocbaso.registry.package import build_package
 from hocbaso.registry.results import ReceiptView
-from hocbaso.school import clock
+from hocbaso.school import clock, unready
 from hocbaso.school.models import BatchItem, SigningBatch
 from hocbaso.season.tasks import answer_later
 
@@ -251,7 +251,8 @@ def _prepare(batch: SigningBatch, item: BatchItem) -> dict | None:
         stage["signing_time"] = at.isoformat()
         stage["round"] = "leader" if batch.kind == Kind.ISSUE else "signer"
         key = "personal"
-    if not digests:  # nothing left to sign in this class
+    if not digests:  # nothing left to sign in this class, or nothing ready
+        _refuse_if_nothing_ready(item)
         item.state, item.stage = State.SIGNED, {}
         item.save(update_fields=["state", "stage", "updated_at"])
         return None
@@ -387,9 +388,19 @@ def _sign_with_demo_keys(batch: SigningBatch, item: BatchItem) -> None:
             signing_time=at,
             issued_on=at.date(),
         )
+    if not steps:
+        _refuse_if_nothing_ready(item)
     item.state, item.error = State.SIGNED, ""
     item.records = len({s.record_id for s in steps})
     item.save(update_fields=["state", "error", "records", "updated_at"])
+
+
+def _refuse_if_nothing_ready(item: BatchItem) -> None:
+    """A class whose records are all drafts fails with why, instead of ending
+    "signed" with no record signed."""
+    why = unready.nothing_ready(item.school_class)
+    if why:
+        raise BatchError(why)
 
 
 def _submit(batch: SigningBatch, item: BatchItem) -> None:
