@@ -53,13 +53,15 @@ def _season(cache: Path, meta: dict, workers: int) -> dict:
     classes = district_bench.packets_by_class(cache)
     packages = [items for _, items in sorted(classes.items())]
     bodies = _bodies(packages, meta)
-    cpu_before = district_bench._cpu()
+    cpu_before = {**district_bench._cpu(), "cluster": cluster_cpu()}
     start = time.perf_counter()
     receipts = _post(bodies)
     received = time.perf_counter() - start
+    api_cpu = district_bench._cpu()["main"] - cpu_before["main"]
     district_bench._run_workers(workers)
     answered = time.perf_counter() - start
-    cpu = {k: v - cpu_before[k] for k, v in district_bench._cpu().items()}
+    cpu_after = {**district_bench._cpu(), "cluster": cluster_cpu()}
+    cpu = {k: v - cpu_before[k] for k, v in cpu_after.items()}
     records = sum(len(p) for p in packages)
     lock = _lock_by_task(meta)
     return {
@@ -73,10 +75,42 @@ def _season(cache: Path, meta: dict, workers: int) -> dict:
         "database_cpu_ms_per_record_main": round(
             cpu.get("database_server", 0) / records * 1000, 1
         ),
+        # every server process of the cluster, the workers' connections included
+        "cluster_cpu_ms_per_record": round(cpu["cluster"] / records * 1000, 1),
+        "api_cpu_ms_per_record": round(api_cpu / records * 1000, 1),
+        # the wall time the measured CPU needs on this machine's cores if nothing
+        # else ran: above it the run waited (for other processes, or for locks)
+        "cpu_bound_seconds": round(
+            (cpu["main"] + cpu["workers"] + cpu["cluster"]) / (os.cpu_count() or 1), 1
+        ),
         "api_ms_per_package": round(received / len(packages) * 1000, 1),
         "lock": lock,
         "load_average": os.getloadavg(),
     }
+
+
+def cluster_cpu() -> float:
+    """CPU seconds of the throwaway cluster: the postmaster, its live server
+    processes and those it has reaped (the workers' connections end with them)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        data = Path(cursor.fetchone()[0])
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if pid == postmaster:  # its own time and its reaped children's
+            total += sum(int(f) for f in fields[11:15]) / tick
+        elif parent == postmaster:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def _bodies(packages, meta) -> list[tuple[str, bytes]]:
@@ -160,9 +194,10 @@ def main() -> None:
         district_bench._prepare_in_child(
             argparse.Namespace(**vars(args) | {"workers": 2}), cache
         )
-    results = [_child(args, n) for n in args.workers]
-    for result in results:
-        print(json.dumps(result, indent=2))
+    results = []
+    for n in args.workers:
+        results.append(_child(args, n))
+        print(json.dumps(results[-1], indent=2), flush=True)
     rates = [r["records_per_second"] for r in results]
     print(json.dumps({"rates": rates, "ratio": round(rates[-1] / rates[0], 2)}))
 
