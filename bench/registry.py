@@ -294,8 +294,12 @@ def _seed_postgres(cache: Path) -> None:
             cur.execute("SET LOCAL session_replication_role = replica")
             cur.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
             for table in tables:
+                # the cache's columns the code's schema has: a cache migrated by
+                # newer code may hold more (the ones it lacks, migrate added)
                 columns = [
-                    r[1] for r in source.execute(f'PRAGMA table_info("{table}")')
+                    r[1]
+                    for r in source.execute(f'PRAGMA table_info("{table}")')
+                    if r[1] in _columns(cur, table)
                 ]
                 if not columns:
                     continue
@@ -315,6 +319,14 @@ def _seed_postgres(cache: Path) -> None:
 
 
 # --- 3 and 4. submitting and locking ------------------------------------------------
+
+
+def _columns(cur, table: str) -> set[str]:
+    cur.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+        [table],
+    )
+    return {row[0] for row in cur.fetchall()}
 
 
 def _has_sequence(cur, table: str) -> bool:
