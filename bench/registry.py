@@ -296,10 +296,11 @@ def _seed_postgres(cache: Path) -> None:
             for table in tables:
                 # the cache's columns the code's schema has: a cache migrated by
                 # newer code may hold more (the ones it lacks, migrate added)
+                known = _columns(cur, table)
                 columns = [
                     r[1]
                     for r in source.execute(f'PRAGMA table_info("{table}")')
-                    if r[1] in _columns(cur, table)
+                    if r[1] in known
                 ]
                 if not columns:
                     continue
