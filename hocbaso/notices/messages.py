@@ -21,11 +21,14 @@ from django.utils.translation import gettext as _
 
 READER_TEXT_MAX = 120
 HIDDEN = "[…]"
-# A run of ASCII letters, digits and separators: where a code or number hides.
-_RUN = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z\s\-_./:@+]*[0-9A-Za-z])?")
-_SEPARATORS = re.compile(r"[\s\-_./:@+]")
+# A word that could be part of a code or number: it holds a digit, or is four or
+# more hexadecimal letters. Runs of such words, whatever separates them, are read
+# as one value (a lookup code typed in groups, a date, a phone number).
+_WORD = r"(?:[0-9A-Za-z]*[0-9][0-9A-Za-z]*|[A-Fa-f]{4,})"
+_RUN = re.compile(rf"(?<!\w){_WORD}(?:[\s\-_./:+]+{_WORD})*(?!\w)")
+_SEPARATORS = re.compile(r"[\s\-_./:+]")
 _SCHOOL_YEAR = re.compile(r"(?:19|20)\d\d\s*[-/]\s*(?:19|20)\d\d")
-_LINK = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*://|www\.)")
+_LINK_OR_ADDRESS = re.compile(r"(?i)\S*(?:://|www\.|@)\S*")
 
 
 @dataclass(frozen=True)
@@ -37,19 +40,20 @@ class Message:
 def reader_text(text: str) -> str:
     """Free text someone else typed, safe to quote in a family's message."""
     text = " ".join((text or "").split())[:READER_TEXT_MAX]
-    return _RUN.sub(_hide_codes, text) or _("not given")
+    text = _LINK_OR_ADDRESS.sub(HIDDEN, text)
+    return _RUN.sub(_hide_values, text) or _("not given")
 
 
-def _hide_codes(match: re.Match) -> str:
+def _hide_values(match: re.Match) -> str:
     run = match.group(0)
     if _SCHOOL_YEAR.fullmatch(run):
         return run
     compact = _SEPARATORS.sub("", run)
     digits = sum(c.isdigit() for c in compact)
-    if _LINK.search(run) or "@" in run or digits >= 6:
-        return HIDDEN  # identification numbers, dates, phone numbers, links
-    if len(compact) >= 16 and digits:
-        return HIDDEN  # lookup codes (32 hex), share codes (20 base32)
+    if digits >= 6 or (len(compact) >= 12 and digits):
+        return HIDDEN  # identification numbers, dates, phone numbers, codes
+    if len(compact) >= 16:
+        return HIDDEN  # a code of hexadecimal letters only
     return run
 
 

@@ -79,6 +79,20 @@ class LookupForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Shown to the student and the family."),
     )
+    # Kept in the lookup's audit row; told if the transcript is corrected later
+    # (docs/notices.md).
+    contact = forms.EmailField(
+        label=gettext_lazy("Your e-mail address (optional)"),
+        max_length=254,
+        required=False,
+        help_text=gettext_lazy("To be told if this transcript is corrected later."),
+        error_messages={
+            "invalid": gettext_lazy(
+                "The e-mail address is not valid: write it as name@example.vn, "
+                "without spaces."
+            )
+        },
+    )
 
 
 class VerifyForm(forms.Form):

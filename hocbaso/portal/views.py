@@ -123,10 +123,15 @@ def lookup(request: HttpRequest) -> HttpResponse:
         transcript=transcript,
         organisation=form.cleaned_data["organisation"],
         purpose=form.cleaned_data["purpose"],
-        detail=view.source,
+        detail={**view.source, "contact": form.cleaned_data["contact"].lower()}
+        if form.cleaned_data.get("contact")
+        else view.source,
     )
-    # a transcript held elsewhere (the national repository) has no soft copy here
-    context.update(view=view, download_form=form if transcript else None)
+    # a transcript held elsewhere (the national repository) has no soft copy here;
+    # the download form's fields are written plainly (a widget's template costs a
+    # third of the page)
+    download = {k: form.cleaned_data[k] for k in ("code", "organisation", "purpose")}
+    context.update(view=view, download=download if transcript else None)
     return render(request, template, context)
 
 
