@@ -12,7 +12,9 @@ the record's current submission is untouched. A packet identical to the record's
 current submission is answered "accepted" again, with nothing new stored.
 
 The API and the school pages give the receipt at once and a worker answers it
-(``hocbaso.season.tasks.answer_receipt``); answering twice is harmless, the second
+(``hocbaso.season.tasks.answer_receipt``), with the small receipts waiting behind it
+in one transaction (``process_receipts``: group commit, one ledger checkpoint for
+all; ``hocbaso.season.grouping``); answering twice is harmless, the second
 finds the receipt answered under its row lock. A receipt left "received" (the
 process stopped between the receipt and its answer, or its task was lost) is
 answered by ``recover_receipts``: a periodic task of the workers, and
