@@ -86,3 +86,18 @@ class RecordConflictError(ExchangeError):
 
     code = "RECORD_CONFLICT"
     status = 409
+
+
+class VersionReplayedError(RecordConflictError):
+    """A version the national repository holds already superseded by a later one:
+    a replay, refused rather than silently taken as a duplicate."""
+
+    code = "VERSION_REPLAYED"
+
+
+class VersionOutOfOrderError(BatchInvalidError):
+    """An UPDATE arriving before the version it follows; the department's next
+    delivery sends it again once that one is held."""
+
+    code = "VERSION_OUT_OF_ORDER"
+    status = 409

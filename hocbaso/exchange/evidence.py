@@ -8,6 +8,10 @@ ledger key):
 - each lock the records belong to, once: the round:lock entry, its audit path,
   and the list of locked submissions its digest is the SHA-256 of
   (``hocbaso.registry.entries.lock_listing``);
+- a version corrected after the lock (docs/exchange.md, "Corrections after the
+  lock"): instead of a lock, the approving decision's entry (correction:decide)
+  and its audit path, and the decision's number, date and signer, which the
+  ledger commits to only under the registry's key (the manifest vouches for them);
 - every earlier checkpoint this department put in a batch to the same receiver,
   each with the RFC 6962 §2.1.2 proof that the new checkpoint extends it, so the
   receiver can check consistency with whatever it accepted last, whatever order
@@ -52,6 +56,22 @@ def lock_evidence(lock, size: int) -> dict:
         "entry": _entry_text(index),
         "proof": _path(index, size),
         "listing": listing.decode("ascii"),
+    }
+
+
+def correction_evidence(correction, size: int) -> dict:
+    """The decision that approved the correction a record:correct entry issues."""
+    index = correction.decision_ledger_index
+    return {
+        "id": correction.public_id,
+        "number": correction.decision_number,
+        "date": correction.decision_date.isoformat(),
+        "signer": correction.decision_signer,
+        "decision": {
+            "index": index,
+            "entry": _entry_text(index),
+            "proof": _path(index, size),
+        },
     }
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import itertools
 import json
 
 from django.db import IntegrityError, transaction
@@ -315,3 +316,27 @@ def national_records(lookup_code: str) -> list[NationalRecord]:
         .select_related("batch")
         .order_by("school_year", "grade")
     )
+
+
+def superseded_records(lookup_code: str) -> list[tuple[NationalRecord, dict]]:
+    """The versions of a transcript superseded by a correction after the lock,
+    each with what superseded it: its page id, effective time and decision."""
+    held = list(
+        NationalRecord.objects.filter(lookup_code=lookup_code)
+        .select_related("batch")
+        .order_by("department", "record_id", "version")
+    )
+    found = []
+    for record, after in itertools.pairwise(held):
+        if (
+            (after.department, after.record_id) == (record.department, record.record_id)
+            and after.decision
+            and after.packet_sha256 != record.packet_sha256
+        ):
+            by = {
+                "public_id": f"{after.record_id}-v{after.version}",
+                "effective_at": dt.datetime.fromisoformat(after.row["ngayhieuluc"]),
+                "decision": after.decision,
+            }
+            found.append((record, by))
+    return found

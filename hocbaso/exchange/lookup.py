@@ -16,6 +16,9 @@ registry.
   was received, and the proof kept with the record (the lock entry's RFC 6962
   audit path, the lock's list naming the packet, the submission entry's path) is
   checked again against it (``proofs.stored_proof_holds``);
+- a version superseded by a correction after the lock is shown among the earlier
+  versions, with the decision (number, date) of the version that superseded it;
+  a version followed by the same packet (a transfer) is not: nothing of it changed;
 - the transcript is not a row here: ``holding.transcript`` is an unsaved
   ``Transcript`` naming the student and the managing school, and
   ``holding.source`` lists the departments' record ids for the audit trail (never
@@ -38,7 +41,7 @@ from django.utils import timezone
 
 from hocbaso.exchange import proofs, trust
 from hocbaso.exchange.errors import ExchangeError
-from hocbaso.exchange.inbound import national_records
+from hocbaso.exchange.inbound import national_records, superseded_records
 from hocbaso.exchange.models import NationalRecord
 from hocbaso.ledger import LedgerError, VerifierKey, verify_checkpoint
 from hocbaso.records.models import School, Student, Transcript
@@ -77,14 +80,17 @@ def national_holding(code: str | None) -> Holding | None:
     records = national_records(code or "0" * 32)
     if not records:
         return None
+    earlier = superseded_records(code or "0" * 32)
     digest = hashlib.sha256(
-        json.dumps([_version(r) for r in records], sort_keys=True).encode()
+        json.dumps(
+            [_version(r) for r in (*records, *(e for e, _by in earlier))]
+        ).encode()
     ).hexdigest()
     key = f"holdings:national:{digest}:{timezone.localdate().isoformat()}"
     cache = caches[HOLDINGS_CACHE]
     found = cache.get(key)
     if found is None:
-        found = _build(records) or False
+        found = _build(records, earlier) or False
         cache.set(key, found, _TTL)
     return replace(found, version=key) if found else None
 
@@ -100,10 +106,14 @@ def _version(record: NationalRecord) -> list:
         record.proof,
         record.row.get("ngayhieuluc"),
         record.batch_id,
+        record.is_current,
+        record.decision,
     ]
 
 
-def _build(records: list[NationalRecord]) -> Holding | None:
+def _build(
+    records: list[NationalRecord], superseded: list[tuple[NationalRecord, dict]]
+) -> Holding | None:
     pages, kept = [], []
     for record in records:
         packet = parsed_packet(bytes(record.packet), record.packet_sha256)
@@ -114,8 +124,10 @@ def _build(records: list[NationalRecord]) -> Holding | None:
     if not pages:
         return None
     latest = kept[-1]
+    earlier = [_superseded_page(r, by) for r, by in superseded]
     holding = from_pages(
         pages,
+        [p for p in earlier if p is not None],
         checkpoint_size=None,
         source={
             "source": "national",
@@ -163,6 +175,26 @@ def _page(record: NationalRecord, packet) -> RecordPage:
     )
 
 
+def _superseded_page(record: NationalRecord, by: dict) -> RecordPage | None:
+    """An earlier version, superseded by the correction ``by`` describes."""
+    packet = parsed_packet(bytes(record.packet), record.packet_sha256)
+    if packet is None:
+        return None
+    decision = by["decision"]
+    try:
+        decided = dt.date.fromisoformat(decision.get("date", ""))
+    except ValueError:
+        decided = None
+    return replace(
+        _page(record, packet),
+        standing=Standing.SUPERSEDED,
+        replaced_by=by["public_id"],
+        decision_number=decision.get("number", ""),
+        decision_date=decided,
+        corrected_at=by["effective_at"],
+    )
+
+
 def _signatures_valid(record: NationalRecord, effective: dt.datetime):
     """The packet's signatures against the sending department's CAs at the
     record's effective date; an unknown department is a failure, with its reason."""
@@ -182,8 +214,9 @@ def _proof(record: NationalRecord) -> LedgerProof:
     with the ledger key the department had when the batch was received."""
     note, stored = record.batch.checkpoint, record.proof or {}
     lock = stored.get("lock", {})
+    own = stored.get("submission", {}).get("index")
     proof = LedgerProof(
-        index=record.lock_index if record.lock_index is not None else -1,
+        index=record.lock_index if record.lock_index is not None else own or -1,
         tree_size=stored.get("size"),
         checkpoint=note,
         root_hex="",

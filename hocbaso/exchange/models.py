@@ -254,6 +254,8 @@ class NationalRecord(models.Model):
         _("ledger index of the lock"), null=True, blank=True
     )
     proof = models.JSONField(_("ledger proof"), default=dict, blank=True)
+    # a version corrected after the lock: the decision (id, number, date, signer)
+    decision = models.JSONField(_("correction decision"), default=dict, blank=True)
     batch = models.ForeignKey(
         InboundBatch, on_delete=models.PROTECT, related_name="records"
     )

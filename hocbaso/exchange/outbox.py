@@ -6,9 +6,12 @@ the round that the national repository does not hold in its present version yet:
 1. the records: every current submission of the round that is locked (so a record
    revoked or replaced before the lock, which has no current submission, never
    leaves the province), with its packet bytes as received;
-2. the version: a record never sent is ``NEW`` version 1; a record sent before whose
-   managing school has changed since (a transfer) is ``UPDATE`` with the next
-   version; a record already sent as it is now is skipped;
+2. the version: a record never sent is ``NEW`` version 1; a version corrected
+   after the lock (``record:correct``, which supersedes the locked submission) is
+   ``UPDATE`` with the next version, after the versions it supersedes; a record
+   sent before whose managing school has changed since (a transfer) is
+   ``UPDATE`` with the next version and the same packet; a record already sent as
+   it is now is skipped;
 3. each batch: the feed rows and packets, and a manifest signed with the
    department's exchange key that lists every record's hashes, the ledger
    checkpoint, the inclusion proofs of each record's submission and lock entries
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime
 
 from django.db import transaction
@@ -90,38 +93,73 @@ def _locked(department: str, school_year: str, round_name: str):
             round=round_name,
             record_school__department__code=department,
         )
-        .select_related("record_school", "lock", "record__transcript__school")
+        .select_related(
+            "record_school",
+            "lock",
+            "record__transcript__school",
+            "issued_correction",
+        )
         .order_by("pk")
     )
 
 
 def _pending(department, school_year, round_name, destination) -> list[dict]:
-    submissions = list(_locked(department, school_year, round_name))
-    record_ids = [
-        stable_record_id(department, s.record.transcript.lookup_code, school_year)
-        for s in submissions
-    ]
-    sent: dict[str, OutboundRecord] = {}
+    """What to send, per transcript-year in the order the ledger made it: the
+    locked submission, then each version corrected after the lock (a correction
+    supersedes the submission before it; both stay accepted and locked)."""
+    chains: dict[str, list[Submission]] = defaultdict(list)
+    for submission in _locked(department, school_year, round_name):
+        code = submission.record.transcript.lookup_code
+        chains[stable_record_id(department, code, school_year)].append(submission)
+    last: dict[str, OutboundRecord] = {}
+    sent: set[str] = set()
     for row in OutboundRecord.objects.filter(
-        destination=destination, record_id__in=record_ids
+        destination=destination, record_id__in=list(chains)
     ).order_by("version"):
-        sent[row.record_id] = row
-    items = []
-    for submission, record_id in zip(submissions, record_ids, strict=True):
-        managing = submission.record.transcript.school.code
-        last = sent.get(record_id)
-        if last is not None and last.managing_school == managing:
-            continue
-        items.append(
-            {
-                "submission": submission,
-                "record_id": record_id,
-                "version": last.version + 1 if last else 1,
-                "event": "UPDATE" if last else "NEW",
-                "managing": managing,
-            }
-        )
+        last[row.record_id] = row
+        sent.add(row.submission_id)
+    items: list[dict] = []
+    for record_id, chain in chains.items():
+        items += _chain_items(record_id, chain, last.get(record_id), sent)
     return items
+
+
+def _chain_items(record_id, chain, last, sent: set[str]) -> list[dict]:
+    version = last.version if last else 0
+    items = []
+    for submission in chain:
+        if submission.public_id in sent:
+            continue
+        version += 1
+        items.append(_item(submission, record_id, version))
+    current = chain[-1]
+    moved = last is not None and last.managing_school != _managing(current)
+    if not items and moved:  # a transfer: the same packet, the next version
+        items.append(_item(current, record_id, version + 1))
+    return items
+
+
+def _managing(submission) -> str:
+    return submission.record.transcript.school.code
+
+
+def _item(submission, record_id: str, version: int) -> dict:
+    return {
+        "submission": submission,
+        "record_id": record_id,
+        "version": version,
+        "event": "NEW" if version == 1 else "UPDATE",
+        "managing": _managing(submission),
+        "correction": _issued_correction(submission),
+    }
+
+
+def _issued_correction(submission):
+    """The correction a submission issued, if it is a version corrected after the
+    lock (it has no lock of its own: it was effective when issued)."""
+    if submission.supersedes_id is None or submission.lock_id is not None:
+        return None
+    return getattr(submission, "issued_correction", None)
 
 
 def _next_sequence(destination, school_year, round_name) -> int:
@@ -159,22 +197,8 @@ def _write_batch(
         submission = item["submission"]
         packet = bytes(blobs[submission.blob_id])
         row = _row(item, packet, at)
-        row_text = signed.canonical(row)
         units[row["madonviquanly"]] += 1
-        listed.append(
-            {
-                "idbanghi": item["record_id"],
-                "phienban": item["version"],
-                "sukien": item["event"],
-                "packet_sha256": submission.blob_id,
-                "row_sha256": signed.sha256_hex(row_text),
-                "lock_index": submission.lock.ledger_index,
-                "submission": evidence.submission_evidence(submission, size),
-            }
-        )
-        lock = submission.lock
-        if str(lock.ledger_index) not in locks:
-            locks[str(lock.ledger_index)] = evidence.lock_evidence(lock, size)
+        listed.append(_listed(item, row, size, locks))
         records.append({"row": row, "packet": base64.b64encode(packet).decode()})
     manifest = signed.sign_document(
         {
@@ -210,6 +234,29 @@ def _write_batch(
         for i in items
     )
     return batch
+
+
+def _listed(item: dict, row: dict, size: int, locks: dict) -> dict:
+    """The manifest's line of one record, with its ledger evidence: the lock that
+    made it effective, or the decision of the correction that issued it."""
+    submission, correction = item["submission"], item["correction"]
+    listed = {
+        "idbanghi": item["record_id"],
+        "phienban": item["version"],
+        "sukien": item["event"],
+        "packet_sha256": submission.blob_id,
+        "row_sha256": signed.sha256_hex(signed.canonical(row)),
+        "lock_index": None,
+        "submission": evidence.submission_evidence(submission, size),
+    }
+    if correction is not None:
+        listed["correction"] = evidence.correction_evidence(correction, size)
+        return listed
+    lock = submission.lock
+    listed["lock_index"] = lock.ledger_index
+    if str(lock.ledger_index) not in locks:
+        locks[str(lock.ledger_index)] = evidence.lock_evidence(lock, size)
+    return listed
 
 
 def _row(item: dict, packet: bytes, at: datetime) -> dict:

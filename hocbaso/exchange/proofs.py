@@ -10,6 +10,13 @@
 3. each record's submission entry is included, its digest is the packet's SHA-256,
    it comes before the lock, and the lock's list names it with that packet.
 The record's effective date is the lock entry's time, never the manifest's.
+
+A version corrected after the lock has no lock: its entry is a ``record:correct``
+(digest: its packet; previous: the packet it supersedes; note: the SHA-256 of the
+correction's id), and the manifest carries instead the approving
+``correction:decide`` entry of the same record, included before it, whose
+reference is that correction id and whose digest says "approved". Its effective
+date is the record:correct entry's time.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
@@ -39,6 +47,10 @@ from hocbaso.ledger import (
 )
 
 _SUBMISSIONS = (Event.RECORD_SUBMIT, Event.RECORD_REPLACE)
+# hocbaso.registry.entries.APPROVED_DIGEST: a decision's digest says approved or
+# refused in the open, so the receiver reads it without the registry's key.
+APPROVED_DIGEST = hashlib.sha256(b"hocbaso correction: approved").digest()
+_VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True)
@@ -188,19 +200,10 @@ def check_record(
 ) -> tuple[dt.datetime, Entry, dict]:
     """The effective time, submission entry and stored proof of record ``n``."""
     what = _("record %(n)s") % {"n": n}
-    try:
-        item = listed["submission"]
-        index = item["index"]
-        entry = Entry.from_bytes(item["entry"].encode("ascii"))
-        verify_inclusion(
-            entry.leaf_hash(),
-            index,
-            checkpoint.size,
-            _hashes(item["proof"]),
-            checkpoint.root_hash,
-        )
-    except (LedgerError, KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise _unproven(what) from exc
+    item = listed.get("submission") if isinstance(listed, dict) else None
+    index, entry = _included(item, checkpoint, what)
+    if listed.get("correction") is not None:
+        return _check_correction(what, index, entry, listed, packet_sha, checkpoint)
     lock_index = listed.get("lock_index")
     lock = locks.get(lock_index) if type(lock_index) is int else None
     if (
@@ -214,6 +217,91 @@ def check_record(
         raise _unproven(what)
     proof = {"size": checkpoint.size, "submission": item, "lock": lock.evidence}
     return lock.entry.time, entry, proof
+
+
+def _included(item, checkpoint: Checkpoint, what: str) -> tuple[int, Entry]:
+    """An entry and its index, proven included in the checkpoint's tree."""
+    try:
+        index = item["index"]
+        entry = Entry.from_bytes(item["entry"].encode("ascii"))
+        if type(index) is not int:
+            raise ValueError("an entry's index is an integer")
+        verify_inclusion(
+            entry.leaf_hash(),
+            index,
+            checkpoint.size,
+            _hashes(item["proof"]),
+            checkpoint.root_hash,
+        )
+    except (LedgerError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise _unproven(what) from exc
+    return index, entry
+
+
+def _check_correction(what, index, entry, listed, packet_sha, checkpoint):
+    """A version corrected after the lock: its record:correct entry names the
+    packet it supersedes and the correction whose approval precedes it."""
+    correction = listed["correction"]
+    if not isinstance(correction, dict):
+        raise _uncorrected(what)
+    decision_index, decision = _included(correction.get("decision"), checkpoint, what)
+    if (
+        entry.event is not Event.RECORD_CORRECT
+        or entry.digest is None
+        or entry.digest.hex() != packet_sha
+        or entry.previous is None
+        or decision.event is not Event.CORRECTION_DECIDE
+        or decision.digest != APPROVED_DIGEST
+        or decision.subject != entry.subject
+        or not decision_index < index
+        or entry.note != hashlib.sha256(decision.reference.encode()).digest()
+        or correction.get("id") != decision.reference
+    ):
+        raise _uncorrected(what)
+    _check_decision_text(what, correction, decision)
+    proof = {
+        "size": checkpoint.size,
+        "submission": listed["submission"],
+        "correction": correction,
+    }
+    return entry.time, entry, proof
+
+
+def _check_decision_text(what: str, correction: dict, decision: Entry) -> None:
+    """The decision's number, date and signer, as the signed manifest gives them:
+    all present, and the decision dated no later than its entry (Vietnam time)."""
+    number, signer = correction.get("number"), correction.get("signer")
+    try:
+        date = dt.date.fromisoformat(correction.get("date"))
+    except (TypeError, ValueError):
+        date = None
+    if (
+        not isinstance(number, str)
+        or not number.strip()
+        or not isinstance(signer, str)
+        or not signer.strip()
+        or date is None
+        or date > decision.time.astimezone(_VIETNAM).date()
+    ):
+        raise BatchInvalidError(
+            _(
+                "The manifest does not give the decision of the correction of "
+                "%(what)s: its number, date (no later than the decision's ledger "
+                "entry) and signer are required."
+            )
+            % {"what": what}
+        )
+
+
+def _uncorrected(what: str) -> LedgerProofError:
+    return LedgerProofError(
+        _(
+            "The department's ledger does not prove that %(what)s was corrected: "
+            "its record:correct entry, the approved decision before it or their "
+            "audit paths do not match the checkpoint."
+        )
+        % {"what": what}
+    )
 
 
 def _unproven(what: str) -> LedgerProofError:
@@ -240,6 +328,9 @@ def stored_proof_holds(record, key: str | None) -> bool:
         checkpoint = verify_checkpoint(
             record.batch.checkpoint, VerifierKey.from_string(key or "")
         )
+        if proof.get("correction") is not None:
+            check_record(1, proof, record.packet_sha256, {}, checkpoint)
+            return True
         lock = _check_lock(
             str(record.lock_index),
             proof["lock"],
