@@ -26,6 +26,7 @@ from typing import Any
 
 from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils import embed
@@ -38,7 +39,7 @@ from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from hocbaso.printing import _sync
+from hocbaso.printing import _cms, _fastpades, _sync
 from hocbaso.printing._format import VIETNAM, time_text
 from hocbaso.printing._stampfont import STAMP_FONT
 from hocbaso.printing.errors import SoftCopyError
@@ -47,7 +48,7 @@ from hocbaso.printing.longterm import (
     LongTermSetup,
     ValidationData,
 )
-from hocbaso.signing import KeyFileSigner, SignatureAlgorithm, Signer
+from hocbaso.signing import KeyFileSigner, SignatureAlgorithm, Signer, SigningError
 from hocbaso.signing.algorithms import ecdsa_raw_to_der
 from hocbaso.signing.timestamp import TimestampAuthority
 
@@ -62,6 +63,7 @@ STAMP_RED = (0.66, 0.07, 0.11)
 SIGNATURE_BYTES = 12 * 1024
 # Embedded packets are XML; anything else is refused rather than carried unread.
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
+ATTACHMENT_DESCRIPTION = "Gói dữ liệu học bạ đã ký số (XML)"
 
 
 class PdfSealSigner(signers.Signer):
@@ -81,6 +83,8 @@ class PdfSealSigner(signers.Signer):
             cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]
         )
         self._signer = signer
+        self._chain = chain
+        self._cms_parts: _cms.SealParts | None = None
         subject = signer.certificate_chain[0].subject
         names = subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME) or (
             subject.get_attributes_for_oid(NameOID.COMMON_NAME)
@@ -107,13 +111,32 @@ class PdfSealSigner(signers.Signer):
         """Sign data's SHA-256 with the wrapped signer; DER for ECDSA (RFC 5753)."""
         if digest_algorithm != "sha256":
             raise SoftCopyError(f"the seal signs SHA-256 only, not {digest_algorithm}")
-        algorithm = self._signer.algorithm
         if dry_run:
-            return bytes(72 if algorithm is SignatureAlgorithm.ECDSA_SHA256 else 512)
+            return bytes(72 if self._is_ecdsa else 512)
+        return self.sign_attributes(data)
+
+    @property
+    def _is_ecdsa(self) -> bool:
+        return self._signer.algorithm is SignatureAlgorithm.ECDSA_SHA256
+
+    def sign_attributes(self, data: bytes) -> bytes:
+        """The signature value over data's SHA-256 (DER for ECDSA, RFC 5753)."""
         value = self._signer.sign_digest(hashlib.sha256(data).digest())
-        if algorithm is SignatureAlgorithm.ECDSA_SHA256:
-            return ecdsa_raw_to_der(value)
-        return value
+        return ecdsa_raw_to_der(value) if self._is_ecdsa else value
+
+    def cms_parts(self) -> _cms.SealParts:
+        """The parts of this seal's CMS signatures that never change, encoded once."""
+        if self._cms_parts is None:
+            key = self._signer.certificate_chain[0].public_key()
+            if isinstance(key, rsa.RSAPublicKey):
+                size = (key.key_size + 7) // 8
+            elif isinstance(key, ec.EllipticCurvePublicKey):
+                octets = (key.curve.key_size + 7) // 8
+                size = len(ecdsa_raw_to_der(b"\xff" * (2 * octets)))
+            else:
+                raise SoftCopyError("the seal's key is neither RSA nor ECDSA")
+            self._cms_parts = _cms.SealParts.of(self._chain, self._is_ecdsa, size)
+        return self._cms_parts
 
     def _signed_attr_providers(self, *args: Any, **kwargs: Any) -> Any:
         """pyHanko's signed attribute providers, the signing-certificate-v2 one
@@ -196,6 +219,21 @@ def sign_pdf(
         raise SoftCopyError("PAdES B-LT needs a timestamp authority (HOCBASO_TSA_URL)")
     moment = (signing_time or datetime.now(UTC)).astimezone(UTC)
     text = stamp_text or _default_stamp(seal.organisation, moment, reason, location)
+    _check_attachments(attachments)
+    if timestamp_authority is None:
+        signature = _fastpades.Signature(
+            field=FIELD_NAME,
+            box=STAMP_BOX,
+            stamp=unicodedata.normalize("NFC", text),
+            organisation=seal.organisation,
+            reason=reason,
+            location=location,
+            moment=moment,
+            description=ATTACHMENT_DESCRIPTION,
+        )
+        direct = _sign_directly(pdf, seal, attachments, signature)
+        if direct is not None:
+            return direct
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         _embed(writer, attachments, moment)
@@ -228,6 +266,24 @@ def sign_pdf(
     except Exception as exc:  # pyHanko raises many kinds on a bad PDF or TSA
         raise SoftCopyError(f"the soft copy could not be signed: {exc}") from exc
     return bytes(out.getbuffer())
+
+
+def _sign_directly(
+    pdf: bytes,
+    seal: PdfSealSigner,
+    attachments: Sequence[tuple[str, bytes]],
+    signature: _fastpades.Signature,
+) -> bytes | None:
+    """PAdES B-B written by _fastpades, or None for a file it does not write to."""
+    base = _fastpades.prepare(pdf)
+    if base is None:
+        return None
+    try:
+        return _fastpades.sign(
+            base, attachments, signature, seal.cms_parts(), seal.sign_attributes
+        )
+    except (SigningError, ValueError) as exc:
+        raise SoftCopyError(f"the soft copy could not be signed: {exc}") from exc
 
 
 def _long_term(
@@ -282,19 +338,23 @@ def _stamp_style(text: str) -> TextStampStyle:
     )
 
 
+def _check_attachments(attachments: Sequence[tuple[str, bytes]]) -> None:
+    names = [name for name, _ in attachments]
+    if len(set(names)) != len(names):
+        raise SoftCopyError("two attachments have the same name")
+    for name, data in attachments:
+        if not name or "/" in name or "\\" in name or len(name) > 120:
+            raise SoftCopyError(f"unacceptable attachment name {name!r}")
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise SoftCopyError(f"attachment {name!r} is larger than 2 MiB")
+
+
 def _embed(
     writer: IncrementalPdfFileWriter,
     attachments: Sequence[tuple[str, bytes]],
     moment: datetime,
 ) -> None:
-    names = [name for name, _ in attachments]
-    if len(set(names)) != len(names):
-        raise SoftCopyError("two attachments have the same name")
     for name, data in sorted(attachments):
-        if not name or "/" in name or "\\" in name or len(name) > 120:
-            raise SoftCopyError(f"unacceptable attachment name {name!r}")
-        if len(data) > MAX_ATTACHMENT_BYTES:
-            raise SoftCopyError(f"attachment {name!r} is larger than 2 MiB")
         stream = embed.EmbeddedFileObject.from_file_data(
             writer,
             data=data,
@@ -307,6 +367,6 @@ def _embed(
             file_spec_string=name,
             file_name=name,
             embedded_data=stream,
-            description="Gói dữ liệu học bạ đã ký số (XML)",
+            description=ATTACHMENT_DESCRIPTION,
         )
         embed.embed_file(writer, spec)
