@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from asn1crypto import crl as asn1_crl
 from cryptography import x509
@@ -29,6 +30,7 @@ from pyhanko.sign.validation.policy_decl import (
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.context import CertValidationPolicySpec
 from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
+from pyhanko_certvalidator.path import ValidationPath
 from pyhanko_certvalidator.policy_decl import (
     LEGACY_POLICY_MAP,
     REQUIRE_REVINFO,
@@ -41,6 +43,7 @@ from hocbaso.printing import _sync
 from hocbaso.printing.longterm import (
     store_crls,
     store_intermediates,
+    timestamps_in,
     to_asn1,
     with_roots,
 )
@@ -49,6 +52,35 @@ from hocbaso.signing import Check, Reason, TrustStore
 # Reasons are marked for translation and worded where they are shown (verify.py).
 _ = Reason
 Roots = TrustStore | Sequence[x509.Certificate]
+
+
+def _anchor_alone_issues_its_crl() -> None:
+    """Let a CRL signed by a path's trust anchor itself find its issuer's path.
+
+    The past validation of an expired timestamp (ETSI EN 319 102-1 §5.6.2.4,
+    pyHanko's _find_revinfo_data_for_leaf_in_past) looks for the TSA's CRLs on a
+    path whose anchor is the TSA's issuing CA; ValidationPath's
+    truncate_to_issuer_and_append then looks for that CA's own issuer in the path,
+    finds none (only a self-signed anchor is handled) and drops every CRL, so a
+    first timestamp renewed by a second one was refused once its TSA's
+    certificate had expired. The path of a CRL signed by the anchor is the anchor
+    alone: its signature is still checked with the anchor's key.
+    """
+    original = ValidationPath.truncate_to_issuer_and_append
+    if getattr(original, "hocbaso_anchor_alone", False):
+        return
+
+    def truncate(path: ValidationPath, cert: Any) -> ValidationPath:
+        anchor = getattr(path.trust_anchor.authority, "certificate", None)
+        if anchor is not None and anchor.sha256 == getattr(cert, "sha256", None):
+            return ValidationPath(path.trust_anchor, interm=[], leaf=None)
+        return original(path, cert)
+
+    truncate.hocbaso_anchor_alone = True  # type: ignore[attr-defined]
+    ValidationPath.truncate_to_issuer_and_append = truncate  # type: ignore[method-assign]
+
+
+_anchor_alone_issues_its_crl()
 
 
 @dataclass(frozen=True)
@@ -164,7 +196,7 @@ def long_term_checks(
         at=at,
     )
     if not answer.passed or answer.proven_at is None:
-        return checks, None
+        return _lapse_named(signature, checks, at), None
     return _proven_checks(signature.field_name, checks, answer.proven_at), (
         answer.proven_at
     )
@@ -190,6 +222,34 @@ def _proven_checks(name: str, checks: list[Check], proven: datetime) -> list[Che
             _("the signature existed at {moment}").format(moment=moment),
             name,
         ),
+    ]
+
+
+def _lapse_named(
+    signature: EmbeddedPdfSignature, checks: list[Check], at: datetime | None
+) -> list[Check]:
+    """When the last document timestamp's authority certificate has expired, the
+    chain's failure says so: the copy lost its protection because nobody renewed
+    it in time (longterm.retimestamp_pdf), not because its seal was bad."""
+    when = (at or datetime.now(UTC)).astimezone(UTC)
+    try:
+        stamps = timestamps_in(signature.reader)
+    except Exception:  # an unreadable timestamp is reported by its own check
+        return checks
+    if not stamps or stamps[-1][1].not_valid_after_utc > when:
+        return checks
+    expired = stamps[-1][1].not_valid_after_utc.date().isoformat()
+    reason = _(
+        "the copy is no longer protected: the certificate of the authority of its"
+        " last document timestamp expired on {date} and no later timestamp renewed"
+        " it"
+    ).format(date=expired)
+    name = signature.field_name
+    return [
+        Check("chain", False, reason, name, indeterminate=True)
+        if c.name == "chain"
+        else c
+        for c in checks
     ]
 
 

@@ -97,18 +97,18 @@ def document_timestamps(pdf: bytes) -> list[tuple[datetime, x509.Certificate]]:
     """Each document timestamp of a copy, oldest first: its time and the TSA's
     certificate. Raises SoftCopyError when the file cannot be read."""
     try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        found = []
-        for stamp in reader.embedded_timestamp_signatures:
-            info = stamp.signed_data["encap_content_info"]["content"].parsed
-            found.append(
-                (
-                    info["gen_time"].native,
-                    x509.load_der_x509_certificate(stamp.signer_cert.dump()),
-                )
-            )
+        return timestamps_in(PdfFileReader(io.BytesIO(pdf), strict=False))
     except Exception as exc:  # pyHanko raises many kinds on a broken file
         raise SoftCopyError(f"the copy's timestamps cannot be read: {exc}") from exc
+
+
+def timestamps_in(reader: PdfFileReader) -> list[tuple[datetime, x509.Certificate]]:
+    """document_timestamps of an open file; pyHanko's errors are not caught."""
+    found = []
+    for stamp in reader.embedded_timestamp_signatures:
+        info = stamp.signed_data["encap_content_info"]["content"].parsed
+        certificate = x509.load_der_x509_certificate(stamp.signer_cert.dump())
+        found.append((info["gen_time"].native, certificate))
     return sorted(found, key=lambda pair: pair[0])
 
 
