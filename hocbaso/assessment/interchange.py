@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from hocbaso.assessment import decisions
+from hocbaso.assessment._plain import assess_plain
 from hocbaso.assessment._values import code_of, object_of, show
 from hocbaso.assessment.averages import round_average
 from hocbaso.assessment.curriculum import Level
@@ -34,6 +35,9 @@ def assess(data: Mapping[str, Any]) -> dict[str, Any]:
     Raises ``AssessmentInputError`` whose ``problems`` list every problem of
     the input, whatever JSON-shaped value ``data`` is.
     """
+    plain = assess_plain(data)
+    if plain is not None:
+        return plain
     level = level_of(data)
     if level is Level.PRIMARY:
         return primary_outcome_to_dict(assess_primary(primary_year_from_dict(data)))
