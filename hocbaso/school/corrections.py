@@ -21,6 +21,7 @@ from hocbaso.assessment import AssessmentInputError, assess
 from hocbaso.records.models import SubjectAssessment, YearlyRecord
 from hocbaso.records.models.assessments import build_assessment_input
 from hocbaso.registry.models import Submission
+from hocbaso.school import field_names
 from hocbaso.school.review import diff
 from hocbaso.web.problems import describe
 
@@ -30,6 +31,17 @@ LIST_KEYS = {"tx"}
 
 class CorrectionError(Exception):
     """The correction cannot be made; the message says why."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed field: its name as a reader knows it, the values before and
+    after as they are written; ``key`` is the raw field (for tests, never shown)."""
+
+    name: str
+    before: str
+    after: str
+    key: str
 
 
 @dataclass
@@ -101,6 +113,8 @@ def edited_rows(record: YearlyRecord, form: dict[str, str]) -> list[SubjectAsses
             name = f"row-{row.pk}-{key}"
             if name in form:
                 value = parse_value(key, form[name])
+                if field_names.same(value, row.data[key]):
+                    continue  # "6.0" shown, "6.0" sent back: the stored value stays
                 if value is None:
                     copy.data.pop(key, None)
                 else:
@@ -120,24 +134,48 @@ def preview(record: YearlyRecord, form: dict[str, str]) -> Preview:
     out = Preview(rows=rows)
     out.homeroom_comment = form.get("homeroom_comment", record.homeroom_comment).strip()
     for row in rows:
-        old = stored[row.pk]
-        label = f"{row.subject_code} {row.term}"
-        out.data_changes += diff(
-            {**old.data, "comment": old.comment},
-            {**row.data, "comment": row.comment},
-            prefix=f"{label}: ",
-        )
+        out.data_changes += _row_changes(record, stored[row.pk], row)
     if out.homeroom_comment != record.homeroom_comment:
         out.data_changes.append(
-            (_("homeroom comment"), record.homeroom_comment, out.homeroom_comment)
+            Change(
+                _("Homeroom teacher's comment"),
+                field_names.shown(record.homeroom_comment),
+                field_names.shown(out.homeroom_comment),
+                "homeroom_comment",
+            )
         )
     try:
         results = assess(build_assessment_input(record, rows))
     except AssessmentInputError as exc:
         out.problems = [describe(problem) for problem in exc.problems]
         return out
-    out.result_changes = diff(record.results or {}, results, prefix="")
+    out.result_changes = [
+        Change(
+            field_names.result_field(path),
+            field_names.shown_result(path, before),
+            field_names.shown_result(path, after),
+            ".".join(path),
+        )
+        for path, before, after in diff(record.results or {}, results)
+        if not field_names.same(before, after)
+    ]
     return out
+
+
+def _row_changes(record, old: SubjectAssessment, new: SubjectAssessment):
+    """The changed values of one row (and its comment), each by its name."""
+    changes = diff(
+        {**old.data, "comment": old.comment}, {**new.data, "comment": new.comment}
+    )
+    return [
+        Change(
+            field_names.data_field(record.level, new.subject_code, new.term, path[0]),
+            field_names.shown(before),
+            field_names.shown(after),
+            f"{new.subject_code} {new.term} {path[0]}",
+        )
+        for path, before, after in changes
+    ]
 
 
 @transaction.atomic

@@ -7,7 +7,6 @@ between a record's data and results before and after a correction.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,13 +49,13 @@ class RecordRow:
         if r.level == SchoolLevel.PRIMARY:
             parts = [r.result_code]
         else:
-            parts = [r.year_learning, r.year_conduct, _promotion_label(r.promotion)]
+            parts = [r.year_learning, r.year_conduct, promotion_label(r.promotion)]
         if r.title:
             parts.append(r.title)
         return " · ".join(p for p in parts if p)
 
 
-def _promotion_label(code: str) -> str:
+def promotion_label(code: str) -> str:
     return {
         "promoted": _("promoted"),
         "repeat": _("repeats the grade"),
@@ -103,7 +102,7 @@ def decisions_of(record: YearlyRecord) -> list[str]:
         if record.promotion in SUMMER_PATHS:
             out.append(
                 _("promotion waits for the summer: %(path)s")
-                % {"path": _promotion_label(record.promotion)}
+                % {"path": promotion_label(record.promotion)}
             )
         elif record.promotion == "repeat":
             out.append(_("not promoted: confirm the decision to repeat the grade"))
@@ -208,22 +207,17 @@ def school_overview(school, year: SchoolYear) -> dict[int, list[ClassCounts]]:
     return dict(grades)
 
 
-def diff(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> list:
-    """[(path, old, new)] of every differing leaf, paths like learning.year."""
+def diff(
+    before: dict[str, Any], after: dict[str, Any], prefix: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], Any, Any]]:
+    """[(path, old, new)] of every differing leaf, a path a tuple of keys
+    (``("learning", "year")``); the values as they are, named at the page."""
     out = []
     for key in sorted(set(before) | set(after), key=str):
         old, new = before.get(key), after.get(key)
-        path = f"{prefix}{key}"
+        path = (*prefix, str(key))
         if isinstance(old, dict) and isinstance(new, dict):
-            out += diff(old, new, path + ".")
+            out += diff(old, new, path)
         elif old != new:
-            out.append((path, _show(old), _show(new)))
+            out.append((path, old, new))
     return out
-
-
-def _show(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
