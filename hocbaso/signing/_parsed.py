@@ -125,24 +125,26 @@ def _read_signed_info(
 # prefix, an escaped character…) is read by _read_signed_info, which refuses or
 # accepts it with its reason.
 _C14N = re.escape(C14N_10.encode())
-_REFERENCE = (
-    rb'<Reference URI="#([A-Za-z0-9_.:-]+)"><Transforms><Transform Algorithm="'
+_REFERENCE_START = b'<Reference URI="#'
+# One Reference after its start: the Id, then the digest.
+_REFERENCE_REST = re.compile(
+    rb'([A-Za-z0-9_.:-]+)"><Transforms><Transform Algorithm="'
     + _C14N
     + rb'"></Transform></Transforms><DigestMethod Algorithm="'
     + re.escape(SHA256.encode())
     + rb'"></DigestMethod><DigestValue>([A-Za-z0-9+/]+={0,2})</DigestValue>'
     rb"</Reference>"
 )
-_CANONICAL_SIGNED_INFO = re.compile(
+_SIGNED_INFO_HEAD = re.compile(
     rb'<SignedInfo xmlns="'
     + re.escape(DS_NS.encode())
     + rb'"(?: xmlns:[A-Za-z_][A-Za-z0-9_.-]*="[^"]*")*>'
     rb'<CanonicalizationMethod Algorithm="'
     + _C14N
     + rb'"></CanonicalizationMethod><SignatureMethod Algorithm="([^"&]*)">'
-    rb"</SignatureMethod>((?:" + _REFERENCE + rb")*)</SignedInfo>"
+    rb"</SignatureMethod>"
 )
-_CANONICAL_REFERENCE = re.compile(_REFERENCE)
+_SIGNED_INFO_END = b"</SignedInfo>"
 
 
 def _has_hidden_nodes(element: etree._Element) -> bool:
@@ -158,20 +160,38 @@ def _read_canonical_signed_info(
     data: bytes,
 ) -> tuple[SignatureAlgorithm, tuple[Reference, ...]] | None:
     """What _read_signed_info reads, from the canonical form; None if it is not
-    written as this profile writes it (then read it element by element)."""
-    whole = _CANONICAL_SIGNED_INFO.fullmatch(data)
-    if whole is None or whole.group(1) not in _ALGORITHMS:
+    written as this profile writes it (then read it element by element).
+
+    The references are cut at each ``<Reference URI="#``, which cannot occur
+    inside one written so (an Id, a digest and fixed markup; a "<" in a value is
+    escaped in canonical text), and each piece must be exactly the rest of one:
+    one pass over the bytes instead of a pattern over the whole SignedInfo."""
+    head = _SIGNED_INFO_HEAD.match(data)
+    if (
+        head is None
+        or not data.endswith(_SIGNED_INFO_END)
+        or head.group(1) not in _ALGORITHMS
+    ):
         return None
+    first, *pieces = data[head.end() : -len(_SIGNED_INFO_END)].split(_REFERENCE_START)
+    if first:
+        return None
+    references = []
     try:
-        references = tuple(
-            Reference(
-                target.decode("ascii"), binascii.a2b_base64(value, strict_mode=True)
+        for piece in pieces:
+            found = _REFERENCE_REST.fullmatch(piece)
+            if found is None:
+                return None
+            target, value = found.groups()
+            references.append(
+                Reference(
+                    target.decode("ascii"),
+                    binascii.a2b_base64(value, strict_mode=True),
+                )
             )
-            for target, value in _CANONICAL_REFERENCE.findall(whole.group(2))
-        )
     except binascii.Error:  # bad padding: the slow path names the element
         return None
-    return _ALGORITHMS[whole.group(1)], references
+    return _ALGORITHMS[head.group(1)], tuple(references)
 
 
 def _fail(element: etree._Element, message: str) -> NoReturn:

@@ -81,6 +81,7 @@ _START_TAG_PARTS = re.compile(
     rb'<([^\s>]+)((?:\sxmlns(?::[^\s=]+)?="[^"]*")*)((?:\s[^\s=]+="[^"]*")*)>'
 )
 _MATCH_START = re.Match.start
+_TAG_NAME = re.compile(rb"[^\s>/]+")
 _APEX_NAMESPACES: dict[tuple[Any, ...], bytes] = {}
 
 
@@ -104,6 +105,7 @@ class CanonicalTree:
         )
         self._order: dict[Element, int] | None = None
         self._starts: list[int] = []
+        self._ends: dict[Element, int] = {}
         # xml:* attributes anywhere (an apex may inherit them) or processing
         # instructions: canonicalise such trees element by element.
         self._exact = b"<?" not in self._text and b" xml:" not in self._text
@@ -112,7 +114,7 @@ class CanonicalTree:
         """The canonical form of element's subtree, as ``canonicalize`` gives it."""
         if not self._exact:
             return canonicalize(element)
-        order = self._index()
+        order = self._order if self._order is not None else self._index()
         start_index = order.get(element)
         if start_index is None:
             return canonicalize(element)
@@ -150,18 +152,31 @@ class CanonicalTree:
         return self._order
 
     def _end_of(self, element: Element, start: int) -> int:
-        """Where element's end tag ends: after its last descendant's start tag come
-        that descendant's text, then one end tag per level back up to element."""
-        last, levels = element, 1
-        while True:
-            child = next(last.iterchildren(etree.Element, reversed=True), None)
-            if child is None:
-                break
-            last, levels = child, levels + 1
-        position = start if last is element else self._starts[self._order[last]]  # type: ignore[index]
-        for _level in range(levels):
-            position = self._text.index(b"</", position) + 2
-        return self._text.index(b">", position) + 1
+        """Where element's end tag ends.
+
+        Between that end tag and the start tag of element's next element sibling
+        there is only element's tail, whose canonical text holds no ">" (escaped
+        as &gt;, XML-C14N 1.0 §2.3; comments are not rendered): the end is the
+        last ">" before that sibling. The last child ends the same way before
+        its parent's end tag, whose end is found first (kept: siblings share it).
+        """
+        found = self._ends.get(element)
+        if found is not None:
+            return found
+        following = next(element.itersiblings(etree.Element), None)
+        parent = element.getparent()
+        if following is not None:
+            limit = self._starts[self._order[following]]  # type: ignore[index]
+        elif parent is None:
+            limit = len(self._text)
+        else:
+            parent_start = self._starts[self._order[parent]]  # type: ignore[index]
+            name = _TAG_NAME.match(self._text, parent_start + 1)
+            assert name is not None  # every start tag has a name
+            limit = self._end_of(parent, parent_start) - len(name.group()) - 3
+        end = self._text.rindex(b">", start, limit) + 1
+        self._ends[element] = end
+        return end
 
 
 def _apex_namespaces(element: Element) -> bytes:
