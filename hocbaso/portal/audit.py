@@ -13,17 +13,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from hocbaso.portal.clients import client_address, client_hash
 from hocbaso.portal.models import AccessAction, AccessEvent, ActorKind
-from hocbaso.records.models import Transcript
+from hocbaso.records.models import School, Transcript
 
 __all__ = [
     "audit_verification",
     "client_address",
     "client_hash",
+    "events_about",
     "record_access",
 ]
 
@@ -48,14 +50,19 @@ def record_access(
     detail: dict[str, Any] | None = None,
     at=None,
     client: str | None = None,
+    school: School | None = None,
 ) -> AccessEvent:
-    """Append one access event. ``detail`` must never carry a lookup code."""
+    """Append one access event. ``detail`` must never carry a lookup code.
+
+    ``school`` is for an event of several transcripts (``transcript`` None), such
+    as a school page showing a class: ``detail["shown"]`` then holds each
+    transcript's id as a key, and ``events_about`` finds the event for each."""
     kind, user, label = _actor_from_request(request)
     return AccessEvent.objects.create(
         at=at or timezone.now(),
         action=str(action),
         transcript=transcript,
-        school=transcript.school if transcript is not None else None,
+        school=transcript.school if transcript is not None else school,
         actor_kind=str(actor_kind or kind),
         actor_user=user,
         actor_label=(actor_label or label)[:200],
@@ -64,6 +71,19 @@ def record_access(
         client=client_hash(request) if client is None else client,
         detail=detail or {},
     )
+
+
+def events_about(transcript_ids: list[int]) -> QuerySet[AccessEvent]:
+    """Every access event about these transcripts: their own, and those of pages
+    that showed several at once (``detail["shown"]``, keyed by transcript id, a
+    query SQLite and PostgreSQL both answer)."""
+    ids = list(transcript_ids)
+    if not ids:
+        return AccessEvent.objects.none()
+    shown = Q(
+        transcript__isnull=True, detail__shown__has_any_keys=[str(i) for i in ids]
+    )
+    return AccessEvent.objects.filter(Q(transcript__in=ids) | shown)
 
 
 def audit_verification(

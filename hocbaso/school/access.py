@@ -31,17 +31,32 @@ def class_with_roles(request, pk: int) -> tuple[SchoolClass, set[str]]:
     return school_class, roles
 
 
-def audit_records(request, records, purpose: str) -> None:
-    """One access event per record shown (hocbaso.portal.audit)."""
-    for record in records:
-        record_access(
-            request,
-            action="view",
-            transcript=record.transcript,
-            actor_kind="staff",
-            purpose=purpose,
-            detail={"record": record.pk, "page": purpose, "purpose": purpose},
-        )
+def audit_records(request, records, purpose: str, school_class: SchoolClass) -> None:
+    """One access event for the page view, naming the class and every pupil shown.
+
+    Not one per pupil: a class list read once is one line of the trail. Each
+    pupil's transcript is a key of ``detail["shown"]``, so the family of every
+    pupil shown still finds the access in their list (hocbaso.portal.audit,
+    ``events_about``). A page that shows no record reads no transcript."""
+    records = list(records)
+    if not records:
+        return
+    record_access(
+        request,
+        action="view",
+        transcript=None,
+        school=school_class.school,
+        organisation=school_class.school.name,
+        actor_kind="staff",
+        purpose=purpose,
+        detail={
+            "page": purpose,
+            "purpose": purpose,
+            "class": school_class.pk,
+            "records": sorted(r.pk for r in records),
+            "shown": {str(r.transcript_id): True for r in records},
+        },
+    )
 
 
 def leader_appointment(request, school_year: int, school: int) -> Appointment:

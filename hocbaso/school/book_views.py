@@ -28,7 +28,7 @@ def mark_book_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
     book = markbook.mark_book(school_class, term)
     shown = YearlyRecord.objects.filter(pk__in=[line.record_id for line in book.lines])
-    audit_records(request, shown.select_related("transcript"), purposes.MARK_BOOK)
+    audit_records(request, shown, purposes.MARK_BOOK, school_class)
     return render(
         request,
         "school/markbook.html",

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from hocbaso.portal import purposes
 from hocbaso.records.errors import RecordsError
 from hocbaso.records.models import SchoolLevel, YearlyRecord
 from hocbaso.school import decisions
@@ -34,7 +35,8 @@ def decisions_page(request: HttpRequest, pk: int) -> HttpResponse:
         .exclude(result_code__in=("", "HTXS", "HT"), supplementary_assessed=False)
         .select_related("transcript__student")
     )
-    audit_records(request, records, "school decisions")
+    # A class page of the school: the families read its label in their list.
+    audit_records(request, records, purposes.CLASS_REVIEW, school_class)
     return render(
         request,
         "school/decisions.html",

@@ -30,6 +30,7 @@ from hocbaso.records.models import (
 )
 from hocbaso.records.scope import filter_for
 from hocbaso.school import batches, corrections, remote, review
+from hocbaso.school.access import audit_records
 from hocbaso.school.corrections import CorrectionError, field_value
 from hocbaso.school.models import SigningBatch
 from hocbaso.signing.csc import RemoteErrorCode, RemoteSigningError
@@ -54,18 +55,6 @@ def _class_for(request, pk: int) -> SchoolClass:
         request.user, SchoolClass.objects.select_related("school", "school_year")
     )
     return get_object_or_404(classes, pk=pk)
-
-
-def _audit_records(request, records, purpose: str) -> None:
-    for record in records:
-        record_access(
-            request,
-            action="view",
-            transcript=record.transcript,
-            actor_kind="staff",
-            purpose=purpose,
-            detail={"record": record.pk, "page": purpose, "purpose": purpose},
-        )
 
 
 def _signing_context(request, kind: str, **where) -> dict:
@@ -126,7 +115,9 @@ def class_page(request: HttpRequest, pk: int) -> HttpResponse:
     if not roles and not request.user.is_superuser:
         raise PermissionDenied
     rows = review.class_rows(school_class)
-    _audit_records(request, [r.record for r in rows], purposes.CLASS_REVIEW)
+    audit_records(
+        request, [r.record for r in rows], purposes.CLASS_REVIEW, school_class
+    )
     counts = defaultdict(int)
     for row in rows:
         counts[row.record.status] += 1
@@ -195,7 +186,9 @@ def subjects_page(request: HttpRequest, pk: int) -> HttpResponse:
     if not codes or school_class.level != SchoolLevel.SECONDARY:
         raise PermissionDenied
     rows = review.class_rows(school_class)
-    _audit_records(request, [r.record for r in rows], purposes.SUBJECT_REVIEW)
+    audit_records(
+        request, [r.record for r in rows], purposes.SUBJECT_REVIEW, school_class
+    )
     lines = []
     for row in rows:
         subjects = (row.record.results or {}).get("subjects", {})

@@ -18,6 +18,7 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
+from hocbaso.portal.audit import events_about
 from hocbaso.portal.citizen.auth import oidc_configured
 from hocbaso.portal.citizen.forms import ShareForm, ShareReadForm
 from hocbaso.portal.citizen.models import (
@@ -33,7 +34,6 @@ from hocbaso.portal.citizen.sharing import (
     read_share,
     revoke_share,
 )
-from hocbaso.portal.models import AccessEvent
 
 ACCESS_PAGE_SIZE = 20
 _NEW_CODES = "citizen_new_share_codes"
@@ -142,11 +142,12 @@ def home(request: HttpRequest) -> HttpResponse:
             }
         )
     events = (
-        AccessEvent.objects.filter(transcript__in=[t.pk for t in transcripts])
+        events_about([t.pk for t in transcripts])
         .select_related("transcript__student")
         .order_by("-at", "-pk")
     )
     page = Paginator(events, ACCESS_PAGE_SIZE).get_page(request.GET.get("page"))
+    _name_pupils_shown(page, transcripts)
     shares = (
         ShareCode.objects.filter(account=account)
         .select_related("transcript__student")
@@ -157,6 +158,18 @@ def home(request: HttpRequest) -> HttpResponse:
         "citizen/home.html",
         {"account": account, "cards": cards, "events": page, "shares": shares},
     )
+
+
+def _name_pupils_shown(events, transcripts) -> None:
+    """An event of a page that showed a class names, of the family's children,
+    those the page showed (``pupils``); one about a transcript names its own."""
+    for event in events:
+        shown = (event.detail or {}).get("shown") or {}
+        event.pupils = (
+            [event.transcript.student.full_name]
+            if event.transcript is not None
+            else [t.student.full_name for t in transcripts if str(t.pk) in shown]
+        )
 
 
 def _visible_transcript(account: CitizenAccount, pk: int):

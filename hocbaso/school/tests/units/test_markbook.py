@@ -75,7 +75,10 @@ def test_the_mark_book_lists_pupils_in_class_order_and_is_audited(district):
     names = [line.name for line in book.lines]
     assert names == sorted(names, key=name_key)
     assert [line.number for line in book.lines] == list(range(1, len(names) + 1))
-    assert AccessEvent.objects.count() - before == len(names)
+    # One event for the page, naming every pupil shown.
+    assert AccessEvent.objects.count() - before == 1
+    event = AccessEvent.objects.latest("pk")
+    assert len(event.detail["shown"]) == len(names)
 
 
 def test_the_mark_book_opens_to_subject_teachers_and_the_principal(district):

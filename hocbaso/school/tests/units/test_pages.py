@@ -47,7 +47,9 @@ def test_my_class_shows_results_problems_and_is_audited(district):
     assert rows[draft.pk].problems  # the missing term II row is named
     assert page.context["ready"] == 3
     assert all(r.summary() for r in rows.values() if r.record.results)
-    assert AccessEvent.objects.count() - before == len(rows)
+    assert AccessEvent.objects.count() - before == 1  # one for the page
+    shown = AccessEvent.objects.latest("pk").detail["shown"]
+    assert shown.keys() == {str(r.record.transcript_id) for r in rows.values()}
     assert 'id="sign-agent"' in page.content.decode()
 
 
