@@ -4,10 +4,12 @@ that kind is told once, in Vietnamese, through a real SMTP server."""
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
 from hocbaso.notices import notifying
 from hocbaso.notices.models import Kind, Notice, Preference
 from hocbaso.notices.tests.conftest import PARENT_EMAIL
+from hocbaso.portal.citizen.models import Guardianship
 from hocbaso.registry import actions
 from hocbaso.registry.models import SchoolRoundLock
 from hocbaso.registry.tests.helpers import submit
@@ -128,3 +130,52 @@ def test_a_refusing_mail_server_leaves_the_notice_undelivered(
 
     notice = Notice.objects.get(account=parent, kind=Kind.EFFECTIVE)
     assert not notice.delivered and smtp.messages == []
+
+
+def test_a_lock_rolled_back_sends_nothing(
+    district,
+    pupil_record,
+    parent,
+    clerk,
+    clock,
+    system,
+    smtp,
+    django_capture_on_commit_callbacks,
+):
+    submit(district, pupil_record, clerk, clock)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            actions.lock_round(
+                district.year,
+                "main",
+                scope=pupil_record.school,
+                actor=system,
+                clock=clock,
+            )
+            raise RuntimeError("the lock's transaction fails after the signal")
+
+    assert smtp.messages == []
+    assert not Notice.objects.exists()
+
+
+def test_a_parent_of_another_pupil_is_not_told(
+    district,
+    pupil_record,
+    parent,
+    clerk,
+    clock,
+    system,
+    smtp,
+    django_capture_on_commit_callbacks,
+):
+    other = district.records(district.secondary, "main")[0]
+    Guardianship.objects.filter(guardian_personal_id=parent.personal_id).update(
+        student=other.transcript.student
+    )
+
+    _lock(
+        district, pupil_record, clerk, clock, system, django_capture_on_commit_callbacks
+    )
+
+    assert smtp.to(PARENT_EMAIL) == []
