@@ -41,7 +41,7 @@ def reader_text(text: str) -> str:
     """Free text someone else typed, safe to quote in a family's message."""
     text = " ".join((text or "").split())[:READER_TEXT_MAX]
     text = _LINK_OR_ADDRESS.sub(HIDDEN, text)
-    return _RUN.sub(_hide_values, text) or _("not given")
+    return _RUN.sub(_hide_values, text) or _("(left empty)")
 
 
 def _hide_values(match: re.Match) -> str:

@@ -76,8 +76,8 @@ class Notice(models.Model):
     transcript = models.ForeignKey(
         Transcript, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    subject = models.CharField(_("subject"), max_length=300)
-    body = models.TextField(_("message"))
+    subject = models.CharField(_("message subject"), max_length=300)
+    body = models.TextField(_("message text"))
     sent_at = models.DateTimeField(_("sent at"), db_index=True)
     delivered = models.BooleanField(_("accepted by the mail server"), default=False)
 

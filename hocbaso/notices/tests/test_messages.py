@@ -68,7 +68,7 @@ def test_every_message_is_in_vietnamese(message):
         ("Lớp 6A1, phòng 12", "Lớp 6A1, phòng 12"),
         ("sinh 14/03/2015", "sinh […]"),
         ("http://evil.example/login", "[…]"),
-        ("", "không ghi"),
+        ("", "(để trống)"),
         ("Trường " * 50, ("Trường " * 50)[: messages.READER_TEXT_MAX].strip()),
         ("dòng 1\nBcc: x", "dòng 1 Bcc: x"),
     ],
