@@ -500,6 +500,10 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[HOCBASO_TASKS_BACKEND]}}
 HOCBASO_WORKER_LEASE_SECONDS = _env_positive_int("HOCBASO_WORKER_LEASE_SECONDS", 60)
 # Days before a lock deadline on which schools with missing records are reminded.
 HOCBASO_REMINDER_DAYS = _env_days("HOCBASO_REMINDER_DAYS", "7,1")
+# Retention (docs/privacy.md): years the access trail is kept (at least 5, which
+# the database enforces), days a share code is kept after it expired or was revoked.
+HOCBASO_ACCESS_RETENTION_YEARS = _env_positive_int("HOCBASO_ACCESS_RETENTION_YEARS", 5)
+HOCBASO_SHARE_GRACE_DAYS = _env_positive_int("HOCBASO_SHARE_GRACE_DAYS", 30)
 
 # E-mail: reminders to schools and notices to families and staff (docs/notices.md),
 # sent by the workers through Django's mail API. Without HOCBASO_EMAIL_HOST they

@@ -19,6 +19,7 @@ RECORD_REVIEW = "school:record-review"
 ADMIN = "admin:view"
 MARK_BOOK = "school:mark-book"
 SUBJECT_REVIEW = "school:subject-review"
+SUBJECT_ACCESS = "citizen:subject-access"
 
 LABELS = {
     CLASS_REVIEW: gettext_lazy("school class review"),
@@ -26,6 +27,7 @@ LABELS = {
     ADMIN: gettext_lazy("read in the administration site"),
     MARK_BOOK: gettext_lazy("school mark book"),
     SUBJECT_REVIEW: gettext_lazy("school subject review"),
+    SUBJECT_ACCESS: gettext_lazy("download of all data held, asked by the family"),
 }
 
 

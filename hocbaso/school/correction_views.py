@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hocbaso.portal.audit import record_access
+from hocbaso.portal.citizen import review as family
 from hocbaso.portal.models import AccessAction
 from hocbaso.records.models import Appointment, School, YearlyRecord
 from hocbaso.records.scope import filter_for
@@ -89,10 +90,31 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         made = _file_request(request, form, record, locked)
         if made is not None:
+            # the family's requests to review this pupil-year are answered by it
+            family.forward(record, made.public_id, made.requested_label)
             return redirect("school:correction", public_id=made.public_id)
-    return render(
-        request, "school/correction_request.html", {"record": record, "form": form}
-    )
+    context = {"record": record, "form": form, "family": family.open_for(record)}
+    return render(request, "school/correction_request.html", context)
+
+
+@login_required
+@require_POST
+def family_decline(request: HttpRequest, pk: int, request_id: int) -> HttpResponse:
+    """Decline a family's request to review the record, with its reason."""
+    record = _record(request, pk)
+    if not _may_file(request, record):
+        raise PermissionDenied
+    try:
+        family.decline(
+            request_id,
+            record,
+            request.POST.get("answer", ""),
+            Actor.of_user(request.user).label,
+        )
+        messages.success(request, _("The family's request is declined; they read why."))
+    except family.ReviewError as exc:
+        messages.error(request, exc.message)
+    return redirect("school:correction_request", pk=record.pk)
 
 
 def _file_request(request, form, record, locked) -> Correction | None:
@@ -143,6 +165,7 @@ def correction_page(request: HttpRequest, public_id: str) -> HttpResponse:
         "decides": decides,
         "issue_form": cal.IssueForm() if ready else None,
         "identity": sorted(correction.identity.items()),
+        "family": family.open_for(correction.record) if school else [],
     }
     return render(request, "school/correction.html", context)
 

@@ -45,6 +45,11 @@ urlpatterns = [
         correction_views.request_page,
         name="correction_request",
     ),
+    path(
+        "record/<int:pk>/correction/family/<int:request_id>/decline/",
+        correction_views.family_decline,
+        name="correction_family_decline",
+    ),
     path("corrections/", correction_views.approver_list, name="corrections"),
     path(
         "corrections/<str:public_id>/",

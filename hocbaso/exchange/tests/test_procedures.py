@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from hocbaso.portal.citizen.models import CitizenAccount, ShareUse
+from hocbaso.portal.citizen import consent
+from hocbaso.portal.citizen.models import CitizenAccount, ConsentPurpose, ShareUse
 from hocbaso.portal.citizen.sharing import make_share
 from hocbaso.portal.models import AccessEvent
 from hocbaso.records.models import Appointment, Round, SchoolYear
@@ -26,6 +27,7 @@ def share(district, locked, django_user_model):
         user=django_user_model.objects.create_user("parent"),
         personal_id=student.personal_id,
     )
+    consent.decide(account, student, ConsentPurpose.SHARING, given=True)
     made = make_share(
         account,
         record.transcript,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hocbaso.portal.citizen.models import ConsentPurpose
 from hocbaso.portal.citizen.sharing import MAX_DAYS
 
 
@@ -42,3 +43,23 @@ class ShareReadForm(forms.Form):
     )
     organisation = forms.CharField(label=_("Your organisation"), max_length=200)
     purpose = forms.CharField(label=_("Purpose of the reading"), max_length=300)
+
+
+class ConsentForm(forms.Form):
+    student = forms.IntegerField(min_value=1)
+    purpose = forms.ChoiceField(choices=ConsentPurpose.choices)
+    decision = forms.ChoiceField(
+        choices=[("give", _("give consent")), ("withdraw", _("withdraw consent"))]
+    )
+
+
+class CorrectionAskForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is wrong, and what it should be"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "For example: the date of birth is 03/05/2014, the birth certificate "
+            "says 05/03/2014. The school reviews it and answers on your page."
+        ),
+    )

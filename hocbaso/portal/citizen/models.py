@@ -184,3 +184,90 @@ class ShareUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.share} · {self.event}"
+
+
+# --- consent to the optional processing (docs/privacy.md) ---------------------------
+
+
+class ConsentPurpose(models.TextChoices):
+    """The optional processing; what the law requires (the transcript, its
+    lookup, the access trail) needs no consent and is not listed here."""
+
+    NOTIFICATIONS = "notifications", _("e-mail notifications")
+    SHARING = "sharing", _("sharing soft copies with organisations (share codes)")
+
+
+class Consent(models.Model):
+    """One decision to give or withdraw consent for one child and one purpose,
+    with the version of the privacy notice shown. Rows are never changed: the
+    history is the record, the newest row per child and purpose is in force."""
+
+    account = models.ForeignKey(
+        CitizenAccount,
+        on_delete=models.PROTECT,
+        related_name="consents",
+        verbose_name=_("given or withdrawn by"),
+    )
+    student = models.ForeignKey(
+        Student,
+        on_delete=models.PROTECT,
+        related_name="consents",
+        verbose_name=_("student"),
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=ConsentPurpose.choices
+    )
+    given = models.BooleanField(_("consent given"))
+    notice_version = models.CharField(_("version of the privacy notice"), max_length=20)
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["student", "purpose", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.purpose} · {self.given}"
+
+
+class ParentRequest(models.Model):
+    """A student's or parent's request that the school review a yearly record
+    (the data subject's right to have their data corrected): the school either
+    starts the correction procedure (``correction_id``) or declines with a reason
+    the family reads."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("awaiting the school's review")
+        FORWARDED = "forwarded", _("the school requested a correction")
+        DECLINED = "declined", _("declined by the school")
+
+    account = models.ForeignKey(
+        CitizenAccount,
+        on_delete=models.PROTECT,
+        related_name="correction_requests",
+        verbose_name=_("asked by"),
+    )
+    record = models.ForeignKey(
+        YearlyRecord,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("yearly record"),
+    )
+    reason = models.TextField(_("what is wrong"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.OPEN
+    )
+    asked_at = models.DateTimeField(_("asked at"))
+    correction_id = models.CharField(_("correction"), max_length=40, blank=True)
+    answer = models.TextField(_("the school's answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.CharField(_("answered by"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("request to correct a record")
+        verbose_name_plural = _("requests to correct a record")
+        ordering = ["-asked_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} · {self.state}"

@@ -29,8 +29,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocbaso.portal.audit import client_hash, record_access
+from hocbaso.portal.citizen import consent
 from hocbaso.portal.citizen.models import (
     CitizenAccount,
+    ConsentPurpose,
     ShareCode,
     ShareUse,
     visible_transcripts,
@@ -43,7 +45,7 @@ from hocbaso.portal.citizen.registry import (
     standings,
 )
 from hocbaso.portal.models import AccessAction, AccessEvent, ActorKind
-from hocbaso.records.models import Transcript, YearlyRecord
+from hocbaso.records.models import Student, Transcript, YearlyRecord
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 CODE_LENGTH = 20
@@ -78,6 +80,14 @@ class ShareExpiredError(ShareError):
 class ShareRevokedError(ShareError):
     code = "SHARE_REVOKED"
     status = 410
+
+
+class ShareNoConsentError(ShareError):
+    """Sharing is optional processing: it needs the consent in force for the child
+    (consent.py), given on the family's page."""
+
+    code = "SHARE_NO_CONSENT"
+    status = 403
 
 
 class ShareThrottledError(ShareError):
@@ -134,6 +144,7 @@ def make_share(
         )
     code = new_code()
     with transaction.atomic():
+        _check_consent(transcript)
         share = ShareCode.objects.create(
             account=account,
             transcript=transcript,
@@ -153,6 +164,20 @@ def make_share(
             detail={"share": share.pk, "records": sorted(r.pk for r in records)},
         )
     return MadeShare(share=share, code=code)
+
+
+def _check_consent(transcript: Transcript) -> None:
+    """Under the child's row lock, which a withdrawal takes too: a code is never
+    made after a withdrawal that revoked the open ones."""
+    Student.objects.select_for_update().filter(pk=transcript.student_id).first()
+    if not consent.in_force(transcript.student_id, ConsentPurpose.SHARING):
+        raise ShareNoConsentError(
+            _(
+                "Sharing with organisations needs the consent of the student's "
+                "parent or guardian, and it is not given (or was withdrawn). Give "
+                "it under 'Privacy and consent' on your page, then make the code."
+            )
+        )
 
 
 def revoke_share(

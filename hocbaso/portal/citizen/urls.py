@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hocbaso.portal.citizen import views
+from hocbaso.portal.citizen import privacy_views, views
 
 app_name = "citizen"
 
@@ -15,4 +15,11 @@ urlpatterns = [
     path("shares/<int:pk>/", views.share_detail, name="share"),
     path("shares/<int:pk>/revoke/", views.share_revoke, name="share_revoke"),
     path("share/", views.share_read, name="share_read"),
+    path("consent/", privacy_views.consent_decide, name="consent"),
+    path("students/<int:pk>/data/", privacy_views.data_download, name="data"),
+    path(
+        "records/<int:pk>/correction/",
+        privacy_views.correction_ask,
+        name="correction_ask",
+    ),
 ]

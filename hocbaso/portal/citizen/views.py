@@ -153,11 +153,11 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("transcript__student")
         .prefetch_related("records__school_year", "uses")
     )
-    return render(
-        request,
-        "citizen/home.html",
-        {"account": account, "cards": cards, "events": page, "shares": shares},
-    )
+    # privacy_views builds on this module's helpers: imported here, not above.
+    from hocbaso.portal.citizen.privacy_views import privacy_context
+
+    context = {"account": account, "cards": cards, "events": page, "shares": shares}
+    return render(request, "citizen/home.html", context | privacy_context(account))
 
 
 def _name_pupils_shown(events, transcripts) -> None:

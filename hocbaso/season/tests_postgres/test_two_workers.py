@@ -52,6 +52,7 @@ def test_two_workers_racing_run_each_task_once(transactional_db, settings, tmp_p
     # every periodic job of the worker's beat (worker.py), each enqueued by one
     periodic = done.exclude(task_path__endswith=".note")
     assert sorted(periodic.values_list("task_path", flat=True)) == [
+        "hocbaso.portal.citizen.retention.delete_past_retention",
         "hocbaso.season.delivering.deliver_due",
         "hocbaso.season.tasks.recover_receipts",
         "hocbaso.season.tasks.retimestamp_archive",

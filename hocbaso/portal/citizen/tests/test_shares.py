@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
-from hocbaso.portal.citizen import sharing
+from hocbaso.portal.citizen import consent, sharing
 from hocbaso.portal.citizen.models import (
     CitizenAccount,
+    ConsentPurpose,
     Guardianship,
     Relation,
     ShareCode,
@@ -33,6 +34,7 @@ def parent(django_user_model, world):
         guardian_name=PARENT[1],
         relation=Relation.FATHER,
     )
+    consent.decide(account, world.a.student, ConsentPurpose.SHARING, given=True)
     return account
 
 
@@ -54,6 +56,7 @@ def other_parent(django_user_model, world):
         guardian_name=OTHER_PARENT[1],
         relation=Relation.MOTHER,
     )
+    consent.decide(account, world.b.student, ConsentPurpose.SHARING, given=True)
     return account
 
 

@@ -49,6 +49,7 @@ class Keeper(threading.Thread):
         connection.close()
 
     def tick(self) -> None:
+        from hocbaso.portal.citizen import retention
         from hocbaso.season import delivering, tasks
 
         try:
@@ -70,6 +71,7 @@ class Keeper(threading.Thread):
                 "schedule_deadlines", SCHEDULE_EVERY, tasks.schedule_deadlines.enqueue
             )
             witnessing.enqueue_if_due()
+            retention.enqueue_if_due()  # docs/privacy.md, daily
             engine.run_if_due(
                 "deliver_due", delivering.DELIVER_EVERY, delivering.enqueue_periodic
             )

@@ -8,8 +8,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from hocbaso.portal.citizen import sharing
-from hocbaso.portal.citizen.models import CitizenAccount, Guardianship, Relation
+from hocbaso.portal.citizen import consent, sharing
+from hocbaso.portal.citizen.models import (
+    CitizenAccount,
+    ConsentPurpose,
+    Guardianship,
+    Relation,
+)
 from hocbaso.portal.citizen.tests.conftest import PARENT
 from hocbaso.portal.models import AccessAction, AccessEvent, ActorKind
 from hocbaso.registry.models import Submission
@@ -37,6 +42,7 @@ def family(signed_registry, client, django_user_model):
             guardian_name=PARENT[1],
             relation=Relation.MOTHER,
         )
+        consent.decide(account, student, ConsentPurpose.SHARING, given=True)
     client.force_login(user)
     return account
 
