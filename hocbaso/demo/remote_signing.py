@@ -88,7 +88,8 @@ def prepare_remote_signing(
     made: list[DemoCredential] = []
     with transaction.atomic():
         for school_class in classes:
-            made += _class_credentials(token, pki, school_class, start=len(made))
+            taken = {m.credential for m in made}
+            made += _class_credentials(token, pki, school_class, taken)
         _write_config(building, token, made)
         shutil.rmtree(directory, ignore_errors=True)
         building.rename(directory)
@@ -97,40 +98,39 @@ def prepare_remote_signing(
 
 
 def _class_credentials(
-    token: DemoToken, pki: DemoPki, school_class: SchoolClass, start: int
+    token: DemoToken, pki: DemoPki, school_class: SchoolClass, taken: set[str]
 ) -> list[DemoCredential]:
     signers = signers_of(school_class)
     school = school_class.school
-    made = []
+    made: list[DemoCredential] = []
+    taken = set(taken)
     holders = (("homeroom", signers.homeroom), ("principal", signers.leader))
     for role, person in holders:
-        if person is None or person.user is None:
-            continue
-        public = token.generate(person.user.username, _key_id(start + len(made)))
+        if person is None or person.user is None or person.user.username in taken:
+            continue  # one credential a person, whatever they hold
+        name = person.user.username
+        taken.add(name)
+        public = token.generate(name, _key_id(name))
         certificate = pki.person_certificate(
             person.full_name, person.personal_id, public
         )
-        token.store_chain(
-            person.user.username,
-            _key_id(start + len(made)),
-            [certificate, pki.issuing.certificate],
-        )
+        token.store_chain(name, _key_id(name), [certificate, pki.issuing.certificate])
         register_certificate(certificate, person=person)
-        name = person.user.username
         made.append(_credential(name, name, person.full_name, role, school_class))
-    made.append(_seal(token, pki, school, school_class, start + len(made)))
+    if f"seal-{school.code}" not in taken:
+        made.append(_seal(token, pki, school, school_class))
     return made
 
 
 def _seal(
-    token: DemoToken, pki: DemoPki, school: School, school_class: SchoolClass, n: int
+    token: DemoToken, pki: DemoPki, school: School, school_class: SchoolClass
 ) -> DemoCredential:
     name = f"seal-{school.code}"
     subject = _name(
         school.name, uid=ORGANISATION_PREFIX + school.code, organisation=school.name
     )
-    certificate = pki.issuing.certify(subject, token.generate(name, _key_id(n)))
-    token.store_chain(name, _key_id(n), [certificate, pki.issuing.certificate])
+    certificate = pki.issuing.certify(subject, token.generate(name, _key_id(name)))
+    token.store_chain(name, _key_id(name), [certificate, pki.issuing.certificate])
     register_certificate(certificate, school=school)
     return _credential(name, "", school.name, "seal", school_class)
 
@@ -149,8 +149,9 @@ def _credential(
     )
 
 
-def _key_id(n: int) -> str:
-    return f"{n + 1:04x}"
+def _key_id(label: str) -> str:
+    """The CKA_ID pkcs11-tool pairs a key and its certificates by (hex)."""
+    return hashlib.sha256(label.encode()).hexdigest()[:8]
 
 
 def _write_config(

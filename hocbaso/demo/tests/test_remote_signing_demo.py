@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import urllib.request
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from django.urls import reverse
 
 from hocbaso.demo import remote_services
 from hocbaso.demo.remote_signing import CLIENT_ID, prepare_remote_signing
+from hocbaso.demo.softhsm import TokenError
 from hocbaso.records.certificates import registered_certificate
-from hocbaso.records.models import RecordStatus
+from hocbaso.records.models import Certificate, RecordStatus
 from hocbaso.records.remote_signing import csc_client
 from hocbaso.records.signers import signers_of
 from hocbaso.school import clock
@@ -90,3 +92,21 @@ def test_a_demo_teacher_signs_a_class_with_the_demo_csc_service(
     assert record.status == RecordStatus.SIGNING
     row = registered_certificate(chain[0])  # the token's key, registered to them
     assert row is not None and row.person_id == teacher.pk
+
+
+def test_a_start_that_fails_leaves_the_previous_service_whole(
+    district: District, tmp_path: Path, monkeypatch
+) -> None:
+    directory = tmp_path / "csc"
+    keys, now = district.keys, district.now - dt.timedelta(days=1)
+    prepare_remote_signing(directory, [district.primary], keys=keys, now=now)
+    config = (directory / "csc.json").read_text()
+    registered = Certificate.objects.count()
+    tools = tmp_path / "bin"  # softhsm2-util is there, pkcs11-tool is not
+    tools.mkdir()
+    (tools / "softhsm2-util").symlink_to(shutil.which("softhsm2-util"))
+    monkeypatch.setenv("PATH", str(tools))
+    with pytest.raises(TokenError, match="pkcs11-tool is missing"):
+        prepare_remote_signing(directory, [district.secondary], keys=keys, now=now)
+    assert (directory / "csc.json").read_text() == config
+    assert Certificate.objects.count() == registered
