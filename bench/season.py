@@ -12,7 +12,8 @@ throwaway cluster):
 2. every class package POSTed to ``/api/v1/schools/{code}/submissions`` with the
    school's bearer token, the clock ten days before the main deadline: each answer
    is a 202 with its receipt, the verification a task;
-3. N ``hocbaso worker --batch`` processes until the queue is empty;
+3. N ``hocbaso worker`` processes, started before the first request (they answer
+   while the schools send), stopped once every receipt is answered;
 4. the clock moved past the deadline and the deadline's lock task run as a worker
    would run it (``tasks.lock_at_deadline``, scheduled by ``schedule_year``).
 Prints one JSON object per worker count, then the ratio of their rates.
@@ -55,11 +56,15 @@ def _season(cache: Path, meta: dict, workers: int) -> dict:
     bodies = _bodies(packages, meta)
     cpu_before = {**district_bench._cpu(), "cluster": cluster_cpu()}
     start = time.perf_counter()
+    # The workers run while the schools send, as in production: each answer
+    # starts as soon as its receipt is committed.
+    running = district_bench.start_workers(workers)
     receipts = _post(bodies)
     received = time.perf_counter() - start
     api_cpu = district_bench._cpu()["main"] - cpu_before["main"]
-    district_bench._run_workers(workers)
+    district_bench.wait_answered(receipts)
     answered = time.perf_counter() - start
+    district_bench.stop_workers(running)
     cpu_after = {**district_bench._cpu(), "cluster": cluster_cpu()}
     cpu = {k: v - cpu_before[k] for k, v in cpu_after.items()}
     records = sum(len(p) for p in packages)

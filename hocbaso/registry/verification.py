@@ -3,8 +3,10 @@ role binding.
 
 ``verify_packet`` (hocbaso.signing) checks the schema, every signature, its
 certificate chain, validity, revocation and the signer's role; the role binding is
-``hocbaso.records.binding.RecordsRoleBinding`` (domain.md §8), one instance per batch
-so that what it looks up is read once for the class a package holds.
+``hocbaso.records.binding.RecordsRoleBinding`` (domain.md §8), one instance per
+verifier, which answers one batch (a receipt, or the receipts a worker answers
+together), so that what it looks up is read once for the class a package holds, or
+the class whose packets were sent one by one.
 
 ``InProcessVerifier`` verifies one packet after the other in the calling process.
 Where that process runs is the task engine's business: the receipts are answered by
@@ -55,10 +57,15 @@ class InProcessVerifier:
 
     def __init__(self, store: TrustStore | None = None) -> None:
         self._store = store
+        self._binding: RecordsRoleBinding | None = None
 
     def verify(
         self, packets: Sequence[bytes], at: datetime
     ) -> list[VerificationResult]:
         store = self._store or trust_store()
-        binding = RecordsRoleBinding()
-        return [verify_packet(p, store, at=at, role_binding=binding) for p in packets]
+        # One binding for all the calls on this verifier (one batch): its answers
+        # do not depend on the time verified at (appointments are per school year).
+        self._binding = self._binding or RecordsRoleBinding()
+        return [
+            verify_packet(p, store, at=at, role_binding=self._binding) for p in packets
+        ]

@@ -131,3 +131,30 @@ def test_a_receipt_answered_twice_in_a_group_is_stored_once(
 
     assert Submission.objects.filter(record__in=records).count() == 2
     assert clock() - dt.timedelta(days=1) < found[0].received_at
+
+
+def test_a_replacement_grouped_after_its_submission_sees_it_stored(
+    district, clock, queue, primary_clerk
+):
+    """Two receipts of one record in one group are stored one after the other."""
+    records = district.records(district.primary, Round.MAIN)
+    first = _send_alone(district, records[:2], primary_clerk, clock)
+    replacing = actions.replace(
+        district.replacement[records[0].pk],
+        school=records[0].school,
+        actor=primary_clerk,
+        reason="Sửa nhận xét của giáo viên chủ nhiệm",
+        clock=clock,
+        process=False,
+    )
+    tasks.answer_later(replacing)
+    checkpoints = LedgerCheckpoint.objects.count()
+
+    assert run_ready() == ["answer_receipt"]
+
+    answered = _receipts([*first, replacing.receipt_id])
+    assert [r.accepted_count for r in answered.values()] == [1, 1, 1]
+    assert LedgerCheckpoint.objects.count() == checkpoints + 1
+    states = Submission.objects.filter(record=records[0]).values_list("state")
+    assert sorted(s for (s,) in states) == ["accepted", "superseded"]
+    assert actions.verify_ledger().ok
