@@ -19,10 +19,12 @@ from mozilla_django_oidc.views import (
 )
 
 from hocbaso.portal.audit import events_about
+from hocbaso.portal.citizen import consent
 from hocbaso.portal.citizen.auth import oidc_configured
 from hocbaso.portal.citizen.forms import ShareForm, ShareReadForm
 from hocbaso.portal.citizen.models import (
     CitizenAccount,
+    ConsentPurpose,
     ShareCode,
     ShareUse,
     visible_transcripts,
@@ -229,9 +231,9 @@ def share_new(request: HttpRequest, pk: int) -> HttpResponse:
             new_codes[str(made.share.pk)] = made.code
             request.session[_NEW_CODES] = new_codes
             return redirect("citizen:share", pk=made.share.pk)
-    return render(
-        request, "citizen/share_new.html", {"transcript": transcript, "form": form}
-    )
+    given = consent.in_force(transcript.student_id, ConsentPurpose.SHARING)
+    context = {"transcript": transcript, "form": form, "consent_given": given}
+    return render(request, "citizen/share_new.html", context)
 
 
 @citizen_page

@@ -69,6 +69,8 @@ def _decide(client, world, decision, purpose=SHARING, student=None):
 def test_no_share_code_without_consent(parent, parent_client, world):
     with pytest.raises(sharing.ShareNoConsentError):
         _make(parent, world)
+    form = parent_client.get(f"/me/transcripts/{world.a.transcript.pk}/share/")
+    assert 'id="no-consent"' in form.content.decode()
     with translation.override("vi"):
         page = parent_client.post(
             f"/me/transcripts/{world.a.transcript.pk}/share/",
