@@ -39,7 +39,6 @@ from hocbaso.records.errors import (
     NotAllowedToSignError,
     RecordNotReadyError,
     RecordSigningError,
-    SigningOutOfOrderError,
 )
 from hocbaso.records.models import (
     Appointment,
@@ -136,7 +135,7 @@ def _digest_of(
             signing_time=signing_time,
         )
     except SignatureOrderError as exc:
-        raise SigningOutOfOrderError(f"{record}: {exc}") from exc
+        raise steps.order_refusal(record, exc) from exc
     except (SigningError, PacketError) as exc:
         raise RecordSigningError(
             _("%(record)s could not be signed: %(error)s")
@@ -373,7 +372,7 @@ def prepare_seal(
                 packet_bytes(root), Issuance(number, issuance.date, issuance.place)
             )
         except SignatureOrderError as exc:
-            raise SigningOutOfOrderError(f"{record}: {exc}") from exc
+            raise steps.order_refusal(record, exc) from exc
         except (SigningError, PacketError) as exc:
             raise RecordSigningError(
                 _("%(record)s could not be signed: %(error)s")

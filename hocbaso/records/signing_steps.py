@@ -44,6 +44,7 @@ from hocbaso.signing import (
     Signer,
     SigningError,
     TimestampAuthority,
+    in_language,
     sign_tree,
 )
 
@@ -91,6 +92,14 @@ def registered_to(
             % {"owner": owner}
         )
     return registration
+
+
+def order_refusal(record, error: SignatureOrderError) -> SigningOutOfOrderError:
+    """The signing core's order refusal in the reader's language: its reason is
+    a template with the roles as values of their own (hocbaso.signing.Reason),
+    translated here, so "the homeroom teacher" reads "giáo viên chủ nhiệm"."""
+    reason = error.args[0] if error.args else str(error)
+    return SigningOutOfOrderError(f"{record}: {in_language(reason, _)}")
 
 
 def signable_records(records: QuerySet[YearlyRecord]) -> list[YearlyRecord]:
@@ -249,7 +258,7 @@ class SignatureBatch:
                 timestamp_authority=timestamp_authority,
             )
         except SignatureOrderError as exc:
-            raise SigningOutOfOrderError(f"{record}: {exc}") from exc
+            raise order_refusal(record, exc) from exc
         except (SigningError, PacketError) as exc:
             raise RecordSigningError(
                 _("%(record)s could not be signed: %(error)s")
