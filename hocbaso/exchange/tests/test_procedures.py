@@ -11,7 +11,13 @@ from django.test import Client
 from django.utils import timezone
 
 from hocbaso.portal.citizen import consent
-from hocbaso.portal.citizen.models import CitizenAccount, ConsentPurpose, ShareUse
+from hocbaso.portal.citizen.models import (
+    CitizenAccount,
+    ConsentPurpose,
+    Guardianship,
+    Relation,
+    ShareUse,
+)
 from hocbaso.portal.citizen.sharing import make_share
 from hocbaso.portal.models import AccessEvent
 from hocbaso.records.models import Appointment, Round, SchoolYear
@@ -25,7 +31,13 @@ def share(district, locked, django_user_model):
     student = record.transcript.student
     account = CitizenAccount.objects.create(
         user=django_user_model.objects.create_user("parent"),
-        personal_id=student.personal_id,
+        personal_id="001085099999",
+    )
+    Guardianship.objects.create(
+        student=student,
+        guardian_personal_id=account.personal_id,
+        guardian_name="Phụ huynh",
+        relation=Relation.MOTHER,
     )
     consent.decide(account, student, ConsentPurpose.SHARING, given=True)
     made = make_share(

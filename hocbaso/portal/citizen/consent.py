@@ -41,6 +41,11 @@ from hocbaso.records.models import Student
 NOTICE_VERSION = "2026-12-07"
 
 
+# Decree 13/2023/NĐ-CP, Art. 20: a child's data (under 16, the Law on Children)
+# are processed with the consent of a parent or guardian; a child may withdraw.
+ADULT_AGE = 16
+
+
 class ConsentError(Exception):
     """A decision refused, with a sentence for the person."""
 
@@ -56,6 +61,15 @@ def visible_students(personal_id: str):
     return Student.objects.filter(
         models.Q(personal_id=personal_id) | models.Q(pk__in=children.values("student"))
     ).order_by("full_name", "pk")
+
+
+def _is_child_alone(account: CitizenAccount, student: Student, at) -> bool:
+    """The pupil deciding for themselves while under ``ADULT_AGE``."""
+    if account.personal_id != student.personal_id:
+        return False
+    born, today = student.date_of_birth, timezone.localdate(at)
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return age < ADULT_AGE
 
 
 def in_force(student: Student | int, purpose: str) -> bool:
@@ -84,6 +98,14 @@ def decide(
         raise ConsentError(_("Unknown purpose of processing: %(p)s.") % {"p": purpose})
     if not visible_students(account.personal_id).filter(pk=student.pk).exists():
         raise ConsentError(_("You may not decide for this student."))
+    if given and _is_child_alone(account, student, at):
+        raise ConsentError(
+            _(
+                "A pupil under %(age)s does not give this consent alone: a parent "
+                "or guardian gives it on their own page."
+            )
+            % {"age": ADULT_AGE}
+        )
     with transaction.atomic():
         # One decision at a time per child, and none while a share code for the
         # child is being made (sharing.make_share takes the same lock).

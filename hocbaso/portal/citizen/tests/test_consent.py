@@ -135,3 +135,18 @@ def test_staff_and_anonymous_visitors_have_no_consent_page(client, world, princi
     client.force_login(principal)
     assert _decide(client, world, "give").status_code == 403
     assert not Consent.objects.exists()
+
+
+def test_a_child_does_not_consent_alone_but_may_withdraw(
+    parent, world, django_user_model
+):
+    student = world.a.student
+    own = CitizenAccount.objects.create(
+        user=django_user_model.objects.create_user("citizen-pupil"),
+        personal_id=student.personal_id,
+    )
+    with pytest.raises(consent.ConsentError, match="under 16"):
+        consent.decide(own, student, SHARING, given=True)
+    consent.decide(parent, student, SHARING, given=True)
+    consent.decide(own, student, SHARING, given=False)
+    assert not consent.in_force(student, SHARING)
