@@ -18,7 +18,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from hocbaso.notices.models import Preference
-from hocbaso.portal.citizen.models import Guardianship
+from hocbaso.portal.citizen.models import Consent, ConsentPurpose, Guardianship
 from hocbaso.portal.models import AccessAction, AccessEvent, ActorKind
 from hocbaso.records.models import Appointment, Role, School, SchoolYear, Transcript
 
@@ -43,11 +43,17 @@ class Reader:
 def family(transcripts: Iterable[Transcript], kind: str) -> dict[int, list]:
     """Per transcript pk, the preferences (student's own, parents') taking ``kind``.
 
-    Keyed by the student's row, never by a personal id alone: students without
-    one must not share their parents."""
+    Only children whose consent to e-mail notifications is in force
+    (docs/privacy.md: optional processing of a child's data). Keyed by the
+    student's row, never by a personal id alone: students without one must not
+    share their parents."""
     of_student: dict[int, set[int]] = defaultdict(set)
     people: dict[str, set[int]] = defaultdict(set)  # personal id → student pks
+    transcripts = list(transcripts)
+    consented = consenting({t.student_id for t in transcripts})
     for t in transcripts:
+        if t.student_id not in consented:
+            continue  # no consent to notifications in force for this child
         of_student[t.student_id].add(t.pk)
         if t.student.personal_id:
             people[t.student.personal_id].add(t.student_id)
@@ -65,6 +71,22 @@ def family(transcripts: Iterable[Transcript], kind: str) -> dict[int, list]:
             for transcript_pk in of_student[student_id]:
                 found[transcript_pk].append(pref)
     return found
+
+
+def consenting(student_ids: set[int]) -> set[int]:
+    """The students whose newest decision on notifications gives consent, as
+    ``consent.in_force`` reads it, in one query for a whole school."""
+    rows = (
+        Consent.objects.filter(
+            student_id__in=student_ids, purpose=ConsentPurpose.NOTIFICATIONS
+        )
+        .order_by("student_id", "-at", "-pk")
+        .values_list("student_id", "given")
+    )
+    newest: dict[int, bool] = {}
+    for student_id, given in rows:
+        newest.setdefault(student_id, given)
+    return {student_id for student_id, given in newest.items() if given}
 
 
 def readers(transcript_id: int, before: dt.datetime) -> list[Reader]:

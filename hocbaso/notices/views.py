@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from hocbaso.notices.forms import PreferenceForm
 from hocbaso.notices.models import Notice, Preference
+from hocbaso.notices.recipients import consenting
+from hocbaso.portal.citizen.consent import visible_students
 from hocbaso.portal.citizen.models import CitizenAccount
 
 PAGE_SIZE = 20
@@ -43,6 +45,19 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notices/preferences.html",
-        {"form": form, "notices": page, "account": account},
+        {
+            "form": form,
+            "notices": page,
+            "account": account,
+            "without_consent": _without_consent(account),
+        },
         status=400 if form.errors else 200,
     )
+
+
+def _without_consent(account: CitizenAccount) -> list[str]:
+    """The names of the children about whom nothing is sent: no consent to
+    notifications is in force for them (docs/privacy.md)."""
+    students = list(visible_students(account.personal_id))
+    consented = consenting({s.pk for s in students})
+    return [s.full_name for s in students if s.pk not in consented]

@@ -20,6 +20,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from hocbaso.notices.models import Preference
+from hocbaso.portal.citizen import consent
 from hocbaso.portal.citizen.models import CitizenAccount, Guardianship, Relation
 from hocbaso.records.models import Round
 from hocbaso.registry.actors import Actor
@@ -146,7 +147,8 @@ def pupil_record(district, db):
 
 @pytest.fixture
 def parent(district, pupil_record, django_user_model):
-    """A parent of the pupil, logged in once, with an address and every kind on."""
+    """A parent of the pupil, logged in once, who consented to notifications and
+    gave an address (every kind on)."""
     user = django_user_model.objects.create_user("citizen-parent-notices")
     account = CitizenAccount.objects.create(
         user=user, personal_id=PARENT_ID, full_name="Nguyễn Văn Hùng"
@@ -156,6 +158,9 @@ def parent(district, pupil_record, django_user_model):
         guardian_personal_id=PARENT_ID,
         guardian_name="Nguyễn Văn Hùng",
         relation=Relation.FATHER,
+    )
+    consent.decide(
+        account, pupil_record.transcript.student, "notifications", given=True
     )
     Preference.objects.create(account=account, email=PARENT_EMAIL)
     return account

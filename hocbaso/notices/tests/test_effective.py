@@ -9,6 +9,7 @@ from django.db import transaction
 from hocbaso.notices import notifying
 from hocbaso.notices.models import Kind, Notice, Preference
 from hocbaso.notices.tests.conftest import PARENT_EMAIL
+from hocbaso.portal.citizen import consent
 from hocbaso.portal.citizen.models import Guardianship
 from hocbaso.registry import actions
 from hocbaso.registry.models import SchoolRoundLock
@@ -179,3 +180,25 @@ def test_a_parent_of_another_pupil_is_not_told(
     )
 
     assert smtp.to(PARENT_EMAIL) == []
+
+
+def test_no_mail_without_consent_to_notifications_or_after_its_withdrawal(
+    district,
+    pupil_record,
+    parent,
+    clerk,
+    clock,
+    system,
+    smtp,
+    django_capture_on_commit_callbacks,
+):
+    consent.decide(
+        parent, pupil_record.transcript.student, "notifications", given=False
+    )
+
+    _lock(
+        district, pupil_record, clerk, clock, system, django_capture_on_commit_callbacks
+    )
+
+    assert smtp.messages == []
+    assert not Notice.objects.exists()

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from hocbaso.notices.models import Kind, Notice, Preference
+from hocbaso.portal.citizen import consent
 
 pytestmark = pytest.mark.django_db
 URL = "/me/notices/"
@@ -94,3 +95,16 @@ def test_staff_are_refused(client, district, pupil_record):
 
     assert response.status_code == 403
     assert not Preference.objects.filter(email="x@example.vn").exists()
+
+
+def test_the_page_names_the_children_nothing_is_sent_about(
+    client, parent, pupil_record
+):
+    student = pupil_record.transcript.student
+    client.force_login(parent.user)
+    assert 'id="without-consent"' not in client.get(URL).content.decode()
+
+    consent.decide(parent, student, "notifications", given=False)
+    page = client.get(URL).content.decode()
+
+    assert f"Không gửi thông báo nào về {student.full_name}" in page
