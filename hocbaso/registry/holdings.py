@@ -34,14 +34,15 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Count, F, Func, Max, OuterRef, Subquery
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Count, F, Func, Max, OuterRef, QuerySet, Subquery
 from django.utils.module_loading import import_string
 
 from hocbaso.ledger import LedgerError, hash_leaf, verify_inclusion
 from hocbaso.packet import RecordLevel
 from hocbaso.printing import PrintingError, layout
 from hocbaso.printing.document import ReadPacket, read_packet
-from hocbaso.records.models import Transcript, YearlyRecord
+from hocbaso.records.models import School, Student, Transcript, YearlyRecord
 from hocbaso.registry import entries
 from hocbaso.registry.cosigning import witnesses_behind
 from hocbaso.registry.holding_values import (
@@ -62,6 +63,7 @@ from hocbaso.registry.models import (
     Submission,
     Transfer,
 )
+from hocbaso.registry.prepared import PreparedQuery
 
 __all__ = [
     "HeldSubmission",
@@ -119,13 +121,36 @@ def _implementation(role: str) -> Holdings:
 
 
 def find_transcript(code: str | None) -> Transcript | None:
-    """The transcript with this code, or None. One indexed query either way: a
-    malformed code costs what an unknown one does."""
-    return (
-        Transcript.objects.select_related("student", "school")
-        .filter(lookup_code=code or "0" * 32)
-        .first()
-    )
+    """The transcript with this code, with its student and school, or None. One
+    indexed query either way: a malformed code costs what an unknown one does."""
+    rows = _BY_CODE(code or "0" * 32)
+    return _transcript_of(rows[0]) if rows else None
+
+
+# What select_related("student", "school") reads, compiled once (prepared.py):
+# building the ORM's query cost twenty times running it.
+_RELATED = {"": Transcript, "student__": Student, "school__": School}
+_BY_CODE = PreparedQuery(
+    lambda code: Transcript.objects.filter(lookup_code=code).values(
+        *(
+            prefix + f.attname
+            for prefix, model in _RELATED.items()
+            for f in model._meta.concrete_fields
+        )
+    )[:1],
+    str,
+)
+
+
+def _transcript_of(row: dict[str, Any]) -> Transcript:
+    def instance(prefix: str, model: type) -> Any:
+        names = [f.attname for f in model._meta.concrete_fields]
+        return model.from_db(DEFAULT_DB_ALIAS, names, [row[prefix + n] for n in names])
+
+    transcript = instance("", Transcript)
+    transcript.student = instance("student__", Student)
+    transcript.school = instance("school__", School)
+    return transcript
 
 
 class RegistryHoldings:
@@ -157,16 +182,30 @@ class RegistryHoldings:
 def _latest_event(transcript_id: int) -> tuple[int, int]:
     """The index of the transcript's latest ledger entry (its submissions accepted,
     withdrawn or locked) and how many submissions it has: one query."""
-    row = Submission.objects.filter(record__transcript_id=transcript_id).aggregate(
-        accepted=Max("ledger_index"),
-        withdrawn=Max("withdraw_ledger_index"),
-        locked=Max("lock__ledger_index"),
-        count=Count("pk"),
-    )
+    rows = _LATEST_EVENT(transcript_id)
+    if not rows:
+        return -1, 0
+    row = rows[0]
     indexes = [
         row[k] for k in ("accepted", "withdrawn", "locked") if row[k] is not None
     ]
     return max(indexes, default=-1), row["count"]
+
+
+_LATEST_EVENT = PreparedQuery(
+    lambda transcript_id: (
+        Submission.objects.filter(record__transcript_id=transcript_id)
+        .order_by()
+        .values("record__transcript_id")
+        .annotate(
+            accepted=Max("ledger_index"),
+            withdrawn=Max("withdraw_ledger_index"),
+            locked=Max("lock__ledger_index"),
+            count=Count("pk"),
+        )
+    ),
+    int,
+)
 
 
 def _checkpoint_state() -> str:
@@ -176,26 +215,31 @@ def _checkpoint_state() -> str:
     them, the count and latest id of the cosignatures covering it, in the same
     query: a witness cosigning after the page was kept shows at the next lookup
     (the proof's witness count, docs/ledger.md)."""
+    rows = _CHECKPOINT_STATE()
+    if not rows:
+        return "none"
+    row = rows[0]
+    cosigned = f"w{row['cosigned'] or 0}.{row['cosigned_last'] or 0}"
+    return f"{row['size']}-{bytes(row['root']).hex()}-{cosigned}"
+
+
+def _latest_checkpoint_state() -> QuerySet:
     covering = LedgerCosignature.objects.filter(size__gte=OuterRef("size")).order_by()
-    rows = (
+    return (
         LedgerCheckpoint.objects.order_by("-size")
         .annotate(
             cosigned=Subquery(covering.annotate(n=_COUNT).values("n")[:1]),
             cosigned_last=Subquery(covering.annotate(m=_MAX).values("m")[:1]),
         )
-        .values_list("size", "root", "cosigned", "cosigned_last")
+        .values("size", "root", "cosigned", "cosigned_last")[:1]
     )
-    latest = rows.first()
-    if latest is None:
-        return "none"
-    size, root, cosigned, last = latest
-    return f"{size}-{bytes(root).hex()}-w{cosigned or 0}.{last or 0}"
 
 
 # Aggregates written as plain functions: inside the subquery they must not group
 # by anything (every cosignature covering the checkpoint is one group).
 _COUNT = Func(F("pk"), function="COUNT")
 _MAX = Func(F("pk"), function="MAX")
+_CHECKPOINT_STATE = PreparedQuery(_latest_checkpoint_state)
 
 
 # --- building what is held ------------------------------------------------------
