@@ -13,6 +13,7 @@ from __future__ import annotations
 import email
 import email.policy
 import logging
+import re
 import socket
 from dataclasses import dataclass, field
 
@@ -164,3 +165,19 @@ def parent(district, pupil_record, django_user_model):
     )
     Preference.objects.create(account=account, email=PARENT_EMAIL)
     return account
+
+
+def assert_nothing_personal(mail: Received, transcript) -> None:
+    """Beyond the pupil's name, nothing about the pupil: no lookup code, student
+    code, identification number, date of birth, nor a mark (a decimal)."""
+    student = transcript.student
+    text = f"{mail.subject}\n{mail.body}"
+    compact = re.sub(r"[\s\-]", "", text).lower()
+    born = student.date_of_birth
+    assert student.full_name in text
+    assert transcript.lookup_code not in compact
+    assert student.personal_id not in compact
+    assert student.student_code.lower() not in compact
+    for shown in (f"{born:%d/%m/%Y}", f"{born:%Y-%m-%d}", f"{born:%d%m%Y}"):
+        assert shown not in text
+    assert not re.search(r"\d[.,]\d", text), "a mark-like number"

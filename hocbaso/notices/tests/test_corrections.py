@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from hocbaso.notices.models import Kind, Notice
-from hocbaso.notices.tests.conftest import PARENT_EMAIL
+from hocbaso.notices.tests.conftest import PARENT_EMAIL, assert_nothing_personal
 from hocbaso.portal.audit import record_access
 from hocbaso.portal.models import AccessAction, ActorKind
 from hocbaso.records.models import Appointment, RecordStatus, Role, YearlyRecord
@@ -126,6 +126,7 @@ def test_the_request_tells_the_family_and_the_approvers_never_the_reason(
     assert "https://hocba.example.vn/me/" in family.body
     for mail in (family, staff):
         assert "14/03/2015" not in mail.body and "giấy khai sinh" not in mail.body
+        assert_nothing_personal(mail, locked.record.transcript)
 
 
 def test_the_decision_tells_the_family_and_the_school(
@@ -208,8 +209,8 @@ def test_every_earlier_reader_who_left_an_address_is_told_once(
 
     (told,) = smtp.to(READER)
     assert told.subject == "Học bạ bạn đã tra cứu vừa được điều chỉnh"
-    assert transcript.student.full_name in told.body
-    assert transcript.lookup_code not in told.body
+    assert_nothing_personal(told, transcript)
     assert Notice.objects.filter(kind=Kind.READER).count() == 1
     (family,) = smtp.to(PARENT_EMAIL)
     assert "đã có hiệu lực" in family.body
+    assert_nothing_personal(family, transcript)

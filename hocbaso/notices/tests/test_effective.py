@@ -8,7 +8,7 @@ from django.db import transaction
 
 from hocbaso.notices import notifying
 from hocbaso.notices.models import Kind, Notice, Preference
-from hocbaso.notices.tests.conftest import PARENT_EMAIL
+from hocbaso.notices.tests.conftest import PARENT_EMAIL, assert_nothing_personal
 from hocbaso.portal.citizen import consent
 from hocbaso.portal.citizen.models import Guardianship
 from hocbaso.registry import actions
@@ -49,6 +49,7 @@ def test_the_lock_tells_the_parent_in_vietnamese(
         f"{pupil}: học bạ năm học {district.year.name} đã có hiệu lực"
     )
     assert "khóa dữ liệu" in mail.body and pupil in mail.body
+    assert_nothing_personal(mail, pupil_record.transcript)
     notice = Notice.objects.get(account=parent, kind=Kind.EFFECTIVE)
     assert notice.delivered and notice.recipient == PARENT_EMAIL
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from hocbaso.notices.models import Kind, Notice
 from hocbaso.notices.notifying import DAILY_LIMIT
-from hocbaso.notices.tests.conftest import PARENT_EMAIL
+from hocbaso.notices.tests.conftest import PARENT_EMAIL, assert_nothing_personal
 from hocbaso.portal.citizen import sharing
 from hocbaso.portal.citizen.models import ShareCode
 from hocbaso.portal.models import AccessAction, AccessEvent
@@ -69,7 +69,7 @@ def test_a_lookup_tells_the_parent_who_read_and_why(
     assert mail.subject == f"{held.student.full_name}: học bạ vừa được tra cứu"
     assert "Tổ chức đã khai: Trường THCS Xuân Phương" in mail.body
     assert "Mục đích đã khai: Tuyển sinh lớp 6" in mail.body
-    assert held.lookup_code not in mail.body
+    assert_nothing_personal(mail, held)
     notice = Notice.objects.get(account=parent)
     assert notice.kind == Kind.LOOKUP and notice.delivered
 
@@ -157,6 +157,7 @@ def test_a_share_code_used_tells_the_parent_to_whom_it_was_given(
     assert mail.subject == f"{held.student.full_name}: mã chia sẻ vừa được sử dụng"
     assert "mã chia sẻ bạn đã đưa cho Trường THCS Tây Mỗ" in mail.body
     assert code not in mail.body and code[:5] not in mail.body
+    assert_nothing_personal(mail, held)
     assert Notice.objects.get(account=parent).kind == Kind.SHARE
 
 
