@@ -34,7 +34,7 @@ from hocbaso.records.keys import KeyDirectory
 from hocbaso.records.models import School, SchoolClass, SchoolYear
 from hocbaso.records.signers import signers_of
 from hocbaso.school.demo import DEMO_GRADES
-from hocbaso.signing.pki import ORGANISATION_PREFIX, DemoPki, _name
+from hocbaso.signing.pki import DemoPki
 
 TOKEN_LABEL = "hocbaso-demo-csc"  # noqa: S105 (a label, not a secret)
 CLIENT_ID = "hocbaso-demo"
@@ -126,10 +126,8 @@ def _seal(
     token: DemoToken, pki: DemoPki, school: School, school_class: SchoolClass
 ) -> DemoCredential:
     name = f"seal-{school.code}"
-    subject = _name(
-        school.name, uid=ORGANISATION_PREFIX + school.code, organisation=school.name
-    )
-    certificate = pki.issuing.certify(subject, token.generate(name, _key_id(name)))
+    public = token.generate(name, _key_id(name))
+    certificate = pki.organisation_certificate(school.name, school.code, public)
     token.store_chain(name, _key_id(name), [certificate, pki.issuing.certificate])
     register_certificate(certificate, school=school)
     return _credential(name, "", school.name, "seal", school_class)

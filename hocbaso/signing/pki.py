@@ -246,6 +246,13 @@ class DemoPki:
         subject = _name(name, uid=ORGANISATION_PREFIX + code, organisation=name)
         return self.issuing.issue(subject, key=new_key(kind))
 
+    def organisation_certificate(
+        self, name: str, code: str, public_key: PublicKey
+    ) -> x509.Certificate:
+        """An organisation certificate (the seal) for a key held on a token."""
+        subject = _name(name, uid=ORGANISATION_PREFIX + code, organisation=name)
+        return self.issuing.certify(subject, public_key)
+
     def timestamping(self, name: str) -> Credential:
         """A time-stamping authority certificate (EKU timeStamping, RFC 3161 §2.3)."""
         return self.issuing.issue(
