@@ -32,6 +32,7 @@ from hocbaso.portal.registry_view import (
     normalise_code,
     registry_transcript,
 )
+from hocbaso.portal.result_page import result_page
 from hocbaso.portal.staff import (
     is_department_staff,
     staff_transcripts,
@@ -132,7 +133,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     # third of the page)
     download = {k: form.cleaned_data[k] for k in ("code", "organisation", "purpose")}
     context.update(view=view, download=download if transcript else None)
-    return render(request, template, context)
+    return result_page(request, template, context)
 
 
 @sensitive_post_parameters("code")

@@ -1,0 +1,95 @@
+"""The lookup's result page, rendered once per version of what it shows.
+
+Every visitor who looks up the same transcript sees the same page: the layout,
+the transcript as the registry holds it, the download button. Only four values
+are the request's own: the CSRF token and the download form's fields (the code as
+typed, organisation, purpose). The page is rendered with a random mark in place
+of each, kept in the cache under what the rest depends on (the holding's version:
+the transcript's latest ledger entry and the latest checkpoint, docs/portal.md;
+the managing school's name; the language; the path), and each lookup fills the
+marks in, HTML-escaped as the template escapes them. The layout (navigation,
+language switch, forms) cost more to render than the lookup's queries.
+
+What is kept holds no lookup code: it is filled in per request, and keys use
+the holding's version. Only visitors without a session or a message cookie
+share a page; a signed-in user's header, or a message waiting to be shown, is
+rendered for that request as always. ``tests/registry/test_result_page.py``
+checks that a kept page, filled in, is the page the template renders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
+
+from hocbaso.registry.holdings import HOLDINGS_CACHE
+
+# As long as the holdings they show (registry.holdings).
+_TTL = 3600
+
+
+def result_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """The response showing ``context["view"]``, from the kept page if any."""
+    view = context["view"]
+    if not view.version or not _is_shared(request):
+        return render(request, template, context)
+    cache = caches[HOLDINGS_CACHE]
+    key = _key(request, view)
+    kept = cache.get(key)
+    if kept is None:
+        kept = _render_marked(request, template, context)
+        cache.set(key, kept, _TTL)
+    values = {"csrf": get_token(request), **(context.get("download") or {})}
+    response = HttpResponse(_filled(kept, values))
+    # what rendering with the session's user adds, so both answers look alike
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _is_shared(request: HttpRequest) -> bool:
+    """Whether the page is the one every anonymous visitor of this path sees."""
+    cookies = request.COOKIES
+    return not (
+        cookies.get(settings.SESSION_COOKIE_NAME)
+        or cookies.get(CookieStorage.cookie_name)
+        or request.META.get("QUERY_STRING")
+    )
+
+
+def _key(request: HttpRequest, view) -> str:
+    school = view.transcript.school.name if view.transcript is not None else ""
+    parts = (view.version, school, translation.get_language(), request.path)
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"portal:result-page:{digest}"
+
+
+def _render_marked(
+    request: HttpRequest, template: str, context: dict
+) -> tuple[str, str]:
+    """The page with ``<mark>:<name>:`` for each of the request's own values;
+    the mark is random, so no transcript's text can hold one."""
+    mark = secrets.token_hex(16)
+    marked = {**context, "csrf_token": f"{mark}:csrf:"}
+    if context.get("download") is not None:
+        marked["download"] = {name: f"{mark}:{name}:" for name in context["download"]}
+    return mark, render_to_string(template, marked, request)
+
+
+def _filled(kept: tuple[str, str], values: dict[str, str]) -> str:
+    """The kept page with the request's values in place of the marks, in one
+    pass: a value that looks like a mark is not read again."""
+    mark, page = kept
+    pattern = re.compile(re.escape(mark) + r":(\w+):")
+    return pattern.sub(lambda m: escape(values[m.group(1)]), page)

@@ -1,0 +1,66 @@
+"""What a lookup of a transcript already looked up costs: no query built by the
+ORM for reading (the throttle, the transcript, its version are prepared once,
+hocbaso.registry.prepared) and no template rendered (the kept result page,
+hocbaso.portal.result_page), while the access row is written every time."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.core.cache import caches
+from django.db.models.sql.compiler import SQLCompiler
+
+from hocbaso.portal.models import AccessEvent
+from hocbaso.registry import holdings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(settings):
+    # tasks wait in the database as in production, instead of running inline
+    # (with their own queries) inside the lookup
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    caches[holdings.HOLDINGS_CACHE].clear()
+    yield
+    caches[holdings.HOLDINGS_CACHE].clear()
+
+
+def _lookup(client, code):
+    return client.post("/", {"code": code}, REMOTE_ADDR="203.0.113.9")
+
+
+def _compiled_reads(client, code) -> list[str]:
+    """The SELECTs the ORM compiled during one lookup."""
+    compiled: list[str] = []
+    original = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        sql, params = original(self, *args, **kwargs)
+        if type(self) is SQLCompiler:  # not the INSERT's compiler
+            compiled.append(sql)
+        return sql, params
+
+    with mock.patch.object(SQLCompiler, "as_sql", counting):
+        assert _lookup(client, code).status_code == 200
+    return compiled
+
+
+def test_a_second_lookup_compiles_no_read_query(registry, client):
+    code = registry.primary_transcript.lookup_code
+    assert _compiled_reads(client, code)  # the first builds the holding
+    assert _compiled_reads(client, code) == []
+
+
+def test_a_second_lookup_renders_no_template_and_is_still_recorded(registry, client):
+    code = registry.primary_transcript.lookup_code
+    first = _lookup(client, code)
+    second = _lookup(client, code)
+    assert "portal/lookup.html" in [t.name for t in first.templates]
+    assert second.templates == []
+    assert "Có hiệu lực từ" in second.content.decode()
+    views = AccessEvent.objects.filter(
+        action="view", transcript=registry.primary_transcript
+    )
+    assert views.count() == 2

@@ -1,0 +1,90 @@
+"""The lookup's result page kept per version (hocbaso.portal.result_page): filled
+in, it is the page the template renders; it keeps no lookup code; what a visitor
+typed is escaped; a signed-in user and each language get their own page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.test import Client
+
+from hocbaso.registry import holdings
+
+pytestmark = pytest.mark.django_db
+
+TYPED = {"organisation": 'Trường "A" <b>&</b>', "purpose": "Tuyển sinh lớp 6"}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    caches[holdings.HOLDINGS_CACHE].clear()
+    yield
+    caches[holdings.HOLDINGS_CACHE].clear()
+
+
+def _lookup(client, code, **typed):
+    return client.post("/", {"code": code, **typed}, REMOTE_ADDR="203.0.113.11")
+
+
+def _without_tokens(response) -> str:
+    html = response.content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_a_kept_page_filled_in_is_the_page_the_template_renders(registry):
+    code = registry.primary_transcript.lookup_code
+    _lookup(Client(), code, organisation="another", purpose="another")
+    kept = _lookup(Client(), code, **TYPED)
+    rendered_client = Client()  # a session cookie: the page is rendered for it
+    rendered_client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
+    rendered = _lookup(rendered_client, code, **TYPED)
+    assert kept.templates == [] and rendered.templates
+    assert _without_tokens(kept) == _without_tokens(rendered)
+    assert kept["Vary"] == rendered["Vary"]
+    token = re.search(r'csrfmiddlewaretoken" value="([^"]+)"', kept.content.decode())
+    assert len(token.group(1)) == 64  # a masked token of this request, not a mark
+
+
+def test_what_a_visitor_typed_is_escaped_in_the_kept_page(registry):
+    code = registry.primary_transcript.lookup_code
+    _lookup(Client(), code)
+    html = _lookup(Client(), code, **TYPED).content.decode()
+    assert 'value="Trường &quot;A&quot; &lt;b&gt;&amp;&lt;/b&gt;"' in html
+    assert "<b>&</b>" not in html
+    assert f'name="code" value="{code}"' in html
+
+
+def test_the_kept_pages_hold_no_lookup_code(registry):
+    codes = [registry.primary_transcript.lookup_code]
+    codes.append(registry.secondary_transcript.lookup_code)
+    for code in codes:
+        for _ in range(2):
+            assert _lookup(Client(), code).status_code == 200
+    kept = caches[holdings.HOLDINGS_CACHE]._cache  # LocMemCache: key → pickle
+    pages = {k: v for k, v in kept.items() if "portal:result-page:" in k}
+    assert len(pages) == 2
+    for key, value in pages.items():
+        for code in codes:
+            assert code not in key and code.encode() not in value
+
+
+def test_a_signed_in_user_gets_a_page_of_their_own(registry):
+    code = registry.primary_transcript.lookup_code
+    _lookup(Client(), code)
+    staff = Client()
+    staff.force_login(registry.district.user(registry.primary_transcript.school))
+    assert "/logout/" in _lookup(staff, code).content.decode()
+    assert "/logout/" not in _lookup(Client(), code).content.decode()
+
+
+def test_each_language_has_a_page_of_its_own(registry):
+    code = registry.primary_transcript.lookup_code
+    assert "Có hiệu lực từ" in _lookup(Client(), code).content.decode()
+    english = Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = _lookup(english, code).content.decode()
+    assert "Effective since" in html and "Có hiệu lực từ" not in html
+    assert "Có hiệu lực từ" in _lookup(Client(), code).content.decode()
