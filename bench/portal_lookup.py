@@ -67,12 +67,15 @@ def environment(data: Path) -> dict[str, str]:
 
 
 def prepare(data: Path, scale: str) -> None:
-    """Seed and fill the registry once; a marker file says it is complete."""
+    """Seed and fill the registry once; a marker file says it is complete. A
+    cached database is migrated first: the code may have moved on since."""
     done = data / "bench-ready"
+    env = environment(data)
     if done.exists():
+        migrate = [str(PYTHON), "manage.py", "migrate", "-v", "0"]
+        subprocess.run(migrate, cwd=ROOT, env=env, check=True)
         return
     data.mkdir(parents=True, exist_ok=True)
-    env = environment(data)
     steps = [
         ["migrate", "-v", "0"],
         ["seed", "--scale", scale, "--seed", "1", "--password", PASSWORD, "-v", "0"],
