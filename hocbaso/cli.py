@@ -7,6 +7,7 @@ each, then Django's.
 
 import os
 import sys
+from difflib import get_close_matches
 
 _ASKS_FOR_LIST = ([], ["help"], ["-h"], ["--help"])
 
@@ -19,7 +20,27 @@ def main(argv: list[str] | None = None) -> None:
     if args in _ASKS_FOR_LIST:
         sys.stdout.write(command_list())
         return
+    if args and not args[0].startswith("-") and args[0] != "help":
+        _refuse_unknown(args[0])
     execute_from_command_line(["hocbaso", *args])
+
+
+def _refuse_unknown(name: str) -> None:
+    """Django answers an unknown command in English: say it in the reader's."""
+    import django
+    from django.core.management import get_commands
+    from django.utils.translation import gettext as _
+
+    django.setup()
+    commands = get_commands()
+    if name in commands:
+        return
+    close = get_close_matches(name, commands)
+    sys.stderr.write(_("Unknown command: %(name)s.") % {"name": name})
+    if close:
+        sys.stderr.write(" " + _("Did you mean %(name)s?") % {"name": close[0]})
+    sys.stderr.write("\n" + _("hocbaso help lists the commands.") + "\n")
+    sys.exit(1)
 
 
 def command_list() -> str:

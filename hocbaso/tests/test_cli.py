@@ -142,3 +142,12 @@ def test_argparse_stays_english_for_an_english_reader(capsys):
     text = capsys.readouterr().out
     assert text.startswith("usage: hocbaso records")
     assert "show this help message and exit" in text
+
+
+def test_an_unknown_command_is_named_in_vietnamese(capsys):
+    with translation.override("vi"), pytest.raises(SystemExit) as exited:
+        main(["sedd"])
+    assert exited.value.code == 1
+    error = capsys.readouterr().err
+    assert "Không có lệnh sedd. Có phải ý bạn là seed?" in error
+    assert "Unknown command" not in error and "usage" not in error
