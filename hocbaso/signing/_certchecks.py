@@ -64,7 +64,9 @@ def check_certificates(
             Check("validity", False, _("the signing time is in the future"), sig_id)
         )
     if facts is None:
-        facts = chain_facts(context.trust_store, parsed.certificates)
+        facts = chain_facts(
+            context.trust_store, parsed.certificates, parsed.certificate_der
+        )
     checks.append(_with_id(facts.chain, sig_id))
     checks.append(_check_validity_of(facts, signing_time, sig_id))
     checks.append(_with_id(facts.key_usage, sig_id))
@@ -117,9 +119,14 @@ def _public_key(cert: x509.Certificate) -> object:
         return None
 
 
-def chain_facts(store: TrustStore, chain: tuple[x509.Certificate, ...]) -> ChainFacts:
-    """The facts of a chain (signer's certificate first), from the store's cache."""
-    return store.chain_facts(chain, _chain_facts)
+def chain_facts(
+    store: TrustStore,
+    chain: tuple[x509.Certificate, ...],
+    der: tuple[bytes, ...] = (),
+) -> ChainFacts:
+    """The facts of a chain (signer's certificate first), from the store's cache;
+    der, the chain's encodings if read, is the cache's key."""
+    return store.chain_facts(chain, _chain_facts, der)
 
 
 def _with_id(check: Check, sig_id: str) -> Check:

@@ -54,6 +54,10 @@ class ParsedSignature:
     timestamp: bytes | None
     # The canonical SignedInfo (what the value signs) when it was read from it.
     signed_info: bytes | None = None
+    # The certificates' DER, as read: the key of what a trust store keeps of the
+    # chain (bytes hash once and compare exactly; a certificate object hashes its
+    # encoding again at every lookup).
+    certificate_der: tuple[bytes, ...] = ()
 
     @cached_property
     def targets(self) -> frozenset[str]:
@@ -84,6 +88,7 @@ def parse_signature(
         else None
     )
     algorithm, references = read or _read_signed_info(signed_info)
+    certificates, der = _certificates(element)
     return ParsedSignature(
         element=element,
         signature_id=signature_id,
@@ -91,13 +96,12 @@ def parse_signature(
         algorithm=algorithm,
         references=references,
         value=_base64(_one(element, "SignatureValue")),
-        certificates=_certificates(element),
-        subject_name=element.findtext(
-            f"{X.ds('KeyInfo')}/{X.ds('X509Data')}/{X.ds('X509SubjectName')}"
-        ),
+        certificates=certificates,
+        subject_name=element.findtext(_X509_SUBJECT_NAME),
         signing_time=_signing_time(element, signature_id),
         timestamp=find_signature_timestamp(element),
         signed_info=signed_bytes,
+        certificate_der=der,
     )
 
 
@@ -264,6 +268,7 @@ def _check_transforms(transforms: etree._Element) -> None:
 
 
 _X509_CERTIFICATES = f"{X.ds('KeyInfo')}/{X.ds('X509Data')}/{X.ds('X509Certificate')}"
+_X509_SUBJECT_NAME = f"{X.ds('KeyInfo')}/{X.ds('X509Data')}/{X.ds('X509SubjectName')}"
 # The same few certificates sign thousands of packets: each is parsed once per
 # process, and the same object comes back for the same bytes (so the caches keyed
 # by certificate downstream find it at once). Bounded against a flood of strangers.
@@ -271,8 +276,11 @@ _PARSED_CERTIFICATES: dict[bytes, x509.Certificate] = {}
 _MAX_CACHED_CERTIFICATES = 20_000
 
 
-def _certificates(signature: etree._Element) -> tuple[x509.Certificate, ...]:
-    certs = []
+def _certificates(
+    signature: etree._Element,
+) -> tuple[tuple[x509.Certificate, ...], tuple[bytes, ...]]:
+    """The KeyInfo's certificates, parsed, and their DER."""
+    certs, ders = [], []
     for element in signature.iterfind(_X509_CERTIFICATES):
         der = _base64(element)
         cert = _PARSED_CERTIFICATES.get(der)
@@ -285,9 +293,10 @@ def _certificates(signature: etree._Element) -> tuple[x509.Certificate, ...]:
                 _PARSED_CERTIFICATES.clear()
             _PARSED_CERTIFICATES[der] = cert
         certs.append(cert)
+        ders.append(der)
     if not certs:
         _fail(signature, "KeyInfo/X509Data has no certificate")
-    return tuple(certs)
+    return tuple(certs), tuple(ders)
 
 
 def _signing_time(signature: etree._Element, signature_id: str) -> datetime:

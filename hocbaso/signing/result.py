@@ -81,8 +81,22 @@ def in_language(reason: str, translate: Callable[[str], str]) -> str:
 
 
 def _(message: str) -> Reason:
-    """Mark a message for translation; translated where it is shown, not here."""
-    return Reason(message)
+    """Mark a message for translation; translated where it is shown, not here.
+
+    The same message gives the same Reason, made once: a reason does not change
+    (``format`` makes a new one), and a packet's verification passes a hundred
+    checks with fixed sentences. The messages are the code's literals; bounded
+    all the same."""
+    found = _MARKED.get(message)
+    if found is None:
+        found = Reason(message)
+        if len(_MARKED) < _MAX_MARKED:
+            _MARKED[message] = found
+    return found
+
+
+_MARKED: dict[str, Reason] = {}
+_MAX_MARKED = 1000
 
 
 class Status(enum.StrEnum):

@@ -209,15 +209,7 @@ def add_signature_timestamp(
 
 def find_signature_timestamp(signature: etree._Element) -> bytes | None:
     """The DER token of the signature's SignatureTimeStamp, if it has one."""
-    steps = [
-        "QualifyingProperties",
-        "UnsignedProperties",
-        "UnsignedSignatureProperties",
-        "SignatureTimeStamp",
-        "EncapsulatedTimeStamp",
-    ]
-    path = "/".join([X.ds("Object"), *(_x(step) for step in steps)])
-    found = signature.find(path)
+    found = signature.find(_TIMESTAMP_PATH)
     if found is None or not found.text:
         return None
     import base64
@@ -227,3 +219,20 @@ def find_signature_timestamp(signature: etree._Element) -> bytes | None:
 
 def _x(name: str) -> str:
     return f"{{{XADES_NS}}}{name}"
+
+
+_TIMESTAMP_PATH = "/".join(
+    [
+        X.ds("Object"),
+        *map(
+            _x,
+            [
+                "QualifyingProperties",
+                "UnsignedProperties",
+                "UnsignedSignatureProperties",
+                "SignatureTimeStamp",
+                "EncapsulatedTimeStamp",
+            ],
+        ),
+    ]
+)

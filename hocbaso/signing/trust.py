@@ -79,12 +79,13 @@ class TrustStore:
         self._prints: dict[x509.Certificate, bytes] = {}
         # What verification worked out once per certificate chain (path, issuers,
         # CRL entries, key usage): the store never changes, so neither do these.
-        self._chain_facts: dict[tuple[x509.Certificate, ...], object] = {}
+        self._chain_facts: dict[tuple[object, ...], object] = {}
 
     def chain_facts(
         self,
         chain: tuple[x509.Certificate, ...],
         compute: Callable[[TrustStore, tuple[x509.Certificate, ...]], _T],
+        der: tuple[bytes, ...] = (),
     ) -> _T:
         """compute(self, chain), worked out once per chain for this store.
 
@@ -92,14 +93,19 @@ class TrustStore:
         changed trust directory makes a new store), so whatever follows from them
         and from the certificates alone may be kept; anything that depends on a
         time (validity, a revocation date against a signing time) must not be.
-        Bounded: a flood of unknown certificates empties it rather than grows it.
+        The key is the chain's DER (der, the certificates' encodings in order,
+        when the caller has them; else the certificate objects, which compare by
+        the same bytes): a certificate with the same names and serial but any
+        other byte is another key. Bounded: a flood of unknown certificates
+        empties it rather than grows it.
         """
-        found = self._chain_facts.get(chain)
+        key: tuple[object, ...] = der if len(der) == len(chain) else chain
+        found = self._chain_facts.get(key)
         if found is None:
             found = compute(self, chain)
             if len(self._chain_facts) >= _MAX_CHAIN_FACTS:
                 self._chain_facts.clear()
-            self._chain_facts[chain] = found
+            self._chain_facts[key] = found
         return found  # type: ignore[return-value]
 
     def intermediates(self) -> tuple[x509.Certificate, ...]:

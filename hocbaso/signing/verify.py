@@ -163,7 +163,9 @@ def _verify_one(
     checks.append(
         Check("structure", True, _("the signature follows the profile"), sig_id)
     )
-    facts = chain_facts(context.trust_store, parsed.certificates)
+    facts = chain_facts(
+        context.trust_store, parsed.certificates, parsed.certificate_der
+    )
     checks.append(_check_integrity(parsed, facts, ids, context))
     earlier = context.earlier_ids(slots)
     checks.append(_check_coverage(parsed, ids, earlier))
@@ -266,8 +268,10 @@ def _check_coverage(
             ),
             sig_id,
         )
-    ancestors = set(parsed.element.iterancestors())
-    if any(ids.get(t) in ancestors for t in parsed.targets):
+    # Ids are unique (index_ids): a target contains the signature iff it is the
+    # Id of one of its few ancestors.
+    ancestor_ids = {a.get(X.ID_ATTR) for a in parsed.element.iterancestors()}
+    if not ancestor_ids.isdisjoint(parsed.targets):
         return Check(
             "coverage",
             False,
@@ -305,10 +309,13 @@ def _check_slots_in_order(
 ) -> list[Check]:
     """No role signed while an earlier slot is empty; every slot signed if required."""
     checks = []
-    signed_ranks = [p.slot.role.rank for p in slots if p.signatures()]
-    highest = max(signed_ranks, default=-1)
+    empty = [not p.signatures() for p in slots]
+    highest = max(
+        (p.slot.role.rank for p, e in zip(slots, empty, strict=True) if not e),
+        default=-1,
+    )
     empty_earlier = [
-        p for p in slots if p.slot.role.rank < highest and not p.signatures()
+        p for p, e in zip(slots, empty, strict=True) if p.slot.role.rank < highest and e
     ]
     for placed in empty_earlier:
         reason = _("the {role} {who} has not signed, yet a later role has").format(
@@ -318,8 +325,8 @@ def _check_slots_in_order(
     if require_complete:
         unsigned = [
             f"{p.slot.role.value} {p.slot.identifier}"
-            for p in slots
-            if not p.signatures()
+            for p, e in zip(slots, empty, strict=True)
+            if e
         ]
         if unsigned:
             checks.append(
