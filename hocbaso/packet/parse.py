@@ -222,7 +222,7 @@ def snapshot_from_tree(root: Element) -> RecordSnapshot:
     record = _child(data, L.RECORD)
     fields = _texts(record)
     level = fields["macaphoc"].text
-    results = _read_results(record, data, level)
+    results = _read_results(record, fields, data, level)
     snapshot = RecordSnapshot(
         student=Student(**read_columns(record, fields, c.STUDENT)),
         school=School(**read_columns(record, fields, c.SCHOOL)),
@@ -279,9 +279,8 @@ def read_columns(
 
 
 def _read_results(
-    record: Element, data: Element, level: str | None
+    record: Element, fields: dict[str, Element], data: Element, level: str | None
 ) -> PrimaryResults | SecondaryResults:
-    fields = _texts(record)
     table_name = (
         L.PRIMARY_SUBJECTS if level == RecordLevel.PRIMARY else L.SECONDARY_SUBJECTS
     )
