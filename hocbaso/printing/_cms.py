@@ -54,7 +54,7 @@ class SealParts:
     def size(self) -> int:
         """The length of this seal's longest SignedData: the PDF reserves exactly
         that, so no unsigned padding follows the CMS in /Contents (an RSA value
-        always has this length; an ECDSA one in DER may be a byte or two short)."""
+        always has this length; an ECDSA one in DER may be a few bytes short)."""
         return len(signed_data(self, bytes(32), lambda _: bytes(self.signature_size)))
 
     @classmethod

@@ -167,18 +167,7 @@ def sign(
     look = out.add(out.next, _xobject(stamp, width, height, font))
     sig_number, reserved = out.next, parts.size
     contents_at = out.add_signature(sig_number, signature, reserved)
-    widget = out.add(
-        out.next,
-        b"<< /Type /Annot /Subtype /Widget /FT /Sig /T %s /F 132 /Rect [%s] "
-        b"/P %d 0 R /AP << /N %d 0 R >> /V %d 0 R >>"
-        % (
-            _text(signature.field),
-            b" ".join(b"%d" % v for v in signature.box),
-            base.page,
-            look,
-            sig_number,
-        ),
-    )
+    widget = _add_widget(out, signature, look, sig_number)
     form = out.add(out.next, b"<< /Fields [%d 0 R] /SigFlags 3 >>" % widget)
     out.add(base.page, _with(base.page_dict, b"/Annots [%d 0 R]" % widget))
     catalog = b"/AcroForm %d 0 R %s" % (form, _ESIC)
@@ -187,6 +176,23 @@ def sign(
     out.add(base.root, _with(base.catalog, catalog))
     pdf = out.finish()
     return _fill(pdf, contents_at, reserved, parts, sign_attributes)
+
+
+def _add_widget(out: _Update, signature: Signature, look: int, value: int) -> int:
+    """The signature field and its widget on the first page, printable and
+    locked (/F 132), showing the stamp."""
+    return out.add(
+        out.next,
+        b"<< /Type /Annot /Subtype /Widget /FT /Sig /T %s /F 132 /Rect [%s] "
+        b"/P %d 0 R /AP << /N %d 0 R >> /V %d 0 R >>"
+        % (
+            _text(signature.field),
+            b" ".join(b"%d" % v for v in signature.box),
+            out.base.page,
+            look,
+            value,
+        ),
+    )
 
 
 def _plain(name: str) -> bool:
@@ -288,10 +294,11 @@ def _embed(
         packed = zlib.compress(data)
         stream = out.add(
             out.next,
-            b"<< /Type /EmbeddedFile /Subtype /application#2Fxml /Filter /FlateDecode "
+            b"<< /Type /EmbeddedFile %s/Filter /FlateDecode "
             b"/Params << /Size %d /CheckSum <%s> /CreationDate (%s) /ModDate (%s) >> "
             b"/Length %d >>\nstream\n"
             % (
+                b"/Subtype /application#2Fxml " if name.endswith(".xml") else b"",
                 len(data),
                 hashlib.md5(data).hexdigest().encode(),  # noqa: S324 (§7.11.4)
                 when.encode(),

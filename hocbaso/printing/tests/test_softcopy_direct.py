@@ -72,7 +72,7 @@ def test_only_the_cms_itself_is_left_out_of_the_signed_bytes(direct: bytes) -> N
     assert not contents.endswith(b"\0")
 
 
-def test_an_ecdsa_seal_leaves_at_most_two_bytes_of_padding(
+def test_an_ecdsa_seal_leaves_only_the_bytes_its_value_is_short(
     secondary: Rendered, pki: DemoPki
 ) -> None:
     credential = pki.organisation("Trường THCS Nam Từ Liêm", "01023456", kind="ec")
@@ -82,7 +82,9 @@ def test_an_ecdsa_seal_leaves_at_most_two_bytes_of_padding(
         first, second, contents = _contents_span(copy)
         written = copy[first + 1 : second - 1]
         used = 2 * len(contents.rstrip(b"\0"))
-        assert len(written) - used <= 4 and set(written[used:]) <= {ord("0")}
+        # a P-256 value in DER is 70 to 72 bytes, rarely shorter: the reservation
+        # is the longest, the rest zeros
+        assert len(written) - used <= 8 and set(written[used:]) <= {ord("0")}
         assert verify_pdf(copy, [pki.root.certificate], at=NOW).status is (Status.VALID)
 
 
@@ -153,4 +155,5 @@ def test_the_direct_copy_carries_the_packets_byte_for_byte(
     from hocbaso.printing import attached_packets
 
     assert attached_packets(direct) == sorted(packets_of(secondary))
+    assert direct.count(b"/Subtype /application#2Fxml") == len(secondary.pages)
     assert re.search(rb"/Producer \(pyHanko", direct) is None
