@@ -74,6 +74,12 @@ def normalise_signature_value(algorithm: SignatureAlgorithm, value: bytes) -> by
     return value
 
 
+# Immutable parameters, made once rather than per signature checked.
+_PKCS1 = padding.PKCS1v15()
+_SHA256 = hashes.SHA256()
+_ECDSA_SHA256 = ec.ECDSA(_SHA256)
+
+
 def is_valid_signature(
     key: PublicKey, algorithm: SignatureAlgorithm, data: bytes, value: bytes
 ) -> bool:
@@ -82,12 +88,12 @@ def is_valid_signature(
         if algorithm is SignatureAlgorithm.RSA_SHA256 and isinstance(
             key, rsa.RSAPublicKey
         ):
-            key.verify(value, data, padding.PKCS1v15(), hashes.SHA256())
+            key.verify(value, data, _PKCS1, _SHA256)
             return True
         if algorithm is SignatureAlgorithm.ECDSA_SHA256 and isinstance(
             key, ec.EllipticCurvePublicKey
         ):
-            key.verify(ecdsa_raw_to_der(value), data, ec.ECDSA(hashes.SHA256()))
+            key.verify(ecdsa_raw_to_der(value), data, _ECDSA_SHA256)
             return True
     except (InvalidSignature, SignerMismatchError):
         return False
