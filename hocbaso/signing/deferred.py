@@ -36,19 +36,11 @@ from hocbaso.signing.errors import (
     SignerMismatchError,
     SigningError,
 )
-from hocbaso.signing.result import _
+from hocbaso.signing.result import _, role_name
 from hocbaso.signing.roles import PlacedSlot, Role, find_slot, find_slots
 from hocbaso.signing.timestamp import TimestampAuthority, add_signature_timestamp
 
 STATE_VERSION = 1
-# The roles as a reader names them in an order refusal (a Reason, whose args[0]
-# the boundary translates with ``in_language``; str() stays English).
-_ROLE_NAMES = {
-    Role.SUBJECT_TEACHER: _("subject teacher"),
-    Role.HOMEROOM_TEACHER: _("homeroom teacher"),
-    Role.LEADER: _("principal"),
-    Role.SEAL: _("school seal"),
-}
 
 
 @dataclass(frozen=True)
@@ -230,18 +222,18 @@ def _check_order(
     root: etree._Element, slots: list[PlacedSlot], target: PlacedSlot
 ) -> list[str]:
     """Enforce the order of §6.2; the Ids of the earlier signatures to reference."""
-    rank, role = target.slot.role.rank, _ROLE_NAMES[target.slot.role]
+    rank, role = target.slot.role.rank, role_name(target.slot.role)
     for placed in slots:
         if placed.slot.role.rank > rank and placed.signatures():
             raise SignatureOrderError(
                 _(
                     "the {done} has already signed; the {role} can no longer sign"
-                ).format(done=_ROLE_NAMES[placed.slot.role], role=role)
+                ).format(done=role_name(placed.slot.role), role=role)
             )
         if placed.slot.role.rank < rank and not placed.signatures():
             raise SignatureOrderError(
                 _("the {earlier} {who} must sign before the {role}").format(
-                    earlier=_ROLE_NAMES[placed.slot.role],
+                    earlier=role_name(placed.slot.role),
                     who=placed.slot.identifier,
                     role=role,
                 )

@@ -99,6 +99,26 @@ _MARKED: dict[str, Reason] = {}
 _MAX_MARKED = 1000
 
 
+def role_name(role: Role) -> Reason:
+    """The role as a reader names it, a Reason of its own: a sentence that names
+    a role takes it as a value and is read with it in the reader's language."""
+    return _ROLE_NAMES[role]
+
+
+_ROLE_NAMES = {
+    Role.SUBJECT_TEACHER: _("subject teacher"),
+    Role.HOMEROOM_TEACHER: _("homeroom teacher"),
+    Role.LEADER: _("principal"),
+    Role.SEAL: _("school seal"),
+}
+
+
+def listing(reasons: list[Reason], separator: str = "; ") -> Reason:
+    """Several reasons as one, each read in the reader's language."""
+    template = separator.join(f"{{r{i}}}" for i in range(len(reasons)))
+    return Reason(template, **{f"r{i}": r for i, r in enumerate(reasons)})
+
+
 class Status(enum.StrEnum):
     """valid, invalid, or cannot determine: a verifier says which, with reasons."""
 

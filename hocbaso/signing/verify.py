@@ -37,11 +37,14 @@ from hocbaso.signing.algorithms import is_valid_signature
 from hocbaso.signing.errors import SigningError
 from hocbaso.signing.result import (
     Check,
+    Reason,
     RoleBinding,
     SignatureReport,
     VerificationResult,
     _,
     bind_by_subject_identifier,
+    listing,
+    role_name,
     status_of,
 )
 from hocbaso.signing.roles import PlacedSlot, Role, find_slots
@@ -319,12 +322,12 @@ def _check_slots_in_order(
     ]
     for placed in empty_earlier:
         reason = _("the {role} {who} has not signed, yet a later role has").format(
-            role=placed.slot.role.value, who=placed.slot.identifier
+            role=role_name(placed.slot.role), who=placed.slot.identifier
         )
         checks.append(Check("order", False, reason))
     if require_complete:
         unsigned = [
-            f"{p.slot.role.value} {p.slot.identifier}"
+            Reason("{role} {who}", role=role_name(p.slot.role), who=p.slot.identifier)
             for p, e in zip(slots, empty, strict=True)
             if e
         ]
@@ -333,7 +336,7 @@ def _check_slots_in_order(
                 Check(
                     "complete",
                     False,
-                    _("not signed yet by: {who}").format(who="; ".join(unsigned)),
+                    _("not signed yet by: {who}").format(who=listing(unsigned)),
                 )
             )
         else:

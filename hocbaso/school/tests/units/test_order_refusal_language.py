@@ -44,3 +44,30 @@ def test_the_core_keeps_its_english_sentence_for_logs(district):
     _record, error = _leader_before_the_homeroom_teacher(district)
     assert "the homeroom teacher" in str(error)
     assert str(error).endswith("must sign before the principal")
+
+
+def test_a_verification_names_the_signers_still_to_sign_in_vietnamese(district):
+    from hocbaso.records import actions
+    from hocbaso.signing import TrustStore, in_language, verify_packet
+
+    cls = district.primary
+    homeroom = signers_of(cls).homeroom
+    actions.sign_as_homeroom_teacher(
+        homeroom.user,
+        cls,
+        district.keys.signer_for_person(homeroom),
+        signing_time=district.now,
+    )
+    record = district.records(cls).first()
+    record.refresh_from_db()
+    result = verify_packet(
+        bytes(record.packet.data),
+        TrustStore.from_directory(district.trust_dir),
+        at=district.now,
+    )
+    (complete,) = [c for c in result.checks if c.name == "complete"]
+    assert not complete.ok
+    with translation.override("vi"):
+        text = in_language(complete.reason, translation.gettext)
+    assert text.startswith("chưa ký: ") and "hiệu trưởng" in text, text
+    assert "leader" not in text and "seal" not in text and "_" not in text
