@@ -2,6 +2,8 @@
 
 - ``Preference``: a student's or parent's address and the kinds of notice they
   take; every kind is on once an address is given, until they switch it off.
+  Nothing is sent to an address until its owner typed back the code mailed to it
+  (``confirmed``): a typo must not send a child's notices to a stranger.
 - ``Notice``: one message sent, once, under its unique ``key`` (the event, the
   recipient): the row is written in the transaction that sends the mail, so a task
   run again sends nothing new (mail is at least once, the row exactly once). A mail
@@ -25,6 +27,7 @@ class Kind(models.TextChoices):
     CORRECTION = "correction", _("a correction was requested or decided")
     READER = "reader", _("a transcript looked up earlier was corrected")
     STAFF = "staff", _("a correction to decide, or decided")
+    CONFIRM = "confirm", _("the code that confirms an address")
 
 
 FAMILY_KINDS = (Kind.EFFECTIVE, Kind.LOOKUP, Kind.SHARE, Kind.CORRECTION)
@@ -38,6 +41,7 @@ class Preference(models.Model):
         verbose_name=_("login"),
     )
     email = models.EmailField(_("e-mail address"), blank=True)
+    confirmed = models.EmailField(_("confirmed address"), blank=True)
     effective = models.BooleanField(Kind.EFFECTIVE.label, default=True)
     lookup = models.BooleanField(Kind.LOOKUP.label, default=True)
     share = models.BooleanField(Kind.SHARE.label, default=True)
@@ -51,8 +55,12 @@ class Preference(models.Model):
     def __str__(self) -> str:
         return f"{self.account_id}: {self.email or '-'}"
 
+    @property
+    def is_confirmed(self) -> bool:
+        return bool(self.email) and self.email == self.confirmed
+
     def wants(self, kind: str) -> bool:
-        return bool(self.email) and kind in FAMILY_KINDS and getattr(self, kind)
+        return self.is_confirmed and kind in FAMILY_KINDS and getattr(self, kind)
 
 
 class Notice(models.Model):

@@ -18,7 +18,7 @@ from hocbaso.season import engine
 _TOLD_STATES = ("requested", "approved", "refused", "issued")
 
 
-def _later(task, *args) -> None:
+def later(task, *args) -> None:
     if engine.can_defer():
         engine.enqueue(task, *args)
     else:
@@ -28,7 +28,7 @@ def _later(task, *args) -> None:
 def _school_locked(sender, school_lock, **kwargs) -> None:
     from hocbaso.notices.tasks import notify_effective
 
-    _later(notify_effective, school_lock.pk)
+    later(notify_effective, school_lock.pk)
 
 
 def _access_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
@@ -36,21 +36,21 @@ def _access_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
     from hocbaso.notices.tasks import notify_access
 
     if created and not raw and is_reader_event(instance):
-        _later(notify_access, instance.pk)
+        later(notify_access, instance.pk)
 
 
 def _share_used(sender, instance, created=False, raw=False, **kwargs) -> None:
     from hocbaso.notices.tasks import notify_share_use
 
     if created and not raw:
-        _later(notify_share_use, instance.pk)
+        later(notify_share_use, instance.pk)
 
 
 def _correction_saved(sender, instance, raw=False, **kwargs) -> None:
     from hocbaso.notices.tasks import notify_correction
 
     if not raw and instance.state in _TOLD_STATES:
-        _later(notify_correction, instance.public_id, str(instance.state))
+        later(notify_correction, instance.public_id, str(instance.state))
 
 
 def connect() -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Min
+from django.db.models import F, Min
 from django.utils import timezone
 
 from hocbaso.notices.models import Preference
@@ -65,6 +65,7 @@ def family(transcripts: Iterable[Transcript], kind: str) -> dict[int, list]:
     wanted = Preference.objects.filter(
         account__personal_id__in=list(people), **{kind: True}
     ).exclude(email="")
+    wanted = wanted.filter(confirmed=F("email"))  # typed back the mailed code
     found: dict[int, list] = defaultdict(list)
     for pref in wanted.select_related("account"):
         for student_id in people[pref.account.personal_id]:

@@ -31,6 +31,14 @@ def notify_share_use(use_id: int) -> dict:
 
 
 @task()
+def send_confirmation(account_id: int, email: str) -> dict:
+    """Mail the code that confirms a family's new address."""
+    from hocbaso.notices.confirming import send_code
+
+    return send_code(account_id, email)
+
+
+@task()
 def notify_correction(correction_id: str, state: str) -> dict:
     """A correction was requested, decided or issued."""
     return notifying.correction(correction_id, state)

@@ -163,7 +163,9 @@ def parent(district, pupil_record, django_user_model):
     consent.decide(
         account, pupil_record.transcript.student, "notifications", given=True
     )
-    Preference.objects.create(account=account, email=PARENT_EMAIL)
+    Preference.objects.create(
+        account=account, email=PARENT_EMAIL, confirmed=PARENT_EMAIL
+    )
     return account
 
 

@@ -203,3 +203,22 @@ def test_no_mail_without_consent_to_notifications_or_after_its_withdrawal(
 
     assert smtp.messages == []
     assert not Notice.objects.exists()
+
+
+def test_an_address_not_confirmed_gets_nothing(
+    district,
+    pupil_record,
+    parent,
+    clerk,
+    clock,
+    system,
+    smtp,
+    django_capture_on_commit_callbacks,
+):
+    Preference.objects.filter(account=parent).update(email="typo@example.vn")
+
+    _lock(
+        district, pupil_record, clerk, clock, system, django_capture_on_commit_callbacks
+    )
+
+    assert smtp.messages == []

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from hocbaso.notices import confirming
 from hocbaso.notices.models import Kind, Notice, Preference
 from hocbaso.portal.citizen import consent
 
@@ -23,22 +24,50 @@ def test_the_parents_page_links_to_the_notices(client, parent):
     assert "Thông báo qua thư điện tử" in page
 
 
-def test_an_address_given_turns_every_kind_on(client, parent, django_user_model):
+def test_an_address_given_turns_every_kind_on_once_its_code_is_typed_back(
+    client, parent, smtp, django_capture_on_commit_callbacks
+):
     Preference.objects.filter(account=parent).delete()
     client.force_login(parent.user)
     form = client.get(URL).content.decode()
     ticked = re.findall(r'<input type="checkbox"[^>]*\bchecked\b', form)
     assert len(ticked) == 4  # each kind ticked until unticked
 
-    response = client.post(
-        URL,
-        {"email": " Me.An@Example.VN ", **{k: "on" for k in Kind.values[:4]}},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            URL,
+            {"email": " Me.An@Example.VN ", **{k: "on" for k in Kind.values[:4]}},
+        )
 
     assert response.status_code == 302
     pref = Preference.objects.get(account=parent)
     assert pref.email == "me.an@example.vn"
+    assert not pref.wants(Kind.EFFECTIVE)  # not before the code is typed back
+    (mail,) = smtp.to("me.an@example.vn")
+    assert mail.subject == "Học bạ số: mã xác nhận địa chỉ thư điện tử của bạn"
+    code = re.search(r"[0-9A-Z]{5}-[0-9A-Z]{5}", mail.body).group(0)
+
+    client.post(URL, {"confirm": "1", "code": code.lower()})
+
+    pref.refresh_from_db()
     assert all(pref.wants(k) for k in (Kind.EFFECTIVE, Kind.LOOKUP, Kind.SHARE))
+
+
+def test_a_wrong_code_or_a_code_of_another_address_confirms_nothing(client, parent):
+    Preference.objects.filter(account=parent).update(
+        email="khac@example.vn", confirmed=""
+    )
+    client.force_login(parent.user)
+    other = confirming.code_for(parent.pk, "me.an@example.vn")
+
+    for typed in ("AAAAA-BBBBB", other):
+        response = client.post(URL, {"confirm": "1", "code": typed})
+        assert response.status_code == 400
+        assert "Đây không phải mã đã gửi đến khac@example.vn" in (
+            response.content.decode()
+        )
+
+    assert not Preference.objects.get(account=parent).is_confirmed
 
 
 def test_a_kind_switched_off_stays_off(client, parent):
@@ -108,3 +137,12 @@ def test_the_page_names_the_children_nothing_is_sent_about(
     page = client.get(URL).content.decode()
 
     assert f"Không gửi thông báo nào về {student.full_name}" in page
+
+
+def test_reading_the_page_changes_nothing(client, parent):
+    client.force_login(parent.user)
+
+    assert client.get(URL).status_code == 200
+
+    pref = Preference.objects.get(account=parent)
+    assert pref.email == "me.an@example.vn" and pref.is_confirmed
