@@ -27,7 +27,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from hocbaso.portal import purposes
-from hocbaso.portal.audit import record_access
+from hocbaso.portal.audit import events_about, record_access
 from hocbaso.portal.citizen.consent import visible_students
 from hocbaso.portal.citizen.models import (
     CitizenAccount,
@@ -37,7 +37,7 @@ from hocbaso.portal.citizen.models import (
     ShareCode,
 )
 from hocbaso.portal.citizen.registry import signed_snapshot, snapshot_data, standings
-from hocbaso.portal.models import AccessAction, AccessEvent, ActorKind
+from hocbaso.portal.models import AccessAction, ActorKind
 from hocbaso.records.models import Student, Transcript
 
 FORMAT = "hocbaso-subject-access/1"
@@ -168,7 +168,8 @@ def _record(st) -> dict[str, Any]:
 
 
 def _trail(transcripts: list[Transcript]) -> list[dict[str, Any]]:
-    events = AccessEvent.objects.filter(transcript__in=transcripts).order_by("at", "pk")
+    # A school page's one event for a class counts for each pupil it showed.
+    events = events_about([t.pk for t in transcripts]).order_by("at", "pk")
     return [
         {
             "at": e.at.isoformat(),

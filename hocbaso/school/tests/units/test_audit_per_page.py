@@ -110,3 +110,17 @@ def test_the_mark_book_and_subject_pages_write_one_event_each(district):
         before = AccessEvent.objects.count()
         assert client.get(url).status_code == 200
         assert AccessEvent.objects.count() == before + 1, url
+
+
+def test_the_familys_download_of_all_data_holds_the_class_page_view(district):
+    from hocbaso.portal import purposes
+    from hocbaso.portal.citizen import subject_access
+
+    cls = district.primary
+    child = YearlyRecord.objects.filter(school_class=cls).first().transcript.student
+    _parent_of(child, "001180000003")
+    _view_class(district, cls)
+    account = CitizenAccount.objects.get(personal_id="001180000003")
+    trail = subject_access.export(account, child.pk)["access_trail"]
+    views = [e for e in trail if e["purpose"] == purposes.CLASS_REVIEW]
+    assert len(views) == 1 and views[0]["organisation"] == cls.school.name
