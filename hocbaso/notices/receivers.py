@@ -11,6 +11,7 @@ are marked locked before they are read. A notice never fails the event itself.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F
 from django.db.models.signals import post_save
 
 from hocbaso.season import engine
@@ -25,24 +26,33 @@ def later(task, *args) -> None:
         transaction.on_commit(lambda: engine.enqueue(task, *args), robust=True)
 
 
+def _families_listen() -> bool:
+    """Whether any family has a confirmed address: until one has, the lock and the
+    reads enqueue nothing (no queue full of tasks with no one to tell)."""
+    from hocbaso.notices.models import Preference
+
+    return Preference.objects.exclude(email="").filter(confirmed=F("email")).exists()
+
+
 def _school_locked(sender, school_lock, **kwargs) -> None:
     from hocbaso.notices.tasks import notify_effective
 
-    later(notify_effective, school_lock.pk)
+    if _families_listen():
+        later(notify_effective, school_lock.pk)
 
 
 def _access_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
     from hocbaso.notices.notifying import is_reader_event
     from hocbaso.notices.tasks import notify_access
 
-    if created and not raw and is_reader_event(instance):
+    if created and not raw and is_reader_event(instance) and _families_listen():
         later(notify_access, instance.pk)
 
 
 def _share_used(sender, instance, created=False, raw=False, **kwargs) -> None:
     from hocbaso.notices.tasks import notify_share_use
 
-    if created and not raw:
+    if created and not raw and _families_listen():
         later(notify_share_use, instance.pk)
 
 

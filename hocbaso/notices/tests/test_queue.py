@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from hocbaso.notices.models import Notice
+from hocbaso.notices.models import Notice, Preference
 from hocbaso.notices.tests.conftest import PARENT_EMAIL
 from hocbaso.registry import actions
 from hocbaso.registry.tests.helpers import submit
@@ -55,3 +55,16 @@ def test_a_lock_rolled_back_leaves_no_task(
 
     assert waiting("notify_effective") == []
     assert run_ready() == [] and smtp.messages == []
+
+
+def test_with_no_confirmed_family_address_the_lock_enqueues_nothing(
+    district, pupil_record, parent, clerk, clock, system, queue
+):
+    Preference.objects.update(confirmed="")
+    _submitted(district, pupil_record, clerk, clock)
+
+    actions.lock_round(
+        district.year, "main", scope=pupil_record.school, actor=system, clock=clock
+    )
+
+    assert waiting("notify_effective") == []
