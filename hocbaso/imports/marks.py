@@ -303,7 +303,7 @@ def _row_change(
     existing = None if not record else stored.rows.get((record.pk, subject, term))
     if (
         existing is not None
-        and existing.data == data
+        and cells.same_marks(existing.data, data)
         and (comment is None or existing.comment == comment)
     ):
         return None
@@ -334,7 +334,7 @@ def _plan_record_sheet(ctx, stored: _Class, seen, sheet, school_class) -> None:
             continue
         current = _current(record)
         wanted = _wanted(ctx, current, values, retest)
-        changes = {k: v for k, v in wanted.items() if current[k] != v}
+        changes = {k: v for k, v in wanted.items() if not _same(k, current[k], v)}
         if not changes:
             ctx.plan.count("record_data", "unchanged")
         elif not _refuse_protected(ctx, stored, sheet, row, record):
@@ -349,6 +349,11 @@ def _current(record: YearlyRecord | None) -> dict[str, Any]:
     # would write back normalised counts as unchanged, not as a change.
     current = {name: getattr(record, name) for name in RECORD_DEFAULTS}
     return current | exporting.form_values(record)
+
+
+def _same(field: str, stored: Any, read: Any) -> bool:
+    """Re-test results compare as marks ("6.0" is 6); everything else as stored."""
+    return cells.same_marks(stored, read) if field == "retest" else stored == read
 
 
 def _wanted(ctx, current, values, retest) -> dict[str, Any]:
