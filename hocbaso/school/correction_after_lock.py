@@ -13,6 +13,7 @@ copy with a link to the correction's history.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import PurePosixPath, PureWindowsPath
 
 from django import forms
@@ -28,6 +29,13 @@ from hocbaso.registry.models import Correction, Submission
 REQUESTING_ROLES = (Role.PRINCIPAL, Role.CLERK)
 # The identity fields the form offers (a subset of the registry's correctable ones).
 IDENTITY_FIELDS = ("full_name", "date_of_birth", "place_of_birth", "ethnicity")
+# Their names on the pages: a field id is never shown.
+IDENTITY_NAMES = {
+    "full_name": gettext_lazy("Full name"),
+    "date_of_birth": gettext_lazy("Date of birth"),
+    "place_of_birth": gettext_lazy("Place of birth"),
+    "ethnicity": gettext_lazy("Ethnicity"),
+}
 
 
 def locked_submission(record: YearlyRecord) -> Submission | None:
@@ -190,3 +198,30 @@ class IssueForm(forms.Form):
             "I confirm: the corrected version replaces the locked one in the registry"
         )
     )
+
+
+def identity_changes(correction: Correction) -> list[tuple[str, str, str]]:
+    """(name, before, after) of each identity field the correction changes, by the
+    names a reader knows, dates as dd/mm/yyyy."""
+    from hocbaso.records.versions import student_identity
+
+    before = student_identity(correction.record)
+    return [
+        (
+            str(IDENTITY_NAMES.get(name, name)),
+            _identity_text(getattr(before, name, None)),
+            _identity_text(value),
+        )
+        for name, value in sorted((correction.identity or {}).items())
+    ]
+
+
+def _identity_text(value) -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else str(value)

@@ -164,7 +164,7 @@ def correction_page(request: HttpRequest, public_id: str) -> HttpResponse:
         "school_side": school,
         "decides": decides,
         "issue_form": cal.IssueForm() if ready else None,
-        "identity": sorted(correction.identity.items()),
+        "identity": cal.identity_changes(correction),
         "family": family.open_for(correction.record) if school else [],
     }
     return render(request, "school/correction.html", context)

@@ -218,3 +218,21 @@ def test_a_refusal_needs_its_reason(district, requested):
     _decide(officer, correction, district, decision="refuse", reason="Không đủ căn cứ.")
     correction.refresh_from_db()
     assert correction.state == "refused" and correction.version is None
+
+
+def test_the_corrected_identity_reads_by_field_names(district, requested):
+    record, principal, correction = requested
+    page = principal.get(reverse("school:correction", args=[correction.public_id]))
+    html = page.content.decode()
+    line = html[html.index('<li class="identity-change">') :]
+    line = line[: line.index("</li>")]
+    before = record.transcript.student.full_name
+    text = line.replace("</span>", "")
+    for tag in (
+        '<li class="identity-change">',
+        '<span class="old">',
+        '<span class="new">',
+    ):
+        text = text.replace(tag, "")
+    assert text == f"Họ và tên: {before} → {NEW_NAME}"
+    assert "full_name" not in html
