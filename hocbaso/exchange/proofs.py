@@ -269,17 +269,16 @@ def _check_correction(what, index, entry, listed, packet_sha, checkpoint):
 
 def _check_decision_text(what: str, correction: dict, decision: Entry) -> None:
     """The decision's number, date and signer, as the signed manifest gives them:
-    all present, and the decision dated no later than its entry (Vietnam time)."""
+    all present, no longer than the registry keeps them (60 and 150 characters),
+    and the decision dated no later than its entry (Vietnam time)."""
     number, signer = correction.get("number"), correction.get("signer")
     try:
         date = dt.date.fromisoformat(correction.get("date"))
     except (TypeError, ValueError):
         date = None
     if (
-        not isinstance(number, str)
-        or not number.strip()
-        or not isinstance(signer, str)
-        or not signer.strip()
+        not _short_text(number, 60)
+        or not _short_text(signer, 150)
         or date is None
         or date > decision.time.astimezone(_VIETNAM).date()
     ):
@@ -291,6 +290,11 @@ def _check_decision_text(what: str, correction: dict, decision: Entry) -> None:
             )
             % {"what": what}
         )
+
+
+def _short_text(value, limit: int) -> bool:
+    """Present and no longer than the registry's own column for it."""
+    return isinstance(value, str) and 0 < len(value.strip()) <= limit
 
 
 def _uncorrected(what: str) -> LedgerProofError:

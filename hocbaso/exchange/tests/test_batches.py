@@ -39,7 +39,13 @@ def _become_national(district, code="01"):
             "kind": "department",
             "key": signed.signer().verifier_key().to_string(),
             "ledger_key": registry.ledger_verifier_key(),
-            "ca": sorted(district.trust_dir.glob("*")),
+            # the district's own CAs, not the peer copies an earlier test of
+            # the package registered into the same trust store
+            "ca": sorted(
+                p
+                for p in district.trust_dir.glob("*")
+                if not p.name.startswith("peer-")
+            ),
         },
         at=timezone.now(),
     )

@@ -30,7 +30,11 @@ def national(district, locked, settings):
             "kind": "department",
             "key": signed.signer().verifier_key().to_string(),
             "ledger_key": registry.ledger_verifier_key(),
-            "ca": sorted(district.trust_dir.glob("*")),
+            "ca": sorted(
+                p
+                for p in district.trust_dir.glob("*")
+                if not p.name.startswith("peer-")
+            ),
         },
         at=timezone.now(),
     )

@@ -240,6 +240,7 @@ def _without_correction(correction, manifest):
         (_decision(_without_correction), "LEDGER_PROOF_INVALID"),
         (_decision(lambda c, m: c.update(date="2999-01-01")), "BATCH_INVALID"),
         (_decision(lambda c, m: c.update(number=" ")), "BATCH_INVALID"),
+        (_decision(lambda c, m: c.update(signer="x" * 151)), "BATCH_INVALID"),
     ],
 )
 def test_an_update_the_ledger_does_not_prove_corrected_is_refused(
