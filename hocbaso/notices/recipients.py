@@ -32,6 +32,10 @@ READER_ACTIONS = (
 )
 READER_KINDS = (ActorKind.ANONYMOUS, ActorKind.API)
 CONTACT = "contact"  # the key of the address in a lookup's audit detail
+# Anyone holding the code can leave an address with each lookup: a correction
+# tells at most this many (the earliest readers), so that it cannot be turned into
+# a mailing to a list of someone's choosing.
+MAX_READERS = 50
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,8 @@ def readers(transcript_id: int, before: dt.datetime) -> list[Reader]:
             continue  # the lookup form checks it; an older row may not be one
         if address not in found or row["first_at"] < found[address]:
             found[address] = row["first_at"]
-    return [Reader(a, at) for a, at in sorted(found.items())]
+    earliest = sorted(found.items(), key=lambda item: (item[1], item[0]))
+    return [Reader(a, at) for a, at in earliest[:MAX_READERS]]
 
 
 def _is_address(text: str) -> bool:

@@ -22,6 +22,7 @@ from hocbaso.registry.tests.helpers import submit
 
 pytestmark = pytest.mark.django_db
 READER = "tuyendung@congty.example.vn"
+HOUR = dt.timedelta(hours=1)
 
 
 @pytest.fixture
@@ -214,3 +215,23 @@ def test_every_earlier_reader_who_left_an_address_is_told_once(
     (family,) = smtp.to(PARENT_EMAIL)
     assert "đã có hiệu lực" in family.body
     assert_nothing_personal(family, transcript)
+
+
+def test_a_correction_tells_at_most_the_earliest_readers(district, locked, monkeypatch):
+    from hocbaso.notices import recipients
+
+    monkeypatch.setattr(recipients, "MAX_READERS", 2)
+    transcript = locked.record.transcript
+    for minutes, address in enumerate(["c@x.vn", "a@x.vn", "b@x.vn", "not an address"]):
+        record_access(
+            None,
+            action=AccessAction.VIEW,
+            transcript=transcript,
+            actor_kind=ActorKind.ANONYMOUS,
+            detail={"contact": address},
+            at=district.open_at + dt.timedelta(minutes=minutes),
+        )
+
+    found = recipients.readers(transcript.pk, before=district.open_at + HOUR)
+
+    assert [r.address for r in found] == ["c@x.vn", "a@x.vn"]
