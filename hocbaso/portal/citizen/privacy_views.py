@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -80,8 +81,6 @@ def consent_decide(request: HttpRequest) -> HttpResponse:
 
 
 def _home() -> str:
-    from django.urls import reverse
-
     return reverse("citizen:home")
 
 
