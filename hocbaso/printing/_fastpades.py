@@ -8,7 +8,7 @@ same kind of file, so this module writes it itself:
 1. find the catalog and the first page through the trailer and the one classic
    cross-reference table (its entries are 20 bytes each: nothing else is read);
 2. append the packets as embedded files (a name tree in the catalog), the stamp
-   (its font objects built once per process, _stampfont.py), the signature field
+   (its font objects built once per process, _pdfstamp.py), the signature field
    and the signature dictionary with a /Contents placeholder, the catalog and the
    page again with their new keys, a cross-reference section and a trailer with
    /Prev (ISO 32000-1 §7.5.6);
@@ -18,8 +18,8 @@ same kind of file, so this module writes it itself:
 
 prepare() returns None for any other file (an xref stream, an earlier revision,
 encryption, a catalog that already has /Names, /AcroForm or /Extensions, a first
-page with /Annots, a stamp letter the font lacks): sign_pdf then uses pyHanko,
-as it does for B-T and B-LTA.
+page with /Annots), sign() for a stamp letter the font lacks or a file name that
+is not printable ASCII: sign_pdf then uses pyHanko, as it does for B-T and B-LTA.
 """
 
 from __future__ import annotations
@@ -38,7 +38,10 @@ from hocbaso.printing._format import VIETNAM
 
 _TAIL = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _TABLE = re.compile(rb"xref\r?\n0 (\d+)\r?\n")
-_TRAILER = re.compile(rb"\s*trailer\s*<<([^<>]*)>>\s*startxref\s+(\d+)\s+%%EOF\s*$")
+# The trailer's keys: no nested dictionary, hex strings allowed (an /ID may be one).
+_TRAILER = re.compile(
+    rb"\s*trailer\s*<<((?:[^<>]|<[0-9A-Fa-f]*>)*)>>\s*startxref\s+(\d+)\s+%%EOF\s*$"
+)
 _REF = rb"\s+(\d+)\s+0\s+R"
 _FIRST_ID = re.compile(rb"/ID\s*\[\s*(\([^()\\]*\)|<[0-9A-Fa-f]*>)")
 _PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")

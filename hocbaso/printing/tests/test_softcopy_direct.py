@@ -157,3 +157,12 @@ def test_the_direct_copy_carries_the_packets_byte_for_byte(
     assert attached_packets(direct) == sorted(packets_of(secondary))
     assert direct.count(b"/Subtype /application#2Fxml") == len(secondary.pages)
     assert re.search(rb"/Producer \(pyHanko", direct) is None
+
+
+def test_a_trailer_whose_id_is_a_hex_string_is_read(secondary: Rendered) -> None:
+    pdf = secondary.pdf
+    start = pdf.rindex(b"/ID[")
+    end = pdf.index(b"]", start) + 1
+    hexed = pdf[:start] + b"/ID[<0011aabb><0011aabb>]" + pdf[end:]
+    base = _fastpades.prepare(hexed)
+    assert base is not None and base.first_id == b"<0011aabb>"
