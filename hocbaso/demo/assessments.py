@@ -196,29 +196,31 @@ def secondary_summer(
     return out
 
 
-def secondary_in_progress(
-    rng: random.Random, grade: int, profile: str, given: int
-) -> dict[str, Any]:
-    """Term I so far: the first ``given`` regular assessments of each subject."""
+def secondary_term_one(rng: random.Random, grade: int, profile: str) -> dict[str, Any]:
+    """Term I of a year in progress, whole for every subject.
+
+    Whole, because a term is entered whole or not at all (every regular, mid-term
+    and end-of-term assessment: Circular 22, Art. 7; docs/imports.md): a
+    template of the class then imports back as it was.
+    """
     mean = SECONDARY_MEANS[profile]
     subjects: dict[str, Any] = {}
     for spec in curriculum("secondary", grade):
         if spec.optional:
             continue
-        n = min(given, spec.regular_count)
         if spec.form is Form.SCORE:
-            subjects[spec.code] = {
-                "hk1": {"tx": [_score(rng, mean, whole=True) for _ in range(n)]}
-            }
+            term = _scored_term(rng, mean + rng.uniform(-0.6, 0.6), spec.regular_count)
         else:
-            subjects[spec.code] = {"hk1": {"tx": ["Đ"] * n}}
+            term = _comment_term(rng, profile, spec.regular_count)
+        subjects[spec.code] = {"hk1": term}
     return {"level": "secondary", "grade": grade, "subjects": subjects}
 
 
-def primary_in_progress(rng: random.Random, grade: int, profile: str) -> dict[str, Any]:
-    """Mid-term I: levels only (tests come at the end of term I)."""
+def primary_term_one(rng: random.Random, grade: int, profile: str) -> dict[str, Any]:
+    """The end of term I: a level per subject, the test score where it has a test
+    (Circular 27, Art. 7: tests at the end of term I)."""
     subjects = {
-        spec.code: {"level": _primary_subject(rng, profile, False)["level"]}
+        spec.code: _primary_subject(rng, profile, spec.has_test)
         for spec in curriculum("primary", grade)
         if not spec.optional
     }

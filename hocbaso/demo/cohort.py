@@ -393,7 +393,7 @@ def _this_year_roster(
 def _this_year(
     ctx: _Ctx, pupil: Pupil, school: School, school_class: SchoolClass
 ) -> None:
-    """This year's enrollment and, in a pilot grade, its record in progress."""
+    """This year's enrollment and, in a pilot grade, its record with term I."""
     entry = school_class.grade == _entry_grade(school)
     moved_in = pupil.new_this_year and not entry
     pupil.enrollments.append(
@@ -411,12 +411,9 @@ def _this_year(
         return
     rng = ctx.rng
     if school.level == SchoolLevel.PRIMARY:
-        data = gen.primary_in_progress(rng, school_class.grade, pupil.profile)
+        data = gen.primary_term_one(rng, school_class.grade, pupil.profile)
     else:
-        data = gen.secondary_in_progress(
-            rng, school_class.grade, pupil.profile, given=2
-        )
-        data["conduct"] = {}
+        data = gen.secondary_term_one(rng, school_class.grade, pupil.profile)
     record = _record(ctx, pupil, school_class, RecordStatus.DRAFT)
     record.homeroom_comment = ""
     pupil.records.append(record)

@@ -63,6 +63,7 @@ class Summary:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     logins: list[staff.Login] = field(default_factory=list)
+    start: tuple[str, str, str] | None = None  # staff.People.start
 
 
 class SeedError(Exception):
@@ -131,7 +132,7 @@ def _seed(
         classes=sum(len(c) for c in classes.values()),
         staff=people.count,
     )
-    return Summary(counts=counts, logins=people.logins)
+    return Summary(counts=counts, logins=people.logins, start=people.start)
 
 
 def _organisations(

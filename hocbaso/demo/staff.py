@@ -32,6 +32,12 @@ from hocbaso.records.permissions import role_group
 
 # How many classes one subject teacher teaches in the demo.
 CLASSES_PER_SUBJECT_TEACHER = 6
+# The grade of the class that ``hocbaso demo-school`` gives a whole year to sign,
+# in the first school of each level (hocbaso/school/demo.py; a test keeps the two
+# in step): the teachers' logins shown are that class's.
+DEMO_GRADES = {SchoolLevel.PRIMARY: 4, SchoolLevel.SECONDARY: 7}
+# The subject whose teacher's login is shown.
+SHOWN_SUBJECT = "TOAN"
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,9 @@ class People:
     logins: list[Login] = field(default_factory=list)
     count: int = 0
     ids: PersonalIds | None = None
+    # Where to start: (user name, class name, school year) of the primary demo
+    # class's homeroom teacher.
+    start: tuple[str, str, str] | None = None
 
 
 @dataclass
@@ -60,6 +69,11 @@ class _Builder:
     persons: list[Person] = field(default_factory=list)
     appointments: list[Appointment] = field(default_factory=list)
     usernames: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # This year's demo class of each level: the class and its teachers
+    # ("homeroom", then one per subject code).
+    demo_classes: dict[str, tuple[SchoolClass, dict[str, Person]]] = field(
+        default_factory=dict
+    )
 
     def person(self, username: str, role: str) -> Person:
         sex = self.rng.choice((1, 2, 2))  # most teachers are women
@@ -111,6 +125,14 @@ def create_staff(
     Appointment.objects.bulk_create(b.appointments, batch_size=2000)
     _create_logins(b, people, password)
     people.count = len(b.persons)
+    primary = b.demo_classes.get(SchoolLevel.PRIMARY)
+    if primary:
+        school_class, teachers = primary
+        people.start = (
+            b.usernames[id(teachers["homeroom"])][0],
+            school_class.name,
+            years[-1].name,
+        )
     return people
 
 
@@ -150,15 +172,31 @@ def _school_staff(
                 school=school,
                 school_class=school_class,
             )
-            for subject, teachers in subject_teachers.items():
+            teachers = {
+                subject: people_of_subject[i // CLASSES_PER_SUBJECT_TEACHER]
+                for subject, people_of_subject in subject_teachers.items()
+            }
+            for subject, person in teachers.items():
                 b.appoint(
-                    teachers[i // CLASSES_PER_SUBJECT_TEACHER],
+                    person,
                     Role.SUBJECT_TEACHER,
                     year,
                     school=school,
                     school_class=school_class,
                     subject_code=subject,
                 )
+            if year == years[-1]:
+                _note_demo_class(b, school_class, {"homeroom": teacher, **teachers})
+
+
+def _note_demo_class(
+    b: _Builder, school_class: SchoolClass, teachers: dict[str, Person]
+) -> None:
+    """Keep the first class of the demo grade of each level (schools come in
+    code order, classes in name order, as ``hocbaso demo-school`` picks them)."""
+    level = school_class.school.level
+    if school_class.grade == DEMO_GRADES[level] and level not in b.demo_classes:
+        b.demo_classes[level] = (school_class, teachers)
 
 
 def _subject_teachers(
@@ -219,7 +257,8 @@ def _create_logins(b: _Builder, people: People, password: str) -> None:
     people.logins = _demo_logins(b, password)
 
 
-# The logins shown to whoever runs the demo, one per role, in this order.
+# The logins shown to whoever runs the demo, one per role, in this order; the
+# teachers' are those of this year's demo classes (``_class_logins``).
 _SHOWN_ROLES = (
     (Role.DEPARTMENT_ADMIN, "Sở GD&ĐT Hà Nội"),
     (Role.DEPARTMENT_OFFICER, "Sở GD&ĐT Hà Nội"),
@@ -227,8 +266,6 @@ _SHOWN_ROLES = (
     (Role.PRINCIPAL, "primary"),
     (Role.DEPUTY_PRINCIPAL, "secondary"),
     (Role.CLERK, "primary"),
-    (Role.HOMEROOM_TEACHER, "primary"),
-    (Role.SUBJECT_TEACHER, "secondary"),
 )
 
 
@@ -244,4 +281,25 @@ def _demo_logins(b: _Builder, password: str) -> list[Login]:
             if person_role == role and prefix_ok and role not in taken:
                 logins.append(Login(role, username, password, person.full_name))
                 taken.add(role)
+    return logins + _class_logins(b, password)
+
+
+def _class_logins(b: _Builder, password: str) -> list[Login]:
+    """The homeroom teacher of each demo class, and the secondary one's teacher
+    of the shown subject (its other subjects have theirs: gvbm.<school>.<code>)."""
+    shown = [
+        (level, "homeroom", Role.HOMEROOM_TEACHER)
+        for level in (SchoolLevel.PRIMARY, SchoolLevel.SECONDARY)
+    ] + [(SchoolLevel.SECONDARY, SHOWN_SUBJECT, Role.SUBJECT_TEACHER)]
+    logins = []
+    for level, key, role in shown:
+        if level not in b.demo_classes:
+            continue
+        school_class, teachers = b.demo_classes[level]
+        person = teachers[key]
+        where = f"{person.full_name}, lớp {school_class.name}"
+        if key != "homeroom":
+            names = {s.code: s.name for s in curriculum(level, school_class.grade)}
+            where += f", môn {names[key]}"
+        logins.append(Login(role, b.usernames[id(person)][0], password, where))
     return logins

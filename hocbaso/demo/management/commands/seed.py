@@ -59,7 +59,7 @@ class Command(BaseCommand):
         except SeedError as exc:
             raise CommandError(str(exc)) from exc
         if options["logins"]:
-            _write_logins(options["logins"], summary.logins)
+            _write_logins(options["logins"], summary.logins, summary.start)
         if options["json"]:
             out = {"seconds": round(summary.seconds, 2), **summary.counts}
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
@@ -71,17 +71,30 @@ class Command(BaseCommand):
         if not options["logins"]:
             for login in summary.logins:
                 self.stdout.write(f"{login.role}: {login.username} / {login.password}")
+            if summary.start:
+                self.stdout.write(start_line(summary.start))
 
     def _progress(self, message: str) -> None:
         self.stderr.write(f"  … {message}")
 
 
-def _write_logins(path: Path, logins) -> None:
+def start_line(start: tuple[str, str, str]) -> str:
+    """Where to begin: the primary demo class's homeroom teacher, its mark book."""
+    username, class_name, year = start
+    return _(
+        "Start: log in as %(username)s → Class %(class)s, %(year)s → "
+        "Mark book of the class"
+    ) % {"username": username, "class": class_name, "year": year}
+
+
+def _write_logins(path: Path, logins, start) -> None:
     """The logins file is private: it holds the demo password."""
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = [
         f"  {login.role:<20} {login.username:<28} {login.password}  ({login.where})"
         for login in logins
     ]
+    if start:
+        lines.append("  " + start_line(start))
     path.touch(mode=0o600)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
