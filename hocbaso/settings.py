@@ -520,9 +520,12 @@ EMAIL_PORT = _env_positive_int("HOCBASO_EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("HOCBASO_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("HOCBASO_EMAIL_PASSWORD", "")
 if os.environ.get("HOCBASO_EMAIL_PASSWORD_FILE"):
-    EMAIL_HOST_PASSWORD = (
-        Path(os.environ["HOCBASO_EMAIL_PASSWORD_FILE"]).read_text("utf-8").strip()
-    )
+    try:
+        EMAIL_HOST_PASSWORD = (
+            Path(os.environ["HOCBASO_EMAIL_PASSWORD_FILE"]).read_text("utf-8").strip()
+        )
+    except OSError as exc:
+        raise ImproperlyConfigured(f"HOCBASO_EMAIL_PASSWORD_FILE: {exc}") from exc
 EMAIL_USE_SSL = _env_bool("HOCBASO_EMAIL_SSL", False)
 EMAIL_USE_TLS = _env_bool("HOCBASO_EMAIL_STARTTLS", not EMAIL_USE_SSL)
 if EMAIL_USE_SSL and EMAIL_USE_TLS:
