@@ -39,7 +39,7 @@ def test_a_valid_packet_exits_0_and_says_so_in_vietnamese(signed, tmp_path, caps
     [
         ("tampered value", "integrity", "nội dung của #data đã bị thay đổi sau khi ký"),
         ("wrong signer", "role_binding", "chứng thư số không ghi tên 01023456"),
-        ("missing seal", "complete", "chưa ký: seal 01023456"),
+        ("missing seal", "complete", "chưa ký: con dấu số của trường 01023456"),
         ("comment-split value", "schema", "gói dữ liệu có chú thích XML"),
     ],
 )
