@@ -39,6 +39,8 @@ from hocbaso.printing._budget import (
     prescan,
 )
 from hocbaso.printing._ltv import document_timestamp_check, long_term_checks
+from hocbaso.printing._padding import PADDED as _PADDED
+from hocbaso.printing._padding import contents_exact as _contents_exact
 from hocbaso.printing.errors import PrintingError
 from hocbaso.printing.longterm import to_asn1
 from hocbaso.printing.render import DIGEST_KEYWORD, content_digest
@@ -166,6 +168,9 @@ def _verify(
             _carried_count(signature),
             budget.limits.certificates,
         )
+        if not _contents_exact(signature.pkcs7_content):
+            checks.append(_fail("integrity", _PADDED, signature.field_name))
+            continue
         if signature.sig_object_type == "/DocTimeStamp":
             checks.append(document_timestamp_check(signature, trust_roots))
             continue

@@ -264,3 +264,28 @@ def test_every_copy_names_the_seal_certificate_in_its_signed_attributes(
         }
         ess = attrs["signing_certificate_v2"]
         assert ess["certs"][0]["cert_hash"].native == expected
+
+
+def _contents_hex_end(pdf: bytes) -> int:
+    """The offset of the '>' closing the last signature's /Contents hex string."""
+    start = pdf.rindex(b"/Contents <") + len(b"/Contents <")
+    return pdf.index(b">", start)
+
+
+def test_bytes_hidden_in_the_signatures_reserved_space_make_it_invalid(
+    secondary: Rendered, seal: KeyFileSigner, pki: DemoPki
+) -> None:
+    # A timestamped copy is written by pyHanko, which reserves kilobytes of zeros
+    # after the CMS: outside the signed byte range and ignored by CMS parsers.
+    tsa = LocalTimestampAuthority(pki.timestamping("Hocbaso Demo TSA"), NOW)
+    copy = soft_copy(secondary, PdfSealSigner(seal), timestamp_authority=tsa)
+    assert verify_pdf(copy, [pki.root.certificate], at=NOW).status is Status.VALID
+    end = _contents_hex_end(copy)
+    assert copy[end - 8 : end] == b"00000000"
+    doctored = copy[: end - 8] + b"68626173" + copy[end:]  # "hbas" in the padding
+
+    result = verify_pdf(doctored, [pki.root.certificate], at=NOW)
+
+    assert result.status is Status.INVALID
+    assert [c.name for c in result.failures] == ["integrity"]
+    assert "not part of it" in str(result.failures[0].reason)
