@@ -176,6 +176,35 @@ def correction(pupil: str, year: str, state: str, decision: str) -> Message:
 
 
 @_in_language
+def review_declined(pupil: str, year: str) -> Message:
+    words = {"pupil": pupil, "year": year}
+    return _family(
+        _("%(pupil)s: the school answered your request"),
+        _(
+            "The school declined your request to review the school year %(year)s "
+            "record of %(pupil)s. Its reason is on your transcripts page."
+        ),
+        words,
+    )
+
+
+@_in_language
+def staff_review(school: str, pupil: str, year: str, record_id: int) -> Message:
+    """The school's staff: a family asks that a locked record be reviewed."""
+    words = {"school": school, "pupil": pupil, "year": year}
+    body = _(
+        "A family asks %(school)s to review the locked school year %(year)s "
+        "record of %(pupil)s. Read the request on the record's correction page, "
+        "then request the correction or decline with a reason."
+    )
+    link = _page(f"/school/record/{record_id}/correction/")
+    return Message(
+        _("%(school)s: a family asks to review a record") % words,
+        f"{body % words}\n\n{link}".rstrip(),
+    )
+
+
+@_in_language
 def reader_corrected(
     pupil: str, year: str, looked_up: dt.datetime, decision: str
 ) -> Message:

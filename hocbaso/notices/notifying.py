@@ -18,7 +18,7 @@ from django.utils import timezone
 from hocbaso.notices import messages, recipients
 from hocbaso.notices.models import Kind, Notice
 from hocbaso.notices.sending import send_once
-from hocbaso.portal.citizen.models import ShareUse
+from hocbaso.portal.citizen.models import ParentRequest, ShareUse
 from hocbaso.portal.models import AccessEvent
 from hocbaso.records.models import Transcript
 from hocbaso.registry.models import Correction, SchoolRoundLock, Submission
@@ -143,6 +143,41 @@ def _to_family(key: str, kind: str, pref, transcript, message) -> int:
 
 
 # --- corrections ------------------------------------------------------------------
+
+
+def review(request_id: int, state: str) -> dict:
+    """A family's request to review a locked record: the school's principal and
+    clerks when it is made, the family when the school declines it (a request the
+    school takes up is told as the correction's own request)."""
+    row = (
+        ParentRequest.objects.select_related(
+            "record__transcript__student", "record__school_year", "record__school"
+        )
+        .filter(pk=request_id)
+        .first()
+    )
+    if row is None or row.state != state:
+        return {"skipped": "no such request in that state"}
+    record, pupil = row.record, row.record.transcript.student.full_name
+    if state == ParentRequest.State.OPEN:
+        message = messages.staff_review(
+            record.school.name, pupil, record.school_year.name, record.pk
+        )
+        users = recipients.school_staff(record.school)
+        sent = [
+            send_once(f"review:{row.pk}:{u.pk}", Kind.STAFF, u.email, message, user=u)
+            for u in users
+        ]
+        return {"sent": sum(sent)}
+    message = messages.review_declined(pupil, record.school_year.name)
+    transcript = record.transcript
+    wanted = recipients.family([transcript], Kind.CORRECTION).get(transcript.pk, [])
+    key = f"review:{row.pk}:declined"
+    sent = [
+        _to_family(f"{key}:{p.account_id}", Kind.CORRECTION, p, transcript, message)
+        for p in wanted
+    ]
+    return {"sent": sum(sent)}
 
 
 def correction(correction_id: str, state: str) -> dict:

@@ -63,8 +63,16 @@ def _correction_saved(sender, instance, raw=False, **kwargs) -> None:
         later(notify_correction, instance.public_id, str(instance.state))
 
 
+def _review_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
+    from hocbaso.notices.tasks import notify_review
+
+    state = str(instance.state)
+    if not raw and ((created and state == "open") or state == "declined"):
+        later(notify_review, instance.pk, state)
+
+
 def connect() -> None:
-    from hocbaso.portal.citizen.models import ShareUse
+    from hocbaso.portal.citizen.models import ParentRequest, ShareUse
     from hocbaso.portal.models import AccessEvent
     from hocbaso.registry.locking import school_locked
     from hocbaso.registry.models import Correction
@@ -74,4 +82,7 @@ def connect() -> None:
     post_save.connect(_share_used, sender=ShareUse, dispatch_uid="notices-share")
     post_save.connect(
         _correction_saved, sender=Correction, dispatch_uid="notices-correction"
+    )
+    post_save.connect(
+        _review_saved, sender=ParentRequest, dispatch_uid="notices-review"
     )

@@ -31,6 +31,12 @@ def notify_share_use(use_id: int) -> dict:
 
 
 @task()
+def notify_review(request_id: int, state: str) -> dict:
+    """A family asked the school to review a locked record, or was declined."""
+    return notifying.review(request_id, state)
+
+
+@task()
 def send_confirmation(account_id: int, email: str) -> dict:
     """Mail the code that confirms a family's new address."""
     from hocbaso.notices.confirming import send_code

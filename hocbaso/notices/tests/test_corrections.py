@@ -11,6 +11,7 @@ import pytest
 from hocbaso.notices.models import Kind, Notice
 from hocbaso.notices.tests.conftest import PARENT_EMAIL, assert_nothing_personal
 from hocbaso.portal.audit import record_access
+from hocbaso.portal.citizen import review
 from hocbaso.portal.models import AccessAction, ActorKind
 from hocbaso.records.models import Appointment, RecordStatus, Role, YearlyRecord
 from hocbaso.registry import actions
@@ -235,3 +236,25 @@ def test_a_correction_tells_at_most_the_earliest_readers(district, locked, monke
     found = recipients.readers(transcript.pk, before=district.open_at + HOUR)
 
     assert [r.address for r in found] == ["c@x.vn", "a@x.vn"]
+
+
+def test_a_familys_request_to_review_tells_the_school_and_its_refusal_the_family(
+    locked, parent, principal, smtp, django_capture_on_commit_callbacks
+):
+    record = locked.record
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = review.ask(parent, record, "Sai ngày sinh: 14/03/2015.")
+
+    (school,) = smtp.to(principal.email)
+    assert school.subject.endswith(": một gia đình đề nghị xem xét lại học bạ")
+    assert "14/03/2015" not in school.body
+    assert_nothing_personal(school, record.transcript)
+    assert smtp.to(PARENT_EMAIL) == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        review.decline(asked.pk, record, "Giấy khai sinh khớp với học bạ.", "HT")
+
+    (family,) = smtp.to(PARENT_EMAIL)
+    assert "không chấp nhận đề nghị xem xét lại" in family.body
+    assert "Giấy khai sinh" not in family.body
+    assert len(smtp.to(principal.email)) == 1
