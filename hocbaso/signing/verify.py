@@ -72,7 +72,7 @@ def verify_packet(
         root = load_packet_tree(data)
         snapshot = snapshot_from_tree(root)
         ids = X.index_ids(root)
-        canonical = X.CanonicalTree(root)
+        canonical = X.CanonicalTree(root, ids)
     except (PacketError, SigningError) as exc:
         checks.append(Check("schema", False, _schema_reason(exc)))
         return VerificationResult(status_of(checks), tuple(checks))

@@ -81,7 +81,10 @@ _START_TAG_PARTS = re.compile(
     rb'<([^\s>]+)((?:\sxmlns(?::[^\s=]+)?="[^"]*")*)((?:\s[^\s=]+="[^"]*")*)>'
 )
 _MATCH_START = re.Match.start
-_TAG_NAME = re.compile(rb"[^\s>/]+")
+# An attribute of a canonical start tag, and an Id written there without escapes.
+_ATTRIBUTE = re.compile(rb'\s([^\s=]+)="([^"]*)"')
+_PLAIN_VALUE = re.compile(r'[^&<"\t\n\r]*')
+_TAG_NAME_ENDS = b" >"
 _APEX_NAMESPACES: dict[tuple[Any, ...], bytes] = {}
 
 
@@ -93,38 +96,37 @@ class CanonicalTree:
     namespace in scope (XML-C14N 1.0 §2.4: the apex of a document subset renders
     its whole namespace axis; below the apex an element renders the same
     declarations in both forms, since its nearest rendered ancestor is its parent
-    either way). A tree with a processing instruction, or with xml:* attributes
-    that an apex would inherit, falls back to ``canonicalize``. The tree must not
-    change while the object is used.
+    either way). An element is found in that text by its Id, or as the first child
+    of an element found so, or failing both by its place among all the start tags
+    (an index of the whole tree, made only then); it ends at the end tag of its
+    name that closes it. A tree with a processing instruction, or with xml:*
+    attributes that an apex would inherit, falls back to ``canonicalize``. The
+    tree must not change while the object is used.
     """
 
-    def __init__(self, root: Element) -> None:
+    def __init__(self, root: Element, ids: dict[str, Element] | None = None) -> None:
         self._root = root
+        # index_ids(root), when the caller has it: Ids known to be unique, so the
+        # first start tag found carrying an element's Id is that element's.
+        self._ids = ids
         self._text: bytes = etree.tostring(
             root, method="c14n", exclusive=False, with_comments=False
         )
         self._order: dict[Element, int] | None = None
         self._starts: list[int] = []
-        self._ends: dict[Element, int] = {}
+        self._found: dict[Element, int | None] = {}
         # xml:* attributes anywhere (an apex may inherit them) or processing
         # instructions: canonicalise such trees element by element.
         self._exact = b"<?" not in self._text and b" xml:" not in self._text
 
     def canonical(self, element: Element) -> bytes:
         """The canonical form of element's subtree, as ``canonicalize`` gives it."""
-        if not self._exact:
+        if element is self._root and self._exact:
+            return self._text
+        start = self._start_of(element) if self._exact else None
+        head = None if start is None else _START_TAG_PARTS.match(self._text, start)
+        if head is None:  # not of this tree, or not found exactly: copy it
             return canonicalize(element)
-        order = self._order if self._order is not None else self._index()
-        start_index = order.get(element)
-        if start_index is None:
-            return canonicalize(element)
-        start = self._starts[start_index]
-        head = _START_TAG_PARTS.match(self._text, start)
-        if head is None:  # cannot happen for libxml2's output; stay exact regardless
-            return canonicalize(element)
-        end = self._end_of(element, start)
-        if element is self._root:
-            return self._text[start:end]
         name, attributes = head.group(1), head.group(3)
         return (
             b"<"
@@ -132,12 +134,71 @@ class CanonicalTree:
             + _apex_namespaces(element)
             + attributes
             + b">"
-            + self._text[head.end() : end]
+            + self._text[head.end() : self._end_of(name, head.end())]
         )
 
     def digest(self, element: Element) -> bytes:
         """SHA-256 of element's canonical form."""
         return hashlib.sha256(self.canonical(element)).digest()
+
+    def _start_of(self, element: Element) -> int | None:
+        """Where element's start tag is in the text; None if it cannot be told.
+
+        Found without indexing the tree: by the element's Id, the only start tag
+        that carries it (every literal "<" is markup and a '"' in a value is
+        &quot;, so ' Id="…"' inside a tag's attributes is that attribute); a
+        first child just after its parent's start tag (comments are not
+        rendered); anything else by its place among all the start tags."""
+        if element in self._found:
+            return self._found[element]
+        start = self._start_by_id(element)
+        if start is None:
+            start = self._start_as_first_child(element)
+        if start is None and self._exact:
+            order = self._order if self._order is not None else self._index()
+            index = order.get(element)
+            start = None if index is None else self._starts[index]
+        self._found[element] = start
+        return start
+
+    def _start_by_id(self, element: Element) -> int | None:
+        value = element.get(ID_ATTR)
+        if value is None or not _PLAIN_VALUE.fullmatch(value):
+            return None
+        ids = self._ids
+        if ids is not None and ids.get(value) is not element:
+            return None  # another tree's element, whatever its Id
+        if ids is None and element.getroottree().getroot() is not self._root:
+            return None
+        expected = (ID_ATTR.encode(), value.encode())
+        needle = b' %s="%s"' % expected
+        text, found = self._text, None
+        at = text.find(needle)
+        while at >= 0:
+            tag = text.rfind(b"<", 0, at)
+            head = _START_TAG_PARTS.match(text, tag)
+            if (
+                tag != found
+                and head is not None
+                and expected in _ATTRIBUTE.findall(head.group(3))
+            ):
+                if ids is not None:
+                    return tag
+                if found is not None:
+                    return None  # two elements carry it: tell them apart by place
+                found = tag
+            at = text.find(needle, at + 1)
+        return found
+
+    def _start_as_first_child(self, element: Element) -> int | None:
+        parent = element.getparent()
+        if parent is None or next(parent.iterchildren(etree.Element)) is not element:
+            return None
+        parent_start = self._start_of(parent)
+        if parent_start is None:
+            return None
+        head = _START_TAG_PARTS.match(self._text, parent_start)
+        return None if head is None else self._text.index(b"<", head.end())
 
     def _index(self) -> dict[Element, int]:
         if self._order is None:
@@ -151,32 +212,22 @@ class CanonicalTree:
                 self._order = {}
         return self._order
 
-    def _end_of(self, element: Element, start: int) -> int:
-        """Where element's end tag ends.
-
-        Between that end tag and the start tag of element's next element sibling
-        there is only element's tail, whose canonical text holds no ">" (escaped
-        as &gt;, XML-C14N 1.0 §2.3; comments are not rendered): the end is the
-        last ">" before that sibling. The last child ends the same way before
-        its parent's end tag, whose end is found first (kept: siblings share it).
-        """
-        found = self._ends.get(element)
-        if found is not None:
-            return found
-        following = next(element.itersiblings(etree.Element), None)
-        parent = element.getparent()
-        if following is not None:
-            limit = self._starts[self._order[following]]  # type: ignore[index]
-        elif parent is None:
-            limit = len(self._text)
-        else:
-            parent_start = self._starts[self._order[parent]]  # type: ignore[index]
-            name = _TAG_NAME.match(self._text, parent_start + 1)
-            assert name is not None  # every start tag has a name
-            limit = self._end_of(parent, parent_start) - len(name.group()) - 3
-        end = self._text.rindex(b">", start, limit) + 1
-        self._ends[element] = end
-        return end
+    def _end_of(self, name: bytes, after: int) -> int:
+        """Where the end tag closing the start tag of name that ends at after
+        ends: the next end tag of that name, past as many as open in between."""
+        text, opening, closing = self._text, b"<" + name, b"</" + name + b">"
+        depth, position = 1, after
+        while True:
+            close = text.index(closing, position)
+            nested = text.find(opening, position, close)
+            while nested >= 0 and text[nested + len(opening)] not in _TAG_NAME_ENDS:
+                nested = text.find(opening, nested + 1, close)
+            if nested >= 0:
+                depth, position = depth + 1, nested + len(opening)
+                continue
+            depth, position = depth - 1, close + len(closing)
+            if depth == 0:
+                return position
 
 
 def _apex_namespaces(element: Element) -> bytes:

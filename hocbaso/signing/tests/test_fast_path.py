@@ -33,6 +33,7 @@ from hocbaso.signing import (
     verify_packet,
 )
 from hocbaso.signing import xmldsig as X
+from hocbaso.signing.errors import SigningError
 from hocbaso.signing.pki import Credential, DemoPki
 from hocbaso.signing.tests.conftest import (
     NOW,
@@ -111,10 +112,36 @@ def test_what_a_cut_cannot_express_is_copied(document: bytes) -> None:
         assert tree.canonical(element) == X.canonicalize(element), element.tag
 
 
+ID_LOOKALIKES = b"""<r xmlns="urn:a">
+  <a Id="x">text saying Id="x" and <![CDATA[ Id="y" ]]>, then Id="inner"</a>
+  <b note=' Id="x" ' Id="y"> Id="y"</b>
+  <c Id="twice"/><d Id="twice"><d Id="inner">nested, same name</d></d>
+  <e Id="a&amp;b">escaped</e><e Id="tab&#9;x"/>
+  <Signature Id="s"><SignedInfo><x/></SignedInfo><SignedInfo/></Signature>
+</r>"""
+
+
+def test_an_element_is_found_by_its_id_only_where_the_id_is_its_attribute() -> None:
+    root = etree.fromstring(ID_LOOKALIKES)
+    unique = etree.fromstring(ID_LOOKALIKES.replace(b'c Id="twice"', b'c Id="once"'))
+    stranger = etree.fromstring(b'<r xmlns="urn:a"><a Id="x">other</a></r>')[0]
+    for tree, document in (
+        (X.CanonicalTree(root), root),
+        (X.CanonicalTree(unique, X.index_ids(unique)), unique),
+    ):
+        for element in every_element(document):
+            assert tree.canonical(element) == X.canonicalize(element), element.tag
+        # An element of another tree is never cut from this one, whatever its Id.
+        assert tree.canonical(stranger) == X.canonicalize(stranger)
+        assert b"other" in tree.canonical(stranger)
+
+
 _names = st.sampled_from(["a", "b", "DIEM", "Signature", "x1"])
 _prefixes = st.sampled_from([None, None, "p", "q", "ds"])
 _uris = st.sampled_from(["urn:a", "urn:b", DS, "urn:x?y=1&z=2"])
 _texts = st.text(alphabet=st.sampled_from(list("ab <>&\"'\t\n\r]]>ạữ")), max_size=12)
+# Few Ids, so that trees repeat them, and text that looks like one.
+_ids = st.sampled_from(["a", "b", ' Id="a"', 'x Id="b" '])
 
 
 @st.composite
@@ -129,8 +156,8 @@ def trees(draw: st.DrawFn, depth: int = 0) -> etree._Element:
         nsmap=nsmap,  # type: ignore[arg-type]
     )
     for name in draw(st.lists(st.sampled_from(["Id", "k", "URI"]), unique=True)):
-        element.set(name, draw(_texts))
-    element.text = draw(_texts) or None
+        element.set(name, draw(st.one_of(_texts, _ids)))
+    element.text = draw(st.one_of(_texts, _ids)) or None
     if depth < 3:
         for _child in range(draw(st.integers(0, 3))):
             child = draw(trees(depth + 1))
@@ -144,9 +171,13 @@ def trees(draw: st.DrawFn, depth: int = 0) -> etree._Element:
 def test_any_tree_is_cut_as_copying_gives_it(built: etree._Element) -> None:
     # Parsed from its serialisation, as a packet is, so that namespaces are real.
     root = etree.fromstring(etree.tostring(built))
-    tree = X.CanonicalTree(root)
-    for element in every_element(root):
-        assert tree.canonical(element) == X.canonicalize(element)
+    try:  # with the Ids' index when they are unique, as verification has it
+        ids: dict[str, etree._Element] | None = X.index_ids(root)
+    except SigningError:
+        ids = None
+    for tree in (X.CanonicalTree(root), X.CanonicalTree(root, ids)):
+        for element in every_element(root):
+            assert tree.canonical(element) == X.canonicalize(element)
 
 
 # --- the same verdict, the short way and the long way ----------------------------
