@@ -180,3 +180,20 @@ def test_failed_lookups_from_an_unknown_address_are_listed_on_the_audit_page(
     suspicious = html.decode().split('id="suspicious"')[1].split('id="events"')[0]
     assert "địa chỉ không xác định" in suspicious
     assert "?client=unknown&action=lookup_failed" in suspicious
+
+
+def test_a_page_that_showed_a_class_reads_as_its_count_of_pupils(
+    world, department_officer, staff_client, rf
+):
+    shown = {str(world.a.transcript.pk): True, str(world.b.transcript.pk): True}
+    record_access(
+        rf.get("/", REMOTE_ADDR="192.0.2.9"),
+        action="view",
+        transcript=None,
+        school=world.school_a,
+        organisation=world.school_a.name,
+        actor_kind="staff",
+        detail={"page": "school class review", "shown": shown},
+    )
+    html = staff_client(department_officer).get(reverse("portal:audit"))
+    assert "2 học sinh hiển thị trên một trang" in html.content.decode()
