@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/portal_lookup.py [--scale tiny] [--duration 10]
                                             [--connections 32] [--workers 2]
+                                            [--profile 500]
 
 Steps:
 1. a seeded district with its last school year signed, submitted and locked
@@ -17,9 +18,13 @@ Steps:
 5. prints lookups/s and p99 latency of each run, the ratio, the server's CPU time
    per request (user + system of gunicorn's processes over the run divided by the
    requests: what a loaded machine does not distort), and one JSON object.
-Every lookup does the page's whole work: the throttle's count, the transcript, its
-submissions and packets parsed, signatures read, the ledger proof verified against
-the signed checkpoint, the page rendered, the access event written.
+Every lookup does the page's whole work: the throttle's count, the transcript and
+its version, the holding (built at the first lookup, then read from the cache),
+the result page (rendered once, then filled in), the access event written.
+
+``--profile N`` then makes N more lookups in this process (Django's test client,
+the same database and settings, no server) under cProfile and prints the 30
+functions with the most cumulative time: where a lookup's time goes.
 """
 
 from __future__ import annotations
@@ -221,12 +226,36 @@ def parse_wrk(text: str) -> dict:
     }
 
 
+def profile_lookups(data: Path, code: str, count: int) -> None:
+    """N lookups in this process under cProfile; the top of the profile."""
+    import cProfile
+    import pstats
+
+    os.environ.update(environment(data))
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    body = {"code": code, "purpose": "bench"}
+    for _ in range(20):  # the holding, the page and the compiled queries kept
+        client.post("/", body)
+    profiler = cProfile.Profile()
+    profiler.runcall(lambda: [client.post("/", body) for _ in range(count)])
+    stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
+    print(f"\nprofile of {count} lookups in one process (cumulative):")
+    stats.print_stats(30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", default="tiny", choices=["tiny", "small"])
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--profile", type=int, default=0, metavar="N")
     args = parser.parse_args()
 
     data = cache_dir(args.scale)
@@ -277,6 +306,8 @@ def main() -> None:
         "load_average": round(os.getloadavg()[0], 1),
     }
     print(json.dumps(result, indent=2))
+    if args.profile:
+        profile_lookups(data, code, args.profile)
 
 
 if __name__ == "__main__":
