@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from hocbaso.assessment import assess
 from hocbaso.demo import assessments as gen
-from hocbaso.demo import names
+from hocbaso.demo import comments, names
 from hocbaso.demo.ids import StudentCodes, lookup_code
 from hocbaso.demo.places import split
 from hocbaso.demo.staff import People
@@ -62,9 +62,9 @@ COMMENTS = {
 
 
 # One raw assessment row before it is written: subject code, term, data,
-# entered by (person pk), source school (pk). Plain tuples, because the full
-# district has over a million of them.
-Row = tuple[str, str, Any, int | None, int | None]
+# entered by (person pk), source school (pk), the teacher's comment. Plain
+# tuples, because the full district has over a million of them.
+Row = tuple[str, str, Any, int | None, int | None, str]
 
 
 @dataclass
@@ -264,6 +264,13 @@ def _assess_last_year(
     record = _record(ctx, pupil, school_class, RecordStatus.FINALISED)
     _fill_raw(record, data)
     record.supplementary_assessed = reassessed
+    if school.level == SchoolLevel.PRIMARY:
+        # Drawn apart from the district's generator, so comments do not move
+        # the rest of the seeded data.
+        notes = random.Random(pupil.student.student_code)
+        record.comments = comments.ratings(
+            notes, data["qualities"], data["competencies"]
+        )
     record.apply_results(result, data)
     if school.level == SchoolLevel.PRIMARY and data.get("class_recognition"):
         record.class_recognition_by = ctx.people.homeroom[school_class.pk]
@@ -327,9 +334,18 @@ def _rows(
                     value,
                     teacher_pk,
                     source if term == Term.HK1 else None,
+                    _comment(code, term, value, data["level"]),
                 )
             )
     return rows
+
+
+def _comment(code: str, term: Term, value: dict[str, Any], level: str) -> str:
+    """Primary: the end-of-year comment (the term I row repeats its levels, not
+    its words); lower secondary: each term's."""
+    if level == "primary":
+        return comments.primary_subject(code, value) if term == Term.HK2 else ""
+    return comments.secondary_term(value)
 
 
 def _insert_rows(rows: list[tuple[int, Row]]) -> None:
@@ -343,11 +359,11 @@ def _insert_rows(rows: list[tuple[int, Row]]) -> None:
     sql = (
         f"INSERT INTO {table} (record_id, subject_code, term, data, comment, "  # noqa: S608
         "entered_by_id, source_school_id, updated_at) "
-        "VALUES (%s, %s, %s, %s, '', %s, %s, %s)"
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
     )
     params = [
-        (record_pk, code, term, json.dumps(data), teacher, source, now)
-        for record_pk, (code, term, data, teacher, source) in rows
+        (record_pk, code, term, json.dumps(data), comment, teacher, source, now)
+        for record_pk, (code, term, data, teacher, source, comment) in rows
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
@@ -419,12 +435,17 @@ def _this_year(
     pupil.records.append(record)
     teacher = ctx.people.homeroom.get(school_class.pk)
     teacher_pk = teacher.pk if teacher else None
-    pupil.rows.append(
-        [
-            (code, Term.HK1.value, _json(subject.get("hk1", subject)), teacher_pk, None)
-            for code, subject in data["subjects"].items()
-        ]
-    )
+    subjects = data["subjects"].items()
+    pupil.rows.append([_term_one_row(code, s, teacher_pk) for code, s in subjects])
+
+
+def _term_one_row(code: str, subject: dict[str, Any], teacher: int | None) -> Row:
+    value = _json(subject.get("hk1", subject))
+    if "hk1" in subject:
+        note = comments.secondary_term(value)
+    else:
+        note = comments.primary_subject(code, value)
+    return (code, Term.HK1.value, value, teacher, None, note)
 
 
 def _write(
