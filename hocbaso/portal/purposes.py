@@ -20,6 +20,7 @@ ADMIN = "admin:view"
 MARK_BOOK = "school:mark-book"
 SUBJECT_REVIEW = "school:subject-review"
 SUBJECT_ACCESS = "citizen:subject-access"
+FAMILY_READ = "citizen:family-read"
 
 LABELS = {
     CLASS_REVIEW: gettext_lazy("school class review"),
@@ -28,6 +29,7 @@ LABELS = {
     MARK_BOOK: gettext_lazy("school mark book"),
     SUBJECT_REVIEW: gettext_lazy("school subject review"),
     SUBJECT_ACCESS: gettext_lazy("download of all data held, asked by the family"),
+    FAMILY_READ: gettext_lazy("read on screen by the student or the family"),
 }
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/failed/", views.login_failed, name="login_failed"),
     path("oidc/start/", views.StartLogin.as_view(), name="oidc_start"),
     path("oidc/callback/", views.Callback.as_view(), name="oidc_callback"),
+    path("transcripts/<int:pk>/", views.transcript_page, name="transcript"),
     path("transcripts/<int:pk>/soft-copy/", views.soft_copy, name="soft_copy"),
     path("transcripts/<int:pk>/share/", views.share_new, name="share_new"),
     path("shares/<int:pk>/", views.share_detail, name="share"),

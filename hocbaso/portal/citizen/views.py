@@ -12,13 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from mozilla_django_oidc.views import (
     OIDCAuthenticationCallbackView,
     OIDCAuthenticationRequestView,
 )
 
-from hocbaso.portal.audit import events_about
+from hocbaso.portal import purposes
+from hocbaso.portal.audit import events_about, record_access
 from hocbaso.portal.citizen import consent
 from hocbaso.portal.citizen.auth import oidc_configured
 from hocbaso.portal.citizen.forms import ShareForm, ShareReadForm
@@ -36,6 +38,8 @@ from hocbaso.portal.citizen.sharing import (
     read_share,
     revoke_share,
 )
+from hocbaso.portal.models import AccessAction, ActorKind
+from hocbaso.registry.holdings import holdings
 
 ACCESS_PAGE_SIZE = 20
 _NEW_CODES = "citizen_new_share_codes"
@@ -198,6 +202,32 @@ def soft_copy(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="hoc-ba-{transcript.student.student_code}.pdf"'
     )
     return response
+
+
+@never_cache
+@citizen_page
+def transcript_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The transcript on screen as the public lookup shows it, read from what the
+    registry holds (the signed packets, not the school side's rows)."""
+    account = _require_account(request)
+    transcript = _visible_transcript(account, pk)
+    view = holdings().of_transcript(transcript)
+    # A family's own read is audited like any other: the access list shows it
+    # by the label of its purpose code (hocbaso.portal.purposes).
+    record_access(
+        request,
+        action=AccessAction.VIEW,
+        transcript=transcript,
+        actor_kind=ActorKind.CITIZEN,
+        purpose=purposes.FAMILY_READ,
+        detail={"purpose": purposes.FAMILY_READ},
+    )
+    context = {
+        "transcript": transcript,
+        "view": view,
+        "own": transcript.student.personal_id == account.personal_id,
+    }
+    return render(request, "citizen/transcript.html", context)
 
 
 @citizen_page
