@@ -62,7 +62,9 @@ class ReceiptView:
 
     @classmethod
     def from_model(cls, receipt: Receipt) -> ReceiptView:
-        rows = list(receipt.results.order_by("position"))
+        # only an answered receipt has results: no query for the others
+        processed = receipt.status == Receipt.Status.PROCESSED
+        rows = list(receipt.results.order_by("position")) if processed else []
         ids = dict(
             Submission.objects.filter(
                 pk__in=[r.submission_id for r in rows if r.submission_id]

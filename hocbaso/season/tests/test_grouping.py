@@ -13,9 +13,12 @@ from django_tasks_db.models import DBTaskResult
 from hocbaso.records.models import Round
 from hocbaso.registry import actions, processing
 from hocbaso.registry.models import LedgerCheckpoint, LedgerEntry, Receipt, Submission
+from hocbaso.registry.tests.api_support import issue, post_xml
 from hocbaso.registry.tests.helpers import submit, tamper
 from hocbaso.season import engine, grouping, tasks
 from hocbaso.season.tests.support import run_ready, waiting
+
+QUERIES_PER_PACKET_ALONE = 11
 
 
 def _send_alone(district, records, clerk, clock, data=None):
@@ -158,3 +161,21 @@ def test_a_replacement_grouped_after_its_submission_sees_it_stored(
     states = Submission.objects.filter(record=records[0]).values_list("state")
     assert sorted(s for (s,) in states) == ["accepted", "superseded"]
     assert actions.verify_ledger().ok
+
+
+def test_a_packet_sent_alone_costs_the_api_few_queries(
+    district, clock, queue, client, django_assert_max_num_queries
+):
+    """The API's answer to a packet sent alone: its token, the earlier receipt,
+    the bytes, the receipt and its audit row, the task; no read of results a
+    receipt just given cannot have, no second read of the receipt."""
+    record = district.records(district.primary, Round.MAIN)[0]
+    token = issue(record.school)
+    path = f"/schools/{record.school.code}/submissions"
+
+    with django_assert_max_num_queries(QUERIES_PER_PACKET_ALONE):
+        response = post_xml(client, path, district.packet(record), token)
+
+    assert response.status_code == 202
+    assert response.json()["status"] == "received"
+    assert len(waiting("answer_receipt")) == 1
