@@ -42,12 +42,15 @@ def effective(school_lock_id: int) -> dict:
     wanted = recipients.family(transcripts, Kind.EFFECTIVE)
     sent = 0
     for transcript in transcripts:
+        prefs = wanted.get(transcript.pk)
+        if not prefs:
+            continue  # most families of a school have no address
         message = messages.effective(
             transcript.student.full_name,
             school_lock.school_year.name,
             school_lock.locked_at,
         )
-        for pref in wanted.get(transcript.pk, []):
+        for pref in prefs:
             key = f"effective:{school_lock.pk}:{transcript.pk}:{pref.account_id}"
             sent += _to_family(key, Kind.EFFECTIVE, pref, transcript, message)
     return {"sent": sent}
