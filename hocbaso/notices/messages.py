@@ -5,9 +5,9 @@ the lookup code, a share code, the date of birth, an identification number, the
 class, marks or results, nor a correction's reason (which may quote the wrong
 data); only staff messages name the school, the one they act for. Text typed by a
 reader (organisation, purpose) or by a family (whom a share code was given to) is
-cut short, and runs that look like a code, an
-identification number, a date of birth or a link are replaced, since whoever typed
-it chose what the family would read (``reader_text``).
+cut short, and runs that look like a code, an identification number, a date of
+birth or a link are replaced, since whoever typed it chose what the family would
+read (``reader_text``).
 """
 
 from __future__ import annotations
