@@ -12,7 +12,10 @@ number of workers: ``enqueue_if_due``) deletes, in one transaction:
    exists so that the data subject can know who read their data; after that time
    it is deleted). The database itself refuses to delete an access event younger
    than ``ACCESS_TRAIL_MIN_YEARS`` (migration 0003): no setting, bug or shell can
-   shorten the trail below it, and start-up refuses a shorter setting.
+   shorten the trail below it, and start-up refuses a shorter setting;
+4. e-mail notices (``hocbaso.notices``: address, pupil's name, text) sent more
+   than ``NOTICE_KEEP`` ago: they told of an event the family has long read; the
+   access trail keeps the events themselves.
 
 Transcripts, yearly records, submissions, the ledger and the consents are never
 deleted: the transcript is a permanent school record, and the consents are the
@@ -31,12 +34,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from hocbaso.notices.models import Notice
 from hocbaso.portal.citizen.models import ShareCode, ShareUse
 from hocbaso.portal.models import AccessEvent
 from hocbaso.web.models import LoginFailures
 
 RETENTION_EVERY = dt.timedelta(days=1)
 THROTTLE_KEEP = dt.timedelta(days=1)
+# Two school years of sent notices stay listed on the family's page.
+NOTICE_KEEP = dt.timedelta(days=2 * 365)
 # The floor the database enforces (citizen migration 0003); a decision of the
 # project (docs/privacy.md): the trail covers at least a pupil's whole level.
 ACCESS_TRAIL_MIN_YEARS = 5
@@ -48,6 +54,7 @@ class Deleted:
     share_uses: int
     throttle_rows: int
     access_events: int
+    notices: int
 
 
 def access_years() -> int:
@@ -89,7 +96,8 @@ def apply_retention(now: dt.datetime | None = None) -> Deleted:
         ).filter(Q(blocked_until__isnull=True) | Q(blocked_until__lt=now))
         throttle_rows = throttle.delete()[0]
         access_events = old_events.delete()[0]
-    return Deleted(share_codes, share_uses, throttle_rows, access_events)
+        notices = Notice.objects.filter(sent_at__lt=now - NOTICE_KEEP).delete()[0]
+    return Deleted(share_codes, share_uses, throttle_rows, access_events, notices)
 
 
 @task()

@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from hocbaso.notices.models import Notice
 from hocbaso.portal.citizen import retention
 from hocbaso.portal.citizen.models import CitizenAccount, ShareCode, ShareUse
 from hocbaso.portal.citizen.tests.conftest import PARENT
@@ -62,6 +63,18 @@ def account(django_user_model):
     return CitizenAccount.objects.create(user=user, personal_id=PARENT[0])
 
 
+def _notice(world, sent_at):
+    return Notice.objects.create(
+        key=f"test:{sent_at.isoformat()}",
+        kind="effective",
+        recipient="me@example.org",
+        transcript=world.a.transcript,
+        subject="Học bạ",
+        body="Học bạ đã có hiệu lực.",
+        sent_at=sent_at,
+    )
+
+
 def test_only_what_is_past_its_retention_is_deleted(settings, world, account):
     settings.HOCBASO_SHARE_GRACE_DAYS = 30
     settings.HOCBASO_ACCESS_RETENTION_YEARS = 6
@@ -78,17 +91,19 @@ def test_only_what_is_past_its_retention_is_deleted(settings, world, account):
         key="client:b", window_start=now - 2 * DAY, blocked_until=now + DAY
     )
     fresh = LoginFailures.objects.create(key="client:c", window_start=now)
+    told = [_notice(world, now - days * DAY) for days in (2 * 365 + 1, 2 * 365 - 1)]
 
     deleted = retention.apply_retention(now)
 
-    assert deleted == retention.Deleted(2, 1, 1, 1)
+    assert deleted == retention.Deleted(2, 1, 1, 1, 1)
+    assert list(Notice.objects.values_list("pk", flat=True)) == [told[1].pk]
     assert list(ShareCode.objects.values_list("pk", flat=True)) == [kept.pk]
     assert not ShareCode.objects.filter(pk__in=[past.pk, revoked.pk]).exists()
     assert set(AccessEvent.objects.values_list("pk", flat=True)) == {used.pk, five.pk}
     assert not AccessEvent.objects.filter(pk=ancient.pk).exists()
     left = set(LoginFailures.objects.values_list("pk", flat=True))
     assert left == {blocked.pk, fresh.pk} and stale.pk not in left
-    assert retention.apply_retention(now) == retention.Deleted(0, 0, 0, 0)
+    assert retention.apply_retention(now) == retention.Deleted(0, 0, 0, 0, 0)
 
 
 def test_the_database_refuses_to_shorten_the_trail(world):
