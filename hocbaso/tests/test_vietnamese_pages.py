@@ -227,4 +227,6 @@ def test_every_page_a_parent_meets_is_in_vietnamese(district):
     client.force_login(citizen)
     pages = persona_pages(client, "/me/")
     assert len(pages) >= 2, pages
+    # the transcript read on screen, reached from the parent's page
+    assert any(url.startswith("/me/transcripts/") for url in pages), pages
     assert {url: words for url, words in pages.items() if words} == {}
