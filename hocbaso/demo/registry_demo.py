@@ -7,7 +7,10 @@ Steps, for the seeded district's last school year:
    records in order (subject teachers, homeroom teacher, principal and seal); five
    days before, each school sends a class package to the registry; at the deadline
    the registry locks the round;
-3. the supplementary round the same way around its own deadline (15/8).
+3. the supplementary round the same way around its own deadline (15/8);
+4. today, a transfer in progress: another school of its level asks for the
+   transcript of a pupil whose last year is locked; the sending school has not
+   released it yet (its principal does so on the school's Transfers page).
 
 The registry is driven through the same actions its API uses, with the clock set to
 those past dates, so every effective date and ledger entry is what the real
@@ -27,8 +30,10 @@ from hocbaso.records import actions
 from hocbaso.records.demo_pki import create_records_pki
 from hocbaso.records.keys import KeyDirectory
 from hocbaso.records.models import (
+    Enrollment,
     RecordStatus,
     Round,
+    School,
     SchoolClass,
     SchoolYear,
     YearlyRecord,
@@ -99,7 +104,45 @@ def prepare_registry(
             }
         )
         progress(f"{round_name}: {result.locked} records locked at the deadline")
+    counts["transfer:requested"] = _transfer_in_progress(year)
     return counts
+
+
+def _transfer_in_progress(year: SchoolYear) -> int:
+    """Step 4: the first pupil (by school and student code) still at the school
+    of a locked record is asked for by the next school of its level."""
+    locked = (
+        YearlyRecord.objects.filter(school_year=year)
+        .exclude(locked_at=None)
+        .select_related("transcript__student", "school")
+        .order_by("school__code", "transcript__student__student_code")
+    )
+    for record in locked[:200]:
+        transcript, school = record.transcript, record.school
+        still_there = Enrollment.objects.filter(
+            student=transcript.student,
+            school_class__school=school,
+            school_class__school_year__name__gt=year.name,
+        )
+        if transcript.school_id != school.pk or not still_there.exists():
+            continue
+        to_school = (
+            School.objects.filter(level=school.level)
+            .exclude(pk=school.pk)
+            .order_by("code")
+            .first()
+        )
+        if to_school is None:
+            return 0
+        registry.request_transfer(
+            student_code=transcript.student.student_code,
+            level=transcript.level,
+            to_school=to_school,
+            actor=Actor.of_school_token(to_school, "demo"),
+            note="Gia đình chuyển nơi ở, xin tiếp nhận học sinh từ học kì II.",
+        )
+        return 1
+    return 0
 
 
 def _moment(year: SchoolYear, round_name: str, days_before: int) -> dt.datetime:
