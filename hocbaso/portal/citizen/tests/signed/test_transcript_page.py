@@ -4,6 +4,8 @@ the soft copy, each reading audited once."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from html.parser import HTMLParser
 
 import pytest
@@ -15,7 +17,13 @@ from hocbaso.portal import purposes
 from hocbaso.portal.citizen.models import CitizenAccount, Guardianship, Relation
 from hocbaso.portal.citizen.tests.conftest import OTHER_PARENT, PARENT
 from hocbaso.portal.models import AccessAction, AccessEvent, ActorKind
+from hocbaso.records.models import Appointment, RecordStatus, Role, YearlyRecord
+from hocbaso.registry import actions
+from hocbaso.registry.actors import Actor
+from hocbaso.registry.clock import fixed_clock
 from hocbaso.registry.holdings import holdings
+from hocbaso.registry.models import Submission
+from hocbaso.registry.tests.district import _sign_class
 from hocbaso.tests.test_vietnamese_pages import english_in
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +189,62 @@ def test_the_page_shows_no_english(client, parent, signed_registry, which):
     parser = _Visible()
     parser.feed(client.get(_url(transcript)).content.decode())
     assert english_in(" ".join(parser.text)) == set()
+
+
+DECISION = "125/QĐ-SGDĐT"
+
+
+def _correct_after_the_lock(registry) -> Submission:
+    """The effective record corrected by the legal procedure: request, the
+    department's decision, the next version signed and issued."""
+    district, locked = registry.district, registry.effective
+    later = fixed_clock(registry.locked_at + dt.timedelta(days=1))
+    clerk = Actor.of_user(district.user(locked.school))
+    officer = Appointment.objects.filter(
+        role=Role.DEPARTMENT_OFFICER, school_year=district.year
+    ).select_related("person__user")[0]
+    correction = actions.request_correction(
+        Submission.objects.get(record=locked, state="accepted").public_id,
+        school=locked.school,
+        actor=clerk,
+        reason="Sai họ tên theo giấy khai sinh.",
+        evidence=b"%PDF-1.7 quyet dinh dieu chinh",
+        evidence_name="quyet-dinh.pdf",
+        clock=later,
+    )
+    correction = actions.decide_correction(
+        correction.public_id,
+        actor=Actor.of_user(officer.person.user),
+        approve=True,
+        number=DECISION,
+        date=later().date(),
+        signer="Giám đốc Sở",
+        clock=later,
+    )
+    version = correction.version
+    YearlyRecord.objects.filter(pk=version.pk).update(status=RecordStatus.FINALISED)
+    # the package's district is shared: sign the version on a copy of it
+    signing = dataclasses.replace(
+        district, signed_at=registry.locked_at + dt.timedelta(hours=20)
+    )
+    _sign_class(signing, version.school_class)
+    version.refresh_from_db()
+    issued = actions.issue_correction(
+        correction.public_id,
+        bytes(version.packet.data),
+        school=version.school,
+        actor=clerk,
+        clock=later,
+    )
+    return Submission.objects.get(pk=issued.issued.pk)
+
+
+def test_a_year_superseded_by_a_correction_decision_names_the_decision(
+    client, parent, signed_registry
+):
+    new = _correct_after_the_lock(signed_registry)
+    html = client.get(_url(signed_registry.primary_transcript)).content.decode()
+    assert f'id="sub-{new.public_id}"' in html  # the corrected version, current
+    assert 'data-standing="superseded"' in html  # the locked one, among earlier
+    assert escape(DECISION) in html
+    assert f'href="#sub-{new.public_id}"' in html
