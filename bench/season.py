@@ -77,6 +77,12 @@ def _season(cache: Path, meta: dict, workers: int) -> dict:
         "rejected": _rejected(receipts),
         "cpu_seconds": {k: round(v, 1) for k, v in cpu.items()},
         "worker_cpu_ms_per_record": round(cpu["workers"] / records * 1000, 1),
+        "worker_cpu_ms_per_record_less_startup": round(
+            (cpu["workers"] - district_bench.worker_startup_cpu(workers))
+            / records
+            * 1000,
+            1,
+        ),
         "database_cpu_ms_per_record_main": round(
             cpu.get("database_server", 0) / records * 1000, 1
         ),
