@@ -118,10 +118,11 @@ def test_on_a_phone_a_class_list_scrolls_with_its_first_column_kept(
 def test_the_admin_wears_the_site_colours_at_both_widths(
     page, browser_login, department_admin
 ):
-    browser_login(department_admin)
+    browser_login(department_admin, password="x")  # records/tests/personas.py
     page.goto("/")
     site_header = _background(page, ".site-header")
     page.goto("/admin/records/school/")
+    assert page.locator("#result_list").is_visible()  # the list, not the login
     assert _background(page, "#header") == site_header == "rgb(139, 26, 26)"
     font = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert font.startswith('"Noto Sans"'), font
