@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -211,23 +212,23 @@ def transcript_page(request: HttpRequest, pk: int) -> HttpResponse:
     registry holds (the signed packets, not the school side's rows)."""
     account = _require_account(request)
     transcript = _visible_transcript(account, pk)
-    view = holdings().of_transcript(transcript)
-    # A family's own read is audited like any other: the access list shows it
-    # by the label of its purpose code (hocbaso.portal.purposes).
-    record_access(
-        request,
-        action=AccessAction.VIEW,
-        transcript=transcript,
-        actor_kind=ActorKind.CITIZEN,
-        purpose=purposes.FAMILY_READ,
-        detail={"purpose": purposes.FAMILY_READ},
-    )
     context = {
         "transcript": transcript,
-        "view": view,
+        "view": holdings().of_transcript(transcript),
         "own": transcript.student.personal_id == account.personal_id,
     }
-    return render(request, "citizen/transcript.html", context)
+    # A family's own read is audited like any other (the access list shows it by
+    # its purpose's label); the event and the page stand or fall together.
+    with transaction.atomic():
+        record_access(
+            request,
+            action=AccessAction.VIEW,
+            transcript=transcript,
+            actor_kind=ActorKind.CITIZEN,
+            purpose=purposes.FAMILY_READ,
+            detail={"purpose": purposes.FAMILY_READ},
+        )
+        return render(request, "citizen/transcript.html", context)
 
 
 @citizen_page

@@ -114,10 +114,23 @@ def test_each_view_writes_one_access_row_the_family_sees_by_its_label(
     assert event.actor_kind == ActorKind.CITIZEN
     assert event.actor_user == parent.user
     assert event.detail == {"purpose": purposes.FAMILY_READ}
-    client.get(_url(transcript))
+    response = client.get(_url(transcript))
     assert _reads(transcript).count() == 2
+    assert "no-store" in response["Cache-Control"]  # a family's page, never kept
     home = client.get("/me/").content.decode()
     assert "học sinh hoặc gia đình xem trên trang của mình" in home
+
+
+def test_a_page_that_fails_to_render_leaves_no_access_row(
+    client, parent, signed_registry, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the template failed")
+
+    monkeypatch.setattr("hocbaso.portal.citizen.views.render", broken)
+    with pytest.raises(RuntimeError):
+        client.get(_url(signed_registry.primary_transcript))
+    assert not _reads(signed_registry.primary_transcript).exists()
 
 
 def test_a_parent_of_another_pupil_gets_the_answer_of_a_missing_transcript(
