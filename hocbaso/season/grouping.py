@@ -82,9 +82,13 @@ def claim_companions(task_id: str | None, task, room: int) -> list[DBTaskResult]
         backend_name=leader.backend_name,
         queue_name=leader.queue_name,
     )
+    # Chosen before locking, so that only the chosen rows are locked: a worker
+    # polling meanwhile (SKIP LOCKED) must not find the rest of the queue hidden.
+    chosen = [row.pk for row in _fitting(list(waiting[:LOOK_AHEAD]), room)]
     with exclusive_transaction(waiting.db):
-        rows = list(waiting.select_for_update(skip_locked=True)[:LOOK_AHEAD])
-        taken = _fitting(rows, room)
+        # still waiting: another worker may have taken some since
+        locked = waiting.filter(pk__in=chosen).select_for_update(skip_locked=True)
+        taken = list(locked)
         started = timezone.now()
         for row in taken:
             row.status = TaskResultStatus.RUNNING
