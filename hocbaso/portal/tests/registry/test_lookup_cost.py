@@ -1,6 +1,7 @@
 """What a lookup of a transcript already looked up costs: no query built by the
 ORM for reading (the throttle, the transcript, its version are prepared once,
-hocbaso.registry.prepared) and no template rendered (the kept result page,
+hocbaso.registry.prepared), no holding unpickled (the process keeps the last ones
+while the cache has them) and no template rendered (the kept result page,
 hocbaso.portal.result_page), while the access row is written every time."""
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from unittest import mock
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends import locmem
+from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
 
 from hocbaso.portal.models import AccessEvent
 from hocbaso.registry import holdings
@@ -75,3 +79,20 @@ def test_a_second_lookup_renders_no_template_and_is_still_recorded(registry, cli
         action="view", transcript=registry.primary_transcript
     )
     assert views.count() == 2
+
+
+def test_a_second_read_of_a_holding_unpickles_nothing(registry):
+    code = registry.primary_transcript.lookup_code
+    holdings.holdings().held(code)
+    with mock.patch.object(locmem.pickle, "loads", wraps=locmem.pickle.loads) as loads:
+        _, held = holdings.holdings().held(code)
+    assert held.pages and loads.call_count == 0
+
+
+def test_a_holding_kept_in_the_process_goes_with_the_cleared_cache(registry):
+    code = registry.primary_transcript.lookup_code
+    holdings.holdings().held(code)
+    caches[holdings.HOLDINGS_CACHE].clear()
+    with CaptureQueriesContext(connection) as queries:
+        holdings.holdings().held(code)
+    assert "registry_blob" in " ".join(q["sql"] for q in queries.captured_queries)
