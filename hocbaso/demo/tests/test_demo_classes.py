@@ -124,3 +124,24 @@ def test_the_demo_classes_templates_import_back_unchanged(demo, client):
         principal = signers_of(school_class).leader.user.username
         page = _import_own_template(client, principal, school_class)
         assert "Không có gì thay đổi" in page, (school_class, page[-3000:])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_logins_file_ends_with_where_to_start(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "logins.txt"
+    with translation.override("vi"):
+        call_command(
+            "seed", "--scale", "tiny", "--seed", "3", "--today", TODAY.isoformat(),
+            "--password", PASSWORD, "--logins", str(target), verbosity=0,
+        )  # fmt: skip
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[-1].strip().startswith("Bắt đầu: đăng nhập gvcn.019201.4a1 → Lớp 4A1")
+    teachers = [line for line in lines if "_teacher" in line]
+    assert [line.split()[1] for line in teachers] == [
+        "gvcn.019201.4a1",
+        "gvcn.019301.7a1",
+        "gvbm.019301.toan1",
+    ]
+    assert teachers[-1].endswith("lớp 7A1, môn Toán)")
