@@ -17,7 +17,13 @@ from hocbaso.portal import purposes
 from hocbaso.portal.citizen.models import CitizenAccount, Guardianship, Relation
 from hocbaso.portal.citizen.tests.conftest import OTHER_PARENT, PARENT
 from hocbaso.portal.models import AccessAction, AccessEvent, ActorKind
-from hocbaso.records.models import Appointment, RecordStatus, Role, YearlyRecord
+from hocbaso.records.models import (
+    Appointment,
+    RecordStatus,
+    Role,
+    Transcript,
+    YearlyRecord,
+)
 from hocbaso.registry import actions
 from hocbaso.registry.actors import Actor
 from hocbaso.registry.clock import fixed_clock
@@ -102,6 +108,19 @@ def test_a_year_awaiting_the_lock_and_a_revoked_year_say_so(
     assert 'data-standing="revoked"' in revoked
     assert "Đã thu hồi ngày" in revoked
     assert escape("Nộp nhầm hồ sơ") in revoked  # the school's reason
+
+
+def test_a_transcript_the_registry_holds_nothing_of_says_so(
+    client, parent, signed_registry
+):
+    sent = Submission.objects.values("record__transcript")
+    transcript = Transcript.objects.exclude(pk__in=sent).order_by("pk")[0]
+    _guard(parent, transcript.student)
+    html = client.get(_url(transcript)).content.decode()
+    assert 'id="nothing-held"' in html
+    assert "chưa có bản ghi nào của học bạ này" in html
+    assert 'id="transcript"' not in html  # no lookup view of the school's rows
+    assert _reads(transcript).count() == 1
 
 
 def test_each_view_writes_one_access_row_the_family_sees_by_its_label(
