@@ -26,6 +26,7 @@ from django.db import transaction
 
 from hocbaso.assessment import assess
 from hocbaso.demo import assessments as gen
+from hocbaso.demo import comments
 from hocbaso.demo.seed import current_school_year
 from hocbaso.records.demo_pki import create_records_pki
 from hocbaso.records.models import (
@@ -78,10 +79,18 @@ def _rows(record: YearlyRecord, data: dict[str, Any], teacher) -> list:
                 term=term.value,
                 data=value,
                 entered_by=teacher,
+                comment=_comment(record, code, term, value),
             )
             for term, value in terms.items()
         ]
     return rows
+
+
+def _comment(record: YearlyRecord, code: str, term: Term, value: dict) -> str:
+    """The teacher's comment, worded as the seeded records' (hocbaso.demo.comments)."""
+    if record.level == SchoolLevel.PRIMARY:
+        return comments.primary_subject(code, value) if term == Term.HK2 else ""
+    return comments.secondary_term(value)
 
 
 @transaction.atomic
@@ -97,6 +106,9 @@ def complete_class(school_class: SchoolClass, rng: random.Random) -> int:
             record.competencies = data["competencies"]
             record.class_recognition = bool(data.get("class_recognition"))
             record.class_recognition_by = teacher if record.class_recognition else None
+            record.comments = comments.ratings(
+                random.Random(record.pk), record.qualities, record.competencies
+            )
         else:
             record.conduct = data.get("conduct") or {}
             record.absences = data.get("absences")
@@ -112,6 +124,7 @@ def complete_class(school_class: SchoolClass, rng: random.Random) -> int:
             "competencies",
             "class_recognition",
             "class_recognition_by",
+            "comments",
             "conduct",
             "absences",
             "retest",

@@ -145,3 +145,18 @@ def test_the_logins_file_ends_with_where_to_start(tmp_path):
         "gvbm.019301.toan1",
     ]
     assert teachers[-1].endswith("lớp 7A1, môn Toán)")
+
+
+def test_the_prepared_classes_carry_teachers_comments(demo):
+    from hocbaso.records.models import YearlyRecord
+
+    _summary, prepared = demo
+    for school_class in prepared:
+        rows = SubjectAssessment.objects.filter(record__school_class=school_class)
+        if school_class.level == "primary":
+            rows = rows.filter(term="hk2")
+            for record in YearlyRecord.objects.filter(school_class=school_class):
+                assert len(record.comments["qualities"]) == 2
+                assert len(record.comments["competencies"]) == 2
+        commented = rows.exclude(data__has_key="exempt")
+        assert commented.exists() and not commented.filter(comment="").exists()
