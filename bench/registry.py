@@ -434,6 +434,7 @@ def _singles_queued(singles, open_at: dt.datetime, workers: int) -> dict:
 
     real_now, timezone.now = timezone.now, lambda: open_at
     client, tokens, receipts = Client(), {}, []
+    startup = worker_startup_cpu(workers)  # on the empty queue, before
     cpu_before = _cpu()
     start = time.perf_counter()
     running = start_workers(workers)  # answering while the schools send
@@ -455,7 +456,7 @@ def _singles_queued(singles, open_at: dt.datetime, workers: int) -> dict:
     stop_workers(running)
     timezone.now = real_now
     cpu = {k: v - cpu_before[k] for k, v in _cpu().items()}
-    cpu["workers_less_startup"] = cpu["workers"] - worker_startup_cpu(workers)
+    cpu["workers_less_startup"] = cpu["workers"] - startup
     found = Receipt.objects.filter(public_id__in=receipts)
     accepted = sum(found.values_list("accepted_count", flat=True))
     assert accepted == len(singles), f"{accepted} of {len(singles)} accepted"
