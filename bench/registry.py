@@ -3,6 +3,7 @@ submitted and locked end to end, on SQLite and on PostgreSQL.
 
     .venv/bin/python bench/registry.py [--scale district] [--seed 1] [--db both]
                                        [--workers 2] [--sample 200] [--verify-ledger]
+                                       [--single inline|queued|both]
 
 Steps:
 1. a signed district, made once and cached outside the repository (private demo keys
@@ -15,7 +16,9 @@ Steps:
    the cached certificates registered);
 3. rate: ``--sample`` records submitted one packet at a time, verified in process:
    full verification (schema, every signature, chains, CRLs, the records role
-   binding), storage and the ledger append, each its own transaction;
+   binding), storage and the ledger append, each its own transaction; with
+   ``--single queued`` each POSTed alone to the API while ``--workers`` task workers
+   answer them (group commit), ``both``: half each way, side by side;
 4. end to end: every other record submitted as class packages, each answered with
    its receipt at once and its answer a task; then ``--workers`` task workers
    (``hocbaso worker --batch``) verify and store until the queue is empty; then
