@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_save
 
+from hocbaso.registry.prepared import PreparedQuery
 from hocbaso.season import engine
 
 _TOLD_STATES = ("requested", "approved", "refused", "issued")
@@ -26,12 +27,25 @@ def later(task, *args) -> None:
         transaction.on_commit(lambda: engine.enqueue(task, *args), robust=True)
 
 
+def _confirmed_address():
+    from hocbaso.notices.models import Preference
+
+    return (
+        Preference.objects.exclude(email="")
+        .filter(confirmed=F("email"))
+        .values("pk")[:1]
+    )
+
+
+# Asked at every row of the access trail, a public lookup's included: compiled to
+# SQL once per process (the ORM's compiling costs more than the query).
+_ANY_CONFIRMED = PreparedQuery(_confirmed_address)
+
+
 def _families_listen() -> bool:
     """Whether any family has a confirmed address: until one has, the lock and the
     reads enqueue nothing (no queue full of tasks with no one to tell)."""
-    from hocbaso.notices.models import Preference
-
-    return Preference.objects.exclude(email="").filter(confirmed=F("email")).exists()
+    return bool(_ANY_CONFIRMED())
 
 
 def _school_locked(sender, school_lock, **kwargs) -> None:

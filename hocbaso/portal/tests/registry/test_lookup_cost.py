@@ -36,12 +36,12 @@ def _lookup(client, code):
     return client.post("/", {"code": code}, REMOTE_ADDR="203.0.113.9")
 
 
-# What the lookup itself reads: the client's failures, the transcript, its
-# version (submissions, the latest checkpoint). Others listening to the access
-# row (the notices) may read their own tables.
+# What the lookup reads: the client's failures, the transcript, its version
+# (submissions, the latest checkpoint), and whether any family listens for reads
+# (the notices, on the access row).
 LOOKUP_TABLES = re.compile(
     r'FROM "(portal_accessevent|records_transcript|registry_submission'
-    r'|registry_ledgercheckpoint)"'
+    r'|registry_ledgercheckpoint|notices_preference)"'
 )
 
 
