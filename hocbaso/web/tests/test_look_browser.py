@@ -131,3 +131,29 @@ def test_the_admin_wears_the_site_colours_at_both_widths(
         page.set_viewport_size(size)
         assert_no_sideways_scroll(page)
         check_accessibility(page)
+
+
+_PARTICULARS = """() => {
+    const css = document.createElement('link');
+    css.rel = 'stylesheet'; css.href = '/static/portal/portal.css';
+    document.head.append(css);
+    document.querySelector('main').innerHTML = `<table class="identity">
+      <tr><th>Họ và tên</th><td>Nguyễn Gia Thắng</td><th>Giới tính</th><td>Nam</td></tr>
+    </table>`;
+    return new Promise(done => { css.onload = done; });
+}"""
+
+
+def test_on_a_phone_the_particulars_read_one_label_and_value_a_line(page):
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    page.evaluate(_PARTICULARS)  # the markup of portal/_transcript.html
+    boxes = [
+        page.locator(f".identity :is(th, td):nth-child({n})").bounding_box()
+        for n in (1, 2, 3, 4)
+    ]
+    label, value, next_label, _ = boxes
+    assert label["y"] == pytest.approx(value["y"], abs=1)  # side by side
+    assert next_label["y"] >= label["y"] + label["height"] - 1  # then a new line
+    assert next_label["x"] == pytest.approx(label["x"], abs=1)
+    assert_no_sideways_scroll(page)
