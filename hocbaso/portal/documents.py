@@ -86,12 +86,12 @@ def record_note(submission: HeldSubmission) -> str:
     """The legal status of a current submission in plain Vietnamese words."""
     if submission.locked_at is not None:
         since = date_text(submission.locked_at.astimezone(VIETNAM).date())
-        return f"Tình trạng: có hiệu lực từ ngày {since} (dữ liệu đã khoá)."
+        return f"Tình trạng: có hiệu lực từ ngày {since} (dữ liệu đã khóa)."
     sent = date_text(submission.accepted_at.astimezone(VIETNAM).date())
     replaced = ", thay thế bản nộp trước" if submission.replaces else ""
     return (
         f"Tình trạng: đã nộp lên cơ sở dữ liệu ngày {sent}{replaced}; "
-        "chưa khoá, chưa có hiệu lực."
+        "chưa khóa, chưa có hiệu lực."
     )
 
 

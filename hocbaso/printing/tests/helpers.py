@@ -15,7 +15,7 @@ from hocbaso.printing import check_url_for, render_transcript, samples
 
 NOW = datetime(2025, 6, 25, 3, 0, tzinfo=UTC)  # frozen: certificates depend on it
 CHECK_BASE = "https://hocba.example.vn/tra-cuu/"
-STATUS = "Có hiệu lực từ 30/06/2025 (đã khoá dữ liệu)."
+STATUS = "Có hiệu lực từ 30/06/2025 (đã khóa dữ liệu)."
 
 
 @dataclass(frozen=True)

@@ -121,11 +121,11 @@ def test_the_printed_form_is_unsigned_and_carries_no_packets(registry) -> None:
 def test_each_year_prints_its_legal_status(registry, soft_copy, tmp_path) -> None:
     locked = registry.locked_at.astimezone(documents.VIETNAM).strftime("%d/%m/%Y")
     text = flat(pdf_text(soft_copy, tmp_path))
-    assert f"Tình trạng: có hiệu lực từ ngày {locked} (dữ liệu đã khoá)." in text
+    assert f"Tình trạng: có hiệu lực từ ngày {locked} (dữ liệu đã khóa)." in text
     pending = flat(
         pdf_text(documents.printed_pdf(registry.secondary_transcript), tmp_path)
     )
-    assert "chưa khoá, chưa có hiệu lực." in pending
+    assert "chưa khóa, chưa có hiệu lực." in pending
     assert "In từ cơ sở dữ liệu học bạ số lúc" in pending
 
 

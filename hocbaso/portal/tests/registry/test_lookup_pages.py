@@ -57,7 +57,7 @@ def test_a_code_shows_the_transcript_as_the_registry_holds_it(registry, client):
 
 def test_pending_and_revoked_records_say_so_in_plain_words(registry, client):
     html = _post(client, registry.secondary_transcript.lookup_code).content.decode()
-    assert "chưa khoá" in html
+    assert "chưa khóa" in html
     html = _post(client, registry.revoked.transcript.lookup_code).content.decode()
     assert "Đã thu hồi" in html and "Nộp nhầm hồ sơ" in html
 

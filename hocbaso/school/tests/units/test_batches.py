@@ -255,7 +255,7 @@ def test_a_locked_round_cannot_be_corrected_or_sent_again(
     record = district.records(cls).first()
     response = homeroom.client.post(
         reverse("school:record", args=[record.pk]),
-        {"preview": "1", "homeroom_comment": "Sửa sau khi khoá."},
+        {"preview": "1", "homeroom_comment": "Sửa sau khi khóa."},
         follow=True,
     )
     assert "can no longer be corrected" in response.content.decode() or (

@@ -103,7 +103,7 @@ def test_a_year_awaiting_the_lock_and_a_revoked_year_say_so(
 ):
     pending = client.get(_url(signed_registry.pending.transcript)).content.decode()
     assert 'data-standing="accepted"' in pending
-    assert "Đã nộp ngày" in pending and "chưa khoá" in pending
+    assert "Đã nộp ngày" in pending and "chưa khóa" in pending
     revoked = client.get(_url(signed_registry.revoked.transcript)).content.decode()
     assert 'data-standing="revoked"' in revoked
     assert "Đã thu hồi ngày" in revoked
