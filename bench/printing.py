@@ -18,6 +18,12 @@ which does not move when the form grows. The pool gives the figure for a whole s
 cpu_ms_by_stage says where a signed copy's CPU goes.
 
     .venv/bin/python bench/printing.py [--n 40] [--years 2] [--workers 2]
+        [--side-by-side DIR]
+
+--side-by-side DIR compiles another copy of the templates (a folder holding its own
+transcript.typ, e.g. the form before a change) beside the product's, in the same
+process, taking turns, each on transcripts of its own (a transcript shared by both
+would be half served from typst's cache): template_cpu_ms gives both, and their ratio.
 """
 
 from __future__ import annotations
@@ -178,6 +184,42 @@ def bare_compile_rate(items: list[PrintJob], warm: PrintJob) -> tuple[float, flo
     return len(items) / wall, 1000 * (time.process_time() - cpu) / len(items)
 
 
+def side_by_side_cpu_ms(items: list[PrintJob], other: Path) -> dict[str, float]:
+    """CPU ms of a bare compile with the product's templates and with the ones in
+    other, taking turns over new transcripts (even ones for the product's)."""
+    captured: list[dict] = []
+    real = render_module.compile_typst
+    render_module.compile_typst = lambda data: captured.append(data) or b""
+    try:
+        for job in items:
+            transcript_pdf(
+                job.packets, lookup_code=job.lookup_code, check_url=job.check_url
+            )
+    finally:
+        render_module.compile_typst = real
+    theirs = typst.Compiler(
+        str(other / "transcript.typ"),
+        root=str(other),
+        font_paths=[str(render_module.FONTS)],
+        ignore_system_fonts=True,
+    )
+    compilers = {
+        "product": lambda data: real(data),
+        "other": lambda data: theirs.compile(sys_inputs={"data": json.dumps(data)}),
+    }
+    spent = {"product": 0.0, "other": 0.0}
+    for k, data in enumerate(captured):
+        which = ("product", "other")[k % 2]
+        start = time.process_time()
+        compilers[which](data)
+        if k >= 2:  # the first of each warms its compiler up
+            spent[which] += time.process_time() - start
+    turns = (len(captured) - 2) / 2
+    out = {k: round(1000 * v / turns, 1) for k, v in spent.items()}
+    out["ratio_product_to_other"] = round(out["product"] / out["other"], 3)
+    return out
+
+
 ONE_PAGE = """#set page(paper: "a4")
 #set text(font: "Noto Serif", lang: "vi")
 = Học bạ số
@@ -209,14 +251,24 @@ def main() -> dict:
     parser.add_argument("--years", type=int, default=2)
     parser.add_argument("--school", type=int, default=1500)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--side-by-side",
+        type=Path,
+        metavar="DIR",
+        help="another templates folder to compile beside the product's",
+    )
     args = parser.parse_args()
     pki = create_demo_pki()
     # Every in-process run prints transcripts of its own (typst memoizes across
     # compiles in a process); the pools' workers are new processes each time.
     n, warm_pool = args.n, 2 * max(1, args.workers)
-    everything = jobs(distinct_transcripts(4 * n + 5 + warm_pool, args.years, pki))
+    extra = 2 * n + 2 if args.side_by_side else 0
+    everything = jobs(
+        distinct_transcripts(4 * n + 5 + warm_pool + extra, args.years, pki)
+    )
     sets = [everything[k * n : (k + 1) * n] for k in range(4)]
-    spare = everything[4 * n :]
+    spare = everything[4 * n : len(everything) - extra]
+    turns = everything[len(everything) - extra :]
     with tempfile.TemporaryDirectory() as folder:
         credential = pki.organisation("Cơ sở dữ liệu học bạ số", "HOCBASO")
         p12 = Path(folder) / "seal.p12"
@@ -289,6 +341,8 @@ def main() -> dict:
         result["cpu_ratio_with_former_signer_and_qr_to_one_page_typst"] = round(
             former / one_page_cpu, 1
         )
+        if args.side_by_side:
+            result["template_cpu_ms"] = side_by_side_cpu_ms(turns, args.side_by_side)
         result["load_average_1min"] = round(os.getloadavg()[0], 2)
     print(json.dumps(result, indent=2))
     return result
