@@ -1,4 +1,4 @@
-"""A job's page (its progress, refreshed without JavaScript), its zip, and the
+"""A job's page (its progress, followed in place by season/job.js), its zip, and the
 page that starts a school's soft-copy export. A job is shown only to whom
 started it (and superusers): its results quote pupils' data."""
 

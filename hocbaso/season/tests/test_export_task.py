@@ -93,7 +93,7 @@ def test_the_export_task_writes_the_zip_and_the_job_counts_it(
     assert job.result == {"ok": len(ok), "empty": len(rows) - len(ok), "failed": 0}
     assert _exports().count() == len(ok)
     page = client.get(f"/jobs/{job.public_id}/").content.decode()
-    assert "Tải tệp zip" in page and 'http-equiv="refresh"' not in page
+    assert "Tải tệp zip" in page and "data-refresh" not in page
     download = client.get(f"/jobs/{job.public_id}/download/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == exporting.zip_path(job).read_bytes()

@@ -99,6 +99,32 @@ def test_a_task_progress_bar_is_filled_in_the_brand_colour(
     assert _near(half, BRAND) and not _near(nine_tenths, BRAND), (half, nine_tenths)
 
 
+def test_a_task_page_follows_its_progress_in_place_and_passes_axe(
+    page, browser_login, principal
+):
+    job = Job.objects.create(
+        public_id=secrets.token_hex(16),
+        kind=Job.Kind.EXPORT,
+        state=Job.State.RUNNING,
+        done=1,
+        total=4,
+        user=principal,
+        created_at=timezone.now(),
+    )
+    browser_login(principal)
+    page.goto(f"/jobs/{job.public_id}/")
+    assert not page.locator('meta[http-equiv="refresh"]').count()
+    check_accessibility(page)  # axe refuses a page that reloads by itself
+    assert page.locator("#job-reload").is_hidden()  # the script follows it
+    page.evaluate("window.__same_page = true")
+    Job.objects.filter(pk=job.pk).update(done=4, state=Job.State.DONE)
+    page.wait_for_function(
+        "document.getElementById('job-progress').value === 4", timeout=15000
+    )
+    assert page.evaluate("window.__same_page") is True  # updated, not reloaded
+    assert not page.locator("#job[data-refresh]").count()
+
+
 def test_on_a_phone_a_class_list_scrolls_with_its_first_column_kept(
     page, browser_login, principal, world
 ):
