@@ -26,6 +26,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from hocbaso.demo.history import seed_earlier_year
 from hocbaso.records import actions
 from hocbaso.records.demo_pki import create_records_pki
 from hocbaso.records.keys import KeyDirectory
@@ -35,6 +36,7 @@ from hocbaso.records.models import (
     Round,
     School,
     SchoolClass,
+    SchoolLevel,
     SchoolYear,
     YearlyRecord,
 )
@@ -50,6 +52,12 @@ DEADLINES = {
     Round.MAIN: "main_lock_date",
     Round.SUPPLEMENTARY: "supplementary_lock_date",
 }
+# One certificate per person and school for the demo's years: three years from
+# before the earliest signing, as Vietnamese CAs issue them (1 to 3 years), so a
+# signature of the year before last and one of this year use the same key.
+CERTIFICATE_DAYS = 3 * 365
+# Last year's grades whose pupils were in a pilot grade the year before.
+CONTINUED_GRADES = {SchoolLevel.PRIMARY: (2, 3, 4), SchoolLevel.SECONDARY: (7, 8)}
 
 
 def prepare_registry(
@@ -58,36 +66,68 @@ def prepare_registry(
     data_dir: Path,
     progress: Callable[[str], None],
     classes_per_round: int | None = None,
+    earlier_year: bool = False,
 ) -> dict[str, int]:
     """Sign, submit and lock every record of ``year``; the counts of each step.
 
     ``classes_per_round`` limits the classes signed in each round (for tests);
     the others' records stay unsubmitted and show as missing at the lock.
+    ``earlier_year``: first the year before, for one class per level (step 0).
     """
-    keys_root = data_dir / "pki"
-    first_signing = _moment(year, Round.MAIN, SIGN_DAYS_BEFORE)
+    history = _continued_classes(year) if earlier_year else []
+    earlier = seed_earlier_year(year, history) if history else []
+    start = earlier[0].school_year if earlier else year
     progress("demo PKI")
     create_records_pki(
-        keys_root,
+        data_dir / "pki",
         settings.HOCBASO_TRUST_STORE,
-        now=first_signing - dt.timedelta(days=20),
+        now=_moment(start, Round.MAIN, SIGN_DAYS_BEFORE) - dt.timedelta(days=20),
+        valid_days=CERTIFICATE_DAYS,
     )
-    keys = KeyDirectory(keys_root)
+    keys = KeyDirectory(data_dir / "pki")
+    counts: dict[str, int] = {}
+    if earlier:
+        done = _lock_year(start, keys, earlier, None, progress)
+        counts.update({f"earlier {k}": v for k, v in done.items()})
+    counts.update(_lock_year(year, keys, history, classes_per_round, progress))
+    counts["transfer:requested"] = _transfer_in_progress(year)
+    return counts
+
+
+def _continued_classes(year: SchoolYear) -> list[SchoolClass]:
+    """One class per level whose pupils were in a pilot grade the year before:
+    the first of the lowest such grade (2 at primary, 7 at lower secondary)."""
+    out = []
+    for level, grades in CONTINUED_GRADES.items():
+        school_class = (
+            SchoolClass.objects.filter(
+                school_year=year, school__level=level, grade__in=grades
+            )
+            .order_by("grade", "school__code", "name")
+            .first()
+        )
+        if school_class is not None:
+            out.append(school_class)
+    return out
+
+
+def _lock_year(
+    year: SchoolYear,
+    keys: KeyDirectory,
+    first: list[SchoolClass],
+    classes_per_round: int | None,
+    progress: Callable[[str], None],
+) -> dict[str, int]:
+    """Steps 2-3 for one school year; ``first`` are signed before the others."""
     counts: dict[str, int] = {}
     for round_name in (Round.MAIN, Round.SUPPLEMENTARY):
         _only_round_finalised(year, round_name)
-        classes = list(
-            SchoolClass.objects.filter(
-                pk__in=YearlyRecord.objects.filter(
-                    school_year=year, status=RecordStatus.FINALISED
-                ).values("school_class")
-            ).order_by("school__code", "name")
-        )[:classes_per_round]
+        classes = _round_classes(year, first)[:classes_per_round]
         signed = submitted = 0
         for n, school_class in enumerate(classes, 1):
             signed += _sign_class(school_class, keys, year, round_name)
             submitted += _submit_class(school_class, year, round_name)
-            progress(f"{round_name}: class {n}/{len(classes)} signed and submitted")
+            progress(f"{year} {round_name}: class {n}/{len(classes)} signed, sent")
         deadline = year.deadline(DEADLINES[round_name])
         result = registry.lock_round(
             year,
@@ -103,9 +143,19 @@ def prepare_registry(
                 f"{round_name}:locked": result.locked,
             }
         )
-        progress(f"{round_name}: {result.locked} records locked at the deadline")
-    counts["transfer:requested"] = _transfer_in_progress(year)
+        progress(f"{year} {round_name}: {result.locked} records locked")
     return counts
+
+
+def _round_classes(year: SchoolYear, first: list[SchoolClass]) -> list[SchoolClass]:
+    """The classes with records to sign in this round, ``first`` ahead."""
+    classes = SchoolClass.objects.filter(
+        pk__in=YearlyRecord.objects.filter(
+            school_year=year, status=RecordStatus.FINALISED
+        ).values("school_class")
+    ).order_by("school__code", "name")
+    ahead = {c.pk for c in first}
+    return sorted(classes, key=lambda c: c.pk not in ahead)
 
 
 def _transfer_in_progress(year: SchoolYear) -> int:

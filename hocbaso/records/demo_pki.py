@@ -59,10 +59,12 @@ def create_records_pki(
     key_type: str = "ec",
     seal_key_type: str = "rsa",
     now: datetime | None = None,
+    valid_days: int = 365,
 ) -> PkiSummary:
     """Issue and register a certificate for every signer and school (see above).
 
     Idempotent: run again, it reuses the CA and every registered key pair it finds.
+    ``valid_days``: the new certificates' validity, from 30 days before ``now``.
     Raises RecordsError for a key directory inside the repository or a bad key type.
     """
     started = time.perf_counter()
@@ -76,8 +78,8 @@ def create_records_pki(
         pki = create_demo_pki(now=now or datetime.now(UTC))
         keys.save_ca(pki)
     with transaction.atomic():
-        _issue_people(pki, keys, key_type, summary)
-        _issue_schools(pki, keys, seal_key_type, summary)
+        _issue_people(pki, keys, key_type, summary, valid_days)
+        _issue_schools(pki, keys, seal_key_type, summary, valid_days)
     pki.write_trust_directory(summary.trust_store)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -116,7 +118,7 @@ def _is_reusable(pair: KeyPair, owner: tuple[int | None, int | None], known) -> 
 
 
 def _issue_people(
-    pki: DemoPki, keys: KeyDirectory, key_type: str, summary: PkiSummary
+    pki: DemoPki, keys: KeyDirectory, key_type: str, summary: PkiSummary, days: int
 ) -> None:
     known = _registered_prints()
     people = Person.objects.filter(appointments__role__in=SIGNING_ROLES).distinct()
@@ -126,7 +128,9 @@ def _issue_people(
         if _is_reusable(pair, (person.pk, None), known):
             summary.people_reused += 1
             continue
-        credential = pki.person(person.full_name, person.personal_id, kind=key_type)
+        credential = pki.person(
+            person.full_name, person.personal_id, kind=key_type, valid_days=days
+        )
         pair.write(credential)
         rows.append(certificate_row(credential.certificate, person=person))
     Certificate.objects.bulk_create(rows, batch_size=1000)
@@ -134,7 +138,7 @@ def _issue_people(
 
 
 def _issue_schools(
-    pki: DemoPki, keys: KeyDirectory, key_type: str, summary: PkiSummary
+    pki: DemoPki, keys: KeyDirectory, key_type: str, summary: PkiSummary, days: int
 ) -> None:
     known = _registered_prints()
     rows = []
@@ -143,7 +147,9 @@ def _issue_schools(
         if _is_reusable(pair, (None, school.pk), known):
             summary.schools_reused += 1
             continue
-        credential = pki.organisation(school.name, school.code, kind=key_type)
+        credential = pki.organisation(
+            school.name, school.code, kind=key_type, valid_days=days
+        )
         pair.write(credential)
         rows.append(certificate_row(credential.certificate, school=school))
     Certificate.objects.bulk_create(rows, batch_size=1000)

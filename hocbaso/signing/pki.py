@@ -241,10 +241,12 @@ class DemoPki:
             _name(name, uid=PERSON_PREFIX + personal_id), public_key
         )
 
-    def organisation(self, name: str, code: str, *, kind: str = "rsa") -> Credential:
+    def organisation(
+        self, name: str, code: str, *, kind: str = "rsa", valid_days: int = 365
+    ) -> Credential:
         """An organisation certificate (the seal): O and CN the name, UID the code."""
         subject = _name(name, uid=ORGANISATION_PREFIX + code, organisation=name)
-        return self.issuing.issue(subject, key=new_key(kind))
+        return self.issuing.issue(subject, key=new_key(kind), valid_days=valid_days)
 
     def organisation_certificate(
         self, name: str, code: str, public_key: PublicKey

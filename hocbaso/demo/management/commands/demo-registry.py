@@ -1,5 +1,6 @@
 """``hocbaso demo-registry``: the seeded district's last school year signed,
-submitted to the registry and locked at its deadlines (see registry_demo.py)."""
+submitted to the registry and locked at its deadlines, after the year before for
+one class per level (see registry_demo.py)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             year,
             data_dir=settings.DATA_DIR,
             progress=(lambda m: None) if quiet else self._progress,
+            earlier_year=True,
         )
         seconds = round(time.perf_counter() - started, 1)
         if options["json"]:
