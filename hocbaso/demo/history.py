@@ -21,6 +21,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from django.db import transaction
+
 from hocbaso.assessment import assess
 from hocbaso.demo import assessments as gen
 from hocbaso.demo import comments
@@ -42,10 +44,14 @@ CLASS_ROLES = (Role.HOMEROOM_TEACHER, Role.SUBJECT_TEACHER)
 LEADER_ROLES = (Role.PRINCIPAL, Role.DEPUTY_PRINCIPAL)
 
 
+@transaction.atomic
 def seed_earlier_year(
     last: SchoolYear, classes: list[SchoolClass], *, seed: int = 1
 ) -> list[SchoolClass]:
-    """Step 1-3 above for ``classes`` of ``last``; the earlier year's classes."""
+    """Step 1-3 above for ``classes`` of ``last``; the earlier year's classes.
+
+    One transaction: a failure leaves no half-made year.
+    """
     rng = random.Random(f"earlier year {seed}")
     earlier = SchoolYear.objects.create(name=f"{last.first_year - 1}-{last.first_year}")
     made = []

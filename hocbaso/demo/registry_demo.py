@@ -1,8 +1,12 @@
 """The demo registry: last year signed, submitted and locked, as it would have been.
 
 Steps, for the seeded district's last school year:
+0. with ``earlier_year`` (``hocbaso demo-registry``): the year before last for one
+   class per level whose pupils were in a pilot grade then (``history.py``), so
+   that they have two locked years; steps 1-3 run for it first, in time order;
 1. the demo PKI: a certificate for every teacher, principal and school, registered
-   to its owner (``hocbaso.records.demo_pki``), valid from before the signing;
+   to its owner (``hocbaso.records.demo_pki``), valid from before the first signing
+   for three years, so one key signs every year of the demo;
 2. the main round: ten days before its lock deadline every class signs its main-round
    records in order (subject teachers, homeroom teacher, principal and seal); five
    days before, each school sends a class package to the registry; at the deadline

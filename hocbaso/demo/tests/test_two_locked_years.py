@@ -90,3 +90,27 @@ def test_the_lookup_shows_both_years(registry, client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "2024-2025" in html and "2025-2026" in html
+
+
+def test_a_failure_in_the_year_before_leaves_nothing_of_it(db, monkeypatch):
+    from hocbaso.demo import history
+    from hocbaso.demo.registry_demo import _continued_classes
+    from hocbaso.records.models import SchoolClass, YearlyRecord
+
+    seed_district(scale="tiny", seed=3, today=TODAY, password="x")
+    last = SchoolYear.objects.get(name="2025-2026")
+    records = YearlyRecord.objects.count()
+    drawn = history._promoted_year
+
+    def fails_late(rng, lower):
+        # the primary class is made whole first, the secondary one fails
+        if lower.level == SchoolLevel.SECONDARY:
+            raise RuntimeError("the rules refused a year")
+        return drawn(rng, lower)
+
+    monkeypatch.setattr(history, "_promoted_year", fails_late)
+    with pytest.raises(RuntimeError):
+        history.seed_earlier_year(last, _continued_classes(last))
+    assert not SchoolYear.objects.filter(name="2024-2025").exists()
+    assert not SchoolClass.objects.filter(school_year__name="2024-2025").exists()
+    assert YearlyRecord.objects.count() == records
