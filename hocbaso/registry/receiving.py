@@ -19,7 +19,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from hocbaso.records.models import School
@@ -29,23 +31,38 @@ from hocbaso.registry.codes import EventType
 from hocbaso.registry.entries import sha256_hex
 from hocbaso.registry.models import Blob, Receipt, RecordResult, Submission
 from hocbaso.registry.package import Document, DocumentError, read_document
+from hocbaso.registry.prepared import PreparedQuery
 
 REFUSED_KEPT_BYTES = 4096
 """What is kept of a refused body: enough to see what was sent."""
 
 
-def earlier_receipt(school: School, operation: str, sha256: str) -> Receipt | None:
-    """The receipt an identical call got, if it still answers this one."""
+def _reusable(school_id: int, operation: str, sha256: str, refused_sha256: str):
     reusable = Q(status__in=[Receipt.Status.RECEIVED, Receipt.Status.REFUSED]) | Q(
         status=Receipt.Status.PROCESSED, accepted_count__gt=0
     )
+    # The key read as text and cast to a string column, so the digest is compared
+    # as one plain parameter (a JSON comparison encodes it, differently on each
+    # backend, which a prepared query cannot fill in)
     same = Q(blob_id=sha256) | Q(
-        status=Receipt.Status.REFUSED, errors__0__sha256=sha256
+        status=Receipt.Status.REFUSED, refused_sha256=refused_sha256
     )
-    candidates = Receipt.objects.filter(
-        reusable, same, school=school, operation=operation
+    return (
+        Receipt.objects.alias(refused_sha256=Cast(KT("errors__0__sha256"), CharField()))
+        .filter(reusable, same, school_id=school_id, operation=operation)
+        .order_by("received_at")
+        .values("id")
     )
-    for receipt in candidates.order_by("received_at"):
+
+
+# Asked at every receipt, found at almost none: compiled once per process.
+_REUSABLE = PreparedQuery(_reusable, int, str, str, str)
+
+
+def earlier_receipt(school: School, operation: str, sha256: str) -> Receipt | None:
+    """The receipt an identical call got, if it still answers this one."""
+    for row in _REUSABLE(school.pk, operation, sha256, sha256):
+        receipt = Receipt.objects.select_related("school").get(pk=row["id"])
         if not _answer_changed(receipt):
             return receipt
     return None

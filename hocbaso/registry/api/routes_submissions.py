@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import File, Form, Router, Status, UploadedFile
 
+from hocbaso.records.models import School
 from hocbaso.registry import actions
 from hocbaso.registry.api.auth import AUTH, actor_of
 from hocbaso.registry.api.bodies import read_upload, read_xml
@@ -49,6 +50,14 @@ XML_RESPONSE = {
 }
 
 
+def _school(request: HttpRequest, school_code: str) -> School | str:
+    """The school the path names: a token's own school as read with the token (the
+    same row, so no second query), else its code, which the action looks up and
+    then refuses to an actor who does not act for it."""
+    school = actor_of(request).school
+    return school if school is not None and school.code == school_code else school_code
+
+
 def _accepted(response: HttpResponse, receipt: ReceiptView) -> Status:
     response["Location"] = reverse("api-v1:receipt", args=[receipt.receipt_id])
     return Status(202, receipt)
@@ -67,7 +76,10 @@ def submit(request: HttpRequest, school_code: Code, response: HttpResponse):
     """
     data = read_xml(request)
     receipt = actions.submit(
-        data, school=school_code, actor=actor_of(request), process=False
+        data,
+        school=_school(request, school_code),
+        actor=actor_of(request),
+        process=False,
     )
     return _accepted(response, answer_later(receipt))
 
@@ -90,7 +102,7 @@ def replace(
     """
     receipt = actions.replace(
         read_upload(packet),
-        school=school_code,
+        school=_school(request, school_code),
         actor=actor_of(request),
         reason=reason,
         process=False,

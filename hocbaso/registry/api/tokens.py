@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from hocbaso.records.models import School
 from hocbaso.registry import lookups
 from hocbaso.registry.errors import NotFoundError, RegistryError
 from hocbaso.registry.models import ApiToken
+from hocbaso.registry.prepared import PreparedQuery
 
 SCHEME = "hbs"
 # Writing last_used_at on every call would make every read a write; a minute of
@@ -98,18 +99,41 @@ def prefix_of(token: str) -> str | None:
     return prefix
 
 
+# The token's columns and its school's, read in one query: the Actor holds a whole
+# School as a queryset with select_related would give it, with no lazy load later.
+_TOKEN_FIELDS = ("id", "school_id", "prefix", "secret_sha256", "last_used_at")
+_SCHOOL_FIELDS = tuple(f.attname for f in School._meta.concrete_fields)
+_ACTIVE_BY_PREFIX = PreparedQuery(
+    lambda prefix: (
+        ApiToken.objects.filter(prefix=prefix, revoked_at__isnull=True)
+        .order_by()
+        .values(*_TOKEN_FIELDS, *(f"school__{name}" for name in _SCHOOL_FIELDS))[:1]
+    ),
+    str,
+)
+
+
 def authenticate(token: str, at: datetime) -> ApiToken | None:
-    """The active token row that ``token`` is, or None."""
+    """The active token row that ``token`` is (its other columns deferred), or
+    None."""
     prefix = prefix_of(token)
     if prefix is None:
         return None
-    row = (
-        ApiToken.objects.select_related("school")
-        .filter(prefix=prefix, revoked_at__isnull=True)
-        .first()
-    )
-    if row is None or not hmac.compare_digest(row.secret_sha256, hash_token(token)):
+    found = _ACTIVE_BY_PREFIX(prefix)
+    if not found or not hmac.compare_digest(
+        found[0]["secret_sha256"], hash_token(token)
+    ):
         return None
+    row = _token_of(found[0])
     if row.last_used_at is None or at - row.last_used_at >= USE_RESOLUTION:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=at)
+    return row
+
+
+def _token_of(values: dict) -> ApiToken:
+    row = ApiToken.from_db(
+        DEFAULT_DB_ALIAS, list(_TOKEN_FIELDS), [values[n] for n in _TOKEN_FIELDS]
+    )
+    school = [values[f"school__{name}"] for name in _SCHOOL_FIELDS]
+    row.school = School.from_db(DEFAULT_DB_ALIAS, list(_SCHOOL_FIELDS), school)
     return row

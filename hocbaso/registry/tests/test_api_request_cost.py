@@ -1,0 +1,96 @@
+"""What one school's POST of a packet costs the web side: the reads it runs are
+compiled once per process and its school is read once, with the token
+(docs/api.md, "Cost of a request")."""
+
+import pytest
+from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
+
+from hocbaso.records.models import Round, School
+from hocbaso.registry.models import ApiToken, Receipt
+from hocbaso.registry.tests.api_support import freeze, issue, post_xml
+
+
+@pytest.fixture
+def now(district, db, monkeypatch):
+    freeze(monkeypatch, district.open_at)
+
+
+@pytest.fixture
+def records(district):
+    return district.records(district.primary, Round.MAIN)[:3]
+
+
+@pytest.fixture
+def compiled(monkeypatch):
+    """The models of the SELECT queries compiled by the ORM from now on."""
+    models = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        if type(self).__name__ == "SQLCompiler":  # a read, not an insert or update
+            models.append(self.query.model)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    return models
+
+
+def _submit(client, district, record, token):
+    path = f"/schools/{record.school.code}/submissions"
+    response = post_xml(client, path, district.packet(record), token)
+    assert response.status_code == 202, response.content
+    return response
+
+
+def test_a_submission_compiles_no_read_of_the_token_school_or_receipts(
+    district, client, now, records, compiled, monkeypatch
+):
+    # The request alone: the tests' task backend would answer the receipt inline,
+    # with the worker's own reads.
+    monkeypatch.setattr(
+        "hocbaso.registry.api.routes_submissions.answer_later", lambda view: view
+    )
+    token = issue(records[0].school)
+    _submit(client, district, records[0], token)  # the process's first: compiles
+    path, packet = (
+        f"/schools/{records[1].school.code}/submissions",
+        district.packet(records[1]),
+    )
+    compiled.clear()
+
+    response = post_xml(client, path, packet, token)
+
+    assert response.status_code == 202, response.content
+
+    assert [m for m in compiled if m in (ApiToken, School, Receipt)] == []
+
+
+def test_a_submission_reads_its_school_only_with_the_token(
+    district, client, now, records
+):
+    token = issue(records[0].school)
+
+    with CaptureQueriesContext(connection) as queries:
+        _submit(client, district, records[0], token)
+
+    reading_school = [q["sql"] for q in queries if 'FROM "records_school"' in q["sql"]]
+    token_reads = [q["sql"] for q in queries if 'FROM "registry_apitoken"' in q["sql"]]
+    assert reading_school == []
+    assert len(token_reads) == 1 and '"records_school"' in token_reads[0]
+    assert Receipt.objects.get().school == records[0].school
+
+
+def test_a_token_posting_for_another_school_is_still_refused_with_nothing_written(
+    district, client, now, records
+):
+    other = district.secondary.school
+    token = issue(other)
+
+    path = f"/schools/{records[0].school.code}/submissions"
+    response = post_xml(client, path, district.packet(records[0]), token)
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "NOT_ALLOWED"
+    assert not Receipt.objects.exists()
