@@ -20,6 +20,7 @@ from hocbaso.portal import purposes
 from hocbaso.portal.audit import record_access
 from hocbaso.records import deferred_actions, remote_signing
 from hocbaso.records.errors import RecordsError
+from hocbaso.records.permissions import may_export_schools
 from hocbaso.records.models import (
     Appointment,
     RecordStatus,
@@ -132,6 +133,7 @@ def class_page(request: HttpRequest, pk: int) -> HttpResponse:
             "drafts": counts.get(RecordStatus.DRAFT, 0),
             "ready": sum(1 for r in rows if r.ready),
             "can_sign": "homeroom" in roles,
+            "can_export": may_export_schools(request.user),
             **_signing_context(
                 request, SigningBatch.Kind.HOMEROOM, items__school_class=school_class
             ),

@@ -176,3 +176,21 @@ def test_a_teacher_may_not_export_the_whole_school(district):
     assert teacher.get("/jobs/export/").status_code == 403
     assert teacher.post("/jobs/export/", {"school": "x"}).status_code == 403
     assert not Job.objects.filter(kind=Job.Kind.EXPORT).exists()
+
+
+def test_the_class_page_links_leaders_to_the_export_of_the_class(district):
+    school_class = district.primary
+    principal = _client(district.user(school_class.school, role="principal"))
+    page = principal.get(f"/school/class/{school_class.pk}/").content.decode()
+    link = (
+        f"/jobs/export/?school={school_class.school.code}"
+        f"&amp;year={district.year.name}&amp;class={school_class.name}"
+    )
+    assert f'id="class-soft-copies" href="{link}"' in page
+    form = principal.get(link.replace("&amp;", "&")).content.decode()
+    assert f'value="{school_class.name}"' in form
+
+    teacher = _client(district.user(school_class.school, role="homeroom_teacher"))
+    response = teacher.get(f"/school/class/{school_class.pk}/")
+    assert response.status_code == 200
+    assert "class-soft-copies" not in response.content.decode()  # leaders' only
