@@ -65,10 +65,15 @@ class ReceiptView:
         # only an answered receipt has results: no query for the others
         processed = receipt.status == Receipt.Status.PROCESSED
         rows = list(receipt.results.order_by("position")) if processed else []
-        ids = dict(
-            Submission.objects.filter(
-                pk__in=[r.submission_id for r in rows if r.submission_id]
-            ).values_list("pk", "public_id")
+        accepted = [r.submission_id for r in rows if r.submission_id]
+        ids = (  # none accepted: nothing to compile (an API POST's answer)
+            dict(
+                Submission.objects.filter(pk__in=accepted).values_list(
+                    "pk", "public_id"
+                )
+            )
+            if accepted
+            else {}
         )
         return cls(
             receipt_id=receipt.public_id,

@@ -8,7 +8,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from hocbaso.records.models import Round, School
-from hocbaso.registry.models import ApiToken, Receipt
+from hocbaso.registry.models import ApiToken, Receipt, Submission
 from hocbaso.registry.tests.api_support import freeze, issue, post_xml
 
 
@@ -44,7 +44,7 @@ def _submit(client, district, record, token):
     return response
 
 
-def test_a_submission_compiles_no_read_of_the_token_school_or_receipts(
+def test_a_submission_compiles_no_read_of_its_token_school_receipt_or_records(
     district, client, now, records, compiled, monkeypatch
 ):
     # The request alone: the tests' task backend would answer the receipt inline,
@@ -64,7 +64,7 @@ def test_a_submission_compiles_no_read_of_the_token_school_or_receipts(
 
     assert response.status_code == 202, response.content
 
-    assert [m for m in compiled if m in (ApiToken, School, Receipt)] == []
+    assert [m for m in compiled if m in (ApiToken, School, Receipt, Submission)] == []
 
 
 def test_a_submission_reads_its_school_only_with_the_token(
