@@ -1,6 +1,6 @@
 """What one school's POST of a packet costs the web side: the reads it runs are
 compiled once per process and its school is read once, with the token
-(docs/api.md, "Cost of a request")."""
+(docs/scaling.md, "Single packets")."""
 
 import pytest
 from django.db import connection
