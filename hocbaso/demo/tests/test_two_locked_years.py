@@ -114,3 +114,17 @@ def test_a_failure_in_the_year_before_leaves_nothing_of_it(db, monkeypatch):
     assert not SchoolYear.objects.filter(name="2024-2025").exists()
     assert not SchoolClass.objects.filter(school_year__name="2024-2025").exists()
     assert YearlyRecord.objects.count() == records
+
+
+def test_the_monitor_finds_every_rule_kept(registry, client, tmp_path, settings):
+    from hocbaso.ledger import VerifierKey
+    from hocbaso.monitor.client import LogClient
+    from hocbaso.monitor.monitor import OK, run
+    from hocbaso.monitor.state import MonitorState
+    from hocbaso.registry.actions import ledger_verifier_key
+
+    key = VerifierKey.from_string(ledger_verifier_key())
+    log = LogClient("/api/v1", fetch=lambda url: client.get(url).content)
+    report = run(log, key, key.name, MonitorState(tmp_path / "monitor"))
+    assert (report.status, report.problems, report.error) == (OK, [], "")
+    assert report.read > 0
