@@ -20,7 +20,6 @@ from hocbaso.portal import purposes
 from hocbaso.portal.audit import record_access
 from hocbaso.records import deferred_actions, remote_signing
 from hocbaso.records.errors import RecordsError
-from hocbaso.records.permissions import may_export_schools
 from hocbaso.records.models import (
     Appointment,
     RecordStatus,
@@ -29,6 +28,7 @@ from hocbaso.records.models import (
     SchoolLevel,
     YearlyRecord,
 )
+from hocbaso.records.permissions import may_export_schools
 from hocbaso.records.scope import filter_for
 from hocbaso.school import batches, corrections, remote, review
 from hocbaso.school.access import audit_records
