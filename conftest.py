@@ -344,6 +344,49 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Tests that behave the same on every database run once, in the SQLite half of
+# ``make test`` (marked ``once``, which the PostgreSQL half deselects):
+# - the pure cores' tests that ask for no database: these packages import no Django
+#   (the import contracts of pyproject.toml);
+# - the demo's tests: the demo is served on SQLite (``make demo``);
+# - the notices' tests: what notices need of the database (one row per notice
+#   under a unique key, two senders racing) is tested on PostgreSQL in
+#   ``hocbaso/notices/tests_postgres``.
+PURE_CORES = frozenset(
+    {"assessment", "packet", "signing", "ledger", "monitor", "verifier", "printing"}
+)
+SQLITE_ONLY = frozenset({"demo", "notices"})
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_setup",  # what session fixtures that unblock the database ask for
+        "live_server",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+    }
+)
+
+
+def _runs_once(item) -> bool:
+    parts = item.path.relative_to(item.config.rootpath).parts
+    if len(parts) < 4 or parts[0] != "hocbaso" or parts[2] != "tests":
+        return False
+    if parts[1] in SQLITE_ONLY:
+        return True
+    return (
+        parts[1] in PURE_CORES
+        and item.get_closest_marker("django_db") is None
+        and not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_itemcollected(item):
+    # before ``-m`` selects: the marker must be there when "not once" is applied
+    if _runs_once(item):
+        item.add_marker(pytest.mark.once)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     # Playwright's sync API keeps an event loop running in the main thread while
