@@ -317,16 +317,7 @@ def _rows(
     teacher_pk = teacher.pk if teacher else None
     rows: list[Row] = []
     for code, subject in data["subjects"].items():
-        if data["level"] == "primary":
-            terms = {Term.HK2: subject}
-            if "exempt" not in subject:
-                # End of term I: the same level, tests where the subject has one.
-                terms[Term.HK1] = subject
-        elif "exempt" in subject:
-            terms = {Term.HK1: subject, Term.HK2: subject}
-        else:
-            terms = {Term(term): value for term, value in subject.items()}
-        for term, value in terms.items():
+        for term, value in subject_terms(data["level"] == "primary", subject).items():
             rows.append(
                 (
                     code,
@@ -338,6 +329,22 @@ def _rows(
                 )
             )
     return rows
+
+
+def subject_terms(primary: bool, subject: dict[str, Any]) -> dict[Term, Any]:
+    """A subject of the interchange year as the rows of each term store it.
+
+    Primary: the end-of-year values, repeated at the end of term I (the same level,
+    tests where the subject has one) unless the pupil is exempt; lower secondary:
+    each term's values, or the exemption in both terms."""
+    if primary:
+        terms = {Term.HK2: subject}
+        if "exempt" not in subject:
+            terms[Term.HK1] = subject
+        return terms
+    if "exempt" in subject:
+        return {Term.HK1: subject, Term.HK2: subject}
+    return {Term(term): value for term, value in subject.items()}
 
 
 def _comment(code: str, term: Term, value: dict[str, Any], level: str) -> str:

@@ -26,7 +26,15 @@ from django.db import transaction
 from hocbaso.assessment import assess
 from hocbaso.demo import assessments as gen
 from hocbaso.demo import comments
-from hocbaso.demo.cohort import COMMENTS, Row, _comment, _fill_raw, _insert_rows, _json
+from hocbaso.demo.cohort import (
+    COMMENTS,
+    Row,
+    _comment,
+    _fill_raw,
+    _insert_rows,
+    _json,
+    subject_terms,
+)
 from hocbaso.records.models import (
     Appointment,
     Enrollment,
@@ -35,7 +43,6 @@ from hocbaso.records.models import (
     SchoolClass,
     SchoolLevel,
     SchoolYear,
-    Term,
     Transcript,
     YearlyRecord,
 )
@@ -166,15 +173,7 @@ def _rows(data: dict[str, Any]) -> list[Row]:
     """Raw rows per subject and term, as the seed writes them (cohort._rows)."""
     rows: list[Row] = []
     for code, subject in data["subjects"].items():
-        if data["level"] == "primary":
-            terms = {Term.HK2: subject}
-            if "exempt" not in subject:
-                terms[Term.HK1] = subject
-        elif "exempt" in subject:
-            terms = {Term.HK1: subject, Term.HK2: subject}
-        else:
-            terms = {Term(term): value for term, value in subject.items()}
-        for term, value in terms.items():
+        for term, value in subject_terms(data["level"] == "primary", subject).items():
             note = _comment(code, term, value, data["level"])
             rows.append((code, term.value, value, None, None, note))
     return rows

@@ -27,6 +27,7 @@ from django.db import transaction
 from hocbaso.assessment import assess
 from hocbaso.demo import assessments as gen
 from hocbaso.demo import comments
+from hocbaso.demo.cohort import subject_terms
 from hocbaso.demo.seed import current_school_year
 from hocbaso.records.demo_pki import create_records_pki
 from hocbaso.records.models import (
@@ -64,14 +65,7 @@ def _year_data(rng: random.Random, record: YearlyRecord) -> dict[str, Any]:
 def _rows(record: YearlyRecord, data: dict[str, Any], teacher) -> list:
     rows = []
     for code, subject in data["subjects"].items():
-        if record.level == SchoolLevel.PRIMARY:
-            terms = {Term.HK2: subject}
-            if "exempt" not in subject:
-                terms[Term.HK1] = subject
-        elif "exempt" in subject:
-            terms = {Term.HK1: subject, Term.HK2: subject}
-        else:
-            terms = {Term(term): value for term, value in subject.items()}
+        terms = subject_terms(record.level == SchoolLevel.PRIMARY, subject)
         rows += [
             SubjectAssessment(
                 record=record,
