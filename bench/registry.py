@@ -84,25 +84,40 @@ def prepare(cache: Path, scale: str, seed: int, workers: int) -> dict:
     from hocbaso.records.demo_pki import create_records_pki
 
     started = time.perf_counter()
+    seeded_mark = cache / "seeded.json"
     call_command("migrate", verbosity=0, interactive=False)
-    today = dt.date.today()
-    seed_district(scale=scale, seed=seed, today=today, password=PASSWORD)
+    if seeded_mark.exists():  # an interrupted preparation: seeded, partly signed
+        seeding = json.loads(seeded_mark.read_text())
+        year = _last_year()
+    else:
+        today = dt.date.today()
+        seed_district(scale=scale, seed=seed, today=today, password=PASSWORD)
+        year = _last_year()
+        open_at = year.deadline("main_lock_date") - dt.timedelta(days=10)
+        signed_at = (open_at - dt.timedelta(days=5)).replace(microsecond=0)
+        create_records_pki(
+            cache / "pki",
+            cache / "pki" / "trust",
+            now=signed_at - dt.timedelta(days=10),
+        )
+        seeding = {
+            "today": today.isoformat(),
+            "open_at": open_at.isoformat(),
+            "signed_at": signed_at.isoformat(),
+            "seed_seconds": round(time.perf_counter() - started, 1),
+        }
+        seeded_mark.write_text(json.dumps(seeding, indent=2))
     seeded = time.perf_counter()
-    year = _last_year()
-    open_at = year.deadline("main_lock_date") - dt.timedelta(days=10)
-    signed_at = (open_at - dt.timedelta(days=5)).replace(microsecond=0)
-    create_records_pki(
-        cache / "pki", cache / "pki" / "trust", now=signed_at - dt.timedelta(days=10)
-    )
+    signed_at = dt.datetime.fromisoformat(seeding["signed_at"])
     count = _sign_everything(cache, year, signed_at, workers)
     meta = {
         "scale": scale,
         "seed": seed,
-        "today": today.isoformat(),
+        "today": seeding["today"],
         "school_year": year.name,
-        "open_at": open_at.isoformat(),
+        "open_at": seeding["open_at"],
         "records": count,
-        "seed_seconds": round(seeded - started, 1),
+        "seed_seconds": seeding["seed_seconds"],
         "sign_seconds": round(time.perf_counter() - seeded, 1),
     }
     (cache / "meta.json").write_text(json.dumps(meta, indent=2))
@@ -131,13 +146,17 @@ def _sign_everything(cache: Path, year, signed_at: dt.datetime, workers: int) ->
         "CREATE TABLE IF NOT EXISTS packet (record_id INTEGER PRIMARY KEY, "
         "school_code TEXT, class_id INTEGER, grade INTEGER, round TEXT, data BLOB)"
     )
+    # batches are committed whole: classes already there were signed before an
+    # interruption and are not signed again
+    done = {row[0] for row in db.execute("SELECT DISTINCT class_id FROM packet")}
+    classes = [pk for pk in classes if pk not in done]
     pool = ProcessPoolExecutor(
         workers,
         mp_context=get_context("spawn"),
         initializer=setup_django,
         initargs=(cache / "data",),
     )
-    count = 0
+    count = db.execute("SELECT COUNT(*) FROM packet").fetchone()[0]
     with pool:
         jobs = [
             pool.submit(
@@ -765,8 +784,9 @@ def main() -> None:
         print(json.dumps(result))
         return
     if not (cache / "meta.json").exists():
-        shutil.rmtree(cache, ignore_errors=True)
-        cache.mkdir(parents=True)
+        if not (cache / "seeded.json").exists():
+            shutil.rmtree(cache, ignore_errors=True)
+            cache.mkdir(parents=True)
         _prepare_in_child(args, cache)
     meta = json.loads((cache / "meta.json").read_text())
     print(json.dumps({"district": meta}, indent=2))
