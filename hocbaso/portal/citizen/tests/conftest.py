@@ -3,17 +3,20 @@
 The demo provider (hocbaso.portal.citizen.devprovider) runs as a subprocess on
 127.0.0.1 with its own SQLite file and an RSA key generated in a temporary
 directory. Its citizens (personal id, password) are below; a test links them to
-students with a Guardianship.
+students with a Guardianship. ``running_provider`` starts another one with other
+citizens (the demo's, in test_demo_start_here.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import html.parser
 import json
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -46,18 +49,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def provider(tmp_path_factory):
-    root = tmp_path_factory.mktemp("oidc-provider")
+@contextlib.contextmanager
+def running_provider(root: Path, citizens: list[dict]) -> Iterator[Provider]:
+    """The demo provider as a subprocess with these citizens (personal_id, name,
+    password), its data under ``root``; stopped on exit."""
+    root.mkdir(parents=True, exist_ok=True)
     users = root / "users.json"
-    users.write_text(
-        json.dumps(
-            [
-                {"personal_id": p, "name": n, "password": pw}
-                for p, n, pw in (PARENT, OTHER_PARENT, NOBODY)
-            ]
-        )
-    )
+    users.write_text(json.dumps(citizens, ensure_ascii=False), encoding="utf-8")
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -111,9 +109,18 @@ def provider(tmp_path_factory):
         process.wait(timeout=10)
 
 
-@pytest.fixture
-def oidc(settings, provider):
-    """Point hocbaso's citizen login at the test provider."""
+@pytest.fixture(scope="session")
+def provider(tmp_path_factory):
+    citizens = [
+        {"personal_id": p, "name": n, "password": pw}
+        for p, n, pw in (PARENT, OTHER_PARENT, NOBODY)
+    ]
+    with running_provider(tmp_path_factory.mktemp("oidc-provider"), citizens) as p:
+        yield p
+
+
+def point_at(settings, provider: Provider) -> Provider:
+    """Point hocbaso's citizen login at ``provider``."""
     settings.OIDC_OP_ISSUER = provider.issuer
     settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{provider.issuer}/authorize/"
     settings.OIDC_OP_TOKEN_ENDPOINT = f"{provider.issuer}/token/"
@@ -122,6 +129,12 @@ def oidc(settings, provider):
     settings.OIDC_RP_CLIENT_ID = provider.client_id
     settings.OIDC_RP_CLIENT_SECRET = provider.client_secret
     return provider
+
+
+@pytest.fixture
+def oidc(settings, provider):
+    """Point hocbaso's citizen login at the test provider."""
+    return point_at(settings, provider)
 
 
 class _Form(html.parser.HTMLParser):

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from hocbaso.portal.citizen.demo import seed_demo_guardians
+from hocbaso.portal.citizen.demo import DemoCitizen, seed_demo_guardians
 
 
 class Command(BaseCommand):
@@ -38,10 +38,24 @@ class Command(BaseCommand):
                 ensure_ascii=False,
             )
         )
-        lines = [
-            f"{c.role}\t{c.personal_id}\t{c.password}\t{c.name}"
-            + (f" (children: {', '.join(c.children)})" if c.children else "")
-            for c in citizens
-        ]
+        lines = [_login_line(c) for c in citizens]
         options["logins"].write_text("\n".join(lines) + "\n")
         self.stdout.write(f"{len(citizens)} demo citizens")
+
+
+def _login_line(citizen: DemoCitizen) -> str:
+    """role, personal id, password and name, tab-separated (scripts/demo prints
+    them under that heading), then the children and the mark of where to start."""
+    line = f"{citizen.role}\t{citizen.personal_id}\t{citizen.password}\t{citizen.name}"
+    if citizen.children:
+        line += (
+            " ("
+            + _("children: %(names)s") % {"names": ", ".join(citizen.children)}
+            + ")"
+        )
+    if citizen.start_here:
+        line += "  ← " + _(
+            "start here: the child has two locked school years, both shown on "
+            "the parent's page and in the transcript on screen"
+        )
+    return line
