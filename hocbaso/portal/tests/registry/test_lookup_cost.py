@@ -13,7 +13,7 @@ import pytest
 from django.core.cache import caches
 from django.core.cache.backends import locmem
 from django.db import connection
-from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler
 from django.test.utils import CaptureQueriesContext
 
 from hocbaso.portal.models import AccessEvent
@@ -66,6 +66,26 @@ def test_a_second_lookup_compiles_no_read_query(registry, client):
     code = registry.primary_transcript.lookup_code
     assert _compiled_reads(client, code)  # the first builds the holding
     assert _compiled_reads(client, code) == []
+
+
+def test_the_access_row_is_written_with_an_insert_compiled_once(registry, client):
+    code = registry.primary_transcript.lookup_code
+    compiled = []
+    original = SQLInsertCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    assert _lookup(client, code).status_code == 200
+    with mock.patch.object(SQLInsertCompiler, "as_sql", counting):
+        for _ in range(5):
+            assert _lookup(client, code).status_code == 200
+    assert AccessEvent not in compiled
+    views = AccessEvent.objects.filter(
+        action="view", transcript=registry.primary_transcript
+    )
+    assert views.count() == 6
 
 
 def test_a_second_lookup_renders_no_template_and_is_still_recorded(registry, client):
