@@ -14,12 +14,17 @@ kills its worker must not loop).
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task_backends
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from hocbaso.season.models import PeriodicSlot, WorkerBeat
 
@@ -44,15 +49,77 @@ def enqueue(task, *args):
     return task.enqueue(*args)
 
 
-def waiting(task, *args) -> bool:
-    """Whether this task with these arguments waits in the queue or runs now."""
+ONCE = uuid.UUID("5d3c8f0e-6a61-4c1e-9b7a-2f0a4c1d9e21")
+"""The namespace of the ids of tasks enqueued once (``enqueue_once``)."""
+
+
+def once_id(task, *args) -> uuid.UUID:
+    """The id of the one task ``task`` with these arguments may ever have."""
+    call = json.dumps([task.module_path, list(args)], separators=(",", ":"))
+    return uuid.uuid5(ONCE, call)
+
+
+def enqueue_once(task, *args) -> bool:
+    """Enqueue now unless this task with these arguments was enqueued before;
+    whether it was enqueued now.
+
+    The task's id is ``once_id``: the table's primary key refuses a second row,
+    so no check is asked first (it would scan the queue) and two requests at the
+    same moment cannot both enqueue: the second insert waits for the first's
+    transaction, then does nothing. The row is the one django-tasks-db writes,
+    in one INSERT compiled once per process; its ``task_enqueued`` signal (a
+    debug log line) is not sent. A task that failed keeps its row, so the same
+    call enqueues nothing again: what it was for is the periodic recovery's
+    (``tasks.recover_receipts`` for a receipt). Inline backend: runs it now.
+    """
     if not can_defer():
-        return False  # the inline backend keeps no queue
-    return DBTaskResult.objects.filter(
-        task_path=task.module_path,
-        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        task.enqueue(*args)  # the inline backend keeps no queue to look in
+        return True
+    row = DBTaskResult(
+        id=once_id(task, *args),
         args_kwargs={"args": list(args), "kwargs": {}},
-    ).exists()
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        run_after=task.run_after or get_date_max(),
+        backend_name=task.backend,
+    )
+    return _INSERT_ONCE(row)
+
+
+class _InsertIgnoringConflict:
+    """``INSERT … ON CONFLICT DO NOTHING`` of one task row, its SQL compiled by
+    the ORM once per database (as ``registry/prepared.py`` does for reads); each
+    call only converts the row's values as the ORM does."""
+
+    def __init__(self) -> None:
+        self._sql: dict[str, str] = {}
+        self._fields = [
+            f for f in DBTaskResult._meta.concrete_fields if not f.generated
+        ]
+
+    def __call__(self, row: DBTaskResult, using: str = DEFAULT_DB_ALIAS) -> bool:
+        connection = connections[using]
+        params = [
+            f.get_db_prep_save(f.pre_save(row, add=True), connection=connection)
+            for f in self._fields
+        ]
+        sql = self._sql.get(using) or self._compile(row, using)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount == 1
+
+    def _compile(self, row: DBTaskResult, using: str) -> str:
+        query = InsertQuery(DBTaskResult, on_conflict=OnConflict.IGNORE)
+        query.insert_values(self._fields, [row])
+        [(sql, params)] = query.get_compiler(using=using).as_sql()
+        if len(params) != len(self._fields):  # one parameter a column, in order
+            raise RuntimeError(f"the task row's insert has {len(params)} parameters")
+        self._sql[using] = sql
+        return sql
+
+
+_INSERT_ONCE = _InsertIgnoringConflict()
 
 
 def beat(worker_id: str, *, host: str, pid: int, started_at: dt.datetime) -> None:

@@ -97,10 +97,9 @@ def answer_later(receipt: ReceiptView) -> ReceiptView:
     (already answered when the engine runs tasks inline)."""
     if receipt.status != Receipt.Status.RECEIVED:
         return receipt
-    # The same bytes sent again get the same receipt: one answer in the queue is
-    # enough, however often a client repeats its call.
-    if not engine.waiting(answer_receipt, receipt.receipt_id):
-        engine.enqueue(answer_receipt, receipt.receipt_id)
+    # The same bytes sent again get the same receipt: its one task, however often
+    # a client repeats its call (the task's id is the receipt's; engine.py).
+    engine.enqueue_once(answer_receipt, receipt.receipt_id)
     if engine.can_defer():
         return receipt  # a worker answers it: "received" is what stands now
     found = Receipt.objects.select_related("school").get(public_id=receipt.receipt_id)

@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from hocbaso.season import engine, tasks
 from hocbaso.season.models import WorkerBeat
-from hocbaso.season.tests.support import waiting
+from hocbaso.season.tests.support import run_ready, waiting
 
 LONG_AGO = dt.timedelta(minutes=10)
 
@@ -84,3 +84,31 @@ def test_a_periodic_task_is_enqueued_once_per_period_by_any_number_of_workers(qu
 
     assert first == [True, False, False] and later is True
     assert len(waiting("recover_receipts")) == 2
+
+
+@pytest.mark.django_db
+def test_a_task_enqueued_once_is_the_row_the_backend_writes_and_runs_once(queue):
+    before = timezone.now()
+    by_backend = DBTaskResult.objects.get(pk=tasks.answer_receipt.enqueue("r-1").id)
+
+    assert engine.enqueue_once(tasks.answer_receipt, "r-2") is True
+    assert engine.enqueue_once(tasks.answer_receipt, "r-2") is False  # sent again
+
+    once = DBTaskResult.objects.get(pk=engine.once_id(tasks.answer_receipt, "r-2"))
+    assert once.args_kwargs == {"args": ["r-2"], "kwargs": {}}
+    same = ["status", "priority", "queue_name", "backend_name", "run_after"]
+    same += ["task_path", "worker_ids", "return_value", "exception_class_path"]
+    assert [getattr(once, f) for f in same] == [getattr(by_backend, f) for f in same]
+    assert before <= once.enqueued_at <= timezone.now()
+    assert run_ready() == ["answer_receipt", "answer_receipt"]  # "missing" both
+    assert engine.enqueue_once(tasks.answer_receipt, "r-2") is False  # answered
+    assert DBTaskResult.objects.count() == 2
+
+
+def test_the_task_of_a_call_has_one_id_and_another_call_another():
+    answer = tasks.answer_receipt
+    assert engine.once_id(answer, "r-1") == engine.once_id(answer, "r-1")
+    assert engine.once_id(answer, "r-1") != engine.once_id(answer, "r-2")
+    assert engine.once_id(answer, "r-1") != engine.once_id(tasks.recover_receipts)
+    # the arguments' boundaries are kept: ("a,b") is not ("a", "b")
+    assert engine.once_id(answer, "a,b") != engine.once_id(answer, "a", "b")

@@ -18,7 +18,7 @@ from hocbaso.registry.tests.helpers import submit, tamper
 from hocbaso.season import engine, grouping, tasks
 from hocbaso.season.tests.support import run_ready, waiting
 
-QUERIES_PER_PACKET_ALONE = 11
+QUERIES_PER_PACKET_ALONE = 9
 
 
 def _send_alone(district, records, clerk, clock, data=None):
@@ -166,16 +166,22 @@ def test_a_replacement_grouped_after_its_submission_sees_it_stored(
 def test_a_packet_sent_alone_costs_the_api_few_queries(
     district, clock, queue, client, django_assert_max_num_queries
 ):
-    """The API's answer to a packet sent alone: its token, the earlier receipt,
-    the bytes, the receipt and its audit row, the task; no read of results a
-    receipt just given cannot have, no second read of the receipt."""
+    """The API's answer to a packet sent alone: its token (and its last use, once
+    a minute), the earlier receipt, the bytes, the receipt and its audit row, the
+    task (and the savepoint the test's transaction makes of the receipt's); no
+    read of results a receipt just given cannot have, no second read of the
+    receipt, no look into the queue."""
     record = district.records(district.primary, Round.MAIN)[0]
     token = issue(record.school)
     path = f"/schools/{record.school.code}/submissions"
 
-    with django_assert_max_num_queries(QUERIES_PER_PACKET_ALONE):
+    with django_assert_max_num_queries(QUERIES_PER_PACKET_ALONE) as queries:
         response = post_xml(client, path, district.packet(record), token)
 
     assert response.status_code == 202
     assert response.json()["status"] == "received"
     assert len(waiting("answer_receipt")) == 1
+    tasks_table = DBTaskResult._meta.db_table
+    assert [
+        q for q in queries if q["sql"].startswith("SELECT") and tasks_table in q["sql"]
+    ] == []

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
 from hocbaso.records.models import Round
 from hocbaso.registry import actions
 from hocbaso.registry.models import LedgerEntry, Receipt, Submission
@@ -97,3 +100,25 @@ def test_the_same_bytes_sent_again_wait_for_one_answer(district, clock, queue, c
     assert again["receipt_id"] == first["receipt_id"]
     assert len(waiting("answer_receipt")) == 1
     assert run_ready() == ["answer_receipt"]
+
+
+def test_the_same_bytes_sent_after_their_answer_failed_are_left_to_the_recovery(
+    district, clock, queue, client
+):
+    """A receipt has one task: sent again after that task failed, the bytes
+    enqueue no second one, and the periodic recovery answers the receipt."""
+    record = district.records(district.primary, Round.MAIN)[0]
+    token = issue(record.school)
+    path = f"/schools/{record.school.code}/submissions"
+    first = post_xml(client, path, district.packet(record), token).json()
+    (task,) = waiting("answer_receipt")
+    DBTaskResult.objects.filter(pk=task.pk).update(status=TaskResultStatus.FAILED)
+
+    again = post_xml(client, path, district.packet(record), token).json()
+
+    assert (again["receipt_id"], again["status"]) == (first["receipt_id"], "received")
+    assert waiting("answer_receipt") == []
+    clock.set(clock() + dt.timedelta(minutes=10))
+    assert tasks.recover_receipts.call() == 1
+    polled = client.get(f"{API}/receipts/{first['receipt_id']}", headers=bearer(token))
+    assert [r["outcome"] for r in polled.json()["records"]] == ["accepted"]
