@@ -27,7 +27,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hocbaso.portal.clients import client_hash
+from hocbaso.portal.audit import client_of
 from hocbaso.portal.models import AccessAction, AccessEvent
 from hocbaso.registry.prepared import PreparedQuery
 
@@ -90,7 +90,7 @@ _FAILURES = PreparedQuery(
 
 
 def allowance(request: HttpRequest, *, free: int | None = None) -> Allowance:
-    return allowance_of(client_hash(request), free=free)
+    return allowance_of(client_of(request), free=free)
 
 
 def is_throttled(request: HttpRequest) -> bool:

@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler
 from django.test.utils import CaptureQueriesContext
 
+from hocbaso.portal import clients
 from hocbaso.portal.models import AccessEvent
 from hocbaso.registry import holdings
 
@@ -86,6 +87,15 @@ def test_the_access_row_is_written_with_an_insert_compiled_once(registry, client
         action="view", transcript=registry.primary_transcript
     )
     assert views.count() == 6
+
+
+def test_a_lookup_hashes_its_client_once(registry, client):
+    code = registry.primary_transcript.lookup_code
+    _lookup(client, code)
+    with mock.patch.object(clients.hmac, "new", wraps=clients.hmac.new) as hashed:
+        assert _lookup(client, code).status_code == 200
+    assert hashed.call_count == 1  # the throttle's count and the access row
+    assert AccessEvent.objects.filter(client="").count() == 0
 
 
 def test_a_second_lookup_renders_no_template_and_is_still_recorded(registry, client):
