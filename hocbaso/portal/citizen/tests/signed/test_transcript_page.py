@@ -191,9 +191,12 @@ def test_the_parents_page_links_each_child_and_writes_grade_and_class_together(
 ):
     html = client.get("/me/").content.decode()
     record = signed_registry.effective
-    assert "<th>Khối / Lớp</th>" in html
+    assert '<th role="columnheader">Khối / Lớp</th>' in html
     grade_class = f"{record.grade} / {record.school_class.name}"
-    assert f'<td class="grade-class">{grade_class}</td>' in html
+    cell = (
+        f'class="grade-class figures inline" data-label="Khối / Lớp">{grade_class}</td>'
+    )
+    assert cell in html
     for shown in (record, signed_registry.pending, signed_registry.revoked):
         assert f'href="{_url(shown.transcript)}' in html
 

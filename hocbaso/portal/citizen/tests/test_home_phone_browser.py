@@ -1,0 +1,75 @@
+"""The parent's table of years on a phone: each year a compact card that keeps
+the table's meaning for screen readers, and the page never scrolls sideways."""
+
+from __future__ import annotations
+
+import pytest
+
+from hocbaso.portal.citizen.models import Guardianship, Relation
+from hocbaso.portal.citizen.tests.conftest import PARENT
+from hocbaso.records.models import SchoolClass, SchoolYear, YearlyRecord
+from hocbaso.tests.journeys.browse import (
+    DESKTOP,
+    PHONE,
+    assert_no_sideways_scroll,
+    check_accessibility,
+)
+
+# Page behaviour in the browser: once, in the SQLite half (test_citizen_browser.py).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
+
+
+def _earlier_year(world):
+    """A year before this one at the same school: two rows in the child's table."""
+    year = SchoolYear.objects.create(
+        name=f"{world.year.first_year - 1}-{world.year.first_year}"
+    )
+    lower = SchoolClass.objects.create(
+        school=world.school_a, school_year=year, grade=3, name="3A1"
+    )
+    YearlyRecord.objects.create(
+        transcript=world.a.transcript,
+        school_year=year,
+        grade=3,
+        school=world.school_a,
+        school_class=lower,
+    )
+
+
+def _log_in(page, oidc):
+    page.goto("/me/")
+    with page.expect_navigation():
+        page.click("#citizen-login")
+    page.fill("#id_username", PARENT[0])
+    page.fill("#id_password", PARENT[2])
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.click("button[name=allow]")
+    page.wait_for_url("**/me/")
+
+
+def test_on_a_phone_each_year_is_a_compact_card(page, oidc, world):
+    world.school_a.name = "Trường Tiểu học Xuân Phương, phường Xuân Phương"
+    world.school_a.save()
+    _earlier_year(world)
+    Guardianship.objects.create(
+        student=world.a.student,
+        guardian_personal_id=PARENT[0],
+        guardian_name=PARENT[1],
+        relation=Relation.MOTHER,
+    )
+    _log_in(page, oidc)
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        assert_no_sideways_scroll(page)
+        check_accessibility(page)
+    # Still a table to a screen reader: the header is out of sight, not removed.
+    assert page.get_by_role("columnheader", name="Năm học").count() == 1
+    rows = page.locator("section.transcript table.years tbody tr")
+    assert rows.count() == 2
+    for row in rows.all():
+        line = row.locator("td").first.bounding_box()["height"]  # the year: a line
+        cells = [cell.bounding_box() for cell in row.locator("td").all()]
+        assert all(c["x"] + c["width"] <= PHONE["width"] for c in cells)  # in sight
+        assert max(c["height"] for c in cells) <= 2 * line + 1  # a name: two lines
+        assert row.bounding_box()["height"] <= 7 * line  # five lines and the gaps
