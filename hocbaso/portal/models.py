@@ -81,6 +81,9 @@ class AccessEvent(models.Model):
         indexes = [
             models.Index(fields=["transcript", "at"]),
             models.Index(fields=["action", "at"]),
+            # the throttle's count at every lookup (throttle.py): one client's
+            # failures, however many other clients fail meanwhile
+            models.Index(fields=["client", "action", "at"]),
         ]
 
     def __str__(self) -> str:
