@@ -3,8 +3,9 @@
 ``DatabaseStorage`` answers reads straight from the tables. ``AppendingStorage`` is
 the one writer: it is made inside a transaction that holds the lock on the ledger
 head (``lock_head``), buffers the entries and subtree hashes an append writes, and
-``flush`` stores them with one bulk insert each before the transaction commits
-(the entry commits in the same transaction as the change it records).
+``flush`` stores them with one insert each before the transaction commits (the
+entry commits in the same transaction as the change it records), from plain values
+(``storing_rows``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from collections.abc import Sequence
 from hocbaso.ledger import HASH_SIZE, StorageError
 from hocbaso.ledger.merkle import perfect_nodes
 from hocbaso.registry.models import LedgerEntry, LedgerHead, LedgerNode, node_key
+from hocbaso.registry.storing_rows import RowInsert
 
 Node = tuple[int, int]
 _BATCH = 1000
+_ENTRIES = RowInsert(LedgerEntry, ("index", "data"))
+_NODES = RowInsert(LedgerNode, ("key", "level", "index", "hash"))
 
 
 def lock_head() -> LedgerHead:
@@ -75,7 +79,7 @@ class AppendingStorage(DatabaseStorage):
         # pair new subtrees with these, so no append of the session reads again.
         frontier = [node_key(*node) for node in perfect_nodes(0, head.size)]
         self._nodes: dict[int, bytes] = _stored_hashes(frontier) if frontier else {}
-        self._new_nodes: list[LedgerNode] = []
+        self._new_nodes: list[tuple[int, int, int, bytes]] = []
 
     def tree_size(self) -> int:
         return self._size
@@ -97,9 +101,7 @@ class AppendingStorage(DatabaseStorage):
                 self._size += 1
             key = node_key(level, index)
             self._nodes[key] = value
-            self._new_nodes.append(
-                LedgerNode(key=key, level=level, index=index, hash=value)
-            )
+            self._new_nodes.append((key, level, index, value))
 
     def write_entry(self, index: int, data: bytes) -> None:
         # hocbaso.ledger.Ledger.append writes the entry, then its leaf hash.
@@ -116,11 +118,8 @@ class AppendingStorage(DatabaseStorage):
         """Store what the session appended, and the head's new size."""
         if len(self._entries) != self._size - self._head.size:
             raise StorageError("an entry was appended without its leaf hash")
-        LedgerEntry.objects.bulk_create(
-            [LedgerEntry(index=i, data=d) for i, d in sorted(self._entries.items())],
-            batch_size=_BATCH,
-        )
-        LedgerNode.objects.bulk_create(self._new_nodes, batch_size=_BATCH)
+        _ENTRIES(sorted(self._entries.items()))
+        _NODES(self._new_nodes)
         LedgerHead.objects.filter(pk=1).update(size=self._size)
         self._head.size = self._size
         self._entries.clear()

@@ -30,25 +30,16 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from hocbaso.packet import RecordSnapshot
-from hocbaso.records.models import RecordStatus, YearlyRecord
-from hocbaso.registry import checks, ids
-from hocbaso.registry.actors import Actor
-from hocbaso.registry.auditing import audit_event
+from hocbaso.records.models import YearlyRecord
+from hocbaso.registry import checks, storing
 from hocbaso.registry.clock import Clock, fixed_clock, now
-from hocbaso.registry.codes import EventType, Problem
-from hocbaso.registry.entries import sha256_hex, submission_entry
+from hocbaso.registry.codes import Problem
+from hocbaso.registry.entries import sha256_hex
 from hocbaso.registry.ledger_log import LedgerSession, ledger_session
-from hocbaso.registry.models import (
-    AuditEvent,
-    Blob,
-    Operation,
-    Receipt,
-    RecordResult,
-    SchoolRoundLock,
-    Submission,
-)
+from hocbaso.registry.models import Blob, Receipt, SchoolRoundLock, Submission
 from hocbaso.registry.package import Document, read_document
 from hocbaso.registry.rounds import lock_deadline
+from hocbaso.registry.storing import NewSubmission
 from hocbaso.registry.verification import Verifier
 
 
@@ -64,7 +55,7 @@ class Candidate:
     record: YearlyRecord | None = None
     current: Submission | None = None
     duplicate_of: Submission | None = None
-    submission: Submission | None = None
+    submission: NewSubmission | None = None
 
     @property
     def accepted(self) -> bool:
@@ -202,7 +193,7 @@ def _answer_wave(wave: list[_Answering], ledger: LedgerSession) -> None:
     live = [w for w in wave if w.receipt.status == Receipt.Status.RECEIVED]
     if live:
         _check_state(live)
-        _store(live, ledger)
+        storing.store(live, ledger)
         _finish(live)
 
 
@@ -295,97 +286,6 @@ def _round_problems(record: YearlyRecord, locked: set, at) -> list[Problem]:
     key = (record.school_id, record.school_year_id, record.round)
     passed = at >= lock_deadline(record.school_year, record.round)
     return checks.round_problems(key in locked, passed)
-
-
-def _store(live: list[_Answering], ledger: LedgerSession) -> None:
-    new = [(w, c) for w in live for c in w.candidates if c.is_new]
-    Blob.objects.bulk_create(
-        [
-            Blob(sha256=c.sha256, data=c.data, size=len(c.data), stored_at=w.at)
-            for w, c in new
-        ],
-        ignore_conflicts=True,
-    )
-    replaced = [c.current.pk for _, c in new if c.current is not None]
-    Submission.objects.filter(pk__in=replaced).update(state=Submission.State.SUPERSEDED)
-    for w, c in new:
-        c.submission = _new_submission(c, w.receipt, ledger, w.at)
-    Submission.objects.bulk_create([c.submission for _, c in new])
-    RecordResult.objects.bulk_create(
-        [_result_row(c, w.receipt) for w in live for c in w.candidates]
-    )
-    AuditEvent.objects.bulk_create([_audit_row(c, w.receipt, w.at) for w, c in new])
-    YearlyRecord.objects.filter(
-        pk__in=[c.record.pk for _, c in new], status=RecordStatus.ISSUED
-    ).update(status=RecordStatus.SUBMITTED)
-
-
-def _new_submission(
-    c: Candidate, receipt: Receipt, ledger: LedgerSession, at
-) -> Submission:
-    record, previous = c.record, c.current
-    public_id = ids.new_submission_id()
-    index = ledger.append(
-        submission_entry(
-            record_id=record.pk,
-            public_id=public_id,
-            packet_sha256=c.sha256,
-            accepted_at=at,
-            previous_sha256=previous.blob_id if previous else None,
-        )
-    )
-    is_replacement = receipt.operation == Operation.REPLACE
-    return Submission(
-        public_id=public_id,
-        record=record,
-        school_id=receipt.school_id,
-        record_school_id=record.school_id,
-        school_year_id=record.school_year_id,
-        round=record.round,
-        grade=record.grade,
-        receipt=receipt,
-        blob_id=c.sha256,
-        supersedes=previous,
-        reason=receipt.reason if is_replacement else "",
-        accepted_at=at,
-        ledger_index=index,
-    )
-
-
-def _result_row(c: Candidate, receipt: Receipt) -> RecordResult:
-    submission = c.submission or c.duplicate_of
-    return RecordResult(
-        receipt=receipt,
-        position=c.position,
-        packet_sha256=c.sha256,
-        outcome=(
-            RecordResult.Outcome.ACCEPTED
-            if c.accepted
-            else RecordResult.Outcome.REJECTED
-        ),
-        problems=[p.to_dict() for p in c.problems],
-        record=c.record,
-        submission=submission if c.accepted else None,
-        duplicate=c.duplicate_of is not None,
-    )
-
-
-def _audit_row(c: Candidate, receipt: Receipt, at) -> AuditEvent:
-    replacing = c.current is not None
-    action = EventType.RECORD_REPLACE if replacing else EventType.RECORD_SUBMIT
-    actor = Actor(user=receipt.actor_user, label=receipt.actor_label)
-    detail = {"receipt": receipt.public_id, "ledger_index": c.submission.ledger_index}
-    if replacing:
-        detail["replaces"] = c.current.public_id
-    return audit_event(
-        action,
-        actor,
-        at,
-        object_type="submission",
-        object_id=c.submission.public_id,
-        school_id=receipt.school_id,
-        detail=detail,
-    )
 
 
 def _finish(live: list[_Answering]) -> None:

@@ -1,0 +1,161 @@
+"""Rows inserted from plain values: one statement, its SQL written once per process.
+
+``bulk_create`` builds a model instance per row, then compiles a new INSERT each
+time, preparing every value of every field on the way: storing a class package
+spent more CPU in it than in the rows' own work (docs/scaling.md, "Storing a
+record"). A RowInsert names a model's columns once; each call takes tuples of
+values in that order (foreign keys as ids) and runs one statement for them all:
+
+    results = RowInsert(RecordResult, ("receipt_id", "position", ...))
+    results([(7, 1, ...), (7, 2, ...)])
+
+On PostgreSQL the statement reads one array per column (``UNNEST``, as Django's
+own bulk insert does), so its text is the same for any number of rows; on SQLite
+it is a multi-row VALUES, batched under the variable limit. Values are adapted as
+the ORM adapts them (datetimes, JSON, bytes) by the field itself, and as given for
+the fields whose adaptation is the identity (text, integers, booleans, ids).
+
+Every column the model has is written: one left out is filled with its field's
+default when that default is a constant, and refused when it is computed (a
+random id drawn once for every row would be a silent bug).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import partial
+from itertools import chain
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Field, Model
+
+__all__ = ["RowInsert", "RowInsertError"]
+
+# Types whose get_db_prep_save returns the Python value unchanged.
+_AS_IS = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "IntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
+class RowInsertError(Exception):
+    """The columns named cannot be written as given (a programming error)."""
+
+
+class RowInsert:
+    def __init__(
+        self,
+        model: type[Model],
+        columns: Sequence[str],
+        *,
+        ignore_conflicts: bool = False,
+        returning: Sequence[str] = (),
+    ) -> None:
+        opts = model._meta
+        by_attname = {f.attname: f for f in opts.concrete_fields}
+        unknown = [c for c in columns if c not in by_attname]
+        if unknown:
+            raise RowInsertError(f"{model.__name__} has no column {unknown}")
+        self._fields = [by_attname[c] for c in columns]
+        self._filled = [
+            f
+            for f in opts.concrete_fields
+            if f.attname not in columns and f is not opts.auto_field
+        ]
+        for f in self._filled:
+            if f.has_default() and callable(f.default):
+                raise RowInsertError(f"{model.__name__}.{f.attname} needs a value")
+        self._table = opts.db_table
+        self._ignore = ignore_conflicts
+        self._returning = [by_attname[c] for c in returning]
+        self._sql: dict[tuple[str, int], str] = {}
+
+    def __call__(
+        self, rows: Sequence[Sequence[Any]], *, using: str = DEFAULT_DB_ALIAS
+    ) -> list[tuple]:
+        """Insert the rows; the ``returning`` columns of each, in the rows' order
+        (as Django's bulk_create relies on), or [] without them."""
+        if not rows:
+            return []
+        connection = connections[using]
+        fields = [*self._fields, *self._filled]
+        adapters = [_adapter(f, connection) for f in fields]
+        constants = [f.get_default() for f in self._filled]
+        values = [
+            [
+                v if a is None else a(v)
+                for v, a in zip([*row, *constants], adapters, strict=True)
+            ]
+            for row in rows
+        ]
+        # As Django's bulk insert chooses: arrays unless a field writes its own
+        # placeholder (bytes: a bytea[] literal costs far more than the values)
+        if connection.vendor == "postgresql" and not any(
+            hasattr(f, "get_placeholder") for f in fields
+        ):
+            return self._unnest(connection, fields, values)
+        return self._values(connection, fields, values)
+
+    def _unnest(self, connection, fields: list[Field], values: list) -> list[tuple]:
+        key = (connection.alias, 0)
+        if key not in self._sql:
+            # varchar, not varchar(n): a value too long fails instead of being cut
+            types = [f.db_type(connection).split("(")[0] for f in fields]
+            arrays = ", ".join(f"(%s)::{t}[]" for t in types)
+            # the model's own column types, no value: S608 does not apply
+            rows = f"SELECT * FROM UNNEST({arrays})"  # noqa: S608
+            self._sql[key] = self._statement(connection, fields, rows)
+        columns = [list(column) for column in zip(*values, strict=True)]
+        return self._run(connection, self._sql[key], columns)
+
+    def _values(self, connection, fields: list[Field], values: list) -> list[tuple]:
+        most = connection.features.max_query_params
+        limit = max(1, most // len(fields)) if most else len(values)
+        found: list[tuple] = []
+        for start in range(0, len(values), limit):
+            batch = values[start : start + limit]
+            key = (connection.alias, len(batch))
+            if key not in self._sql:
+                row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+                self._sql[key] = self._statement(
+                    connection, fields, "VALUES " + ", ".join([row] * len(batch))
+                )
+            found += self._run(
+                connection, self._sql[key], list(chain.from_iterable(batch))
+            )
+        return found
+
+    def _statement(self, connection, fields: list[Field], rows: str) -> str:
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(f.column) for f in fields)
+        sqlite = connection.vendor == "sqlite"
+        verb = "INSERT OR IGNORE INTO" if self._ignore and sqlite else "INSERT INTO"
+        sql = f"{verb} {quote(self._table)} ({names}) {rows}"
+        if self._ignore and not sqlite:
+            sql += " ON CONFLICT DO NOTHING"
+        if self._returning:
+            sql += " RETURNING " + ", ".join(quote(f.column) for f in self._returning)
+        return sql
+
+    def _run(self, connection, sql: str, params: list) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [tuple(row) for row in cursor.fetchall()] if self._returning else []
+
+
+def _adapter(field: Field, connection) -> Callable[[Any], Any] | None:
+    if field.get_internal_type() in _AS_IS or (
+        field.is_relation and field.target_field.get_internal_type() in _AS_IS
+    ):
+        return None
+    return partial(field.get_db_prep_save, connection=connection)
