@@ -1,31 +1,53 @@
-"""CPU per single-packet POST to the API, in one process (the web side's cost).
+"""CPU per single-packet POST to the API, in one process (the web side's cost), or
+records sent alone per second through gunicorn and the task workers (``--http``).
 
     .venv/bin/python bench/api_single.py [--scale small] [--posts 200] [--db sqlite]
                                          [--against DIR] [--rounds 3] [--profile FILE]
+                                         [--http [--workers 2] [--web-workers 2]
+                                                 [--clients 8]]
 
 Each run is a child process with a fresh copy of the cached signed district of
 bench/registry.py (``--scale``, made by it on first use): it issues one token per
 school, warms up on 10 packets, then POSTs ``--posts`` packets one at a time with
 Django's test client (``Authorization: Bearer``, ``application/xml``), as a school's
 system does, with no worker running (the receipts wait in the queue), and counts
-this process's CPU time (user + system) per POST. ``--against DIR`` runs the same
-bench on another checkout of the project (say a ``git worktree`` of an older
-commit) turn by turn with this one, ``--rounds`` times each, so both are measured
-side by side on the same noisy machine; the ratio is what to read. ``--profile``
-writes the measured POSTs' cProfile (pstats) of this checkout's last round.
+this process's CPU time (user + system) per POST.
+
+``--http`` measures a throughput instead: the API served by gunicorn on 127.0.0.1
+(production settings, ``--web-workers`` sync workers), ``--clients`` threads each
+POSTing on its own keep-alive connection (http.client), ``--workers`` task workers
+(``hocbaso worker``) answering at the same time; the clock stops when the last
+receipt is answered. It prints records accepted a second and the CPU each side
+spent per record from the moment every task worker has beaten (started, as in
+service) to the last answer: gunicorn (``api``), the task workers, the
+PostgreSQL cluster (every server process, ended ones too) and this process (the
+clients). ``server_cpu_ms_per_record`` adds the servers' (api, workers,
+database): ``cpu_bound_per_second`` is what this machine's cores would answer
+if nothing else ran.
+
+``--against DIR`` runs the same bench on another checkout of the project (say a
+``git worktree`` of an older commit; this checkout's bench code, that checkout's
+project, gunicorn and workers) turn by turn with this one, ``--rounds`` times
+each, so both are measured side by side on the same noisy machine; the ratio is
+what to read. ``--profile`` writes the measured POSTs' cProfile (pstats) of this
+checkout's last round (without ``--http``).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import http.client
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +71,15 @@ def _inner(args) -> dict:
         classes = bench.packets_by_class(cache)
         singles, _packages = bench._split(classes, args.posts + WARM_UP)
         open_at = dt.datetime.fromisoformat(meta["open_at"])
+        if args.http:
+            return queued_throughput(
+                tree,
+                singles,
+                open_at,
+                workers=args.workers,
+                web=args.web_workers,
+                clients=args.clients,
+            )
         return _post_all(singles, open_at, args.profile)
 
 
@@ -97,10 +128,242 @@ def _post_all(singles, open_at: dt.datetime, profile: str | None) -> dict:
     }
 
 
+# --- the API served by gunicorn, POSTed by concurrent clients -----------------------
+
+
+def frozen_application():
+    """gunicorn's application factory: the project's WSGI application with Django's
+    clock at ``$HOCBASO_BENCH_NOW`` (ten days before the cached year's deadline).
+    The task workers answer each receipt at the time it was received, so the
+    API's clock is the only one to set."""
+    moment = dt.datetime.fromisoformat(os.environ["HOCBASO_BENCH_NOW"])
+    from django.utils import timezone
+
+    timezone.now = lambda: moment
+    from hocbaso.wsgi import application
+
+    return application
+
+
+@contextmanager
+def served(tree: Path, workers: int, now: dt.datetime, logs: Path):
+    """gunicorn serving ``tree``'s project on 127.0.0.1, production settings (DEBUG
+    off, the project's gunicorn_conf: sync workers), the database of this
+    process's environment; yields (its pid, its port)."""
+    from portal_lookup import free_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "HOCBASO_DEBUG"}
+    env.update(
+        HOCBASO_BIND=f"127.0.0.1:{port}",
+        HOCBASO_WORKERS=str(workers),
+        HOCBASO_ACCESS_LOG=str(logs / "access.log"),
+        HOCBASO_LOG_LEVEL="WARNING",
+        HOCBASO_BENCH_NOW=now.isoformat(),
+        PYTHONPATH=f"{tree}{os.pathsep}{ROOT / 'bench'}",
+    )
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--chdir", str(tree)]
+    command += ["-c", "python:hocbaso.portal.gunicorn_conf"]
+    command += ["api_single:frozen_application()"]
+    with (logs / "gunicorn.log").open("wb") as out:
+        server = subprocess.Popen(command, cwd=tree, env=env, stdout=out, stderr=out)
+    try:
+        _wait_listening(server, port, logs)
+        yield server.pid, port
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def _wait_listening(server: subprocess.Popen, port: int, logs: Path) -> None:
+    for _ in range(600):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/api/v1/receipts/x", headers={"Host": HOST})
+            connection.getresponse().read()  # any answer: Django is loaded
+            connection.close()
+            return
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit(f"gunicorn stopped: see {logs}") from None
+            time.sleep(0.1)
+    raise SystemExit(f"gunicorn did not answer: see {logs}")
+
+
+def post_concurrently(port: int, items, tokens: dict, clients: int) -> dict:
+    """Each (school code, packet) POSTed once, by ``clients`` threads each holding
+    one keep-alive connection (http.client reconnects when the server closes
+    it); the receipts' ids in the items' order, and the connections opened."""
+    work, lock = iter(enumerate(items)), threading.Lock()
+    receipts: list[str | None] = [None] * len(items)
+    opened, failures = [0], []
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        while True:
+            with lock:
+                n, (school_code, data) = next(work, (None, (None, None)))
+            if n is None:
+                break
+            opened[0] += connection.sock is None
+            connection.request(
+                "POST",
+                f"/api/v1/schools/{school_code}/submissions",
+                body=data,
+                headers=_headers(tokens[school_code]),
+            )
+            answer = connection.getresponse()
+            body = answer.read()
+            if answer.status != 202:
+                failures.append(f"{answer.status} {body[:300]!r}")
+                continue
+            receipts[n] = answer.getheader("Location").rstrip("/").rsplit("/", 1)[1]
+        connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise SystemExit(f"{len(failures)} POSTs failed, the first: {failures[0]}")
+    return {"receipts": receipts, "connections": opened[0]}
+
+
+HOST = "127.0.0.1"
+
+
+def _headers(token: str) -> dict[str, str]:
+    return {
+        "Host": HOST,
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/xml",
+        "Connection": "keep-alive",
+    }
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a live process and its live children."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return sum(_stat_cpu(p)[0] for p in [pid, *map(int, children)])
+
+
+def _stat_cpu(pid: int) -> tuple[float, float]:
+    """(its own CPU, its waited-for children's) in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / tick, (
+        int(fields[13]) + int(fields[14])
+    ) / tick
+
+
+def cluster_cpu() -> float | None:
+    """CPU seconds of the PostgreSQL cluster this process uses: the postmaster,
+    its live server processes and those it has reaped (ended connections)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        data = Path(cursor.fetchone()[0])
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    return _stat_cpu(postmaster)[1] + process_cpu(postmaster)
+
+
+def queued_throughput(
+    tree: Path, singles, open_at: dt.datetime, *, workers: int, web: int, clients: int
+) -> dict:
+    """Records sent alone per second, answered: each POSTed once to gunicorn
+    (``web`` workers) by ``clients`` concurrent connections while ``workers``
+    task workers answer (group commit); the CPU each side spent per record."""
+    import registry as district
+
+    from hocbaso.registry.models import Receipt
+
+    tokens = _tokens({school_code for school_code, _grade, _data in singles}, open_at)
+    items = [(school_code, data) for school_code, _grade, data in singles]
+    # the periodic tasks a first beat enqueues, run now on the empty queue
+    district.worker_startup_cpu(workers, root=tree)
+    with tempfile.TemporaryDirectory(prefix="hocbaso-api-") as logs:
+        with served(tree, web, open_at, Path(logs)) as (server, port):
+            running = district.start_workers(workers, root=tree)
+            _wait_beating(running)  # started, as a worker in service is
+            before = _cpu(server, running)
+            start = time.perf_counter()
+            posted = post_concurrently(port, items, tokens, clients)
+            received = time.perf_counter() - start
+            district.wait_answered(posted["receipts"])
+            seconds = time.perf_counter() - start
+            after = _cpu(server, running)
+            district.stop_workers(running)
+    spent = {k: v - before[k] for k, v in after.items() if v is not None}
+    found = Receipt.objects.filter(public_id__in=posted["receipts"])
+    accepted = sum(found.values_list("accepted_count", flat=True))
+    assert accepted == len(items), f"{accepted} of {len(items)} accepted"
+    per_record = {k: round(v / len(items) * 1000, 2) for k, v in spent.items()}
+    # the servers' CPU a record costs: what cores on a machine of their own need
+    needed = sum(per_record.get(k, 0) for k in ("api", "workers", "database"))
+    return {
+        "records": len(items),
+        "web_workers": web,
+        "task_workers": workers,
+        "clients": clients,
+        "connections_opened": posted["connections"],
+        "post_seconds": round(received, 2),
+        "posts_per_second": round(len(items) / received, 1),
+        "seconds": round(seconds, 2),
+        "accepted_per_second": round(len(items) / seconds, 1),
+        "cpu_ms_per_record": per_record,
+        "server_cpu_ms_per_record": round(needed, 2),
+        "cpu_bound_per_second": round((os.cpu_count() or 1) * 1000 / needed, 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def _tokens(school_codes: set[str], at: dt.datetime) -> dict[str, str]:
+    from hocbaso.registry.api.tokens import issue_token
+
+    return {code: issue_token(code, "bench", at=at).token for code in school_codes}
+
+
+def _wait_beating(running: list[subprocess.Popen]) -> None:
+    """Until each task worker has beaten once (it then polls the queue)."""
+    from hocbaso.season.models import WorkerBeat
+
+    pids = {process.pid for process in running}
+    beating = WorkerBeat.objects.filter(pid__in=pids)
+    while beating.count() < len(pids):
+        if any(process.poll() is not None for process in running):
+            raise SystemExit("a task worker stopped")
+        time.sleep(0.1)
+
+
+def _cpu(server: int, workers: list[subprocess.Popen]) -> dict[str, float | None]:
+    """CPU seconds so far: gunicorn's (its master and workers), the task
+    workers', the cluster's and this process's (the clients' threads and the
+    wait for the answers)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "api": process_cpu(server),
+        "workers": sum(process_cpu(process.pid) for process in workers),
+        "database": cluster_cpu(),
+        "client": me.ru_utime + me.ru_stime,
+    }
+
+
 def _child(tree: Path, args, profile: str | None) -> dict:
     command = [sys.executable, str(Path(__file__).resolve()), "--inner"]
     command += ["--tree", str(tree), "--scale", args.scale, "--db", args.db]
     command += ["--posts", str(args.posts)]
+    if args.http:
+        command += ["--http", "--workers", str(args.workers)]
+        command += [
+            "--web-workers",
+            str(args.web_workers),
+            "--clients",
+            str(args.clients),
+        ]
     if profile:
         command += ["--profile", str(Path(profile).resolve())]
     if args.db == "postgres":
@@ -113,6 +376,34 @@ def _child(tree: Path, args, profile: str | None) -> dict:
 
 
 def main() -> None:
+    args = _arguments()
+    if args.inner:
+        print(json.dumps(_inner(args)))
+        return
+    trees = {"this": ROOT} | ({"against": Path(args.against)} if args.against else {})
+    metrics = (
+        ["accepted_per_second", "server_cpu_ms_per_record", "cpu_bound_per_second"]
+        if args.http
+        else ["cpu_ms_per_post"]
+    )
+    runs = {m: {name: [] for name in trees} for m in metrics}
+    for turn in range(args.rounds):
+        for name, tree in trees.items():
+            last = turn == args.rounds - 1 and name == "this"
+            found = _child(tree, args, args.profile if last else None)
+            for metric in metrics:
+                runs[metric][name].append(found[metric])
+            print(json.dumps({"tree": name, **found}), flush=True)
+    for metric, values in runs.items():
+        summary = {name: statistics.median(v) for name, v in values.items()}
+        if args.against:
+            summary["ratio_this_to_against"] = round(
+                summary["this"] / summary["against"], 2
+            )
+        print(json.dumps({f"median_{metric}": summary}))
+
+
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="small")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
@@ -120,26 +411,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--against", metavar="DIR", help="another checkout to compare")
     parser.add_argument("--profile", metavar="FILE")
+    parser.add_argument("--http", action="store_true", help="throughput via gunicorn")
+    parser.add_argument("--workers", type=int, default=2, help="task workers")
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--tree", default=str(ROOT), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.inner:
-        print(json.dumps(_inner(args)))
-        return
-    trees = {"this": ROOT} | ({"against": Path(args.against)} if args.against else {})
-    runs: dict[str, list[float]] = {name: [] for name in trees}
-    for turn in range(args.rounds):
-        for name, tree in trees.items():
-            last = turn == args.rounds - 1 and name == "this"
-            found = _child(tree, args, args.profile if last else None)
-            runs[name].append(found["cpu_ms_per_post"])
-            print(json.dumps({"tree": name, **found}), flush=True)
-    summary = {name: statistics.median(values) for name, values in runs.items()}
-    if args.against:
-        summary["ratio_this_to_against"] = round(
-            summary["this"] / summary["against"], 2
-        )
-    print(json.dumps({"median_cpu_ms_per_post": summary}))
+    return parser.parse_args()
 
 
 if __name__ == "__main__":

@@ -397,13 +397,17 @@ def _submit_and_lock(cache, meta, args) -> dict:
     if inline:
         out["one_at_a_time"] = _singles_inline(inline, clock)
     if queued:
-        out["one_at_a_time_queued"] = _singles_queued(queued, open_at, args.workers)
+        out["one_at_a_time_queued"] = _singles_queued(queued, open_at, args)
     if args.profile:
         import cProfile
 
         profiler = cProfile.Profile()
         profiler.enable()
     out["end_to_end"] = _end_to_end(packages, clock, args.workers, meta)
+    if queued:  # measured in the same run: what a record alone costs against one
+        alone = out["one_at_a_time_queued"]["accepted_per_second"]
+        in_packages = out["end_to_end"]["submitted_per_second"]
+        out["one_at_a_time_queued"]["ratio_to_packages"] = round(alone / in_packages, 2)
     if args.profile:
         profiler.disable()
         profiler.dump_stats(args.profile)
@@ -445,55 +449,22 @@ def _singles_inline(singles, clock) -> dict:
     }
 
 
-def _singles_queued(singles, open_at: dt.datetime, workers: int) -> dict:
-    """Each packet POSTed alone to the API (202 and its receipt at once) while
-    ``workers`` task workers answer the queue (group commit, hocbaso.season)."""
-    from django.test import Client
-    from django.utils import timezone
+def _singles_queued(singles, open_at: dt.datetime, args) -> dict:
+    """Each packet POSTed alone to the API served by gunicorn (202 and its receipt
+    at once), by ``--clients`` concurrent connections, while ``--workers`` task
+    workers answer the queue (group commit, hocbaso.season): a throughput, not
+    one client's latency (bench/api_single.py)."""
+    from api_single import queued_throughput
 
-    from hocbaso.registry.api.tokens import issue_token
-    from hocbaso.registry.models import Receipt
-
-    real_now, timezone.now = timezone.now, lambda: open_at
-    client, tokens, receipts = Client(), {}, []
-    startup = worker_startup_cpu(workers)  # on the empty queue, before
-    cpu_before = _cpu()
-    start = time.perf_counter()
-    running = start_workers(workers)  # answering while the schools send
-    for school_code, _grade, data in singles:
-        if school_code not in tokens:
-            tokens[school_code] = issue_token(school_code, "bench").token
-        answer = client.post(
-            f"/api/v1/schools/{school_code}/submissions",
-            data=data,
-            content_type="application/xml",
-            HTTP_AUTHORIZATION=f"Bearer {tokens[school_code]}",
-            HTTP_HOST="localhost",
-        )
-        assert answer.status_code == 202, answer.content[:300]
-        receipts.append(answer["Location"].rstrip("/").rsplit("/", 1)[1])
-    received = time.perf_counter() - start
-    wait_answered(receipts)
-    seconds = time.perf_counter() - start
-    stop_workers(running)
-    timezone.now = real_now
-    cpu = {k: v - cpu_before[k] for k, v in _cpu().items()}
-    cpu["workers_less_startup"] = cpu["workers"] - startup
-    found = Receipt.objects.filter(public_id__in=receipts)
-    accepted = sum(found.values_list("accepted_count", flat=True))
-    assert accepted == len(singles), f"{accepted} of {len(singles)} accepted"
-    return {
-        "records": len(singles),
-        "workers": workers,
-        "api_seconds": round(received, 1),
-        "api_ms_per_packet": round(received / len(singles) * 1000, 1),
-        "seconds": round(seconds, 1),
-        "accepted_per_second": round(len(singles) / seconds, 1),
-        "cpu_ms_per_record": {
-            k: round(v / len(singles) * 1000, 1) for k, v in cpu.items()
-        },
-        "checkpoints": _checkpoints(),
-    }
+    found = queued_throughput(
+        ROOT,
+        singles,
+        open_at,
+        workers=args.workers,
+        web=args.web_workers,
+        clients=args.clients,
+    )
+    return {**found, "checkpoints": _checkpoints()}
 
 
 def _checkpoints() -> int:
@@ -677,29 +648,30 @@ def _server_cpu() -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _run_workers(workers: int) -> None:
-    """``workers`` task workers until the queue is empty (their CPU is counted as
-    the children's once they exit)."""
-    command = [sys.executable, str(ROOT / "manage.py"), "worker", "--batch"]
+def _run_workers(workers: int, root: Path = ROOT) -> None:
+    """``workers`` task workers of the checkout ``root`` until the queue is empty
+    (their CPU is counted as the children's once they exit)."""
+    command = [sys.executable, str(root / "manage.py"), "worker", "--batch"]
     command += ["--interval", "0", "--no-startup-delay", "--no-reload", "-v", "0"]
-    running = [subprocess.Popen(command, cwd=ROOT) for _ in range(workers)]
+    running = [subprocess.Popen(command, cwd=root) for _ in range(workers)]
     for process in running:
         if process.wait() != 0:
             raise RuntimeError(f"a worker exited {process.returncode}")
 
 
-def start_workers(workers: int) -> list[subprocess.Popen]:
-    """``workers`` task workers polling the queue every 50 ms when it is empty."""
-    command = [sys.executable, str(ROOT / "manage.py"), "worker"]
+def start_workers(workers: int, root: Path = ROOT) -> list[subprocess.Popen]:
+    """``workers`` task workers (of the checkout ``root``) polling the queue every
+    50 ms when it is empty."""
+    command = [sys.executable, str(root / "manage.py"), "worker"]
     command += ["--interval", "0.05", "--no-startup-delay", "--no-reload", "-v", "0"]
-    return [subprocess.Popen(command, cwd=ROOT) for _ in range(workers)]
+    return [subprocess.Popen(command, cwd=root) for _ in range(workers)]
 
 
-def worker_startup_cpu(workers: int) -> float:
+def worker_startup_cpu(workers: int, root: Path = ROOT) -> float:
     """CPU seconds ``workers`` workers take to start, run the periodic tasks their
     first beat enqueues and stop on an empty queue: not the records' cost."""
     before = _cpu()["workers"]
-    _run_workers(workers)
+    _run_workers(workers, root)
     return _cpu()["workers"] - before
 
 
@@ -760,6 +732,18 @@ def main() -> None:
         default="inline",
         help="the --sample packets sent alone: verified in process, through the "
         "API and the workers' queue, or half each",
+    )
+    parser.add_argument(
+        "--web-workers",
+        type=int,
+        default=2,
+        help="gunicorn's workers serving the API for --single queued",
+    )
+    parser.add_argument(
+        "--clients",
+        type=int,
+        default=8,
+        help="concurrent connections POSTing the packets sent alone",
     )
     parser.add_argument(
         "--packages",
@@ -827,6 +811,10 @@ def _child_run(db: str, args) -> dict:
         str(args.sample),
         "--single",
         args.single,
+        "--web-workers",
+        str(args.web_workers),
+        "--clients",
+        str(args.clients),
     ]
     if args.verify_ledger:
         command.append("--verify-ledger")
