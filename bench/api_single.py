@@ -162,7 +162,8 @@ def served(tree: Path, workers: int, now: dt.datetime, logs: Path):
         HOCBASO_BENCH_NOW=now.isoformat(),
         PYTHONPATH=f"{tree}{os.pathsep}{ROOT / 'bench'}",
     )
-    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--chdir", str(tree)]
+    # the venv's gunicorn, beside its python (a worktree has no .venv of its own)
+    command = [str(Path(sys.executable).with_name("gunicorn")), "--chdir", str(tree)]
     command += ["-c", "python:hocbaso.portal.gunicorn_conf"]
     command += ["api_single:frozen_application()"]
     with (logs / "gunicorn.log").open("wb") as out:
