@@ -4,11 +4,12 @@ Every visitor who looks up the same transcript sees the same page: the layout,
 the transcript as the registry holds it, the download button. Only four values
 are the request's own: the CSRF token and the download form's fields (the code as
 typed, organisation, purpose). The page is rendered with a random mark in place
-of each, kept in the cache under what the rest depends on (the holding's version:
-the transcript's latest ledger entry and the latest checkpoint, docs/portal.md;
-the managing school's name; the language; the path), and each lookup fills the
-marks in, HTML-escaped as the template escapes them. The layout (navigation,
-language switch, forms) cost more to render than the lookup's queries.
+of each and cut at the marks; the pieces are kept in the cache under what the
+rest depends on (the holding's version: the transcript's latest ledger entry and
+the latest checkpoint, docs/portal.md; the managing school's name; the language;
+the path), and each lookup joins them with its values, HTML-escaped as the
+template escapes them. The layout (navigation, language switch, forms) cost more
+to render than the lookup's queries.
 
 What is kept holds no lookup code: it is filled in per request, and keys use
 the holding's version. Only visitors without a session or a message cookie
@@ -72,24 +73,30 @@ def _key(request: HttpRequest, view) -> str:
     school = view.transcript.school.name if view.transcript is not None else ""
     parts = (view.version, school, translation.get_language(), request.path)
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    return f"portal:result-page:{digest}"
+    # "parts": what is kept is the page cut at its marks (an earlier release
+    # kept the page whole under "result-page", which a shared cache may hold)
+    return f"portal:result-parts:{digest}"
 
 
 def _render_marked(
     request: HttpRequest, template: str, context: dict
-) -> tuple[str, str]:
-    """The page with ``<mark>:<name>:`` for each of the request's own values;
-    the mark is random, so no transcript's text can hold one."""
+) -> tuple[str, ...]:
+    """The page cut at each of the request's own values: text, a value's name,
+    text… The page is rendered with ``<mark>:<name>:`` for each value and cut
+    there once; the mark is random, so no transcript's text can hold one."""
     mark = secrets.token_hex(16)
     marked = {**context, "csrf_token": f"{mark}:csrf:"}
     if context.get("download") is not None:
         marked["download"] = {name: f"{mark}:{name}:" for name in context["download"]}
-    return mark, render_to_string(template, marked, request)
+    page = render_to_string(template, marked, request)
+    return tuple(re.split(re.escape(mark) + r":(\w+):", page))
 
 
-def _filled(kept: tuple[str, str], values: dict[str, str]) -> str:
-    """The kept page with the request's values in place of the marks, in one
-    pass: a value that looks like a mark is not read again."""
-    mark, page = kept
-    pattern = re.compile(re.escape(mark) + r":(\w+):")
-    return pattern.sub(lambda m: escape(values[m.group(1)]), page)
+def _filled(parts: tuple[str, ...], values: dict[str, str]) -> str:
+    """The kept page with the request's values, HTML-escaped, in their places: a
+    join, as the marks were found when the page was kept (a value that looks like
+    a mark is not read again)."""
+    pieces = list(parts)
+    for at in range(1, len(pieces), 2):
+        pieces[at] = escape(values[pieces[at]])
+    return "".join(pieces)

@@ -57,6 +57,17 @@ def test_what_a_visitor_typed_is_escaped_in_the_kept_page(registry):
     assert f'name="code" value="{code}"' in html
 
 
+def test_a_kept_page_is_cut_where_each_lookup_fills_in_its_values(registry):
+    code = registry.primary_transcript.lookup_code
+    _lookup(Client(), code)
+    cache = caches[holdings.HOLDINGS_CACHE]
+    (key,) = [k for k in cache._cache if "portal:result-parts:" in k]
+    parts = cache.get(key.split(":", 2)[2])  # LocMemCache keys: ":1:<key>"
+    # text, a value's name, text…: filled in by a join, no search of the page
+    assert set(parts[1::2]) == {"csrf", "code", "organisation", "purpose"}
+    assert "legal-status" in "".join(parts[::2])
+
+
 def test_the_kept_pages_hold_no_lookup_code(registry):
     codes = [registry.primary_transcript.lookup_code]
     codes.append(registry.secondary_transcript.lookup_code)
@@ -64,7 +75,7 @@ def test_the_kept_pages_hold_no_lookup_code(registry):
         for _ in range(2):
             assert _lookup(Client(), code).status_code == 200
     kept = caches[holdings.HOLDINGS_CACHE]._cache  # LocMemCache: key → pickle
-    pages = {k: v for k, v in kept.items() if "portal:result-page:" in k}
+    pages = {k: v for k, v in kept.items() if "portal:result-parts:" in k}
     assert len(pages) == 2
     for key, value in pages.items():
         for code in codes:
