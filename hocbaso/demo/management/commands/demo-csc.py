@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.demo.remote_signing import demo_classes, prepare_remote_signing
 from hocbaso.demo.softhsm import TokenError
 from hocbaso.records.keys import KeyDirectory

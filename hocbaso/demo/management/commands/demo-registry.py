@@ -8,10 +8,10 @@ import json
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.demo.registry_demo import prepare_registry
 from hocbaso.demo.seed import current_school_year
 from hocbaso.records.models import SchoolYear

@@ -8,9 +8,9 @@ import secrets
 from pathlib import Path
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.demo.seed import SCALES, SeedError, seed_district
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.exchange import delivery, outbox, signed, transfers, trust
 from hocbaso.exchange.errors import ExchangeError
 from hocbaso.exchange.models import (

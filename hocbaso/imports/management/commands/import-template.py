@@ -6,9 +6,9 @@ year) or ``class --class NAME`` (the assessments of one class).
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.files import write_private
 from hocbaso.imports import workbooks
 from hocbaso.records.models import School, SchoolClass, SchoolYear

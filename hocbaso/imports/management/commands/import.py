@@ -11,9 +11,9 @@ import getpass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.imports.actions import import_workbook
 from hocbaso.imports.errors import InvalidRowsError, SpreadsheetError
 from hocbaso.records.models import School

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.operations.backing_up import back_up
 from hocbaso.operations.errors import OperationsError
 

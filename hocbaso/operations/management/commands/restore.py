@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.operations.errors import OperationsError
 from hocbaso.operations.restoring import RestoreReport, restore
 

@@ -19,9 +19,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.portal import documents
 from hocbaso.portal.models import AccessAction, ActorKind
 from hocbaso.records.models import Transcript

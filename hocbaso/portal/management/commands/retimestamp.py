@@ -14,10 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.printing import PrintingError
 from hocbaso.printing.archive import DEFAULT_WITHIN_DAYS, renew_configured_archive
 

@@ -12,9 +12,9 @@ organisation over a channel you trust. A bad argument exits non-zero.
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.portal import keys
 from hocbaso.portal.forms import clean_text, text_problem
 from hocbaso.portal.models import VerifierKey

@@ -14,10 +14,10 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from hocbaso.assessment import AssessmentInputError, Problem, assess
+from hocbaso.commands import BaseCommand
 from hocbaso.web.problems import describe
 
 EXIT_INVALID = 2

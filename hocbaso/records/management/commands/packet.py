@@ -13,9 +13,9 @@ import sys
 import uuid
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.files import write_private
 from hocbaso.packet import PacketError, build_packet
 from hocbaso.records.errors import RecordsError

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.records.demo_pki import KEY_TYPES, create_records_pki
 from hocbaso.records.errors import RecordsError
 

@@ -11,9 +11,9 @@ import json
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.packet import MAX_PACKET_BYTES
 from hocbaso.records.errors import RecordsError
 from hocbaso.records.verification import (

@@ -9,10 +9,10 @@ A refused step is one line on stderr with its code, exit 1.
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.registry.api import tokens
 from hocbaso.registry.errors import RegistryError
 from hocbaso.registry.models import ApiToken

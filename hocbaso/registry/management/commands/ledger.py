@@ -13,9 +13,9 @@ hocbaso ledger witness-key  print this installation's witness key
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.registry import actions
 from hocbaso.registry.cosigning import witness_command
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.registry import actions, lookups
 from hocbaso.registry.actors import Actor
 from hocbaso.registry.errors import RegistryError

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand
 from hocbaso.registry.processing import RECOVERY_GRACE, recover_receipts
 from hocbaso.registry.verification import InProcessVerifier
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand
 from hocbaso.school.demo import prepare_school_demo
 
 

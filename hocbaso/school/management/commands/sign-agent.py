@@ -5,9 +5,9 @@ Every argument is the agent's own; see ``hocbaso sign-agent --help``.
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand
 from hocbaso.signing import agent
 
 

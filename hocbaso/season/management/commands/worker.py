@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks_db.management.commands.db_worker import Command as DbWorker
 
+from hocbaso.commands import PlainErrors
 from hocbaso.season import engine, witnessing
 
 logger = logging.getLogger("hocbaso.season")
@@ -79,7 +80,7 @@ class Keeper(threading.Thread):
             logger.warning("heartbeat of %s failed: %s", self.worker_id, exc)
 
 
-class Command(DbWorker):
+class Command(PlainErrors, DbWorker):
     help = _("Run a task worker with a heartbeat (django-tasks-db's db_worker).")
 
     def add_arguments(self, parser):

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from hocbaso.commands import BaseCommand
 from hocbaso.portal.citizen.demo import DemoCitizen, seed_demo_guardians
 
 
