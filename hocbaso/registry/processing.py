@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 
 from hocbaso.packet import RecordSnapshot
 from hocbaso.records.models import YearlyRecord
@@ -236,16 +237,7 @@ def _identify(work: list[_Answering]) -> None:
 def _check_state(live: list[_Answering]) -> None:
     candidates = [c for w in live for c in w.candidates]
     records = [c.record for c in candidates if c.record is not None]
-    current = {
-        s.record_id: s
-        for s in Submission.objects.select_for_update().filter(
-            record__in=records, state=Submission.State.ACCEPTED
-        )
-    }
-    same = {
-        s.blob_id: s
-        for s in Submission.objects.filter(blob_id__in=[c.sha256 for c in candidates])
-    }
+    current, same = _submissions_of(records, {c.sha256 for c in candidates})
     locked = set(
         SchoolRoundLock.objects.filter(
             school_id__in={r.school_id for r in records},
@@ -254,6 +246,26 @@ def _check_state(live: list[_Answering]) -> None:
     )
     for w in live:
         _check_receipt(w, current, same, locked)
+
+
+def _submissions_of(records: list[YearlyRecord], digests: set[str]):
+    """The records' current submissions (record id →) and the submissions of the
+    same bytes (SHA-256 →), in one query. Both are locked: the rows of the same
+    bytes too, which blocks no writer (each holds the ledger head first)."""
+    accepted = Submission.State.ACCEPTED
+    rows = (
+        Submission.objects.select_for_update()
+        .filter(Q(record__in=records, state=accepted) | Q(blob_id__in=digests))
+        .only("id", "public_id", "record_id", "blob_id", "state")
+    )
+    wanted = {r.pk for r in records}
+    current, same = {}, {}
+    for s in rows:
+        if s.state == accepted and s.record_id in wanted:
+            current[s.record_id] = s
+        if s.blob_id in digests:
+            same[s.blob_id] = s
+    return current, same
 
 
 def _check_receipt(w: _Answering, current: dict, same: dict, locked: set) -> None:

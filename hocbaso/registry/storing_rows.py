@@ -87,17 +87,15 @@ class RowInsert:
         (as Django's bulk_create relies on), or [] without them."""
         if not rows:
             return []
+        if any(len(row) != len(self._fields) for row in rows):
+            raise RowInsertError(f"each row has {len(self._fields)} values")
         connection = connections[using]
         fields = [*self._fields, *self._filled]
-        adapters = [_adapter(f, connection) for f in fields]
         constants = [f.get_default() for f in self._filled]
-        values = [
-            [
-                v if a is None else a(v)
-                for v, a in zip([*row, *constants], adapters, strict=True)
-            ]
-            for row in rows
-        ]
+        values = [[*row, *constants] for row in rows]
+        for column, adapt in _adapters(fields, connection):
+            for row in values:
+                row[column] = adapt(row[column])
         # As Django's bulk insert chooses: arrays unless a field writes its own
         # placeholder (bytes: a bytea[] literal costs far more than the values)
         if connection.vendor == "postgresql" and not any(
@@ -153,9 +151,13 @@ class RowInsert:
             return [tuple(row) for row in cursor.fetchall()] if self._returning else []
 
 
-def _adapter(field: Field, connection) -> Callable[[Any], Any] | None:
-    if field.get_internal_type() in _AS_IS or (
-        field.is_relation and field.target_field.get_internal_type() in _AS_IS
-    ):
-        return None
-    return partial(field.get_db_prep_save, connection=connection)
+def _adapters(fields: list[Field], connection) -> list[tuple[int, Callable]]:
+    """(column, adapter) of the columns whose values the ORM would change."""
+    found = []
+    for column, field in enumerate(fields):
+        target = field.target_field if field.is_relation else field
+        if target.get_internal_type() not in _AS_IS:
+            found.append(
+                (column, partial(field.get_db_prep_save, connection=connection))
+            )
+    return found
