@@ -8,7 +8,8 @@ a valid personal id (parents born in the 1980s):
    school years locked in the registry (the demo locks the year before last for
    one class per level, docs/school.md), so the parent's page lists both years
    and the transcript on screen shows both pages;
-2. parents of the first few students that have transcripts, two children each;
+2. parents of the first few students that have transcripts, two children each
+   (mothers and fathers in turn);
 3. the first of those students, logging in themself.
 
 Idempotent: the same district gives the same citizens.
@@ -54,27 +55,31 @@ def _parent_id(rng: random.Random, sex: int, year: int) -> str:
 
 @transaction.atomic
 def seed_demo_guardians(count: int = 3, *, seed: int = 2024) -> list[DemoCitizen]:
-    """Steps 1-3 above; the parents of step 2 draw their ids first, so they keep
-    the ids an earlier demo gave them."""
+    """Steps 1-3 above. The child of step 1 gets a parent of its own only if no
+    parent of step 2 has it already (one demo mother per child), drawn last, so
+    the parents of step 2 keep the ids an earlier demo gave them."""
     rng = random.Random(seed)
     students = list(
         Student.objects.filter(transcripts__isnull=False)
         .distinct()
         .order_by("student_code")[: count * 2]
     )
+    families = [students[i : i + 2] for i in range(0, len(students), 2)]
+    child = child_with_two_locked_years()
+    if child is not None and not any(child in family for family in families):
+        families.append([child])
     citizens = [
-        _link_parent(rng, students[i : i + 2], mother=i % 4 == 0)
-        for i in range(0, len(students), 2)
+        _link_parent(rng, family, mother=i % 2 == 0)
+        for i, family in enumerate(families)
     ]
+    if child is not None:
+        at = next(i for i, family in enumerate(families) if child in family)
+        citizens.insert(0, replace(citizens.pop(at), start_here=True))
     if students:
         s = students[0]
         citizens.append(
             DemoCitizen(s.personal_id, s.full_name, DEMO_PASSWORD, "student")
         )
-    child = child_with_two_locked_years()
-    if child is not None:
-        start = _link_parent(rng, [child], mother=True)
-        citizens.insert(0, replace(start, start_here=True))
     return citizens
 
 
