@@ -47,7 +47,7 @@ def client_of(request: HttpRequest | None) -> str:
         return ""
     client = getattr(request, "_portal_client", None)
     if client is None:
-        client = request._portal_client = client_hash(request)  # type: ignore[attr-defined]
+        client = request._portal_client = client_hash(request)
     return client
 
 
