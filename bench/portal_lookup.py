@@ -3,6 +3,7 @@
     .venv/bin/python bench/portal_lookup.py [--scale tiny] [--duration 10]
                                             [--connections 32] [--workers 2]
                                             [--profile 500]
+                                            [--against DIR [--rounds 2]]
 
 Steps:
 1. a seeded district with its last school year signed, submitted and locked
@@ -21,6 +22,13 @@ Steps:
 Every lookup does the page's whole work: the throttle's count, the transcript and
 its version, the holding (built at the first lookup, then read from the cache),
 the result page (rendered once, then filled in), the access event written.
+
+``--against DIR`` measures another checkout of the project too (say a ``git
+worktree`` of an older commit: that checkout's project and migrations, this
+checkout's venv and bench code), turn by turn with this one on the same database,
+``--rounds`` times each (this, other, then other, this…), and prints both side
+by side with the load average of each run: on a shared machine only figures
+measured together compare.
 
 ``--profile N`` then makes N more lookups in this process (Django's test client,
 the same database and settings, no server) under cProfile and prints the 45
@@ -57,7 +65,7 @@ def cache_dir(scale: str) -> Path:
     return Path(base) / f"bench-portal-{scale}-{first}"
 
 
-def environment(data: Path) -> dict[str, str]:
+def environment(data: Path, tree: Path = ROOT) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -67,18 +75,19 @@ def environment(data: Path) -> dict[str, str]:
         HOCBASO_DATA_DIR=str(data),
         DJANGO_SETTINGS_MODULE="hocbaso.settings",
         HOCBASO_LOG_LEVEL="WARNING",
+        PYTHONPATH=str(tree),  # the checkout's package, not the venv's own
     )
     return env
 
 
-def prepare(data: Path, scale: str) -> None:
+def prepare(data: Path, scale: str, tree: Path = ROOT) -> None:
     """Seed and fill the registry once; a marker file says it is complete. A
     cached database is migrated first: the code may have moved on since."""
     done = data / "bench-ready"
-    env = environment(data)
+    env = environment(data, tree)
     if done.exists():
         migrate = [str(PYTHON), "manage.py", "migrate", "-v", "0"]
-        subprocess.run(migrate, cwd=ROOT, env=env, check=True)
+        subprocess.run(migrate, cwd=tree, env=env, check=True)
         return
     data.mkdir(parents=True, exist_ok=True)
     steps = [
@@ -113,13 +122,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(data: Path, port: int, workers: int, log: Path):
-    env = environment(data)
+def start_server(data: Path, port: int, workers: int, log: Path, tree: Path = ROOT):
+    env = environment(data, tree)
     env.update(HOCBASO_BIND=f"127.0.0.1:{port}", HOCBASO_WORKERS=str(workers))
     out = log.open("wb")
     server = subprocess.Popen(
         [str(GUNICORN), "-c", "python:hocbaso.portal.gunicorn_conf", "hocbaso.wsgi"],
-        cwd=ROOT,
+        cwd=tree,
         env=env,
         stdout=out,
         stderr=subprocess.STDOUT,
@@ -253,22 +262,12 @@ def profile_lookups(data: Path, code: str, count: int) -> None:
     stats.print_stats(45)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--scale", default="tiny", choices=["tiny", "small"])
-    parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--profile", type=int, default=0, metavar="N")
-    args = parser.parse_args()
-
-    data = cache_dir(args.scale)
-    prepare(data, args.scale)
-    code = effective_code(data)
+def measure(data: Path, code: str, args, tree: Path = ROOT) -> dict:
+    """One server of ``tree``: the static file's run, then the lookups'."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="hocbaso-bench-") as tmp:
         log = Path(tmp) / "gunicorn.log"
-        server, url = start_server(data, port, args.workers, log)
+        server, url = start_server(data, port, args.workers, log, tree)
         try:
             cookie, token = csrf(url)
             body = f"csrfmiddlewaretoken={token}&code={code}&purpose=bench"
@@ -289,27 +288,68 @@ def main() -> None:
         logged = log.read_text(errors="replace")
     if code in logged:
         raise SystemExit("the lookup code reached the server's log")
-    ratio = static["requests_per_s"] / lookup["requests_per_s"]
-    for name, run in (("lookups", lookup), ("static file", static)):
-        print(
-            f"{name + ':':13}{run['requests_per_s']:8.1f}/s  p99 {run['p99_ms']} ms"
-            f"  server CPU {run['server_cpu_ms_per_request']} ms/request"
-            f"  ({run['requests']} requests, {run['non_2xx']} not 2xx)"
-        )
-    print(f"ratio static/lookup: {ratio:.1f}")
-    print(f"load average after the run: {os.getloadavg()[0]:.1f}")
-    result = {
-        "scale": args.scale,
-        "workers": args.workers,
-        "connections": args.connections,
-        "duration_s": args.duration,
+    return {
         "lookup": lookup,
         "static": static,
-        "ratio_static_to_lookup": round(ratio, 2),
-        "cpus": os.cpu_count(),
+        "lookup_to_static": round(
+            lookup["requests_per_s"] / static["requests_per_s"], 3
+        ),
         "load_average": round(os.getloadavg()[0], 1),
     }
-    print(json.dumps(result, indent=2))
+
+
+def show(name: str, result: dict) -> None:
+    for run in ("lookup", "static"):
+        figures = result[run]
+        print(
+            f"{name:6} {run + ':':8}{figures['requests_per_s']:8.1f}/s"
+            f"  p99 {figures['p99_ms']} ms"
+            f"  server CPU {figures['server_cpu_ms_per_request']} ms/request"
+            f"  ({figures['requests']} requests, {figures['non_2xx']} not 2xx)"
+        )
+    print(
+        f"{name:6} lookup ÷ static {result['lookup_to_static']}"
+        f"  load average {result['load_average']}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", default="tiny", choices=["tiny", "small"])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--profile", type=int, default=0, metavar="N")
+    parser.add_argument("--against", type=Path, metavar="DIR")
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+
+    data = cache_dir(args.scale)
+    prepare(data, args.scale)
+    code = effective_code(data)
+    trees = [("this", ROOT)]
+    if args.against:
+        prepare(data, args.scale, args.against.resolve())
+        trees.append(("other", args.against.resolve()))
+    results: dict[str, list[dict]] = {name: [] for name, _ in trees}
+    for turn in range(args.rounds if args.against else 1):
+        for name, tree in trees if turn % 2 == 0 else trees[::-1]:
+            results[name].append(measure(data, code, args, tree))
+            show(name, results[name][-1])
+    print(
+        json.dumps(
+            {
+                "scale": args.scale,
+                "workers": args.workers,
+                "connections": args.connections,
+                "duration_s": args.duration,
+                "cpus": os.cpu_count(),
+                "against": str(args.against) if args.against else None,
+                "runs": results,
+            },
+            indent=2,
+        )
+    )
     if args.profile:
         profile_lookups(data, code, args.profile)
 
