@@ -51,6 +51,14 @@ def test_the_console_command_alone_prints_the_list():
     result = _run([sys.executable, "-c", "from hocbaso.cli import main; main([])"])
     assert result.returncode == 0, result.stderr
     assert "  print " in result.stdout and result.stderr == ""
+    # the project's commands first, every one of them, then Django's
+    ours, django = result.stdout.split("\n\nCác lệnh của Django:\n")
+    listed = [
+        line.split()[0]
+        for line in ours.split("Các lệnh của hocbaso:\n")[1].splitlines()
+    ]
+    assert listed == PROJECT_COMMANDS
+    assert "  migrate" in django and "  seed" not in django
 
 
 def test_making_the_stamp_font_writes_nothing_on_stderr():
