@@ -8,6 +8,7 @@ from typing import Any
 from hocbaso.registry.actors import Actor
 from hocbaso.registry.codes import EventType
 from hocbaso.registry.models import AuditEvent
+from hocbaso.registry.storing_rows import RowInsert
 
 
 def audit_event(
@@ -33,6 +34,15 @@ def audit_event(
     )
 
 
+_COLUMNS = tuple(
+    f.attname for f in AuditEvent._meta.concrete_fields if not f.primary_key
+)
+# One row at every audited step (each API POST): its INSERT written once per
+# process (storing_rows); nothing listens to the model's save signals.
+_ROW = RowInsert(AuditEvent, _COLUMNS)
+
+
 def record(action: EventType, actor: Actor, at: datetime, **fields: Any) -> None:
     """Write one audit row now."""
-    audit_event(action, actor, at, **fields).save()
+    event = audit_event(action, actor, at, **fields)
+    _ROW([tuple(getattr(event, c) for c in _COLUMNS)])

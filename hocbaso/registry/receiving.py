@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import CharField, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
@@ -32,6 +32,7 @@ from hocbaso.registry.entries import sha256_hex
 from hocbaso.registry.models import Blob, Receipt, RecordResult, Submission
 from hocbaso.registry.package import Document, DocumentError, read_document
 from hocbaso.registry.prepared import PreparedQuery
+from hocbaso.registry.storing_rows import RowInsert
 
 REFUSED_KEPT_BYTES = 4096
 """What is kept of a refused body: enough to see what was sent."""
@@ -76,14 +77,27 @@ def _answer_changed(receipt: Receipt) -> bool:
     return accepted.exclude(submission__state=Submission.State.ACCEPTED).exists()
 
 
+# The bytes and the receipt are written at every POST: INSERTs whose SQL is written
+# once per process (storing_rows), as compiling them cost as much as running them.
+_BLOB = RowInsert(Blob, ("sha256", "data", "size", "stored_at"), ignore_conflicts=True)
+_RECEIPT_COLUMNS = tuple(
+    f.attname for f in Receipt._meta.concrete_fields if not f.primary_key
+)
+_RECEIPT = RowInsert(Receipt, _RECEIPT_COLUMNS, returning=("id",))
+
+
 def store_blob(data: bytes, at: datetime, sha256: str | None = None) -> Blob:
     """The stored copy of ``data``; the same bytes are stored once."""
     sha256 = sha256 or sha256_hex(data)
-    Blob.objects.bulk_create(
-        [Blob(sha256=sha256, data=data, size=len(data), stored_at=at)],
-        ignore_conflicts=True,
-    )
+    _BLOB([(sha256, data, len(data), at)])
     return Blob(sha256=sha256, size=len(data), stored_at=at)
+
+
+def _saved(receipt: Receipt) -> Receipt:
+    """The new receipt written, as ``save()`` would (its id set, no longer new)."""
+    [(receipt.pk,)] = _RECEIPT([tuple(getattr(receipt, c) for c in _RECEIPT_COLUMNS)])
+    receipt._state.adding, receipt._state.db = False, DEFAULT_DB_ALIAS
+    return receipt
 
 
 def receive(
@@ -115,18 +129,20 @@ def receive(
         kept = (
             _keep_refused(data, sha256, at) if errors else store_blob(data, at, sha256)
         )
-        receipt = Receipt.objects.create(
-            school=school,
-            operation=operation,
-            kind=kind,
-            status=Receipt.Status.REFUSED if errors else Receipt.Status.RECEIVED,
-            blob_id=kept.sha256,
-            reason=reason,
-            errors=errors,
-            record_count=count,
-            received_at=at,
-            actor_user_id=actor.user_id,
-            actor_label=actor.label,
+        receipt = _saved(
+            Receipt(
+                school=school,
+                operation=operation,
+                kind=kind,
+                status=Receipt.Status.REFUSED if errors else Receipt.Status.RECEIVED,
+                blob_id=kept.sha256,
+                reason=reason,
+                errors=errors,
+                record_count=count,
+                received_at=at,
+                actor_user_id=actor.user_id,
+                actor_label=actor.label,
+            )
         )
         audit(
             EventType.RECEIPT_RECEIVE,

@@ -4,11 +4,12 @@ compiled once per process and its school is read once, with the token
 
 import pytest
 from django.db import connection
-from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
 from hocbaso.records.models import Round, School
-from hocbaso.registry.models import ApiToken, Receipt, Submission
+from hocbaso.registry.models import ApiToken, AuditEvent, Receipt, Submission
 from hocbaso.registry.tests.api_support import freeze, issue, post_xml
 
 
@@ -94,3 +95,41 @@ def test_a_token_posting_for_another_school_is_still_refused_with_nothing_writte
     assert response.status_code == 403
     assert response.json()["code"] == "NOT_ALLOWED"
     assert not Receipt.objects.exists()
+
+
+@pytest.fixture
+def inserts(monkeypatch):
+    """The models of the INSERT queries compiled by the ORM from now on."""
+    models = []
+    as_sql = SQLInsertCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        models.append(self.query.model)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLInsertCompiler, "as_sql", counting)
+    return models
+
+
+def test_a_submission_writes_its_rows_with_inserts_compiled_once(
+    district, client, now, records, inserts, settings
+):
+    """Its bytes, receipt, audit row and task: each INSERT compiled at the
+    process's first POST, then only run (docs/scaling.md, "Single packets")."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    token = issue(records[0].school)
+    _submit(client, district, records[0], token)  # the process's first
+    inserts.clear()
+
+    response = _submit(client, district, records[1], token)
+
+    assert inserts == []
+    found = Receipt.objects.select_related("blob").get(
+        public_id=response.json()["receipt_id"]
+    )
+    assert (found.status, found.record_count) == ("received", 1)
+    assert bytes(found.blob.data) == district.packet(records[1])
+    trail = AuditEvent.objects.filter(object_id=found.public_id)
+    assert [(e.action, e.detail["records"]) for e in trail] == [("receipt:receive", 1)]
+    queued = DBTaskResult.objects.values_list("args_kwargs", flat=True)
+    assert [q["args"] for q in queued].count([found.public_id]) == 1
