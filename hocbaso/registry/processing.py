@@ -307,7 +307,12 @@ def _finish(live: list[_Answering]) -> None:
         w.receipt.processed_at = w.at
         w.receipt.accepted_count = accepted
         w.receipt.rejected_count = len(w.candidates) - accepted
-    Receipt.objects.bulk_update(
-        [w.receipt for w in live],
-        ["status", "processed_at", "accepted_count", "rejected_count"],
+    fields = ["status", "processed_at", "accepted_count", "rejected_count"]
+    if len(live) > 1:
+        Receipt.objects.bulk_update([w.receipt for w in live], fields)
+        return
+    # a class package alone: a plain UPDATE, not bulk_update's CASE per field
+    receipt = live[0].receipt
+    Receipt.objects.filter(pk=receipt.pk).update(
+        **{name: getattr(receipt, name) for name in fields}
     )
