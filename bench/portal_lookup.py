@@ -4,6 +4,7 @@
                                             [--connections 32] [--workers 2]
                                             [--profile 500]
                                             [--against DIR [--rounds 2]]
+    .venv/bin/python bench/portal_lookup.py --failures 50000
 
 Steps:
 1. a seeded district with its last school year signed, submitted and locked
@@ -29,6 +30,12 @@ checkout's venv and bench code), turn by turn with this one on the same database
 ``--rounds`` times each (this, other, then other, this…), and prints both side
 by side with the load average of each run: on a shared machine only figures
 measured together compare.
+
+``--failures N`` measures only the throttle's count, in this process, on a copy
+of the cached database given N failed lookups in the last hour from N/10 other
+clients (a walk through codes from many addresses): milliseconds per count of a
+client of its own, with the index the count reads (client, action, time) and
+with it dropped.
 
 ``--profile N`` then makes N more lookups in this process (Django's test client,
 the same database and settings, no server) under cProfile and prints the 45
@@ -313,6 +320,54 @@ def show(name: str, result: dict) -> None:
     )
 
 
+def throttle_count(data: Path, failures: int) -> None:
+    """The throttle's count among many other clients' failures, with and without
+    its index, on a copy of the cached database."""
+    import shutil
+
+    with tempfile.TemporaryDirectory(prefix="hocbaso-bench-") as tmp:
+        copy = Path(tmp) / "data"
+        shutil.copytree(data, copy)
+        os.environ.update(environment(copy))
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        from django.db import connection
+        from django.utils import timezone
+
+        from hocbaso.portal import throttle
+        from hocbaso.portal.models import AccessEvent
+
+        now = timezone.now()
+        AccessEvent.objects.bulk_create(
+            AccessEvent(
+                at=now - dt.timedelta(seconds=i % 3000),
+                action="lookup_failed",
+                actor_kind="anonymous",
+                client=f"{i % max(1, failures // 10):032x}",
+                detail={"reason": "nothing"},
+            )
+            for i in range(failures)
+        )
+        (index,) = [i for i in AccessEvent._meta.indexes if i.fields[0] == "client"]
+
+        def per_count() -> float:
+            started = time.process_time()
+            for _ in range(20):
+                throttle.allowance_of("f" * 32)
+            return round((time.process_time() - started) / 20 * 1000, 3)
+
+        throttle.allowance_of("f" * 32)  # compiled once, as in a server
+        with_index = per_count()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP INDEX "{index.name}"')
+        print(
+            f"throttle's count among {failures} failures of other clients:"
+            f" {with_index} ms with its index, {per_count()} ms without"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", default="tiny", choices=["tiny", "small"])
@@ -322,10 +377,13 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, metavar="N")
     parser.add_argument("--against", type=Path, metavar="DIR")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--failures", type=int, default=0, metavar="N")
     args = parser.parse_args()
 
     data = cache_dir(args.scale)
     prepare(data, args.scale)
+    if args.failures:
+        return throttle_count(data, args.failures)
     code = effective_code(data)
     trees = [("this", ROOT)]
     if args.against:
