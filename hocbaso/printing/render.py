@@ -5,10 +5,15 @@ Steps of render_transcript:
    (the code only in its fragment, domain.md §9);
 2. build the data of every page as plain strings (_model, _primary, _secondary),
    Unicode NFC;
-3. hand it to the template as JSON through sys.inputs: typst reads it with json()
-   and inserts every value as text, so no name is ever evaluated as markup;
+3. hand it to the template as the in-memory file data.json: typst reads it with
+   json() and inserts every value as text, so no name is ever evaluated as markup;
 4. compile with the bundled Noto Serif only (system fonts off), one compiler per
    process so the fonts are read once.
+
+The data goes in a file, not in sys.inputs: sys.inputs are part of what every one of
+typst's memoized steps is keyed by, so a new value there made typst lay out every
+label, table and page again; through a file, typst reuses across printouts what it
+laid out before (docs/printing.md, "Cost of a copy").
 """
 
 from __future__ import annotations
@@ -163,13 +168,23 @@ def _document(
 
 def compile_typst(data: dict[str, Any]) -> bytes:
     """Compile the transcript template over data (JSON-ready) into PDF bytes."""
+    files = {"main.typ": _main_source(), "data.json": json.dumps(data).encode()}
     try:
-        pdf = _compiler().compile(sys_inputs={"data": json.dumps(data)})
+        pdf = _compiler().compile(input=files)
     except RuntimeError as exc:  # typst.TypstError derives from RuntimeError
         raise RenderError(f"the form could not be typeset: {exc}") from exc
     if not isinstance(pdf, bytes):
         raise RenderError("typst returned no PDF")
     return pdf
+
+
+def _main_source() -> bytes:
+    """transcript.typ, given to typst as the main file beside data.json (the other
+    templates it imports are read from its folder)."""
+    source: bytes | None = getattr(_local, "main", None)
+    if source is None:
+        source = _local.main = TEMPLATE.read_bytes()
+    return source
 
 
 def _compiler() -> typst.Compiler:
