@@ -89,6 +89,17 @@ def test_the_access_row_is_written_with_an_insert_compiled_once(registry, client
     assert views.count() == 6
 
 
+def test_a_cached_lookup_runs_five_reads_and_one_insert(registry, client):
+    code = registry.primary_transcript.lookup_code
+    _lookup(client, code)
+    with CaptureQueriesContext(connection) as queries:
+        assert _lookup(client, code).status_code == 200
+    statements = [q["sql"].split(None, 1)[0].upper() for q in queries]
+    assert sorted(statements) == ["INSERT"] + ["SELECT"] * 5
+    (insert,) = [q["sql"] for q in queries if q["sql"].startswith("INSERT")]
+    assert insert.startswith('INSERT INTO "portal_accessevent"')
+
+
 def test_a_lookup_hashes_its_client_once(registry, client):
     code = registry.primary_transcript.lookup_code
     _lookup(client, code)
