@@ -10,8 +10,10 @@ values in that order (foreign keys as ids) and runs one statement for them all:
     results([(7, 1, ...), (7, 2, ...)])
 
 On PostgreSQL the statement reads one array per column (``UNNEST``, as Django's
-own bulk insert does), so its text is the same for any number of rows; on SQLite
-it is a multi-row VALUES, batched under the variable limit. Values are adapted as
+own bulk insert does), so its text is the same for any number of rows; rows with
+bytes are a multi-row VALUES whose parameters go apart from the SQL, the bytes in
+binary (``_bound_cursor``). On SQLite it is a multi-row VALUES, batched under the
+variable limit. Values are adapted as
 the ORM adapts them (datetimes, JSON, bytes) by the field itself, and as given for
 the fields whose adaptation is the identity (text, integers, booleans, ids).
 
@@ -117,20 +119,23 @@ class RowInsert:
         return self._run(connection, self._sql[key], columns)
 
     def _values(self, connection, fields: list[Field], values: list) -> list[tuple]:
-        most = connection.features.max_query_params
-        limit = max(1, most // len(fields)) if most else len(values)
+        # On PostgreSQL these rows hold bytes: sent apart from the SQL, in binary
+        # (``_bound_cursor``), under the protocol's limit of 65,535 parameters.
+        bound = connection.vendor == "postgresql"
+        most = _BOUND_PARAMETERS if bound else connection.features.max_query_params
+        limit = max(1, most // len(fields))
         found: list[tuple] = []
         for start in range(0, len(values), limit):
             batch = values[start : start + limit]
             key = (connection.alias, len(batch))
             if key not in self._sql:
-                row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+                marks = ["%b" if bound and _is_bytes(f) else "%s" for f in fields]
+                row = "(" + ", ".join(marks) + ")"
                 self._sql[key] = self._statement(
                     connection, fields, "VALUES " + ", ".join([row] * len(batch))
                 )
-            found += self._run(
-                connection, self._sql[key], list(chain.from_iterable(batch))
-            )
+            params = list(chain.from_iterable(batch))
+            found += self._run(connection, self._sql[key], params, bound=bound)
         return found
 
     def _statement(self, connection, fields: list[Field], rows: str) -> str:
@@ -145,10 +150,32 @@ class RowInsert:
             sql += " RETURNING " + ", ".join(quote(f.column) for f in self._returning)
         return sql
 
-    def _run(self, connection, sql: str, params: list) -> list[tuple]:
-        with connection.cursor() as cursor:
+    def _run(self, connection, sql: str, params: list, bound=False) -> list[tuple]:
+        cursor = _bound_cursor(connection) if bound else connection.cursor()
+        with cursor:
             cursor.execute(sql, params)
             return [tuple(row) for row in cursor.fetchall()] if self._returning else []
+
+
+_BOUND_PARAMETERS = 65_535
+
+
+def _is_bytes(field: Field) -> bool:
+    return field.get_internal_type() == "BinaryField"
+
+
+def _bound_cursor(connection):
+    """A cursor of Django's connection (same transaction) that sends parameters
+    apart from the SQL, bytes in binary. Django's own cursor writes each value
+    into the SQL's text, bytes as hex: for a class package's 1.6 MB of packets
+    that is 3.2 MB for the client to encode and the server to parse, under the
+    ledger head's lock. Wrapped as Django wraps its cursors (the query log, the
+    execute wrappers, its database errors)."""
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(psycopg.Cursor(connection.connection))
 
 
 def _adapters(fields: list[Field], connection) -> list[tuple[int, Callable]]:
