@@ -16,21 +16,22 @@ this process's CPU time (user + system) per POST.
 ``--http`` measures a throughput instead: the API served by gunicorn on 127.0.0.1
 (production settings, ``--web-workers`` sync workers), ``--clients`` threads each
 POSTing on its own keep-alive connection (http.client), ``--workers`` task workers
-(``hocbaso worker``) answering at the same time; the clock stops when the last
-receipt is answered. It prints records accepted a second and the CPU each side
-spent per record from the moment every task worker has beaten (started, as in
-service) to the last answer: gunicorn (``api``), the task workers, the
-PostgreSQL cluster (every server process, ended ones too) and this process (the
-clients). ``server_cpu_ms_per_record`` adds the servers' (api, workers,
-database): ``cpu_bound_per_second`` is what this machine's cores would answer
-if nothing else ran.
+(``hocbaso worker``) answering at the same time; the clock starts once every
+task worker has beaten and every gunicorn worker has served (20 packets first)
+and stops when the last receipt is answered. It prints records accepted a second
+and the CPU each side spent per record over that time: gunicorn (``api``), the
+task workers, the PostgreSQL cluster (every server process, ended ones too) and
+this process (the clients). ``server_cpu_ms_per_record`` adds the servers'
+(api, workers, database): ``cpu_bound_per_second`` is what this machine's cores
+would answer if nothing else ran.
 
 ``--against DIR`` runs the same bench on another checkout of the project (say a
 ``git worktree`` of an older commit; this checkout's bench code, that checkout's
 project, gunicorn and workers) turn by turn with this one, ``--rounds`` times
 each, so both are measured side by side on the same noisy machine; the ratio is
-what to read. ``--profile`` writes the measured POSTs' cProfile (pstats) of this
-checkout's last round (without ``--http``).
+what to read. ``--profile FILE`` writes the measured POSTs' cProfile (pstats) of
+this checkout's last round; with ``--http``, each gunicorn worker's requests go
+to ``FILE.<pid>``.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WARM_UP = 10
+WARM_UP_HTTP = 20
+"""Packets POSTed through gunicorn before the measure: several a worker."""
 
 
 def _inner(args) -> dict:
@@ -79,6 +82,7 @@ def _inner(args) -> dict:
                 workers=args.workers,
                 web=args.web_workers,
                 clients=args.clients,
+                profile=args.profile,
             )
         return _post_all(singles, open_at, args.profile)
 
@@ -142,11 +146,31 @@ def frozen_application():
     timezone.now = lambda: moment
     from hocbaso.wsgi import application
 
-    return application
+    profile = os.environ.get("HOCBASO_BENCH_PROFILE")
+    return (
+        _profiled(application, f"{profile}.{os.getpid()}") if profile else application
+    )
+
+
+def _profiled(application, path: str):
+    """The application with each request under cProfile, the stats written to
+    ``path`` every 20 requests (a worker stopped by gunicorn writes nothing)."""
+    import cProfile
+
+    profiler, count = cProfile.Profile(), [0]
+
+    def profiled(environ, start_response):
+        body = profiler.runcall(lambda: list(application(environ, start_response)))
+        count[0] += 1
+        if count[0] % 20 == 0:
+            profiler.dump_stats(path)
+        return body
+
+    return profiled
 
 
 @contextmanager
-def served(tree: Path, workers: int, now: dt.datetime, logs: Path):
+def served(tree: Path, workers: int, now: dt.datetime, logs: Path, profile=None):
     """gunicorn serving ``tree``'s project on 127.0.0.1, production settings (DEBUG
     off, the project's gunicorn_conf: sync workers), the database of this
     process's environment; yields (its pid, its port)."""
@@ -160,6 +184,7 @@ def served(tree: Path, workers: int, now: dt.datetime, logs: Path):
         HOCBASO_ACCESS_LOG=str(logs / "access.log"),
         HOCBASO_LOG_LEVEL="WARNING",
         HOCBASO_BENCH_NOW=now.isoformat(),
+        HOCBASO_BENCH_PROFILE=profile or "",
         PYTHONPATH=f"{tree}{os.pathsep}{ROOT / 'bench'}",
     )
     # the venv's gunicorn, beside its python (a worktree has no .venv of its own)
@@ -273,7 +298,14 @@ def cluster_cpu() -> float | None:
 
 
 def queued_throughput(
-    tree: Path, singles, open_at: dt.datetime, *, workers: int, web: int, clients: int
+    tree: Path,
+    singles,
+    open_at: dt.datetime,
+    *,
+    workers: int,
+    web: int,
+    clients: int,
+    profile: str | None = None,
 ) -> dict:
     """Records sent alone per second, answered: each POSTed once to gunicorn
     (``web`` workers) by ``clients`` concurrent connections while ``workers``
@@ -287,17 +319,21 @@ def queued_throughput(
     # the periodic tasks a first beat enqueues, run now on the empty queue
     district.worker_startup_cpu(workers, root=tree)
     with tempfile.TemporaryDirectory(prefix="hocbaso-api-") as logs:
-        with served(tree, web, open_at, Path(logs)) as (server, port):
+        with served(tree, web, open_at, Path(logs), profile) as (server, port):
             running = district.start_workers(workers, root=tree)
-            _wait_beating(running)  # started, as a worker in service is
-            before = _cpu(server, running)
-            start = time.perf_counter()
-            posted = post_concurrently(port, items, tokens, clients)
-            received = time.perf_counter() - start
-            district.wait_answered(posted["receipts"])
-            seconds = time.perf_counter() - start
-            after = _cpu(server, running)
-            district.stop_workers(running)
+            try:
+                _wait_beating(running)  # started, as a worker in service is
+                # each gunicorn worker imports the URLconf (every view, every
+                # schema) at its first request: CPU a worker in service has spent
+                _answered(port, items[:WARM_UP_HTTP], tokens, clients)
+                items = items[WARM_UP_HTTP:]
+                before = _cpu(server, running)
+                start = time.perf_counter()
+                posted, received = _answered(port, items, tokens, clients)
+                seconds = time.perf_counter() - start
+                after = _cpu(server, running)
+            finally:
+                district.stop_workers(running)
     spent = {k: v - before[k] for k, v in after.items() if v is not None}
     found = Receipt.objects.filter(public_id__in=posted["receipts"])
     accepted = sum(found.values_list("accepted_count", flat=True))
@@ -320,6 +356,18 @@ def queued_throughput(
         "cpu_bound_per_second": round((os.cpu_count() or 1) * 1000 / needed, 1),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+def _answered(port: int, items, tokens: dict, clients: int) -> tuple[dict, float]:
+    """The items POSTed (``post_concurrently``) and the seconds that took, once
+    the workers have answered every receipt."""
+    import registry as district
+
+    start = time.perf_counter()
+    posted = post_concurrently(port, items, tokens, clients)
+    received = time.perf_counter() - start
+    district.wait_answered(posted["receipts"])
+    return posted, received
 
 
 def _tokens(school_codes: set[str], at: dt.datetime) -> dict[str, str]:
