@@ -3,10 +3,11 @@ one core and on a pool of worker processes, beside a yardstick in the same run.
 
 The transcripts are the samples of hocbaso.printing.samples cut to two school years
 (cover, instructions, identity page, a two-page spread per year: 7 pages), primary
-and lower secondary in turn, each another pupil with a lookup code of its own, as
-packets signed by every signer with a demo PKI made at run time. No transcript is
-printed twice in one process: typst memoizes across compiles, so a repeated
-transcript measures its cache (a tenth of typst's work), not a school's export.
+and lower secondary in turn, each another pupil (name, parents, address, marks and
+comments of its own, the class's subjects and signers) with a lookup code of its
+own, as packets signed by every signer with a demo PKI made at run time. No
+transcript is printed twice in one process: typst memoizes across compiles, so a
+repeated transcript measures its cache, not a school's export.
 Each print is what `hocbaso export` does per transcript: parse the signed packets
 (safe parser), read their signature marks, typeset, and for the soft copy attach
 the packets and sign with an RSA-2048 organisation seal (PAdES B-B), through
@@ -23,7 +24,12 @@ cpu_ms_by_stage says where a signed copy's CPU goes.
 --side-by-side DIR compiles another copy of the templates (a folder holding its own
 transcript.typ, e.g. the form before a change) beside the product's, in the same
 process, taking turns, each on transcripts of its own (a transcript shared by both
-would be half served from typst's cache): template_cpu_ms gives both, and their ratio.
+would be half served from typst's cache): template_cpu_ms gives both, and their ratio;
+signed_copy_cpu_ms does the same for whole signed copies (read, form, typst, sign),
+each against the one-page compile in cpu_ratio_signed_{product,other}_…. The other
+templates get their data as they read it (sys.inputs before 2026-12-08, else the
+file data.json), so DIR may be the templates folder of a checkout of an older
+commit (git worktree add /tmp/old <commit>).
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -48,6 +55,13 @@ import typst
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from hocbaso.packet import (
+    PrimaryResults,
+    PrimarySubject,
+    Rating,
+    RecordSnapshot,
+    SecondarySubject,
+)
 from hocbaso.printing import _fastpades, check_url_for, qr_svg, samples
 from hocbaso.printing import render as render_module
 from hocbaso.printing.document import (
@@ -63,8 +77,88 @@ from hocbaso.signing.pki import DemoPki, create_demo_pki
 BASE = "https://hocba.example.vn/"
 
 
-# Given names for the distinct transcripts (each job is another pupil).
+# The pupils of the distinct transcripts: each has a name, parents, an address, marks
+# and comments of its own, so no transcript's tables repeat another's (typst reuses
+# what it laid out before when a value comes again, as a class's printouts share
+# their labels, subjects and signers but not their marks and comments).
 NAMES = ("Nguyễn Văn An", "Trần Thị Bích Ngọc", "Lê Quang Huy", "Phạm Thu Hà")
+PARENTS = ("Nguyễn Văn Bình", "Trần Thị Cúc", "Lê Đức Dũng", "Phạm Thị Hạnh")
+PRAISE = (
+    "Đọc diễn cảm, viết đúng chính tả",
+    "Tính nhanh, giải toán có lời văn tốt",
+    "Phát âm chuẩn, mạnh dạn giao tiếp",
+    "Có năng khiếu vẽ, phối màu đẹp",
+    "Chăm chỉ, tự giác làm bài tập",
+    "Hăng hái phát biểu xây dựng bài",
+    "Trình bày vở sạch, chữ viết đẹp",
+)
+ADVICE = (
+    "cần mở rộng vốn từ khi viết văn",
+    "cần cẩn thận hơn khi tính toán",
+    "cần luyện thêm kĩ năng nghe",
+    "cần mạnh dạn hơn khi thuyết trình",
+    "cần đọc thêm sách ngoài giờ học",
+)
+
+
+def pupil(page: RecordSnapshot, i: int) -> RecordSnapshot:
+    """The sample page as the i-th pupil's: identity, marks and comments."""
+    student = replace(
+        page.student,
+        full_name=f"{NAMES[i % len(NAMES)]} {i}",
+        personal_id=f"0013150{i:05d}",
+        birth_date=page.student.birth_date.replace(day=1 + i % 28),
+        address=f"Số {i + 1} ngõ {i % 40 + 2} Mỹ Đình, Hà Nội",
+        father_name=f"{PARENTS[i % 4]} {i}",
+        mother_name=f"{PARENTS[(i + 1) % 4]} {i}",
+    )
+    results = page.results
+    if isinstance(results, PrimaryResults):
+        results = replace(
+            results,
+            subjects=tuple(_primary(s, i, k) for k, s in enumerate(results.subjects)),
+            qualities=tuple(_rating(r, i, 1) for r in results.qualities),
+            competencies=tuple(_rating(r, i, 2) for r in results.competencies),
+        )
+    else:
+        results = replace(
+            results,
+            subjects=tuple(_secondary(s, i, k) for k, s in enumerate(results.subjects)),
+        )
+    comment = page.homeroom_comment and _comment(i, 3)
+    return replace(page, student=student, results=results, homeroom_comment=comment)
+
+
+def _comment(i: int, k: int) -> str:
+    praise, advice = PRAISE[(i + k) % len(PRAISE)], ADVICE[(i + 2 * k) % len(ADVICE)]
+    return f"{praise}; {advice} (học sinh số {i})."
+
+
+def _primary(subject: PrimarySubject, i: int, k: int) -> PrimarySubject:
+    score = subject.test_score and Decimal(5 + (i + k) % 6)
+    level = "T" if (i + k) % 3 else "H"
+    return replace(subject, level=level, test_score=score, comment=_comment(i, k))
+
+
+def _rating(rating: Rating, i: int, k: int) -> Rating:
+    return replace(rating, comment=_comment(i, k))
+
+
+def _secondary(subject: SecondarySubject, i: int, k: int) -> SecondarySubject:
+    if not isinstance(subject.year, Decimal):
+        return replace(subject, comment=_comment(i, k))
+    term1 = Decimal(50 + (7 * i + 3 * k) % 50) / 10
+    term2 = Decimal(50 + (5 * i + k) % 50) / 10
+    year = ((term1 + 2 * term2) / 3).quantize(Decimal("0.1"))
+    retest = subject.retest and max(year, Decimal(5))
+    return replace(
+        subject,
+        term1=term1,
+        term2=term2,
+        year=year,
+        retest=retest,
+        comment=_comment(i, k),
+    )
 
 
 def distinct_transcripts(
@@ -72,17 +166,13 @@ def distinct_transcripts(
 ) -> list[tuple[str, list[bytes]]]:
     """n transcripts, primary and lower secondary in turn, each with its own lookup
     code and pupil: typst memoizes across compiles, so printing one transcript
-    again costs a fraction of printing a new one (~6 against ~55 ms of typst for
-    the two-year sample), and a school's export prints only new ones."""
+    again costs a fraction of printing a new one, and a school's export prints
+    only new ones."""
     out = []
     for i in range(n):
         pages = (samples.secondary_transcript, samples.primary_transcript)[i % 2]()
         code = uuid.uuid5(uuid.NAMESPACE_URL, f"bench-{i}").hex
-        name = f"{NAMES[i % len(NAMES)]} {i}"
-        pages = [
-            replace(p, lookup_code=code, student=replace(p.student, full_name=name))
-            for p in pages[-years:]
-        ]
+        pages = [replace(pupil(p, i), lookup_code=code) for p in pages[-years:]]
         out.append((code, samples.signed_packets(pages, pki)))
     return out
 
@@ -184,6 +274,42 @@ def bare_compile_rate(items: list[PrintJob], warm: PrintJob) -> tuple[float, flo
     return len(items) / wall, 1000 * (time.process_time() - cpu) / len(items)
 
 
+def other_compile(other: Path) -> Callable[[dict], Any]:
+    """A compile of the templates in other, handing them the data as they read it:
+    through sys.inputs (the templates before 2026-12-08) or as the file data.json."""
+    compiler = typst.Compiler(
+        str(other / "transcript.typ"),
+        root=str(other),
+        font_paths=[str(render_module.FONTS)],
+        ignore_system_fonts=True,
+    )
+    main = (other / "transcript.typ").read_bytes()
+    if b"sys.inputs" in main:
+        return lambda data: compiler.compile(sys_inputs={"data": json.dumps(data)})
+    return lambda data: compiler.compile(
+        input={"main.typ": main, "data.json": json.dumps(data).encode()}
+    )
+
+
+def take_turns(
+    count: int, run: Callable[[str, int], Any], warm: int = 2
+) -> dict[str, float]:
+    """CPU ms of run("product", k) and run("other", k) over k < count, taking turns
+    0 1 1 0 0 1 1 0 …: the transcripts alternate primary and lower secondary, so each
+    gets as many of both; the first of each warms it up."""
+    spent = {"product": 0.0, "other": 0.0}
+    for k in range(count):
+        which = ("product", "other")[(k + k // 2) % 2]
+        start = time.process_time()
+        run(which, k)
+        if k >= warm:
+            spent[which] += time.process_time() - start
+    turns = (count - warm) / 2
+    out = {key: round(1000 * value / turns, 1) for key, value in spent.items()}
+    out["ratio_product_to_other"] = round(out["product"] / out["other"], 3)
+    return out
+
+
 def side_by_side_cpu_ms(items: list[PrintJob], other: Path) -> dict[str, float]:
     """CPU ms of a bare compile with the product's templates and with the ones in
     other, taking turns over new transcripts."""
@@ -197,29 +323,36 @@ def side_by_side_cpu_ms(items: list[PrintJob], other: Path) -> dict[str, float]:
             )
     finally:
         render_module.compile_typst = real
-    theirs = typst.Compiler(
-        str(other / "transcript.typ"),
-        root=str(other),
-        font_paths=[str(render_module.FONTS)],
-        ignore_system_fonts=True,
-    )
-    compilers = {
-        "product": lambda data: real(data),
-        "other": lambda data: theirs.compile(sys_inputs={"data": json.dumps(data)}),
-    }
-    spent = {"product": 0.0, "other": 0.0}
-    for k, data in enumerate(captured):
-        # 0 1 1 0 0 1 1 0 …: the transcripts alternate primary and lower secondary,
-        # so each template gets as many of both
-        which = ("product", "other")[(k + k // 2) % 2]
-        start = time.process_time()
-        compilers[which](data)
-        if k >= 2:  # the first of each warms its compiler up
-            spent[which] += time.process_time() - start
-    turns = (len(captured) - 2) / 2
-    out = {k: round(1000 * v / turns, 1) for k, v in spent.items()}
-    out["ratio_product_to_other"] = round(out["product"] / out["other"], 3)
-    return out
+    compilers = {"product": real, "other": other_compile(other)}
+    return take_turns(len(captured), lambda which, k: compilers[which](captured[k]))
+
+
+def side_by_side_signed_cpu_ms(
+    items: list[PrintJob], other: Path, seal: PdfSealSigner
+) -> dict[str, float]:
+    """CPU ms of a whole signed copy (read the packets, the form's data, typst, sign)
+    with the product's templates and with the ones in other, taking turns over new
+    transcripts: what a change of the templates and of how they get their data
+    does to a copy."""
+    real = render_module.compile_typst
+    compilers = {"product": real, "other": other_compile(other)}
+
+    def copy(which: str, k: int) -> None:
+        render_module.compile_typst = compilers[which]
+        job = items[k]
+        transcript_pdf(
+            job.packets,
+            lookup_code=job.lookup_code,
+            check_url=job.check_url,
+            status_lines=job.status_lines,
+            record_notes=job.notes,
+            seal=seal,
+        )
+
+    try:
+        return take_turns(len(items), copy)
+    finally:
+        render_module.compile_typst = real
 
 
 ONE_PAGE = """#set page(paper: "a4")
@@ -264,7 +397,7 @@ def main() -> dict:
     # Every in-process run prints transcripts of its own (typst memoizes across
     # compiles in a process); the pools' workers are new processes each time.
     n, warm_pool = args.n, 2 * max(1, args.workers)
-    extra = 2 * n + 2 if args.side_by_side else 0
+    extra = 4 * n + 4 if args.side_by_side else 0
     everything = jobs(
         distinct_transcripts(4 * n + 5 + warm_pool + extra, args.years, pki)
     )
@@ -344,7 +477,17 @@ def main() -> dict:
             former / one_page_cpu, 1
         )
         if args.side_by_side:
-            result["template_cpu_ms"] = side_by_side_cpu_ms(turns, args.side_by_side)
+            half = len(turns) // 2
+            result["template_cpu_ms"] = side_by_side_cpu_ms(
+                turns[:half], args.side_by_side
+            )
+            signed = side_by_side_signed_cpu_ms(
+                turns[half:], args.side_by_side, seal.load()
+            )
+            result["signed_copy_cpu_ms"] = signed
+            for which in ("product", "other"):
+                key = f"cpu_ratio_signed_{which}_to_one_page_typst"
+                result[key] = round(signed[which] / one_page_cpu, 1)
         result["load_average_1min"] = round(os.getloadavg()[0], 2)
     print(json.dumps(result, indent=2))
     return result
