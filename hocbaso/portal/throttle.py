@@ -107,7 +107,7 @@ def _seconds(left: timedelta) -> int:
 
 # A client in its wait is refused without counting again: each refusal is a row
 # the count would read (a client hammering in its wait made every request read
-# all its refusals, 18 ms each with 50 000 of them). The wait is kept in the
+# all its refusals, about 20 ms each with 50 000 of them). The wait is kept in the
 # configured cache until it ends or until the oldest counted failure leaves the
 # window (the count, so the wait, may shrink then), and is honoured only while
 # the failure that opened it is in the database: the database stays what
@@ -122,7 +122,9 @@ def _wait_key(client: str, free: int) -> str:
     return "portal:throttle-wait:" + ":".join(map(str, (client, *limits)))
 
 
-def _keep_wait(standing: Allowance, free: int, until, row: dict, now) -> None:
+def _keep_wait(
+    standing: Allowance, free: int, until: datetime, row: dict, now: datetime
+) -> None:
     window = timedelta(seconds=settings.HOCBASO_LOOKUP_WINDOW_SECONDS)
     holds_until = min(until, row["first"] + window)
     if holds_until > now:
