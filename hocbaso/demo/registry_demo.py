@@ -29,6 +29,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hocbaso.demo.history import seed_earlier_year
 from hocbaso.records import actions
@@ -81,7 +82,7 @@ def prepare_registry(
     history = _continued_classes(year) if earlier_year else []
     earlier = seed_earlier_year(year, history) if history else []
     start = earlier[0].school_year if earlier else year
-    progress("demo PKI")
+    progress(_("demo PKI"))
     create_records_pki(
         data_dir / "pki",
         settings.HOCBASO_TRUST_STORE,
@@ -131,7 +132,10 @@ def _lock_year(
         for n, school_class in enumerate(classes, 1):
             signed += _sign_class(school_class, keys, year, round_name)
             submitted += _submit_class(school_class, year, round_name)
-            progress(f"{year} {round_name}: class {n}/{len(classes)} signed, sent")
+            progress(
+                _("%(year)s %(round)s: class %(n)s of %(total)s signed and sent")
+                % {"year": year, "round": round_name, "n": n, "total": len(classes)}
+            )
         deadline = year.deadline(DEADLINES[round_name])
         result = registry.lock_round(
             year,
@@ -147,7 +151,10 @@ def _lock_year(
                 f"{round_name}:locked": result.locked,
             }
         )
-        progress(f"{year} {round_name}: {result.locked} records locked")
+        progress(
+            _("%(year)s %(round)s: %(locked)s records locked")
+            % {"year": year, "round": round_name, "locked": result.locked}
+        )
     return counts
 
 

@@ -44,7 +44,7 @@ def test_without_json_it_prints_a_table(world):
     table = _run()
     assert table.splitlines()[0].split()[:3] == ["Lookup", "code", "Student"]
     assert "Trần Quốc Bảo" in table
-    assert table.rstrip().endswith("4 record(s)")
+    assert table.rstrip().endswith("4 records")
 
 
 def test_a_negative_limit_is_refused(db):

@@ -30,9 +30,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         first = int(current_school_year(timezone.localdate())[:4])
-        year = SchoolYear.objects.filter(name=f"{first - 1}-{first}").first()
+        name = f"{first - 1}-{first}"
+        year = SchoolYear.objects.filter(name=name).first()
         if year is None:
-            raise CommandError("no last school year: run 'hocbaso seed' first")
+            raise CommandError(
+                _("There is no school year %(year)s yet: run hocbaso seed first.")
+                % {"year": name}
+            )
         started = time.perf_counter()
         quiet = options["json"] or options["verbosity"] == 0
         counts = prepare_registry(
@@ -45,9 +49,10 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps({"seconds": seconds, **counts}, indent=2))
         else:
+            summary = ", ".join(f"{k} {v}" for k, v in counts.items())
             self.stdout.write(
-                f"Registry ready in {seconds} s: "
-                + ", ".join(f"{k} {v}" for k, v in counts.items())
+                _("Registry ready in %(seconds)s s: %(summary)s")
+                % {"seconds": seconds, "summary": summary}
             )
 
     def _progress(self, message: str) -> None:

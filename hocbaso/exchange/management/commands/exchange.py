@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -145,34 +148,21 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(keys))
 
     def _trust(self, options):
-        if options["file"]:
-            peers = json.loads(Path(options["file"]).read_text())
-        else:
-            if not (options["code"] and options["kind"] and options["key"]):
-                raise CommandError("trust needs --code, --kind and --key, or --file")
-            peers = [
-                {
-                    k: options[k]
-                    for k in (
-                        "code",
-                        "kind",
-                        "key",
-                        "ledger_key",
-                        "witness_key",
-                        "url",
-                        "valid_from",
-                    )
-                }
-                | {"name": options["name"], "ca": options["ca"]}
-            ]
+        """Every peer is checked before any is registered: a bad entry in a file
+        leaves the trusted peers as they were."""
+        peers = _peers_file(options["file"]) if options["file"] else [_peer(options)]
+        for number, peer in enumerate(peers, start=1):
+            _check_peer(peer, number)
+        codes = [peer["code"] for peer in peers]
+        if len(set(codes)) < len(codes):
+            twice = next(c for c in codes if codes.count(c) > 1)
+            raise CommandError(_("Peer %(code)s is listed twice.") % {"code": twice})
+        at = timezone.now()
+        with transaction.atomic():
+            for peer in peers:
+                trust.register_peer(peer, at=at)
         for peer in peers:
-            self._trust_one(peer)
-
-    def _trust_one(self, peer: dict):
-        if peer.get("kind") not in Peer.Kind.values:
-            raise CommandError(f"{peer.get('code')}: kind is department or national")
-        trust.register_peer(peer, at=timezone.now())
-        self.stdout.write(f"{peer['code']} trusted")
+            self.stdout.write(_("%(code)s is trusted.") % {"code": peer["code"]})
 
     def _policy(self, options):
         return delivery.Policy(attempts=options["attempts"], backoff=options["backoff"])
@@ -186,7 +176,10 @@ class Command(BaseCommand):
             batch_size=options["batch_size"],
         )
         records = sum(b.record_count for b in queued)
-        self.stdout.write(f"queued {len(queued)} batches, {records} records")
+        self.stdout.write(
+            _("Queued %(batches)s batches holding %(records)s records.")
+            % {"batches": len(queued), "records": records}
+        )
         self._deliver(options)
 
     def _deliver(self, options):
@@ -202,7 +195,9 @@ class Command(BaseCommand):
             url=options.get("url") or "",
         )
         if not job.is_finished:
-            self.stdout.write(f"delivery enqueued (job {job.public_id})")
+            self.stdout.write(
+                _("Delivery enqueued (job %(job)s).") % {"job": job.public_id}
+            )
             return
         handled = OutboundBatch.objects.filter(
             batch_id__in=job.result.get("batches", [])
@@ -212,7 +207,9 @@ class Command(BaseCommand):
         if job.state == job.State.FAILED:
             raise CommandError("; ".join(job.errors))
         if job.result.get("failed"):
-            raise CommandError("some batches are not acknowledged yet (see status)")
+            raise CommandError(
+                _("Some batches are not acknowledged yet: see hocbaso exchange status.")
+            )
 
     def _status(self, options):
         batches = list(OutboundBatch.objects.order_by("created_at", "sequence"))
@@ -262,7 +259,9 @@ class Command(BaseCommand):
     def _actor(self, username: str) -> Actor:
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"there is no login {username!r}")
+            raise CommandError(
+                _("There is no login %(username)r.") % {"username": username}
+            )
         return Actor.of_user(user)
 
     def _consent(self, options):
@@ -278,7 +277,10 @@ class Command(BaseCommand):
     def _request_transfer(self, options):
         school = School.objects.filter(code=options["school"]).first()
         if school is None:
-            raise CommandError(f"there is no school {options['school']!r}")
+            raise CommandError(
+                _("There is no school with the code %(code)r.")
+                % {"code": options["school"]}
+            )
         cross = transfers.request_transfer(
             from_department=options["peer"],
             student_code=options["student"],
@@ -295,7 +297,10 @@ class Command(BaseCommand):
             transfer_id=options["transfer"], side=CrossTransfer.Side.SENDING
         ).first()
         if cross is None:
-            raise CommandError(f"there is no transfer {options['transfer']!r} to send")
+            raise CommandError(
+                _("There is no transfer %(id)r to send from this department.")
+                % {"id": options["transfer"]}
+            )
         if cross.state == CrossTransfer.State.REQUESTED:
             step = registry.transfer_status(
                 cross.registry_transfer, actor=Actor.system()
@@ -330,3 +335,101 @@ class Command(BaseCommand):
         )
         self.stderr.write(json.dumps(counts))
         self._key(options)
+
+
+# A peer's code names its directory of CA certificates (trust.department_dir):
+# letters, digits, "-" and "_" only, so no code reaches outside it.
+_PEER_CODE = re.compile(r"[A-Za-z0-9_-]{1,20}")
+_TEXT_FIELDS = ("name", "ledger_key", "witness_key", "url", "valid_from")
+
+
+def _peer(options) -> dict:
+    if not (options["code"] and options["kind"] and options["key"]):
+        raise CommandError(_("trust needs --code, --kind and --key, or --file."))
+    fields = ("code", "kind", "key", "ledger_key", "witness_key", "url", "valid_from")
+    return {k: options[k] for k in fields} | {
+        "name": options["name"],
+        "ca": options["ca"],
+    }
+
+
+def _peers_file(name: str) -> list:
+    try:
+        peers = json.loads(Path(name).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CommandError(
+            _("cannot read %(file)s: %(error)s") % {"file": name, "error": exc.strerror}
+        ) from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise CommandError(
+            _("%(file)s is not JSON: %(error)s") % {"file": name, "error": exc}
+        ) from None
+    if not isinstance(peers, list) or not peers:
+        raise CommandError(
+            _("%(file)s must hold a JSON list of peers.") % {"file": name}
+        )
+    return peers
+
+
+def _check_peer(peer, number: int) -> None:
+    """Refuse, naming the entry and the field, what register_peer would take
+    half-way or crash on."""
+    if not isinstance(peer, dict):
+        raise CommandError(_("Peer %(n)s is not a JSON object.") % {"n": number})
+    for field in ("code", "kind", "key"):
+        if not isinstance(peer.get(field), str) or not peer[field]:
+            raise CommandError(
+                _("Peer %(n)s: %(field)s is missing.") % {"n": number, "field": field}
+            )
+    code = peer["code"]
+    if not _PEER_CODE.fullmatch(code):
+        raise CommandError(
+            _(
+                "Peer %(n)s: the code %(code)r may hold only letters, digits, - and _ "
+                "(at most 20)."
+            )
+            % {"n": number, "code": code}
+        )
+    if peer["kind"] not in Peer.Kind.values:
+        raise CommandError(
+            _("Peer %(code)s: the kind is department or national, not %(kind)r.")
+            % {"code": code, "kind": peer["kind"]}
+        )
+    for field in _TEXT_FIELDS:
+        if not isinstance(peer.get(field, ""), str | None):
+            raise CommandError(
+                _("Peer %(code)s: %(field)s must be text.")
+                % {"code": code, "field": field}
+            )
+    _check_start(code, peer.get("valid_from"))
+    _check_cas(code, peer.get("ca") or [])
+
+
+def _check_start(code: str, start: str | None) -> None:
+    try:
+        moment = dt.datetime.fromisoformat(start) if start else None
+    except ValueError:
+        moment = None
+    if start and (moment is None or moment.utcoffset() is None):
+        raise CommandError(
+            _(
+                "Peer %(code)s: valid_from %(value)r is not an ISO 8601 time with its "
+                "offset, such as 2026-09-05T00:00:00+07:00."
+            )
+            % {"code": code, "value": start}
+        )
+
+
+def _check_cas(code: str, files) -> None:
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise CommandError(
+            _("Peer %(code)s: ca must be a list of file names.") % {"code": code}
+        )
+    for name in files:
+        try:
+            Path(name).read_bytes()
+        except OSError as exc:
+            raise CommandError(
+                _("Peer %(code)s: cannot read the CA certificate %(file)s: %(error)s")
+                % {"code": code, "file": name, "error": exc.strerror}
+            ) from None

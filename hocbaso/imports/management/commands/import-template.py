@@ -26,17 +26,32 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, school, year, class_name, output, **options):
         school_obj = School.objects.filter(code=school).first()
+        if school_obj is None:
+            raise CommandError(
+                _("There is no school with the code %(code)r.") % {"code": school}
+            )
         year_obj = SchoolYear.objects.filter(name=year).first()
-        if school_obj is None or year_obj is None:
-            raise CommandError(f"unknown school {school!r} or year {year!r}")
+        if year_obj is None:
+            raise CommandError(_("There is no school year %(year)r.") % {"year": year})
         if kind == "students":
             data = workbooks.students_workbook(school_obj, year_obj)
         else:
-            school_class = SchoolClass.objects.filter(
-                school=school_obj, school_year=year_obj, name=class_name or ""
-            ).first()
-            if school_class is None:
-                raise CommandError(f"unknown class {class_name!r}: give --class")
-            data = workbooks.class_workbook(school_class)
+            data = workbooks.class_workbook(_class(school_obj, year_obj, class_name))
         write_private(output, data)
-        self.stdout.write(f"{output}: {len(data)} bytes")
+        self.stdout.write(
+            _("%(file)s: %(size)s bytes written.") % {"file": output, "size": len(data)}
+        )
+
+
+def _class(school: School, year: SchoolYear, name: str | None) -> SchoolClass:
+    if not name:
+        raise CommandError(_("Name the class with --class NAME."))
+    found = SchoolClass.objects.filter(
+        school=school, school_year=year, name=name
+    ).first()
+    if found is None:
+        raise CommandError(
+            _("%(school)s has no class %(name)r in %(year)s.")
+            % {"school": school.code, "name": name, "year": year.name}
+        )
+    return found

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.imports.actions import import_workbook
@@ -55,17 +56,34 @@ class Command(BaseCommand):
         except InvalidRowsError as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))
+            count = len(exc.problems)
             raise CommandError(
-                f"{len(exc.problems)} problem(s): nothing was imported.", returncode=1
+                ngettext(
+                    "The file has %(counter)s problem: nothing was imported.",
+                    "The file has %(counter)s problems: nothing was imported.",
+                    count,
+                )
+                % {"counter": count},
+                returncode=1,
             ) from None
         except SpreadsheetError as exc:
             raise CommandError(str(exc), returncode=2) from None
-        verb = "checked (dry run, nothing imported)" if dry_run else "imported"
-        self.stdout.write(f"{Path(file).name}: {verb}")
+        self._report(Path(file).name, report, dry_run)
+
+    def _report(self, name: str, report, dry_run: bool) -> None:
+        # The counts keep their keys (students_created…): the import's audit row
+        # stores them so, and scripts read them.
+        if dry_run:
+            outcome = _("The file is correct. Nothing was imported (check only).")
+        else:
+            outcome = _("Imported.")
+        self.stdout.write(f"{name}: {outcome}")
         for key, value in report.counts.items():
             self.stdout.write(f"  {key}: {value}")
         if report.changed == 0:
-            self.stdout.write("Nothing changed.")
+            self.stdout.write(
+                _("Nothing changed: the records already hold this file's data.")
+            )
 
 
 def _read(path: Path) -> bytes:
@@ -73,7 +91,9 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise CommandError(
-            f"cannot read {path}: {exc.strerror}", returncode=2
+            _("cannot read %(file)s: %(error)s")
+            % {"file": path, "error": exc.strerror},
+            returncode=2,
         ) from None
 
 
@@ -82,7 +102,10 @@ def _school(code: str | None) -> School | None:
         return None
     school = School.objects.filter(code=code).first()
     if school is None:
-        raise CommandError(f"unknown school {code!r}", returncode=2)
+        raise CommandError(
+            _("There is no school with the code %(code)r.") % {"code": code},
+            returncode=2,
+        )
     return school
 
 
@@ -91,5 +114,8 @@ def _user(name: str | None):
         return None
     user = get_user_model().objects.filter(username=name, is_active=True).first()
     if user is None:
-        raise CommandError(f"unknown user {name!r}", returncode=2)
+        raise CommandError(
+            _("There is no active login %(username)r.") % {"username": name},
+            returncode=2,
+        )
     return user

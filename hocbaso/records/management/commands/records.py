@@ -5,19 +5,21 @@ from __future__ import annotations
 import json
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from hocbaso.commands import BaseCommand, CommandError
 from hocbaso.records.models import RecordStatus, YearlyRecord
 
+# The headers are translated when the table is printed, in the reader's language.
 COLUMNS = [
-    ("lookup_code", "Lookup code"),
-    ("student_code", "Student code"),
-    ("student_name", "Student"),
-    ("school", "School"),
-    ("year", "Year"),
-    ("grade", "Grade"),
-    ("class", "Class"),
-    ("status", "Status"),
+    ("lookup_code", gettext_noop("Lookup code")),
+    ("student_code", gettext_noop("Student code")),
+    ("student_name", gettext_noop("Student")),
+    ("school", gettext_noop("School")),
+    ("year", gettext_noop("School year")),
+    ("grade", gettext_noop("Grade")),
+    ("class", gettext_noop("Class")),
+    ("status", gettext_noop("Status")),
 ]
 
 
@@ -47,7 +49,7 @@ class Command(BaseCommand):
 
     def list_records(self, *, as_json: bool, school, year, status, limit, **_options):
         if limit is not None and limit < 0:
-            raise CommandError("--limit must be 0 or more")
+            raise CommandError(_("--limit must be 0 or more."))
         records = _records(school=school, year=year, status=status)
         rows = [to_row(record) for record in records[:limit]]
         if as_json:
@@ -106,7 +108,7 @@ def _table(rows: list[dict]) -> str:
         ]
         for row in rows
     ]
-    headers = [title for _key, title in COLUMNS]
+    headers = [_(title) for _key, title in COLUMNS]
     widths = [
         max(len(c) for c in column) for column in zip(headers, *cells, strict=False)
     ]
@@ -114,5 +116,6 @@ def _table(rows: list[dict]) -> str:
         "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
         for line in [headers, ["-" * w for w in widths], *cells]
     ]
-    lines.append(f"{len(rows)} record(s)")
+    count = ngettext("%(count)s record", "%(count)s records", len(rows))
+    lines.append(count % {"count": len(rows)})
     return "\n".join(lines)
