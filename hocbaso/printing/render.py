@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,8 +45,6 @@ _DIGEST_DOMAIN = b"hocbaso:print-digest:1\n"
 # Written in the PDF's keywords, so a soft copy tells which digest it printed.
 DIGEST_KEYWORD = "hocbaso-digest:"
 
-# A page object of the PDF: "/Type /Page" not followed by a letter ("/Pages").
-_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 _LEVELS = {RecordLevel.PRIMARY: "primary", RecordLevel.SECONDARY: "secondary"}
 _local = threading.local()
 # The process that started typst: a child forked after that hangs in its first
@@ -170,34 +167,10 @@ def _document(
 
 
 def compile_typst(data: dict[str, Any]) -> bytes:
-    """Compile the transcript template over data (JSON-ready) into PDF bytes.
-
-    First with every page's number known from its place (three pages, then two a
-    school year), which typst lays out in one pass; when a part ran over its pages
-    (a long table or comment), again with the page's own footer counting them.
-    """
-    expected = 3 + 2 * len(data["years"])
-    pdf = _compile({**data, "by_position": True})
-    if _page_count(pdf) != expected:
-        pdf = _compile({**data, "by_position": False})
-    return pdf
-
-
-def _page_count(pdf: bytes) -> int:
-    """The page objects of typst's PDF, counted on its bytes.
-
-    Text the data puts in the file uncompressed (the XMP metadata) can only add
-    matches, and the pages are at least the expected ones: a count that equals them
-    means no part ran over; any other count prints again, never a wrong number.
-    """
-    return len(_PAGE_OBJECT.findall(pdf))
-
-
-def _compile(data: dict[str, Any]) -> bytes:
+    """Compile the transcript template over data (JSON-ready) into PDF bytes."""
     files = {"main.typ": _main_source(), "data.json": json.dumps(data).encode()}
     try:
-        # typst-py takes a dict of in-memory files; its stub predates them
-        pdf = _compiler().compile(input=files)  # type: ignore[type-var]
+        pdf = _compiler().compile(input=files)
     except RuntimeError as exc:  # typst.TypstError derives from RuntimeError
         raise RenderError(f"the form could not be typeset: {exc}") from exc
     if not isinstance(pdf, bytes):
