@@ -19,7 +19,8 @@ Steps:
    the code in the body (a wrk Lua script);
 5. prints lookups/s and p99 latency of each run, the ratio, the server's CPU time
    per request (user + system of gunicorn's processes over the run divided by the
-   requests: what a loaded machine does not distort), and one JSON object.
+   requests: what a loaded machine does not distort), the ratio of those, and
+   one JSON object.
 Every lookup does the page's whole work: the throttle's count, the transcript and
 its version, the holding (built at the first lookup, then read from the cache),
 the result page (rendered once, then filled in), the access event written.
@@ -302,6 +303,13 @@ def measure(data: Path, code: str, args, tree: Path = ROOT) -> dict:
         "lookup_to_static": round(
             lookup["requests_per_s"] / static["requests_per_s"], 3
         ),
+        # the same ratio from the server's CPU per request, which the load of
+        # other work distorts less than the rates
+        "lookup_to_static_by_cpu": round(
+            static["server_cpu_ms_per_request"]
+            / max(0.01, lookup["server_cpu_ms_per_request"]),
+            3,
+        ),
         "load_average": round(os.getloadavg()[0], 1),
     }
 
@@ -317,6 +325,7 @@ def show(name: str, result: dict) -> None:
         )
     print(
         f"{name:6} lookup ÷ static {result['lookup_to_static']}"
+        f" (by CPU {result['lookup_to_static_by_cpu']})"
         f"  load average {result['load_average']}"
     )
 
