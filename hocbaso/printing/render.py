@@ -170,7 +170,8 @@ def compile_typst(data: dict[str, Any]) -> bytes:
     """Compile the transcript template over data (JSON-ready) into PDF bytes."""
     files = {"main.typ": _main_source(), "data.json": json.dumps(data).encode()}
     try:
-        pdf = _compiler().compile(input=files)
+        # typst-py takes a dict of in-memory files; its stub predates them
+        pdf = _compiler().compile(input=files)  # type: ignore[type-var]
     except RuntimeError as exc:  # typst.TypstError derives from RuntimeError
         raise RenderError(f"the form could not be typeset: {exc}") from exc
     if not isinstance(pdf, bytes):
