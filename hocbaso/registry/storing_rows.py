@@ -10,10 +10,9 @@ values in that order (foreign keys as ids) and runs one statement for them all:
     results([(7, 1, ...), (7, 2, ...)])
 
 On PostgreSQL the statement reads one array per column (``UNNEST``, as Django's
-own bulk insert does), so its text is the same for any number of rows; rows with
-bytes are a multi-row VALUES whose parameters go apart from the SQL, the bytes in
-binary (``_bound_cursor``). On SQLite it is a multi-row VALUES, batched under the
-variable limit. Values are adapted as
+own bulk insert does), so its text is the same for any number of rows, and the
+arrays go apart from the SQL, in binary (``_bound_cursor``). On SQLite it is a
+multi-row VALUES, batched under the variable limit. Values are adapted as
 the ORM adapts them (datetimes, JSON, bytes) by the field itself, and as given for
 the fields whose adaptation is the identity (text, integers, booleans, ids).
 
@@ -80,6 +79,9 @@ class RowInsert:
         self._table = opts.db_table
         self._ignore = ignore_conflicts
         self._returning = [by_attname[c] for c in returning]
+        if any(f.get_internal_type() == "DateTimeField" for f in self._returning):
+            # _bound_cursor reads times without the time zone Django's sets
+            raise RowInsertError("a time cannot be returned")
         self._sql: dict[tuple[str, int], str] = {}
 
     def __call__(
@@ -98,11 +100,7 @@ class RowInsert:
         for column, adapt in _adapters(fields, connection):
             for row in values:
                 row[column] = adapt(row[column])
-        # As Django's bulk insert chooses: arrays unless a field writes its own
-        # placeholder (bytes: a bytea[] literal costs far more than the values)
-        if connection.vendor == "postgresql" and not any(
-            hasattr(f, "get_placeholder") for f in fields
-        ):
+        if connection.vendor == "postgresql":
             return self._unnest(connection, fields, values)
         return self._values(connection, fields, values)
 
@@ -111,31 +109,26 @@ class RowInsert:
         if key not in self._sql:
             # varchar, not varchar(n): a value too long fails instead of being cut
             types = [f.db_type(connection).split("(")[0] for f in fields]
-            arrays = ", ".join(f"(%s)::{t}[]" for t in types)
+            arrays = ", ".join(f"(%b)::{t}[]" for t in types)
             # the model's own column types, no value: S608 does not apply
             rows = f"SELECT * FROM UNNEST({arrays})"  # noqa: S608
             self._sql[key] = self._statement(connection, fields, rows)
         columns = [list(column) for column in zip(*values, strict=True)]
-        return self._run(connection, self._sql[key], columns)
+        return self._run(connection, self._sql[key], columns, bound=True)
 
     def _values(self, connection, fields: list[Field], values: list) -> list[tuple]:
-        # On PostgreSQL these rows hold bytes: sent apart from the SQL, in binary
-        # (``_bound_cursor``), under the protocol's limit of 65,535 parameters.
-        bound = connection.vendor == "postgresql"
-        most = _BOUND_PARAMETERS if bound else connection.features.max_query_params
-        limit = max(1, most // len(fields))
+        limit = max(1, connection.features.max_query_params // len(fields))
         found: list[tuple] = []
         for start in range(0, len(values), limit):
             batch = values[start : start + limit]
             key = (connection.alias, len(batch))
             if key not in self._sql:
-                marks = ["%b" if bound and _is_bytes(f) else "%s" for f in fields]
-                row = "(" + ", ".join(marks) + ")"
+                row = "(" + ", ".join(["%s"] * len(fields)) + ")"
                 self._sql[key] = self._statement(
                     connection, fields, "VALUES " + ", ".join([row] * len(batch))
                 )
             params = list(chain.from_iterable(batch))
-            found += self._run(connection, self._sql[key], params, bound=bound)
+            found += self._run(connection, self._sql[key], params)
         return found
 
     def _statement(self, connection, fields: list[Field], rows: str) -> str:
@@ -157,20 +150,13 @@ class RowInsert:
             return [tuple(row) for row in cursor.fetchall()] if self._returning else []
 
 
-_BOUND_PARAMETERS = 65_535
-
-
-def _is_bytes(field: Field) -> bool:
-    return field.get_internal_type() == "BinaryField"
-
-
 def _bound_cursor(connection):
     """A cursor of Django's connection (same transaction) that sends parameters
-    apart from the SQL, bytes in binary. Django's own cursor writes each value
-    into the SQL's text, bytes as hex: for a class package's 1.6 MB of packets
-    that is 3.2 MB for the client to encode and the server to parse, under the
-    ledger head's lock. Wrapped as Django wraps its cursors (the query log, the
-    execute wrappers, its database errors)."""
+    apart from the SQL, in binary. Django's own cursor writes each value into the
+    SQL's text: a class package's 1.6 MB of packets became 3.2 MB of hex for the
+    client to encode and the server to parse, and every array a quoted literal,
+    under the ledger head's lock. Wrapped as Django wraps its cursors (the query
+    log, the execute wrappers, its database errors)."""
     import psycopg
 
     connection.ensure_connection()

@@ -207,6 +207,8 @@ PINNED_ROOT = "cd05b4b771eae49a1c67e7bdb8b1796efacd3221ed9616715e26847cf130ff46"
 def test_a_row_insert_refuses_a_column_it_cannot_fill_or_a_short_row(db):
     with pytest.raises(RowInsertError):
         RowInsert(Submission, ("record_id",))  # public_id: a random id each
+    with pytest.raises(RowInsertError):
+        RowInsert(LedgerCheckpoint, ("size", "root", "note"), returning=("created_at",))
     insert = RowInsert(LedgerEntry, ("index", "data"))
     with pytest.raises(RowInsertError):
         insert([(1,)])
