@@ -2,17 +2,35 @@
 
 from django.db import migrations, models
 
+INDEX = models.Index(
+    fields=["client", "action", "at"], name="portal_acce_client_9f0703_idx"
+)
+
+
+def _add(apps, schema_editor):
+    # On PostgreSQL built CONCURRENTLY: a plain CREATE INDEX blocks the table's
+    # INSERTs, so every lookup (each writes its access row) while it is built.
+    model = apps.get_model("portal", "AccessEvent")
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.add_index(model, INDEX, concurrently=True)
+    else:
+        schema_editor.add_index(model, INDEX)
+
+
+def _remove(apps, schema_editor):
+    schema_editor.remove_index(apps.get_model("portal", "AccessEvent"), INDEX)
+
 
 class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY runs outside a transaction
+
     dependencies = [
         ("portal", "0003_verifier_keys"),
     ]
 
     operations = [
-        migrations.AddIndex(
-            model_name="accessevent",
-            index=models.Index(
-                fields=["client", "action", "at"], name="portal_acce_client_9f0703_idx"
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.AddIndex("accessevent", INDEX)],
+            database_operations=[migrations.RunPython(_add, _remove)],
         ),
     ]
