@@ -81,7 +81,7 @@ def test_the_family_of_a_pupil_shown_reads_one_line(district):
     assert len(listed) == 1
     assert listed[0].pupils == [child.full_name]  # not the classmates
     html = page.content.decode()
-    row = html[html.index('<tr class="access-event">') :]
+    row = html[html.index('<tr role="row" class="access-event">') :]
     row = row[: row.index("</tr>")]
     assert child.full_name in row and classmate.full_name not in row
     assert cls.school.name in row
