@@ -168,7 +168,9 @@ def _document(
 
 def compile_typst(data: dict[str, Any]) -> bytes:
     """Compile the transcript template over data (JSON-ready) into PDF bytes."""
-    files = {"main.typ": _main_source(), "data.json": json.dumps(data).encode()}
+    # transcript.typ is the main file, read as typst reads the templates it imports
+    # (from the folder, at each compile); data.json exists only in memory
+    files = {"main.typ": TEMPLATE.read_bytes(), "data.json": json.dumps(data).encode()}
     try:
         # typst-py takes a dict of in-memory files; its stub predates them
         pdf = _compiler().compile(input=files)  # type: ignore[type-var]
@@ -177,15 +179,6 @@ def compile_typst(data: dict[str, Any]) -> bytes:
     if not isinstance(pdf, bytes):
         raise RenderError("typst returned no PDF")
     return pdf
-
-
-def _main_source() -> bytes:
-    """transcript.typ, given to typst as the main file beside data.json (the other
-    templates it imports are read from its folder)."""
-    source: bytes | None = getattr(_local, "main", None)
-    if source is None:
-        source = _local.main = TEMPLATE.read_bytes()
-    return source
 
 
 def _compiler() -> typst.Compiler:
