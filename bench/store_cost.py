@@ -23,8 +23,9 @@ first use). Steps:
    wall time from the lock of the ledger head to the commit ("lock_held_wall": no
    other worker stores meanwhile), the statements run and, on PostgreSQL, the CPU
    of its connection's server process.
-Runs alternate between the checkouts ``--rounds`` times; the medians and the
-ratios (this checkout to the baseline) are what to read on a shared machine.
+Runs alternate between the checkouts ``--rounds`` times, which goes first
+alternating too; the medians and the ratios (this checkout to the baseline) are
+what to read on a shared machine.
 ``--profile`` writes this checkout's last answering as cProfile stats (process
 time), which splits the storing further.
 """
@@ -283,7 +284,9 @@ def _compare(args) -> dict:
         with tempfile.TemporaryDirectory(prefix="hocbaso-store-base-") as base:
             databases = _Databases(args.db, args.scale, Path(base))
             for turn in range(args.rounds):
-                for name, tree in trees.items():
+                # which goes first alternates: neither always runs after the other
+                order = list(trees.items())[:: 1 if turn % 2 == 0 else -1]
+                for name, tree in order:
                     last = turn == args.rounds - 1 and name == "this"
                     found = _child(
                         tree, databases, args, args.profile if last else None
