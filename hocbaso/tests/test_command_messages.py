@@ -249,3 +249,17 @@ def test_at_the_command_line_the_error_is_vietnamese_without_asking(tmp_path):
         capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path,
     )  # fmt: skip
     assert (done.returncode, done.stderr) == (1, "Lỗi: --limit phải từ 0 trở lên.\n")
+
+
+def test_an_unreadable_consent_or_peers_file_is_named(world, tmp_path):
+    missing = str(tmp_path / "consent.txt")
+    assert _error(
+        "exchange", "request-transfer", "--from", "79", "--student", "HSA000001",
+        "--level", "primary", "--school", "TH-A", "--consent-file", missing,
+        "--as", "gv_a",
+    ) == f"không đọc được {missing}: {os.strerror(2)}"  # fmt: skip
+    latin = tmp_path / "peers.json"
+    latin.write_bytes('[{"code": "dn", "name": "Sô"}]'.encode("latin-1"))
+    assert _error("exchange", "trust", "--file", str(latin)) == (
+        f"{latin} không phải là văn bản UTF-8."
+    )

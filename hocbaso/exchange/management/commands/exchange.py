@@ -286,7 +286,7 @@ class Command(BaseCommand):
             student_code=options["student"],
             level=options["level"],
             school=school,
-            consent=Path(options["consent_file"]).read_text(),
+            consent=_read_text(options["consent_file"]),
             actor=self._actor(options["username"]),
             at=timezone.now(),
         )
@@ -353,14 +353,21 @@ def _peer(options) -> dict:
     }
 
 
-def _peers_file(name: str) -> list:
+def _read_text(name: str) -> str:
     try:
-        peers = json.loads(Path(name).read_text(encoding="utf-8"))
+        return Path(name).read_text(encoding="utf-8")
     except OSError as exc:
         raise CommandError(
             _("cannot read %(file)s: %(error)s") % {"file": name, "error": exc.strerror}
         ) from None
-    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+    except UnicodeDecodeError:
+        raise CommandError(_("%(file)s is not UTF-8 text.") % {"file": name}) from None
+
+
+def _peers_file(name: str) -> list:
+    try:
+        peers = json.loads(_read_text(name))
+    except ValueError as exc:
         raise CommandError(
             _("%(file)s is not JSON: %(error)s") % {"file": name, "error": exc}
         ) from None
