@@ -4,6 +4,7 @@ submitted and locked end to end, on SQLite and on PostgreSQL.
     .venv/bin/python bench/registry.py [--scale district] [--seed 1] [--db both]
                                        [--workers 2] [--sample 200] [--verify-ledger]
                                        [--single inline|queued|both]
+                                       [--web-workers 2] [--clients 8]
 
 Steps:
 1. a signed district, made once and cached outside the repository (private demo keys
@@ -17,8 +18,11 @@ Steps:
 3. rate: ``--sample`` records submitted one packet at a time, verified in process:
    full verification (schema, every signature, chains, CRLs, the records role
    binding), storage and the ledger append, each its own transaction; with
-   ``--single queued`` each POSTed alone to the API while ``--workers`` task workers
-   answer them (group commit), ``both``: half each way, side by side;
+   ``--single queued`` each POSTed alone to the API served by gunicorn
+   (``--web-workers``) from ``--clients`` concurrent connections while ``--workers``
+   task workers answer them (group commit): a throughput, with the CPU a record of
+   gunicorn, the workers and the cluster, and its ratio to the class packages of
+   step 4 (bench/api_single.py); ``both``: half each way, side by side;
 4. end to end: every other record submitted as class packages, each answered with
    its receipt at once and its answer a task; then ``--workers`` task workers
    (``hocbaso worker --batch``) verify and store until the queue is empty; then
