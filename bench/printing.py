@@ -2,7 +2,9 @@
 one core and on a pool of worker processes, beside a yardstick in the same run.
 
 The transcripts are the samples of hocbaso.printing.samples cut to two school years
-(cover, instructions, identity page, a two-page spread per year: 7 pages), primary
+(cover, instructions, identity page, a two-page spread per year: 7 pages; 9 for
+lower secondary, whose left page of a year runs over when every subject has a
+comment, as it does for the pupils here), primary
 and lower secondary in turn, each another pupil (name, parents, address, marks and
 comments of its own, the class's subjects and signers) with a lookup code of its
 own, as packets signed by every signer with a demo PKI made at run time. No
@@ -411,7 +413,6 @@ def main() -> dict:
         seal = SealFiles(p12=str(p12), password=b"bench")
         result: dict[str, object] = {
             "transcripts_per_run": n,
-            "pages_per_transcript": 3 + 2 * args.years,
             "workers": args.workers,
         }
         bare, bare_cpu = bare_compile_rate(sets[0], spare[0])
