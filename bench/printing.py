@@ -4,10 +4,10 @@ one core and on a pool of worker processes, beside a yardstick in the same run.
 The transcripts are the samples of hocbaso.printing.samples cut to two school years
 (cover, instructions, identity page, a two-page spread per year: 7 pages; 9 for
 lower secondary, whose left page of a year runs over when every subject has a
-comment, as it does for the pupils here), primary
-and lower secondary in turn, each another pupil (name, parents, address, marks and
-comments of its own, the class's subjects and signers) with a lookup code of its
-own, as packets signed by every signer with a demo PKI made at run time. No
+comment, as it does for the pupils here), primary and lower secondary in turn,
+each another pupil (name, parents, address, marks and comments of its own, the
+class's subjects and signers) with a lookup code of its own, as packets signed by
+every signer with a demo PKI made at run time. No
 transcript is printed twice in one process: typst memoizes across compiles, so a
 repeated transcript measures its cache, not a school's export.
 Each print is what `hocbaso export` does per transcript: parse the signed packets
