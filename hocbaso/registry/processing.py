@@ -6,7 +6,8 @@ Steps (domain.md §7; docs/registry.md):
 2. in one transaction that first locks the ledger head: check each record's round
    and current submission, then store the accepted packets as submissions (a
    replacement supersedes the current one), append one ledger entry each, write the
-   per-record results and the audit rows, and mark the receipt processed.
+   per-record results and the audit rows (``storing``), and mark the receipt
+   processed.
 A rejected packet leaves only its result row: no submission, no ledger entry, and
 the record's current submission is untouched. A packet identical to the record's
 current submission is answered "accepted" again, with nothing new stored.
