@@ -38,15 +38,23 @@ REFUSED_KEPT_BYTES = 4096
 """What is kept of a refused body: enough to see what was sent."""
 
 
-def _reusable(school_id: int, operation: str, sha256: str, refused_sha256: str):
+def _reusable(
+    school_id: int, operation: str, sha256: str, kept_sha256: str, refused_sha256: str
+):
     reusable = Q(status__in=[Receipt.Status.RECEIVED, Receipt.Status.REFUSED]) | Q(
         status=Receipt.Status.PROCESSED, accepted_count__gt=0
     )
-    # The key read as text and cast to a string column, so the digest is compared
-    # as one plain parameter (a JSON comparison encodes it, differently on each
-    # backend, which a prepared query cannot fill in)
+    # Both branches name the bytes by the indexed blob column: a refused body is
+    # kept under the digest of its first bytes (kept_digest), its whole digest in
+    # its error. With the error's key alone, the check read every receipt of the
+    # table at every POST.
+    # The key is read as text and cast to a string column, so the digest is
+    # compared as one plain parameter (a JSON comparison encodes it, differently
+    # on each backend, which a prepared query cannot fill in).
     same = Q(blob_id=sha256) | Q(
-        status=Receipt.Status.REFUSED, refused_sha256=refused_sha256
+        blob_id=kept_sha256,
+        status=Receipt.Status.REFUSED,
+        refused_sha256=refused_sha256,
     )
     return (
         Receipt.objects.alias(refused_sha256=Cast(KT("errors__0__sha256"), CharField()))
@@ -57,12 +65,21 @@ def _reusable(school_id: int, operation: str, sha256: str, refused_sha256: str):
 
 
 # Asked at every receipt, found at almost none: compiled once per process.
-_REUSABLE = PreparedQuery(_reusable, int, str, str, str)
+_REUSABLE = PreparedQuery(_reusable, int, str, str, str, str)
 
 
-def earlier_receipt(school: School, operation: str, sha256: str) -> Receipt | None:
+def kept_digest(data: bytes, sha256: str) -> str:
+    """The SHA-256 a refused ``data`` is kept under (``_keep_refused``)."""
+    if len(data) <= REFUSED_KEPT_BYTES:
+        return sha256
+    return sha256_hex(data[:REFUSED_KEPT_BYTES])
+
+
+def earlier_receipt(
+    school: School, operation: str, sha256: str, kept_sha256: str
+) -> Receipt | None:
     """The receipt an identical call got, if it still answers this one."""
-    for row in _REUSABLE(school.pk, operation, sha256, sha256):
+    for row in _REUSABLE(school.pk, operation, sha256, kept_sha256, sha256):
         receipt = Receipt.objects.select_related("school").get(pk=row["id"])
         if not _answer_changed(receipt):
             return receipt
@@ -116,7 +133,8 @@ def receive(
     """
     check_school(actor, school, timezone.localdate(at))
     sha256 = sha256_hex(data)
-    earlier = earlier_receipt(school, operation, sha256)
+    kept_sha256 = kept_digest(data, sha256)
+    earlier = earlier_receipt(school, operation, sha256, kept_sha256)
     if earlier is not None:
         return earlier, None
     kind, count, errors, document = "", 0, [], None
@@ -127,7 +145,9 @@ def receive(
         errors = [{**exc.problem.to_dict(), "sha256": sha256, "size": len(data)}]
     with transaction.atomic():
         kept = (
-            _keep_refused(data, sha256, at) if errors else store_blob(data, at, sha256)
+            _keep_refused(data, kept_sha256, at)
+            if errors
+            else store_blob(data, at, sha256)
         )
         receipt = _saved(
             Receipt(
@@ -161,11 +181,11 @@ def receive(
     return receipt, document
 
 
-def _keep_refused(data: bytes, sha256: str, at: datetime) -> Blob:
-    """The first bytes of a refused body, stored under their own SHA-256.
+def _keep_refused(data: bytes, kept_sha256: str, at: datetime) -> Blob:
+    """The first bytes of a refused body, stored under their own SHA-256
+    (``kept_digest``).
 
     Never a truncated copy under the whole body's SHA-256: the same bytes may be
     accepted later (from the school they belong to) and must then be stored whole.
     """
-    kept = data[:REFUSED_KEPT_BYTES]
-    return store_blob(kept, at, sha256 if len(kept) == len(data) else None)
+    return store_blob(data[:REFUSED_KEPT_BYTES], at, kept_sha256)
