@@ -38,10 +38,11 @@ from hocbaso.registry.clock import Clock, fixed_clock, now
 from hocbaso.registry.codes import Problem
 from hocbaso.registry.entries import sha256_hex
 from hocbaso.registry.ledger_log import LedgerSession, ledger_session
-from hocbaso.registry.models import Blob, Receipt, SchoolRoundLock, Submission
+from hocbaso.registry.models import Receipt, SchoolRoundLock, Submission
 from hocbaso.registry.package import Document, read_document
 from hocbaso.registry.rounds import lock_deadline
 from hocbaso.registry.storing import NewSubmission
+from hocbaso.registry.storing_rows import stored_bytes
 from hocbaso.registry.verification import Verifier
 
 
@@ -146,11 +147,8 @@ def _blobs(items) -> list[bytes | None]:
         for r, _, document in items
         if document is None and r.status == Receipt.Status.RECEIVED
     ]
-    found = Blob.objects.in_bulk(wanted) if wanted else {}
-    return [
-        bytes(found[r.blob_id].data) if r.blob_id in found else None
-        for r, _, _ in items
-    ]
+    found = stored_bytes(wanted) if wanted else {}
+    return [found.get(r.blob_id) for r, _, _ in items]
 
 
 def _candidates(

@@ -31,7 +31,9 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model
 
-__all__ = ["RowInsert", "RowInsertError"]
+from hocbaso.registry.models import Blob
+
+__all__ = ["RowInsert", "RowInsertError", "stored_bytes"]
 
 # Types whose get_db_prep_save returns the Python value unchanged.
 _AS_IS = {
@@ -150,7 +152,23 @@ class RowInsert:
             return [tuple(row) for row in cursor.fetchall()] if self._returning else []
 
 
-def _bound_cursor(connection):
+_STORED_BYTES = 'SELECT "sha256", "data" FROM "registry_blob" WHERE "sha256" = ANY(%s)'
+
+
+def stored_bytes(digests: Sequence[str]) -> dict[str, bytes]:
+    """SHA-256 → the stored bytes (``Blob``) of those found, in one query; on
+    PostgreSQL read in binary (``_bound_cursor``), not as hex for both sides to
+    convert: a worker reads each class package it answers, megabytes."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        found = Blob.objects.in_bulk(list(digests))
+        return {sha: bytes(blob.data) for sha, blob in found.items()}
+    with _bound_cursor(connection, binary=True) as cursor:
+        cursor.execute(_STORED_BYTES, [list(digests)])
+        return {sha: bytes(data) for sha, data in cursor.fetchall()}
+
+
+def _bound_cursor(connection, *, binary: bool = False):
     """A cursor of Django's connection (same transaction) that sends parameters
     apart from the SQL, in binary. Django's own cursor writes each value into the
     SQL's text: a class package's 1.6 MB of packets became 3.2 MB of hex for the
@@ -161,7 +179,10 @@ def _bound_cursor(connection):
 
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(psycopg.Cursor(connection.connection))
+        cursor = psycopg.Cursor(connection.connection)
+        if binary:  # its rows read in binary too
+            cursor.format = psycopg.pq.Format.BINARY
+        return connection._prepare_cursor(cursor)
 
 
 def _adapters(fields: list[Field], connection) -> list[tuple[int, Callable]]:
