@@ -1,0 +1,189 @@
+"""Every page a family meets, on a phone (390 px) in headless Chromium, with the
+long names and purposes real families and organisations type: the page itself
+never scrolls sideways (a wide mark table scrolls inside its own box, its first
+column kept), and axe-core finds no serious or critical violation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from hocbaso.notices.models import Notice
+from hocbaso.portal.audit import record_access
+from hocbaso.portal.citizen import consent, review, sharing
+from hocbaso.portal.citizen.models import (
+    CitizenAccount,
+    ConsentPurpose,
+    Guardianship,
+    Relation,
+    ShareUse,
+)
+from hocbaso.portal.citizen.tests.conftest import PARENT
+from hocbaso.portal.models import AccessAction, ActorKind
+from hocbaso.portal.tests.append_only import empty_append_only_tables
+from hocbaso.portal.tests.registry.registry_support import fill
+from hocbaso.registry.tests.district import build
+from hocbaso.tests.journeys.browse import (
+    PHONE,
+    assert_no_sideways_scroll,
+    check_accessibility,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
+
+SCHOOL = "Trường Tiểu học và Trung học cơ sở Nguyễn Bỉnh Khiêm, phường Xuân Phương"
+ORGANISATION = "Phòng Tuyển sinh, Trường THPT chuyên Hà Nội – Amsterdam"
+PURPOSE = (
+    "Xét tuyển lớp 10 theo hồ sơ https://tuyensinh.example.vn/ho-so/2026/" + "a" * 60
+)
+
+
+@pytest.fixture
+def registry(settings, tmp_path, transactional_db):
+    settings.DATA_DIR = tmp_path
+    settings.HOCBASO_TRUST_STORE = tmp_path / "pki" / "trust"
+    settings.HOCBASO_LEDGER_KEY = tmp_path / "ledger.key"
+    yield fill(build(tmp_path))
+    # A share code's uses point at access events, which must go first.
+    ShareUse.objects.all().delete()
+    empty_append_only_tables()
+
+
+def _log_in(page):
+    page.goto("/me/")
+    with page.expect_navigation():
+        page.click("#citizen-login")
+    page.fill("#id_username", PARENT[0])
+    page.fill("#id_password", PARENT[2])
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.click("button[name=allow]")
+    page.wait_for_url("**/me/")
+
+
+def _family_history(registry) -> sharing.MadeShare:
+    """What a family's pages show after a while: consents given and withdrawn, a
+    share code given to an organisation with a long name and used by it, an
+    access with a long purpose, a request to correct, a notice mailed."""
+    account = CitizenAccount.objects.get(personal_id=PARENT[0])
+    record = registry.effective
+    student = record.transcript.student
+    record.school.name = SCHOOL
+    record.school.save()
+    for purpose in ConsentPurpose.values:
+        consent.decide(account, student, purpose, given=True)
+    consent.decide(account, student, ConsentPurpose.NOTIFICATIONS, given=False)
+    made = sharing.make_share(
+        account,
+        record.transcript,
+        [record],
+        timezone.now() + dt.timedelta(days=30),
+        recipient=ORGANISATION,
+    )
+    sharing.read_share(
+        None, made.code, organisation=ORGANISATION, purpose=PURPOSE, via="page"
+    )
+    record_access(
+        None,
+        action=AccessAction.VIEW,
+        transcript=record.transcript,
+        actor_kind=ActorKind.ANONYMOUS,
+        organisation=ORGANISATION,
+        purpose=PURPOSE,
+    )
+    review.ask(account, record, "Điểm môn Tiếng Việt học kì II ghi sai: " + PURPOSE)
+    Notice.objects.create(
+        key="family-pages-phone",
+        kind="read",
+        recipient="nguyen.van.hung.phu.huynh.hoc.sinh@truong-tieu-hoc.example.vn",
+        account=account,
+        transcript=record.transcript,
+        subject=f"Học bạ của {student.full_name} vừa được đọc: {ORGANISATION}",
+        body="…",
+        sent_at=timezone.now(),
+        delivered=True,
+    )
+    return made
+
+
+def _soft_copy(page, tmp_path, transcript):
+    page.goto(f"/me/transcripts/{transcript.pk}/")
+    with page.expect_download() as info:
+        page.click("#reading-actions a[href$='/soft-copy/']")
+    soft = tmp_path / "hocba.pdf"
+    info.value.save_as(soft)
+    return soft
+
+
+def _look_up(page, transcript):
+    page.goto("/")
+    page.fill("#id_code", transcript.lookup_code)
+    page.fill("#id_organisation", ORGANISATION)
+    page.fill("#id_purpose", PURPOSE)
+    with page.expect_navigation():
+        page.click("#lookup-form button[type=submit]")
+
+
+def _verify(page, soft):
+    page.goto("/xac-minh/")
+    page.set_input_files("#id_file", str(soft))
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+
+# The tables of a page that scroll inside their own box, and whether the first
+# cell of each stays in view while the rest scrolls.
+_SCROLLING = """() => [...document.querySelectorAll('main table')]
+    .filter(t => t.scrollWidth > t.clientWidth)
+    .map(t => ({
+        table: (t.closest('[id]') || {}).id + ' ' + t.className,
+        kept: getComputedStyle(t.querySelector('tr > :first-child')).position
+            === 'sticky',
+    }))"""
+
+
+def _fits(page, expected: str, *, mark_tables: bool = False) -> None:
+    """The page shows ``expected`` and fits the phone: no sideways page scroll,
+    no serious axe violation; no table scrolls but, where ``mark_tables``, a
+    wide table in its own box with its first column kept."""
+    assert expected in page.locator("main").inner_text(), page.url
+    assert_no_sideways_scroll(page)
+    check_accessibility(page)
+    scrolling = page.evaluate(_SCROLLING)
+    if mark_tables:
+        assert all(t["kept"] for t in scrolling), (page.url, scrolling)
+    else:
+        assert scrolling == [], (page.url, scrolling)
+
+
+def test_every_page_a_family_meets_fits_a_phone(page, registry, oidc, tmp_path):
+    transcript = registry.effective.transcript
+    Guardianship.objects.create(
+        student=transcript.student,
+        guardian_personal_id=PARENT[0],
+        guardian_name=PARENT[1],
+        relation=Relation.MOTHER,
+    )
+    _log_in(page)
+    made = _family_history(registry)
+    page.set_viewport_size(PHONE)
+    cards = {
+        "/me/": ORGANISATION,  # years, shares, consents, requests, accesses
+        "/me/notices/": "nguyen.van.hung.phu.huynh",
+        f"/me/records/{registry.effective.pk}/correction/": SCHOOL,
+        f"/me/transcripts/{transcript.pk}/share/": transcript.student.full_name,
+        f"/me/shares/{made.share.pk}/": PURPOSE[:40],
+    }
+    for url, expected in cards.items():
+        assert page.goto(url).ok, url
+        _fits(page, expected)
+    page.goto(f"/me/transcripts/{transcript.pk}/")
+    _fits(page, transcript.student.full_name, mark_tables=True)
+    soft = _soft_copy(page, tmp_path, transcript)
+    _look_up(page, transcript)
+    _fits(page, transcript.student.full_name, mark_tables=True)
+    _verify(page, soft)
+    assert page.locator("#verdict").inner_text() == "hợp lệ"
+    _fits(page, transcript.student.full_name)
