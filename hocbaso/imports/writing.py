@@ -27,7 +27,7 @@ from hocbaso.records.models import (
 )
 from hocbaso.records.models.assessments import return_to_draft
 from hocbaso.records.models.locks import refuse_locked_ids
-from hocbaso.records.models.transcripts import COMPUTED_FIELDS
+from hocbaso.records.models.record_states import COMPUTED_FIELDS
 
 
 def write_plan(plan: Plan, user) -> list[tuple[YearlyRecord, list[str]]]:

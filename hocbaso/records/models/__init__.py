@@ -26,6 +26,7 @@ from hocbaso.records.models.people import (
     StaffEvent,
     StaffEventType,
 )
+from hocbaso.records.models.record_states import RecordStatus, Round
 from hocbaso.records.models.signatures import (
     RecordPacket,
     SignatureStep,
@@ -33,12 +34,8 @@ from hocbaso.records.models.signatures import (
     drop_signatures,
 )
 from hocbaso.records.models.students import Enrollment, Sex, Student
-from hocbaso.records.models.transcripts import (
-    RecordStatus,
-    Round,
-    Transcript,
-    YearlyRecord,
-)
+from hocbaso.records.models.transcripts import Transcript
+from hocbaso.records.models.yearly_records import YearlyRecord
 from hocbaso.records.pilot import is_in_pilot
 
 __all__ = [

@@ -26,7 +26,7 @@ from hocbaso.records.models.organisations import School
 from hocbaso.records.models.people import Person
 
 if TYPE_CHECKING:
-    from hocbaso.records.models.transcripts import YearlyRecord
+    from hocbaso.records.models.yearly_records import YearlyRecord
 
 
 class Term(models.TextChoices):
@@ -127,7 +127,7 @@ class SubjectAssessment(RecordRowGuard):
 def return_to_draft(record_id: int) -> None:
     """An edit of a record's subject rows: back to draft, signatures dropped."""
     from hocbaso.records.models.signatures import drop_signatures
-    from hocbaso.records.models.transcripts import RecordStatus, YearlyRecord
+    from hocbaso.records.models.yearly_records import RecordStatus, YearlyRecord
 
     records = YearlyRecord.objects.filter(pk=record_id)
     if records.exclude(status=RecordStatus.DRAFT).update(status=RecordStatus.DRAFT):

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from hocbaso.records.errors import RecordLockedError
 
 if TYPE_CHECKING:
-    from hocbaso.records.models.transcripts import YearlyRecord
+    from hocbaso.records.models.yearly_records import YearlyRecord
 
 # The student's identity as a locked packet carries it (R11: what was locked is
 # final). Address, parents, guardian and policy category describe the family now;

@@ -149,7 +149,7 @@ def _return_signed_records_to_draft(student: Student) -> None:
     them with a replacement before the lock (domain.md §7), never silently.
     """
     from hocbaso.records.models.assessments import return_to_draft
-    from hocbaso.records.models.transcripts import RecordStatus, YearlyRecord
+    from hocbaso.records.models.yearly_records import RecordStatus, YearlyRecord
 
     signed = YearlyRecord.objects.filter(
         transcript__student=student,
