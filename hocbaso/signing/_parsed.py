@@ -13,13 +13,18 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import NamedTuple, NoReturn
+from typing import NoReturn
 
 from cryptography import x509
 from lxml import etree
 
 from hocbaso.signing import xmldsig as X
-from hocbaso.signing.algorithms import C14N_10, DS_NS, SHA256, SignatureAlgorithm
+from hocbaso.signing._canonical_read import Reference, read_signature
+from hocbaso.signing._canonical_read import has_hidden_nodes as _has_hidden_nodes
+from hocbaso.signing._canonical_read import (
+    read_signed_info as _read_canonical_signed_info,
+)
+from hocbaso.signing.algorithms import C14N_10, SHA256, SignatureAlgorithm
 from hocbaso.signing.roles import PlacedSlot
 from hocbaso.signing.timestamp import find_signature_timestamp
 
@@ -28,14 +33,6 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
 
 class MalformedSignatureError(Exception):
     """The Signature element is outside the profile; the message says where."""
-
-
-class Reference(NamedTuple):
-    """One Reference: the Id it points to and the digest it claims (a tuple: a
-    lower-secondary packet has about ninety)."""
-
-    target: str
-    digest: bytes
 
 
 @dataclass(frozen=True)
@@ -72,11 +69,16 @@ def parse_signature(
 ) -> ParsedSignature:
     """Read a Signature; MalformedSignatureError when it leaves the profile.
 
-    canonical, the packet's CanonicalTree, lets a SignedInfo written exactly as
-    this profile writes it be read from its canonical form in one pass (the bytes
-    the signature value covers, kept for its check); any other SignedInfo is read
-    element by element, with the same verdict and a precise reason."""
+    canonical, the packet's CanonicalTree, lets a Signature written exactly as
+    this profile writes it be read from its cut of the canonical text (the
+    SignedInfo's bytes, what the value covers, kept for its check), or failing
+    that its SignedInfo alone; anything else is read element by element, with
+    the same verdict and a precise reason."""
     signature_id = element.get(X.ID_ATTR) or _fail(element, "Signature has no Id")
+    if canonical is not None:
+        whole = _read_canonical_signature(element, signature_id, placed, canonical)
+        if whole is not None:
+            return whole
     signed_info = _one(element, "SignedInfo")
     signed_bytes = None if canonical is None else canonical.canonical(signed_info)
     # Canonical text leaves comments out: with one inside, only the element-by-
@@ -105,6 +107,38 @@ def parse_signature(
     )
 
 
+def _read_canonical_signature(
+    element: etree._Element,
+    signature_id: str,
+    placed: PlacedSlot,
+    canonical: X.CanonicalTree,
+) -> ParsedSignature | None:
+    """What parse_signature reads element by element, from the Signature's cut of
+    the packet's canonical text; None if it is not written exactly as this
+    profile writes it (then it is read element by element, which gives the
+    verdict and its reason)."""
+    read = read_signature(element, signature_id, canonical)
+    if read is None:
+        return None
+    certificates = tuple(map(_certificate, read.certificate_der))
+    if None in certificates:
+        return None
+    return ParsedSignature(
+        element=element,
+        signature_id=signature_id,
+        placed=placed,
+        algorithm=read.algorithm,
+        references=read.references,
+        value=read.value,
+        certificates=certificates,  # type: ignore[arg-type]
+        subject_name=read.subject_name,
+        signing_time=read.signing_time,
+        timestamp=None,
+        signed_info=read.signed_info,
+        certificate_der=read.certificate_der,
+    )
+
+
 def _read_signed_info(
     signed_info: etree._Element,
 ) -> tuple[SignatureAlgorithm, tuple[Reference, ...]]:
@@ -118,84 +152,6 @@ def _read_signed_info(
         _fail(signed_info, f"signature method {method} is not accepted")
     references = tuple(_reference(r) for r in signed_info.iterfind(X.ds("Reference")))
     return algorithm, references
-
-
-# A SignedInfo as this profile writes it, in canonical form (XML-C14N 1.0 §2: no
-# comment, attributes in a fixed order, an empty element as a start and an end tag,
-# every literal "<" markup): the XMLDSig namespace as the default, nothing else on
-# its elements, only whitespace-free text, an Id without any character an
-# attribute value escapes. What matches reads exactly as _read_signed_info reads
-# it; anything else (another attribute, a transform's parameter, whitespace, a
-# prefix, an escaped character…) is read by _read_signed_info, which refuses or
-# accepts it with its reason.
-_C14N = re.escape(C14N_10.encode())
-_REFERENCE_START = b'<Reference URI="#'
-# One Reference after its start: the Id, then the digest.
-_REFERENCE_REST = re.compile(
-    rb'([A-Za-z0-9_.:-]+)"><Transforms><Transform Algorithm="'
-    + _C14N
-    + rb'"></Transform></Transforms><DigestMethod Algorithm="'
-    + re.escape(SHA256.encode())
-    + rb'"></DigestMethod><DigestValue>([A-Za-z0-9+/]+={0,2})</DigestValue>'
-    rb"</Reference>"
-)
-_SIGNED_INFO_HEAD = re.compile(
-    rb'<SignedInfo xmlns="'
-    + re.escape(DS_NS.encode())
-    + rb'"(?: xmlns:[A-Za-z_][A-Za-z0-9_.-]*="[^"]*")*>'
-    rb'<CanonicalizationMethod Algorithm="'
-    + _C14N
-    + rb'"></CanonicalizationMethod><SignatureMethod Algorithm="([^"&]*)">'
-    rb"</SignatureMethod>"
-)
-_SIGNED_INFO_END = b"</SignedInfo>"
-
-
-def _has_hidden_nodes(element: etree._Element) -> bool:
-    """A comment or processing instruction anywhere below element."""
-    hidden = element.iter(etree.Comment, etree.ProcessingInstruction)
-    return next(hidden, None) is not None
-
-
-_ALGORITHMS = {a.value.encode(): a for a in SignatureAlgorithm}
-
-
-def _read_canonical_signed_info(
-    data: bytes,
-) -> tuple[SignatureAlgorithm, tuple[Reference, ...]] | None:
-    """What _read_signed_info reads, from the canonical form; None if it is not
-    written as this profile writes it (then read it element by element).
-
-    The references are cut at each ``<Reference URI="#``, which cannot occur
-    inside one written so (an Id, a digest and fixed markup; a "<" in a value is
-    escaped in canonical text), and each piece must be exactly the rest of one:
-    one pass over the bytes instead of a pattern over the whole SignedInfo."""
-    head = _SIGNED_INFO_HEAD.match(data)
-    if (
-        head is None
-        or not data.endswith(_SIGNED_INFO_END)
-        or head.group(1) not in _ALGORITHMS
-    ):
-        return None
-    first, *pieces = data[head.end() : -len(_SIGNED_INFO_END)].split(_REFERENCE_START)
-    if first:
-        return None
-    references = []
-    try:
-        for piece in pieces:
-            found = _REFERENCE_REST.fullmatch(piece)
-            if found is None:
-                return None
-            target, value = found.groups()
-            references.append(
-                Reference(
-                    target.decode("ascii"),
-                    binascii.a2b_base64(value, strict_mode=True),
-                )
-            )
-    except binascii.Error:  # bad padding: the slow path names the element
-        return None
-    return _ALGORITHMS[head.group(1)], tuple(references)
 
 
 def _fail(element: etree._Element, message: str) -> NoReturn:
@@ -283,20 +239,29 @@ def _certificates(
     certs, ders = [], []
     for element in signature.iterfind(_X509_CERTIFICATES):
         der = _base64(element)
-        cert = _PARSED_CERTIFICATES.get(der)
+        cert = _certificate(der)
         if cert is None:
-            try:
-                cert = x509.load_der_x509_certificate(der)
-            except ValueError:
-                _fail(element, "X509Certificate is not a certificate")
-            if len(_PARSED_CERTIFICATES) >= _MAX_CACHED_CERTIFICATES:
-                _PARSED_CERTIFICATES.clear()
-            _PARSED_CERTIFICATES[der] = cert
+            _fail(element, "X509Certificate is not a certificate")
         certs.append(cert)
         ders.append(der)
     if not certs:
         _fail(signature, "KeyInfo/X509Data has no certificate")
     return tuple(certs), tuple(ders)
+
+
+def _certificate(der: bytes) -> x509.Certificate | None:
+    """The certificate these exact bytes encode, parsed once per process; None
+    if they encode none."""
+    cert = _PARSED_CERTIFICATES.get(der)
+    if cert is None:
+        try:
+            cert = x509.load_der_x509_certificate(der)
+        except ValueError:
+            return None
+        if len(_PARSED_CERTIFICATES) >= _MAX_CACHED_CERTIFICATES:
+            _PARSED_CERTIFICATES.clear()
+        _PARSED_CERTIFICATES[der] = cert
+    return cert
 
 
 def _signing_time(signature: etree._Element, signature_id: str) -> datetime:

@@ -115,6 +115,7 @@ class CanonicalTree:
         self._order: dict[Element, int] | None = None
         self._starts: list[int] = []
         self._found: dict[Element, int | None] = {}
+        self._cuts: dict[Element, tuple[bytes, bytes, bytes] | None] = {}
         # xml:* attributes anywhere (an apex may inherit them) or processing
         # instructions: canonicalise such trees element by element.
         self._exact = b"<?" not in self._text and b" xml:" not in self._text
@@ -123,19 +124,28 @@ class CanonicalTree:
         """The canonical form of element's subtree, as ``canonicalize`` gives it."""
         if element is self._root and self._exact:
             return self._text
+        cut = self.cut(element)
+        if cut is None:  # not of this tree, or not found exactly: copy it
+            return canonicalize(element)
+        name, attributes, rest = cut
+        return b"<" + name + apex_namespaces(element) + attributes + b">" + rest
+
+    def cut(self, element: Element) -> tuple[bytes, bytes, bytes] | None:
+        """element's start tag in the whole text (its name and attributes, not
+        its namespace declarations) and what follows it to the end of its end
+        tag; None when it cannot be cut exactly. Kept: a Signature is read from
+        it, then digested when a later signature references it."""
+        if element in self._cuts:
+            return self._cuts[element]
         start = self._start_of(element) if self._exact else None
         head = None if start is None else _START_TAG_PARTS.match(self._text, start)
-        if head is None:  # not of this tree, or not found exactly: copy it
-            return canonicalize(element)
-        name, attributes = head.group(1), head.group(3)
-        return (
-            b"<"
-            + name
-            + _apex_namespaces(element)
-            + attributes
-            + b">"
-            + self._text[head.end() : self._end_of(name, head.end())]
-        )
+        found = None
+        if head is not None:
+            name = head.group(1)
+            rest = self._text[head.end() : self._end_of(name, head.end())]
+            found = (name, head.group(3), rest)
+        self._cuts[element] = found
+        return found
 
     def digest(self, element: Element) -> bytes:
         """SHA-256 of element's canonical form."""
@@ -230,7 +240,7 @@ class CanonicalTree:
                 return position
 
 
-def _apex_namespaces(element: Element) -> bytes:
+def apex_namespaces(element: Element) -> bytes:
     """The namespace declarations of element's canonical start tag as an apex."""
     nsmap: Any = element.nsmap
     key = (element.tag, tuple(sorted(nsmap.items(), key=lambda i: i[0] or "")))

@@ -1,0 +1,200 @@
+"""Reading a Signature written exactly as this profile writes it from the packet's
+canonical text, in a few passes over its bytes instead of element by element.
+
+What matches reads exactly as the element-by-element reading of ``_parsed`` reads
+it; anything else returns None and is read element by element, which refuses or
+accepts it with its reason (signing/tests/test_signed_info_read.py and
+test_signature_read.py hold the two readings equal).
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+from datetime import datetime
+from typing import NamedTuple
+
+from lxml import etree
+
+from hocbaso.signing import xmldsig as X
+from hocbaso.signing.algorithms import C14N_10, DS_NS, SHA256, SignatureAlgorithm
+
+
+class Reference(NamedTuple):
+    """One Reference: the Id it points to and the digest it claims (a tuple: a
+    lower-secondary packet has about ninety)."""
+
+    target: str
+    digest: bytes
+
+
+class SignatureText(NamedTuple):
+    """A Signature's values as read from its canonical text (certificates as DER)."""
+
+    signed_info: bytes  # the canonical SignedInfo, what the value signs
+    algorithm: SignatureAlgorithm
+    references: tuple[Reference, ...]
+    value: bytes
+    certificate_der: tuple[bytes, ...]
+    subject_name: str
+    signing_time: datetime
+
+
+# A SignedInfo as this profile writes it, in canonical form (XML-C14N 1.0 §2: no
+# comment, attributes in a fixed order, an empty element as a start and an end tag,
+# every literal "<" markup): the XMLDSig namespace as the default, nothing else on
+# its elements, only whitespace-free text, an Id without any character an
+# attribute value escapes. Anything else (another attribute, a transform's
+# parameter, whitespace, a prefix, an escaped character…) is read element by
+# element.
+_C14N = re.escape(C14N_10.encode())
+_REFERENCE_START = b'<Reference URI="#'
+# One Reference after its start: the Id, then the digest.
+_REFERENCE_REST = re.compile(
+    rb'([A-Za-z0-9_.:-]+)"><Transforms><Transform Algorithm="'
+    + _C14N
+    + rb'"></Transform></Transforms><DigestMethod Algorithm="'
+    + re.escape(SHA256.encode())
+    + rb'"></DigestMethod><DigestValue>([A-Za-z0-9+/]+={0,2})</DigestValue>'
+    rb"</Reference>"
+)
+_SIGNED_INFO_HEAD = re.compile(
+    rb'<SignedInfo xmlns="'
+    + re.escape(DS_NS.encode())
+    + rb'"(?: xmlns:[A-Za-z_][A-Za-z0-9_.-]*="[^"]*")*>'
+    rb'<CanonicalizationMethod Algorithm="'
+    + _C14N
+    + rb'"></CanonicalizationMethod><SignatureMethod Algorithm="([^"&]*)">'
+    rb"</SignatureMethod>"
+)
+_SIGNED_INFO_END = b"</SignedInfo>"
+
+
+def has_hidden_nodes(element: etree._Element) -> bool:
+    """A comment or processing instruction anywhere below element."""
+    hidden = element.iter(etree.Comment, etree.ProcessingInstruction)
+    return next(hidden, None) is not None
+
+
+_ALGORITHMS = {a.value.encode(): a for a in SignatureAlgorithm}
+
+
+def read_signed_info(
+    data: bytes,
+) -> tuple[SignatureAlgorithm, tuple[Reference, ...]] | None:
+    """The method and references of a canonical SignedInfo; None if it is not
+    written as this profile writes it (then it is read element by element).
+
+    The references are cut at each ``<Reference URI="#``, which cannot occur
+    inside one written so (an Id, a digest and fixed markup; a "<" in a value is
+    escaped in canonical text), and each piece must be exactly the rest of one:
+    one pass over the bytes instead of a pattern over the whole SignedInfo."""
+    head = _SIGNED_INFO_HEAD.match(data)
+    if (
+        head is None
+        or not data.endswith(_SIGNED_INFO_END)
+        or head.group(1) not in _ALGORITHMS
+    ):
+        return None
+    first, *pieces = data[head.end() : -len(_SIGNED_INFO_END)].split(_REFERENCE_START)
+    if first:
+        return None
+    references = []
+    try:
+        for piece in pieces:
+            found = _REFERENCE_REST.fullmatch(piece)
+            if found is None:
+                return None
+            target, value = found.groups()
+            references.append(
+                Reference(
+                    target.decode("ascii"),
+                    binascii.a2b_base64(value, strict_mode=True),
+                )
+            )
+    except binascii.Error:  # bad padding: the slow path names the element
+        return None
+    return _ALGORITHMS[head.group(1)], tuple(references)
+
+
+# A Signature as this profile writes it, in canonical form, after its SignedInfo:
+# SignatureValue, KeyInfo with the subject's name and the chain, the signing
+# time's Object, nothing else (no timestamp: a timestamped signature is read
+# element by element). Every element unprefixed with no declaration of its own,
+# so in the XMLDSig namespace the Signature declares as its default; values
+# without "&", so each reads as lxml's text does (canonical text escapes "&",
+# "<", ">" and CR, and nothing else).
+_SIGNED_INFO_START = b"<SignedInfo>"
+_SIGNATURE_TAIL = re.compile(
+    rb"<SignatureValue>([^<]*)</SignatureValue>"
+    rb"<KeyInfo><X509Data><X509SubjectName>([^<&]*)</X509SubjectName>"
+    rb"((?:<X509Certificate>[^<]*</X509Certificate>)+)"
+    rb'</X509Data></KeyInfo><Object Id="([^"&]*)'
+    + re.escape(X.SIGNING_TIME_SUFFIX.encode())
+    + rb'"><SignatureProperties><SignatureProperty Target="#([^"&]*)">'
+    rb"<SigningTime>([^<&]*)</SigningTime></SignatureProperty>"
+    rb"</SignatureProperties></Object></Signature>"
+)
+_CERTIFICATE_TEXT = re.compile(rb"<X509Certificate>([^<]*)</X509Certificate>")
+_SIGNATURE = X.ds("Signature")
+_SIGNED_INFO = X.ds("SignedInfo")
+
+
+def read_signature(
+    element: etree._Element, signature_id: str, canonical: X.CanonicalTree
+) -> SignatureText | None:
+    """The Signature's values from its cut of the packet's canonical text; None
+    if it is not written exactly as this profile writes it."""
+    cut = canonical.cut(element)
+    if cut is None or cut[0] != b"Signature" or element.tag != _SIGNATURE:
+        return None
+    rest, own = cut[2], signature_id.encode()
+    # The SignedInfo ends at its first end tag: what a nested one would leave
+    # before it is not a reference as read_signed_info reads one.
+    close = rest.find(_SIGNED_INFO_END) if rest.startswith(_SIGNED_INFO_START) else -1
+    found = _SIGNATURE_TAIL.fullmatch(rest, close + len(_SIGNED_INFO_END))
+    # A comment is not in canonical text: where there is one, only the element
+    # reading sees the values as lxml splits them (parsing refuses comments).
+    if (
+        close < 0
+        or found is None
+        or found[4] != own
+        or found[5] != own
+        or has_hidden_nodes(element)
+        or element[0].tag != _SIGNED_INFO
+    ):
+        return None
+    signed_info = (
+        b"<SignedInfo"
+        + X.apex_namespaces(element[0])
+        + rest[len(_SIGNED_INFO_START) - 1 : close + len(_SIGNED_INFO_END)]
+    )
+    read = read_signed_info(signed_info)
+    ders = [_strict_base64(v) for v in _CERTIFICATE_TEXT.findall(found[3])]
+    value, moment = _strict_base64(found[1]), _moment(found[6])
+    if read is None or value is None or moment is None or None in ders:
+        return None
+    return SignatureText(
+        signed_info,
+        *read,
+        value,
+        tuple(ders),  # type: ignore[arg-type]
+        found[2].decode(),
+        moment,
+    )
+
+
+def _strict_base64(text: bytes) -> bytes | None:
+    try:
+        return binascii.a2b_base64(text, strict_mode=True)
+    except binascii.Error:
+        return None
+
+
+def _moment(text: bytes) -> datetime | None:
+    """A SigningTime as the element reading accepts it; None for what it refuses."""
+    try:
+        moment = datetime.fromisoformat(text.decode())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
