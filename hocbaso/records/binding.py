@@ -70,11 +70,17 @@ class RecordsRoleBinding:
         # costs as much as the rest of a remembered answer).
         self._decisions: dict[tuple, BindingDecision] = {}
         self._language = get_language()
+        # The subjects each teacher of the last snapshot asked about taught, read
+        # once per packet rather than once per signature (a lower-secondary
+        # packet has some fifteen). The snapshot is kept, so no other object can
+        # take its identity while it answers.
+        self._snapshot: RecordSnapshot | None = None
+        self._taught: dict[str, frozenset[str]] = {}
 
     def __call__(
         self, role: Role, certificate: x509.Certificate, context: RoleContext
     ) -> BindingDecision:
-        key = _decision_key(role, certificate, context)
+        key = self._decision_key(role, certificate, context)
         decision = self._decisions.get(key)
         if decision is None:
             with override(self._language):
@@ -107,6 +113,40 @@ class RecordsRoleBinding:
             return _refuse(_("the records have no such class in that school year"))
         held = self._held[school_class.pk].get(person.pk, [])
         return _bind_person(role, person, school_class, context.snapshot, held)
+
+    def _decision_key(
+        self, role: Role, certificate: x509.Certificate, context: RoleContext
+    ) -> tuple:
+        """Everything a decision depends on besides what the instance has read.
+
+        The record's part: its class (school, year, name), the subjects whose
+        teacher is the signer for a subject teacher (_bind_subject_teacher), the
+        leader's title for a leader (_bind_leader)."""
+        snapshot = context.snapshot
+        if role is Role.SUBJECT_TEACHER:
+            asked: object = self._subjects_taught(snapshot, context.identifier)
+        elif role is Role.LEADER:
+            asked = snapshot.leader.title
+        else:
+            asked = None
+        return (
+            role,
+            certificate,
+            context.identifier,
+            snapshot.school.code,
+            snapshot.school_year,
+            snapshot.class_name,
+            asked,
+        )
+
+    def _subjects_taught(
+        self, snapshot: RecordSnapshot, personal_id: str
+    ) -> frozenset[str]:
+        """_subjects_of(snapshot, personal_id), every teacher's read at once."""
+        if snapshot is not self._snapshot:
+            self._taught = _subjects_by_teacher(snapshot)
+            self._snapshot = snapshot
+        return self._taught.get(personal_id, frozenset())
 
     def _read_class(self, school_class: SchoolClass) -> None:
         """Appointments of the class's year in the class, and as principal or deputy
@@ -182,28 +222,14 @@ def _subject_mismatch(
     )
 
 
-def _decision_key(role: Role, certificate: x509.Certificate, context: RoleContext):
-    """Everything a decision depends on besides what the instance has read.
-
-    The record's part: its class (school, year, name), the subjects whose teacher
-    is the signer for a subject teacher (_bind_subject_teacher), the leader's title
-    for a leader (_bind_leader)."""
-    snapshot = context.snapshot
-    if role is Role.SUBJECT_TEACHER:
-        asked: object = _subjects_of(snapshot, context.identifier)
-    elif role is Role.LEADER:
-        asked = snapshot.leader.title
-    else:
-        asked = None
-    return (
-        role,
-        certificate,
-        context.identifier,
-        snapshot.school.code,
-        snapshot.school_year,
-        snapshot.class_name,
-        asked,
-    )
+def _subjects_by_teacher(snapshot: RecordSnapshot) -> dict[str, frozenset[str]]:
+    """Personal id → the codes of the subjects the packet says they taught."""
+    taught: dict[str, set[str]] = {}
+    for subject in getattr(snapshot.results, "subjects", ()):
+        teacher = getattr(subject, "teacher", None)
+        if teacher is not None:
+            taught.setdefault(teacher.personal_id, set()).add(subject.code)
+    return {teacher: frozenset(codes) for teacher, codes in taught.items()}
 
 
 def _subjects_of(snapshot: RecordSnapshot, personal_id: str) -> frozenset[str]:

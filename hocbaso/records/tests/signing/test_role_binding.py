@@ -266,3 +266,31 @@ def test_decisions_remembered_for_a_class_never_answer_a_packet_asking_otherwise
     assert _binding_failures(result) == [
         f"{deputy.full_name} was a deputy but signs with the principal's title"
     ]
+
+
+def test_a_packets_subjects_are_read_once_for_all_its_teachers(
+    district, db, monkeypatch
+):
+    """Which subjects each teacher taught is read once per packet, not once per
+    subject teacher's signature, and always from the packet being verified."""
+    from hocbaso.records import binding as binding_module
+
+    secondary = _snapshot(district, district.secondary)
+    packet = _sign_by_hand(district.keys, secondary)
+    read, readings = binding_module._subjects_by_teacher, []
+
+    def counted(snapshot):
+        readings.append(snapshot)
+        return read(snapshot)
+
+    monkeypatch.setattr(binding_module, "_subjects_by_teacher", counted)
+    binding = RecordsRoleBinding()
+    for _ in range(2):
+        assert _verify(packet, binding).status is Status.VALID
+    assert len(readings) == 2 and readings[0] is not readings[1]
+    by_teacher = read(secondary)
+    teachers = {s.teacher.personal_id for s in secondary.results.subjects}
+    for teacher in [*teachers, secondary.homeroom_teacher.personal_id]:
+        assert by_teacher.get(teacher, frozenset()) == binding_module._subjects_of(
+            secondary, teacher
+        )
