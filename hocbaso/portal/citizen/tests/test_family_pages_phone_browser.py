@@ -130,6 +130,16 @@ def _look_up(page, transcript):
         page.click("#lookup-form button[type=submit]")
 
 
+def _read_shared(page, code):
+    """The organisation the family gave the code to reads the shared years."""
+    page.goto("/me/share/")
+    page.fill("#id_code", code)
+    page.fill("#id_organisation", ORGANISATION)
+    page.fill("#id_purpose", PURPOSE)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+
 def _verify(page, soft):
     page.goto("/xac-minh/")
     page.set_input_files("#id_file", str(soft))
@@ -144,7 +154,7 @@ _SCROLLING = """() => [...document.querySelectorAll('main table')]
     .filter(t => t.scrollWidth > t.clientWidth)
     .map(t => ({
         table: (t.closest('[id]') || {}).id + ' ' + t.className,
-        marks: t.closest('.form-sheet') !== null,
+        marks: t.closest('.form-sheet, .shared-record') !== null,
         kept: getComputedStyle(t.querySelector('tr > :first-child')).position
             === 'sticky',
     }))"""
@@ -192,6 +202,9 @@ def test_every_page_a_family_meets_fits_a_phone(page, registry, oidc, tmp_path):
     _fits(page, transcript.student.full_name, mark_tables=True)
     soft = _soft_copy(page, tmp_path, transcript)
     _look_up(page, transcript)
+    _fits(page, transcript.student.full_name, mark_tables=True)
+    _read_shared(page, made.code)
+    assert page.locator("#shared-transcript .shared-record").count() == 1
     _fits(page, transcript.student.full_name, mark_tables=True)
     _verify(page, soft)
     assert page.locator("#verdict").inner_text() == "hợp lệ"
