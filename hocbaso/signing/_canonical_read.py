@@ -47,23 +47,30 @@ class SignatureText(NamedTuple):
 # attribute value escapes. Anything else (another attribute, a transform's
 # parameter, whitespace, a prefix, an escaped character…) is read element by
 # element.
-_C14N = re.escape(C14N_10.encode())
-_REFERENCE_START = b'<Reference URI="#'
-# One Reference after its start: the Id, then the digest.
-_REFERENCE_REST = re.compile(
-    rb'([A-Za-z0-9_.:-]+)"><Transforms><Transform Algorithm="'
-    + _C14N
-    + rb'"></Transform></Transforms><DigestMethod Algorithm="'
-    + re.escape(SHA256.encode())
-    + rb'"></DigestMethod><DigestValue>([A-Za-z0-9+/]+={0,2})</DigestValue>'
-    rb"</Reference>"
+# One Reference: the Id, then the digest; its length is theirs plus _REFERENCE_MARKUP.
+_REFERENCE_PARTS = (
+    b'<Reference URI="#',
+    b'"><Transforms><Transform Algorithm="'
+    + C14N_10.encode()
+    + b'"></Transform></Transforms><DigestMethod Algorithm="'
+    + SHA256.encode()
+    + b'"></DigestMethod><DigestValue>',
+    b"</DigestValue></Reference>",
 )
+_REFERENCE = re.compile(
+    re.escape(_REFERENCE_PARTS[0])
+    + rb"([A-Za-z0-9_.:-]+)"
+    + re.escape(_REFERENCE_PARTS[1])
+    + rb"([A-Za-z0-9+/]+={0,2})"
+    + re.escape(_REFERENCE_PARTS[2])
+)
+_REFERENCE_MARKUP = sum(map(len, _REFERENCE_PARTS))
 _SIGNED_INFO_HEAD = re.compile(
     rb'<SignedInfo xmlns="'
     + re.escape(DS_NS.encode())
     + rb'"(?: xmlns:[A-Za-z_][A-Za-z0-9_.-]*="[^"]*")*>'
     rb'<CanonicalizationMethod Algorithm="'
-    + _C14N
+    + re.escape(C14N_10.encode())
     + rb'"></CanonicalizationMethod><SignatureMethod Algorithm="([^"&]*)">'
     rb"</SignatureMethod>"
 )
@@ -85,10 +92,8 @@ def read_signed_info(
     """The method and references of a canonical SignedInfo; None if it is not
     written as this profile writes it (then it is read element by element).
 
-    The references are cut at each ``<Reference URI="#``, which cannot occur
-    inside one written so (an Id, a digest and fixed markup; a "<" in a value is
-    escaped in canonical text), and each piece must be exactly the rest of one:
-    one pass over the bytes instead of a pattern over the whole SignedInfo."""
+    The references are found in one pass (in C); written so, they follow one
+    another with nothing between, so their lengths add up to the whole."""
     head = _SIGNED_INFO_HEAD.match(data)
     if (
         head is None
@@ -96,25 +101,24 @@ def read_signed_info(
         or head.group(1) not in _ALGORITHMS
     ):
         return None
-    first, *pieces = data[head.end() : -len(_SIGNED_INFO_END)].split(_REFERENCE_START)
-    if first:
+    body = data[head.end() : -len(_SIGNED_INFO_END)]
+    found = _REFERENCE.findall(body)
+    # Matches do not overlap and lie inside body: if their lengths add up to
+    # its length, they are all of it.
+    if _REFERENCE_MARKUP * len(found) + sum(
+        len(target) + len(value) for target, value in found
+    ) != len(body):
         return None
-    references = []
     try:
-        for piece in pieces:
-            found = _REFERENCE_REST.fullmatch(piece)
-            if found is None:
-                return None
-            target, value = found.groups()
-            references.append(
-                Reference(
-                    target.decode("ascii"),
-                    binascii.a2b_base64(value, strict_mode=True),
-                )
+        references = tuple(
+            Reference(
+                target.decode("ascii"), binascii.a2b_base64(value, strict_mode=True)
             )
+            for target, value in found
+        )
     except binascii.Error:  # bad padding: the slow path names the element
         return None
-    return _ALGORITHMS[head.group(1)], tuple(references)
+    return _ALGORITHMS[head.group(1)], references
 
 
 # A Signature as this profile writes it, in canonical form, after its SignedInfo:

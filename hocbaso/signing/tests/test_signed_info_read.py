@@ -57,6 +57,10 @@ MUTATIONS = {
     "digest with a space": [("<DigestValue>", "<DigestValue> ")],
     "data after the padding": [("</DigestValue>", "A</DigestValue>")],
     "a comment in a digest": [("<DigestValue>", "<DigestValue><!---->")],
+    "text between references": [("</Reference>", "</Reference>x")],
+    "an element between references": [("</Reference>", "</Reference><Foo/>")],
+    "text before the references": [('"/><Reference', '"/>x<Reference')],
+    "text after the references": [("</Reference><Refer", "</Reference>x<Refer")],
 }
 
 
