@@ -26,6 +26,15 @@ chunk as the registry's verification workers do, and reports CPU time (process_t
 per packet beside the raw ECDSA and RSA verification CPU measured in the same run:
 
     .venv/bin/python bench/packets.py --cached DIR [--classes N] [--profile]
+
+With --against CHECKOUT (and --cached) it runs the same measurement from this
+checkout and from CHECKOUT (e.g. a git worktree of an earlier commit) in turn,
+each in a process of its own, this one, that one, that one, this one (--pairs
+times), and reports both side by side, every run and the lowest, with the load
+average around them: on a shared machine only figures measured in the same
+minutes compare, and the lowest of several is the least disturbed.
+
+    .venv/bin/python bench/packets.py --cached DIR --against /tmp/before [--pairs 2]
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ import json
 import os
 import pstats
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -479,6 +489,49 @@ def run_cached(directory: Path, classes: int, profile: bool) -> dict:
     return report
 
 
+def run_against(args) -> dict:
+    """This checkout and another measured in turn (ABBA), each in its own process."""
+    runs: dict[str, list[dict]] = {"this": [], "against": []}
+    load_before = os.getloadavg()[0]
+    for which in ("this", "against", "against", "this") * args.pairs:
+        root = ROOT if which == "this" else args.against.resolve()
+        command = [
+            sys.executable,
+            str(root / "bench" / "packets.py"),
+            "--cached",
+            str(args.cached),
+            "--classes",
+            str(args.classes or 2),
+        ]
+        log(f"{which}: {' '.join(command)}")
+        done = subprocess.run(
+            command, cwd=root, capture_output=True, text=True, check=True
+        )
+        runs[which].append(json.loads(done.stdout))
+    return {
+        "against": str(args.against),
+        "load_average_before_after": [load_before, os.getloadavg()[0]],
+        "by_level": {
+            level: {
+                which: {
+                    "runs": [
+                        (r[level]["cpu_ms_per_packet"], r[level]["ratio"])
+                        for r in found
+                    ],
+                    "lowest": min(
+                        (r[level]["cpu_ms_per_packet"], r[level]["ratio"])
+                        for r in found
+                    ),
+                }
+                for which, found in runs.items()
+            }
+            for level in ("primary", "lower_secondary")
+        },
+        "note": "(CPU ms per packet, ratio to raw) per run, runs in the order "
+        "this, against, against, this, repeated",
+    }
+
+
 def _counts(packets):
     return [(d.count(RSA_METHOD), d.count(ECDSA_METHOD)) for _, d in packets]
 
@@ -506,7 +559,21 @@ def main() -> dict:
         help="verify the packets of this cached registry-benchmark district "
         "(--classes: classes per level, default 2)",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="with --cached: measure this checkout and the one given in turn",
+    )
+    parser.add_argument(
+        "--pairs", type=int, default=1, help="with --against: ABBA this many times"
+    )
     args = parser.parse_args()
+    if args.against is not None:
+        if args.cached is None:
+            parser.error("--against needs --cached")
+        report = run_against(args)
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return report
     if args.cached is not None:
         with tempfile.TemporaryDirectory(prefix="hocbaso-bench-") as tmp:
             data = Path(tmp)
