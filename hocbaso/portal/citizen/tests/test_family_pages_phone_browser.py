@@ -79,11 +79,13 @@ def _family_history(registry) -> sharing.MadeShare:
     for purpose in ConsentPurpose.values:
         consent.decide(account, student, purpose, given=True)
     consent.decide(account, student, ConsentPurpose.NOTIFICATIONS, given=False)
+    expiry = timezone.now() + dt.timedelta(days=30)
+    sharing.make_share(account, record.transcript, [record], expiry)  # to nobody
     made = sharing.make_share(
         account,
         record.transcript,
         [record],
-        timezone.now() + dt.timedelta(days=30),
+        expiry,
         recipient=RECIPIENT,
     )
     sharing.read_share(
@@ -183,6 +185,28 @@ def _fits(page, expected: str, *, mark_tables: bool = False) -> None:
     assert scrolling == allowed, (page.url, scrolling)
 
 
+def _share_labels(page) -> list[list[str]]:
+    rows = page.locator("#shares").get_by_role("row").filter(has=page.locator("td"))
+    return [
+        [c.get_attribute("data-label") for c in row.locator("td[data-label]").all()]
+        for row in rows.all()
+    ]
+
+
+def _shares_are_labelled_cards(page) -> None:
+    """The share codes on /me/ at the phone width: still a table to a screen
+    reader, each code a card inside its section, labelled where it has a value."""
+    assert page.locator("#shares").get_by_role("columnheader").count() == 6
+    card = page.locator("#shares").bounding_box()
+    for row in page.locator("#shares tr.share").all():
+        box = row.bounding_box()
+        assert box["x"] >= card["x"]
+        assert box["x"] + box["width"] <= card["x"] + card["width"]
+    # Newest first: whom the code was given to is labelled, absent for nobody.
+    rest = ["Hết hạn", "Tình trạng", "Lượt dùng"]
+    assert _share_labels(page) == [["Gửi cho", *rest], rest]
+
+
 def test_every_page_a_family_meets_fits_a_phone(page, registry, oidc, tmp_path):
     transcript = registry.effective.transcript
     Guardianship.objects.create(
@@ -204,6 +228,8 @@ def test_every_page_a_family_meets_fits_a_phone(page, registry, oidc, tmp_path):
     for url, expected in cards.items():
         assert page.goto(url).ok, url
         _fits(page, expected)
+    page.goto("/me/")
+    _shares_are_labelled_cards(page)
     page.goto(f"/me/transcripts/{transcript.pk}/")
     _fits(page, transcript.student.full_name, mark_tables=True)
     soft = _soft_copy(page, tmp_path, transcript)
