@@ -20,26 +20,26 @@ One instance caches what it looked up; use one per batch of verifications. The f
 signature of a class reads, in two queries, the appointments of that school year in the
 class and of its school's leaders, and every certificate registered to those people or
 to the school: the rest of the class's signatures are answered from memory (a
-certificate not among them is still looked up on its own).
+certificate not among them is still looked up on its own). Each query is compiled once
+per process (hocbaso.registry.prepared) and answers plain values, not model instances:
+building them cost more than running them (docs/signing.md, "Performance").
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from cryptography import x509
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from hocbaso.packet import RecordSnapshot
 from hocbaso.records import certificates
 from hocbaso.records.certificates import fingerprint_of
-from hocbaso.records.models import (
-    Appointment,
-    Certificate,
-    Person,
-    SchoolClass,
-)
+from hocbaso.records.models import Appointment, Certificate, SchoolClass
 from hocbaso.records.models import Role as Position
+from hocbaso.registry.prepared import PreparedQuery
 from hocbaso.signing import BindingDecision, Role, RoleContext
 
 DEPUTY_MARK = "PHÓ HIỆU TRƯỞNG"
@@ -47,6 +47,126 @@ DEPUTY_MARK = "PHÓ HIỆU TRƯỞNG"
 SUBJECT_MISMATCH = "SUBJECT_MISMATCH"
 # The school-wide appointments a leader's signature is judged by (_bind_leader).
 _LEADING = (Position.PRINCIPAL, Position.DEPUTY_PRINCIPAL)
+
+
+class _Class(NamedTuple):
+    pk: int
+    school_id: int
+    school_year_id: int
+
+
+class _Held(NamedTuple):
+    """One appointment, what _bind_person reads of it."""
+
+    role: str
+    school_id: int | None
+    school_class_id: int | None
+    subject_code: str
+
+
+class _Person(NamedTuple):
+    pk: int
+    personal_id: str
+    full_name: str
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class _School(NamedTuple):
+    code: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class _Registration(NamedTuple):
+    """A registered certificate's owner: a person, or a school for its seal."""
+
+    person: _Person | None
+    school: _School | None
+
+
+# Verification asks these of every class it meets: building a queryset cost more
+# than running it, so each is compiled once per process (registry.prepared) and
+# answers plain values.
+_CLASS = PreparedQuery(
+    lambda code, year, name: (
+        SchoolClass.objects.filter(school__code=code, school_year__name=year, name=name)
+        .order_by("pk")
+        .values("id", "school_id", "school_year_id")[:1]
+    ),
+    str,
+    str,
+    str,
+)
+
+
+def _held_in(class_id: int, school_id: int, year_id: int) -> QuerySet:
+    """The appointments of the year in the class, or leading its school."""
+    leading = Q(school=school_id, role__in=_LEADING)
+    return Appointment.objects.filter(
+        Q(school_class=class_id) | leading, school_year=year_id
+    )
+
+
+_APPOINTMENTS = PreparedQuery(
+    lambda class_id, school_id, year_id: (
+        _held_in(class_id, school_id, year_id)
+        .order_by("pk")
+        .values("person_id", "role", "school_id", "school_class_id", "subject_code")
+    ),
+    int,
+    int,
+    int,
+)
+_OWNER = (
+    "fingerprint_sha256",
+    "person_id",
+    "person__personal_id",
+    "person__full_name",
+    "school__code",
+    "school__name",
+)
+# The school's id is given twice: a prepared argument is exactly one parameter.
+_REGISTERED_IN_CLASS = PreparedQuery(
+    lambda class_id, school_id, year_id, seal_school_id: (
+        Certificate.objects.filter(
+            Q(
+                person__in=_held_in(class_id, school_id, year_id)
+                .order_by()
+                .values("person_id")
+            )
+            | Q(school=seal_school_id)
+        )
+        .order_by()
+        .values(*_OWNER)
+    ),
+    int,
+    int,
+    int,
+    int,
+)
+_REGISTERED = PreparedQuery(
+    lambda fingerprint: (
+        Certificate.objects.filter(fingerprint_sha256=fingerprint)
+        .order_by()
+        .values(*_OWNER)[:1]
+    ),
+    str,
+)
+
+
+def _registration_of(row: dict) -> _Registration:
+    person = school = None
+    if row["person_id"] is not None:
+        person = _Person(
+            row["person_id"], row["person__personal_id"], row["person__full_name"]
+        )
+    if row["school__code"] is not None:
+        school = _School(row["school__code"], row["school__name"])
+    return _Registration(person, school)
 
 
 def _refuse(reason: str) -> BindingDecision:
@@ -57,11 +177,11 @@ class RecordsRoleBinding:
     """hocbaso.signing.RoleBinding answered from the records' registrations."""
 
     def __init__(self) -> None:
-        self._registrations: dict[str, Certificate | None] = {}
-        self._classes: dict[tuple[str, str, str], SchoolClass | None] = {}
+        self._registrations: dict[str, _Registration | None] = {}
+        self._classes: dict[tuple[str, str, str], _Class | None] = {}
         # class pk → person pk → that person's appointments of the class's school
         # year in the class, or as principal or deputy at its school.
-        self._held: dict[int, dict[int, list[Appointment]]] = {}
+        self._held: dict[int, dict[int, list[_Held]]] = {}
         self._prints: dict[x509.Certificate, str] = {}
         # A class's records are signed by the same few people in the same roles:
         # each decision is made once per (role, certificate, signer, class, what
@@ -148,59 +268,45 @@ class RecordsRoleBinding:
             self._snapshot = snapshot
         return self._taught.get(personal_id, frozenset())
 
-    def _read_class(self, school_class: SchoolClass) -> None:
+    def _read_class(self, school_class: _Class) -> None:
         """Appointments of the class's year in the class, and as principal or deputy
         at its school (what _bind_person reads), and the certificates registered to
         those people or to the school, once per class."""
         if school_class.pk in self._held:
             return
-        by_person: dict[int, list[Appointment]] = {}
-        leading = Q(school=school_class.school_id, role__in=_LEADING)
-        for appointment in (
-            Appointment.objects.filter(
-                Q(school_class=school_class.pk) | leading,
-                school_year=school_class.school_year_id,
-            )
-            .only("person_id", "role", "school_id", "school_class_id", "subject_code")
-            .order_by("pk")
-        ):
-            by_person.setdefault(appointment.person_id, []).append(appointment)
+        by_person: dict[int, list[_Held]] = {}
+        where = (school_class.pk, school_class.school_id, school_class.school_year_id)
+        for row in _APPOINTMENTS(*where):
+            by_person.setdefault(row.pop("person_id"), []).append(_Held(**row))
         self._held[school_class.pk] = by_person
-        for registration in (
-            Certificate.objects.select_related("person", "school")
-            .defer("pem")
-            .filter(Q(person__in=list(by_person)) | Q(school=school_class.school_id))
-        ):
+        for row in _REGISTERED_IN_CLASS(*where, school_class.school_id):
             self._registrations.setdefault(
-                registration.fingerprint_sha256, registration
+                row["fingerprint_sha256"], _registration_of(row)
             )
 
-    def _registration(self, certificate: x509.Certificate) -> Certificate | None:
+    def _registration(self, certificate: x509.Certificate) -> _Registration | None:
         # Certificates hash by their DER, cheaper than the SHA-256 print itself.
         key = self._prints.get(certificate)
         if key is None:
             key = self._prints[certificate] = fingerprint_of(certificate)
         if key not in self._registrations:
-            self._registrations[key] = (
-                Certificate.objects.select_related("person", "school")
-                .filter(fingerprint_sha256=key)
-                .first()
-            )
+            rows = _REGISTERED(key)
+            self._registrations[key] = _registration_of(rows[0]) if rows else None
         return self._registrations[key]
 
-    def _class_of(self, snapshot: RecordSnapshot) -> SchoolClass | None:
+    def _class_of(self, snapshot: RecordSnapshot) -> _Class | None:
         key = (snapshot.school.code, snapshot.school_year, snapshot.class_name)
         if key not in self._classes:
-            self._classes[key] = (
-                SchoolClass.objects.select_related("school_year")
-                .filter(school__code=key[0], school_year__name=key[1], name=key[2])
-                .first()
-            )
+            found = [
+                _Class(r["id"], r["school_id"], r["school_year_id"])
+                for r in _CLASS(*key)
+            ]
+            self._classes[key] = found[0] if found else None
         return self._classes[key]
 
 
 def _subject_mismatch(
-    registration: Certificate, certificate: x509.Certificate
+    registration: _Registration, certificate: x509.Certificate
 ) -> BindingDecision | None:
     """A refusal when the certificate's subject does not name its registered owner."""
     problems = certificates.owner_problems(
@@ -242,7 +348,7 @@ def _subjects_of(snapshot: RecordSnapshot, personal_id: str) -> frozenset[str]:
     )
 
 
-def _bind_seal(registration: Certificate, context: RoleContext) -> BindingDecision:
+def _bind_seal(registration: _Registration, context: RoleContext) -> BindingDecision:
     school = registration.school
     if school is None:
         return _refuse(_("a personal certificate cannot be the school's seal"))
@@ -258,10 +364,10 @@ def _bind_seal(registration: Certificate, context: RoleContext) -> BindingDecisi
 
 def _bind_person(
     role: Role,
-    person: Person,
-    school_class: SchoolClass,
+    person: _Person,
+    school_class: _Class,
     snapshot: RecordSnapshot,
-    held: list[Appointment],
+    held: list[_Held],
 ) -> BindingDecision:
     """held: the person's appointments in the record's school year."""
     where = {"name": person.full_name, "year": snapshot.school_year}
@@ -282,7 +388,7 @@ def _bind_person(
 
 
 def _bind_subject_teacher(
-    person: Person, snapshot: RecordSnapshot, in_class: list[Appointment], where
+    person: _Person, snapshot: RecordSnapshot, in_class: list[_Held], where
 ) -> BindingDecision:
     codes = _subjects_of(snapshot, person.personal_id)
     taught = {a.subject_code for a in in_class if a.role == Position.SUBJECT_TEACHER}

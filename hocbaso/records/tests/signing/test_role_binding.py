@@ -294,3 +294,40 @@ def test_a_packets_subjects_are_read_once_for_all_its_teachers(
         assert by_teacher.get(teacher, frozenset()) == binding_module._subjects_of(
             secondary, teacher
         )
+
+
+def test_the_bindings_queries_are_compiled_once_per_process(
+    district, db, django_assert_num_queries, monkeypatch
+):
+    """Building a query cost more than running it: once each query has run in the
+    process, a new binding (a new chunk of packets) runs a class's three queries
+    and a stranger's lookup without compiling any SQL, and still refuses the
+    stranger."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    primary = _sign_by_hand(district.keys, _snapshot(district, district.primary))
+    assert _verify(primary).status is Status.VALID
+    snapshot = _snapshot(district, district.secondary)
+    packet = _sign_by_hand(district.keys, snapshot)
+    homeroom = _person(snapshot.homeroom_teacher.personal_id)
+    stranger = district.keys.load_ca().person(homeroom.full_name, homeroom.personal_id)
+    unregistered = _sign_by_hand(
+        district.keys,
+        snapshot,
+        homeroom_signer=KeyFileSigner(stranger.key, stranger.chain),
+    )
+    assert _verify(unregistered).status is Status.INVALID  # the stranger's lookup
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    binding = RecordsRoleBinding()
+    with django_assert_num_queries(4):
+        assert _verify(packet, binding).status is Status.VALID
+        result = _verify(unregistered, binding)
+    assert _binding_failures(result) == ["the certificate is not registered to anyone"]
+    assert compiled == []
