@@ -3,7 +3,8 @@
 department → its units and schools; unit → its schools; school → its classes;
 class → its students. A unit answers for the schools it managed on the round's
 lock date (``hocbaso.registry.rounds``), so the main round of 2024-2025 belongs to
-the district office and its supplementary round to the ward.
+the district office and its supplementary round to the ward. The year's deadlines
+are in ``deadlines``, a class's students in ``students``.
 """
 
 from __future__ import annotations
@@ -11,28 +12,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hocbaso.records.models import (
     Department,
-    Enrollment,
     ManagementUnit,
-    RecordStatus,
     Round,
     School,
     SchoolClass,
     SchoolUnitPeriod,
     SchoolYear,
-    SignatureStep,
-    SignerRole,
-    YearlyRecord,
 )
 from hocbaso.registry import rounds
-from hocbaso.registry.models import SchoolRoundLock, Submission, UnitReport
+from hocbaso.registry.models import SchoolRoundLock, UnitReport
 from hocbaso.rollout.access import Viewer
+from hocbaso.rollout.deadlines import Deadline, deadlines
 from hocbaso.rollout.figures import (
     Figures,
     Readiness,
@@ -41,45 +37,6 @@ from hocbaso.rollout.figures import (
     readiness,
     total,
 )
-
-DEADLINE_LABELS = {
-    "main_lock_date": _("Schools lock the main round"),
-    "main_report_date": _("Units report the main round"),
-    "supplementary_lock_date": _("Schools lock the supplementary round"),
-    "supplementary_report_date": _("Units report the supplementary round"),
-}
-
-
-@dataclass(frozen=True)
-class Deadline:
-    field: str
-    label: str
-    day: dt.date
-    passes_at: dt.datetime
-    days_left: int  # 0 on the day itself, negative once passed
-    passed: bool
-    round: str
-
-
-def deadlines(year: SchoolYear, now: dt.datetime | None = None) -> list[Deadline]:
-    """The year's four deadlines against today in Vietnam time."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    out = []
-    for name, passes_at in year.deadlines().items():
-        day = getattr(year, name)
-        out.append(
-            Deadline(
-                name,
-                str(DEADLINE_LABELS[name]),
-                day,
-                passes_at,
-                (day - today).days,
-                now >= passes_at,
-                name.split("_")[0],
-            )
-        )
-    return sorted(out, key=lambda d: d.day)
 
 
 @dataclass(frozen=True)
@@ -322,121 +279,4 @@ def school_dashboard(
         crumbs=crumbs,
         locked_at=_locks(one, year, round_name).get(school.pk),
         round_totals=_round_totals(both),
-    )
-
-
-@dataclass(frozen=True)
-class StudentRow:
-    student_code: str
-    name: str
-    status: str
-    status_label: str
-    round: str
-    round_label: str
-    teachers: bool
-    principal: bool
-    sealed: bool
-    registry: str
-    registry_label: str
-
-    @property
-    def marks(self) -> tuple[bool, bool, bool]:
-        return (self.teachers, self.principal, self.sealed)
-
-
-REGISTRY_STATES = {
-    "locked": _("Locked (effective)"),
-    "accepted": _("Accepted"),
-    "withdrawn": _("Submitted, then revoked"),
-    "none": _("Not submitted"),
-    "no_record": _("No yearly record"),
-}
-
-
-def class_students(school_class: SchoolClass) -> list[StudentRow]:
-    """Every student of the class: the record's state, never its content."""
-    submissions = Submission.objects.filter(record=OuterRef("pk"))
-    current = submissions.filter(state=Submission.State.ACCEPTED)
-
-    def step(role):
-        return Exists(SignatureStep.objects.filter(record=OuterRef("pk"), role=role))
-
-    records = (
-        YearlyRecord.objects.filter(school_class=school_class)
-        .annotate(
-            has_teachers=step(SignerRole.HOMEROOM_TEACHER),
-            has_principal=step(SignerRole.LEADER),
-            has_seal=step(SignerRole.SEAL),
-            any_submission=Exists(submissions),
-            is_current=Exists(current),
-            is_locked=Exists(current.filter(locked_at__isnull=False)),
-        )
-        .values(
-            "transcript__student_id",
-            "transcript__student__student_code",
-            "transcript__student__full_name",
-            "status",
-            "round",
-            "has_teachers",
-            "has_principal",
-            "has_seal",
-            "any_submission",
-            "is_current",
-            "is_locked",
-        )
-    )
-    rows = [_student_row(r) for r in records]
-    with_record = {r["transcript__student_id"] for r in records}
-    enrolled = (
-        Enrollment.objects.filter(school_class=school_class)
-        .exclude(kind=Enrollment.Kind.TRANSFERRED_OUT)
-        .exclude(student_id__in=with_record)
-        .values("student__student_code", "student__full_name")
-        .distinct()
-    )
-    rows += [
-        StudentRow(
-            e["student__student_code"],
-            e["student__full_name"],
-            "",
-            "",
-            "",
-            "",
-            False,
-            False,
-            False,
-            "no_record",
-            str(REGISTRY_STATES["no_record"]),
-        )
-        for e in enrolled
-    ]
-    return sorted(rows, key=lambda r: (_name_key(r.name), r.student_code))
-
-
-def _name_key(name: str) -> tuple[str, str]:
-    # Vietnamese lists sort by given name (the last word), then the whole name.
-    return (name.split()[-1] if name.split() else "", name)
-
-
-def _student_row(r: dict) -> StudentRow:
-    if r["is_locked"]:
-        state = "locked"
-    elif r["is_current"]:
-        state = "accepted"
-    elif r["any_submission"]:
-        state = "withdrawn"
-    else:
-        state = "none"
-    return StudentRow(
-        r["transcript__student__student_code"],
-        r["transcript__student__full_name"],
-        r["status"],
-        str(RecordStatus(r["status"]).label),
-        r["round"],
-        str(Round(r["round"]).label) if r["round"] else str(_("Not yet assessed")),
-        r["has_teachers"],
-        r["has_principal"],
-        r["has_seal"],
-        state,
-        str(REGISTRY_STATES[state]),
     )

@@ -20,8 +20,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from hocbaso.formulas import keep_as_text
 from hocbaso.records.models import Round, SchoolClass
-from hocbaso.rollout.dashboards import Dashboard, StudentRow
+from hocbaso.rollout.dashboards import Dashboard
 from hocbaso.rollout.figures import FIELDS, LABELS, YEAR_FIELDS
+from hocbaso.rollout.students import StudentRow
 
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"

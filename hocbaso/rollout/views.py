@@ -35,6 +35,7 @@ from hocbaso.rollout.charts import Group, Series, bar_chart
 from hocbaso.rollout.difficulty_views import counts
 from hocbaso.rollout.figures import FIELDS, LABELS, YEAR_FIELDS
 from hocbaso.rollout.models import Difficulty
+from hocbaso.rollout.students import class_students
 
 
 class PeriodForm(forms.Form):
@@ -284,7 +285,7 @@ def _class(request, code: str, class_id: int, export_only: bool = False):
         return _bad(error)
     if export_only:
         with translation.override("vi"):
-            students = dashboards.class_students(school_class)
+            students = class_students(school_class)
             data = export.class_workbook(
                 school_class, students, str(Round(round_name).label)
             )
@@ -304,7 +305,7 @@ def _class(request, code: str, class_id: int, export_only: bool = False):
         "rollout/class.html",
         {
             "school_class": school_class,
-            "students": dashboards.class_students(school_class),
+            "students": class_students(school_class),
             "crumbs": crumbs,
             "round": round_name,
             "export_url": request.path.rstrip("/")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from hocbaso.records.models import SchoolYear
-from hocbaso.rollout.dashboards import deadlines
+from hocbaso.rollout.deadlines import deadlines
 
 
 def _by_field(year, now):

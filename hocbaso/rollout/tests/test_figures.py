@@ -12,6 +12,7 @@ from hocbaso.registry.actors import Actor
 from hocbaso.rollout import dashboards
 from hocbaso.rollout.access import viewer_of
 from hocbaso.rollout.figures import Figures, readiness, record_figures
+from hocbaso.rollout.students import class_students
 
 MAIN_4A1 = Figures(
     students=12,
@@ -133,7 +134,7 @@ def test_the_department_groups_schools_by_unit(rollout_world, department_officer
 def test_the_class_list_shows_each_students_state(rollout_world):
     w = rollout_world.world
 
-    rows = {s.student_code: s for s in dashboards.class_students(w.class_a)}
+    rows = {s.student_code: s for s in class_students(w.class_a)}
 
     assert len(rows) == 12  # not the student who transferred out
     assert rows["HSA188888"].registry == "no_record"
