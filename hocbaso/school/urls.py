@@ -1,6 +1,7 @@
 from django.urls import path
 
 from hocbaso.school import (
+    batch_views,
     book_views,
     correction_views,
     decision_views,
@@ -71,19 +72,21 @@ urlpatterns = [
         correction_views.evidence_download,
         name="correction_evidence",
     ),
-    path("batches/", views.batch_create, name="batch_create"),
-    path("batches/<str:public_id>/", views.batch_status, name="batch"),
-    path("batches/<str:public_id>/next/", views.batch_next, name="batch_next"),
+    path("batches/", batch_views.batch_create, name="batch_create"),
+    path("batches/<str:public_id>/", batch_views.batch_status, name="batch"),
+    path("batches/<str:public_id>/next/", batch_views.batch_next, name="batch_next"),
     path(
         "batches/<str:public_id>/certificate/",
-        views.batch_certificate,
+        batch_views.batch_certificate,
         name="batch_certificate",
     ),
     path(
         "batches/<str:public_id>/signatures/",
-        views.batch_signatures,
+        batch_views.batch_signatures,
         name="batch_signatures",
     ),
-    path("batches/<str:public_id>/remote/", views.batch_remote, name="batch_remote"),
-    path("batches/<str:public_id>/retry/", views.batch_retry, name="batch_retry"),
+    path(
+        "batches/<str:public_id>/remote/", batch_views.batch_remote, name="batch_remote"
+    ),
+    path("batches/<str:public_id>/retry/", batch_views.batch_retry, name="batch_retry"),
 ]
