@@ -13,12 +13,25 @@ reported at once (docs/registry.md).
 
 from __future__ import annotations
 
+import functools
+import itertools
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from hocbaso.packet import RecordSnapshot
-from hocbaso.records.models import Transcript, YearlyRecord, is_in_pilot
+from hocbaso.records.models import (
+    School,
+    SchoolClass,
+    SchoolYear,
+    Transcript,
+    YearlyRecord,
+    is_in_pilot,
+)
 from hocbaso.registry.codes import Problem, RecordCode
 from hocbaso.registry.models import Operation, Submission
+from hocbaso.registry.prepared import PreparedQuery
 from hocbaso.signing import Check, VerificationResult, in_language
 
 _BY_CHECK = {
@@ -58,11 +71,14 @@ _RECORD_READ = (
     "round",
     "status",
     "school_id",
-    "school__code",
     "school_class_id",
-    "school_class__name",
-    "school_year",
+    "school_year_id",
 )
+_YEAR_READ = tuple(f.attname for f in SchoolYear._meta.concrete_fields)
+# Codes and years are read in slices of at most this many, each slice padded (its
+# first value repeated) to the next power of two: a handful of queries compiled
+# once per process answers packages of any size, within SQLite's parameters.
+_SLICE = 256
 
 
 def find_records(
@@ -70,33 +86,125 @@ def find_records(
 ) -> dict[tuple[str, str], tuple[Transcript | None, YearlyRecord | None]]:
     """(lookup code, school year) → the transcript and its record of that year.
 
-    Two queries for a whole package; a code with no transcript maps to (None, None).
+    One query for a whole package whose records all exist (the transcripts with
+    their records); the codes it did not find are then looked up alone, so a code
+    with no transcript maps to (None, None), one with no record that year to
+    (transcript, None). Each query is compiled once per process
+    (registry.prepared) and the instances are built from its plain rows: building
+    the querysets cost more than running them (docs/scaling.md, "Storing a record").
     """
-    codes = {s.lookup_code for s in snapshots}
-    transcripts = {
-        t.lookup_code: t
-        for t in Transcript.objects.filter(lookup_code__in=codes)
-        .only(*_TRANSCRIPT_READ)
-        .order_by()
-    }
-    records = {
-        (r.transcript_id, r.school_year.name): r
-        for r in YearlyRecord.objects.select_related(
-            "school", "school_class", "school_year"
+    codes = sorted({s.lookup_code for s in snapshots})
+    years = sorted({s.school_year for s in snapshots})
+    built: dict[tuple[type, int], Model] = {}
+    transcripts: dict[str, Transcript] = {}
+    records: dict[tuple[str, str], YearlyRecord] = {}
+    # Ordered by version: a record corrected after the lock is read as its latest.
+    for row in _sliced(_records_query, codes, years):
+        transcript = _transcript(row, "transcript__", built)
+        transcripts[transcript.lookup_code] = transcript
+        records[(transcript.lookup_code, row["school_year__name"])] = _record(
+            row, built
         )
-        .only(*_RECORD_READ)
-        .filter(
-            transcript__in=transcripts.values(),
-            school_year__name__in={s.school_year for s in snapshots},
+    alone = [code for code in codes if code not in transcripts]
+    for row in _sliced(_transcripts_query, alone):
+        transcripts[row["lookup_code"]] = _transcript(row, "", built)
+    return {
+        (s.lookup_code, s.school_year): (
+            transcripts.get(s.lookup_code),
+            records.get((s.lookup_code, s.school_year)),
         )
-        .order_by("version")  # a record corrected after the lock: its latest version
+        for s in snapshots
     }
-    found = {}
-    for s in snapshots:
-        transcript = transcripts.get(s.lookup_code)
-        record = records.get((transcript.pk, s.school_year)) if transcript else None
-        found[(s.lookup_code, s.school_year)] = (transcript, record)
-    return found
+
+
+def _sliced(query, *lists: list[str]) -> list[dict]:
+    """The rows of query(sizes) for every slice of each list, padded."""
+    if not all(lists):
+        return []
+    rows: list[dict] = []
+    for slices in itertools.product(*(_slices(values) for values in lists)):
+        sizes = tuple(len(part) for part in slices)
+        rows += query(*sizes)(*itertools.chain.from_iterable(slices))
+    return rows
+
+
+def _slices(values: list[str]) -> list[list[str]]:
+    parts = [values[i : i + _SLICE] for i in range(0, len(values), _SLICE)]
+    padded = []
+    for part in parts:
+        size = 1 << (len(part) - 1).bit_length()
+        padded.append(part + [part[0]] * (size - len(part)))
+    return padded
+
+
+@functools.cache
+def _records_query(codes: int, years: int) -> PreparedQuery:
+    def build(*values: str) -> QuerySet:
+        return (
+            YearlyRecord.objects.filter(
+                transcript__lookup_code__in=values[:codes],
+                school_year__name__in=values[codes:],
+            )
+            .order_by("version")
+            .values(
+                *_RECORD_READ,
+                *(f"transcript__{name}" for name in _TRANSCRIPT_READ),
+                "school__code",
+                "school_class__name",
+                *(f"school_year__{name}" for name in _YEAR_READ),
+            )
+        )
+
+    return PreparedQuery(build, *(str,) * (codes + years))
+
+
+@functools.cache
+def _transcripts_query(codes: int) -> PreparedQuery:
+    return PreparedQuery(
+        lambda *values: (
+            Transcript.objects.filter(lookup_code__in=values)
+            .order_by()
+            .values(*_TRANSCRIPT_READ)
+        ),
+        *(str,) * codes,
+    )
+
+
+def _built(model: type[Model], values: dict, built: dict) -> Model:
+    """One instance per row of each model, as the ORM builds it (from_db)."""
+    key = (model, values["id"])
+    if key not in built:
+        names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+        built[key] = model.from_db(
+            DEFAULT_DB_ALIAS, names, [values[name] for name in names]
+        )
+    return built[key]
+
+
+def _transcript(row: dict, prefix: str, built: dict) -> Transcript:
+    values = {name: row[prefix + name] for name in _TRANSCRIPT_READ}
+    return _built(Transcript, values, built)
+
+
+def _record(row: dict, built: dict) -> YearlyRecord:
+    """The record with its school, class and school year, as select_related
+    would fill them."""
+    record = _built(YearlyRecord, {name: row[name] for name in _RECORD_READ}, built)
+    related = {
+        "school": (School, {"id": row["school_id"], "code": row["school__code"]}),
+        "school_class": (
+            SchoolClass,
+            {"id": row["school_class_id"], "name": row["school_class__name"]},
+        ),
+        "school_year": (
+            SchoolYear,
+            {name: row[f"school_year__{name}"] for name in _YEAR_READ},
+        ),
+    }
+    for name, (model, values) in related.items():
+        field = YearlyRecord._meta.get_field(name)
+        field.set_cached_value(record, _built(model, values, built))
+    return record
 
 
 def identity_problems(
