@@ -26,7 +26,7 @@ from django.db import transaction
 from hocbaso.assessment import assess
 from hocbaso.demo import assessments as gen
 from hocbaso.demo import comments
-from hocbaso.demo.cohort import (
+from hocbaso.demo.raw_rows import (
     COMMENTS,
     Row,
     _comment,
@@ -170,7 +170,7 @@ def _promoted_year(
 
 
 def _rows(data: dict[str, Any]) -> list[Row]:
-    """Raw rows per subject and term, as the seed writes them (cohort._rows)."""
+    """Raw rows per subject and term, as the seed writes them (last_year._rows)."""
     rows: list[Row] = []
     for code, subject in data["subjects"].items():
         for term, value in subject_terms(data["level"] == "primary", subject).items():
