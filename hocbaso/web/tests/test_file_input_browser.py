@@ -161,3 +161,22 @@ def test_without_javascript_the_native_input_is_left_as_it_is(
         assert native.evaluate("el => getComputedStyle(el).opacity") == "1"
     finally:
         context.close()
+
+
+def _centre(page, selector: str) -> tuple[float, float]:
+    box = page.locator(selector).bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def test_a_click_on_the_drawn_button_or_a_key_opens_the_browser_chooser(page):
+    page.goto(reverse("portal:verify"))
+    x, y = _centre(page, ".file-input-button")
+    hit = page.evaluate(f"document.elementFromPoint({x}, {y}).id")
+    assert hit == "id_file"  # the drawn button only shows through the input
+    with page.expect_file_chooser() as chooser:
+        page.mouse.click(x, y)
+    chooser.value.set_files([_file("hocba.pdf", b"%PDF-")])
+    assert page.locator(".file-input-state").inner_text() == "hocba.pdf"
+    _tab_to(page, "#id_file")
+    with page.expect_file_chooser():
+        page.keyboard.press("Space")
