@@ -98,9 +98,9 @@ def test_several_files_are_counted_in_the_page_language(page):
     assert page.locator(".file-input-state").inner_text() == "3 tệp"
 
 
-def test_the_words_come_from_the_page_in_its_language(page, live_server):
+def test_the_words_come_from_the_page_in_its_language(page, live_server, settings):
     page.context.add_cookies(
-        [{"name": "django_language", "value": "en", "url": live_server.url}]
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
     )
     page.goto(reverse("portal:verify"))
     assert page.locator(".file-input-button").inner_text() == "Choose a file"
