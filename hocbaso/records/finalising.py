@@ -21,8 +21,6 @@ def finalise_records(user, records: QuerySet[YearlyRecord]) -> int:
     clerk of the school may. Raises RecordNotReadyError listing every record whose
     raw data is incomplete (the rules' problems), and nothing changes then.
     """
-    from hocbaso.assessment import AssessmentInputError
-
     person = steps.person_of(user)
     steps.check_records_in_scope(user, records)
     drafts = list(
@@ -33,22 +31,40 @@ def finalise_records(user, records: QuerySet[YearlyRecord]) -> int:
         .order_by("pk")
     )
     for record in drafts:
-        allowed = Appointment.objects.filter(
-            person=person, school_year=record.school_year
+        _check_may_finalise(person, record)
+    problems = _recompute(drafts)
+    if problems:
+        raise RecordNotReadyError(
+            _("some records cannot be finalised: %(n)s") % {"n": len(problems)},
+            problems,
         )
-        if not (
-            allowed.filter(
-                role=Role.HOMEROOM_TEACHER, school_class=record.school_class
-            ).exists()
-            or allowed.filter(
-                role__in=(Role.PRINCIPAL, Role.DEPUTY_PRINCIPAL, Role.CLERK),
-                school=record.school,
-            ).exists()
-        ):
-            raise NotAllowedToSignError(
-                _("%(name)s may not finalise %(record)s")
-                % {"name": person.full_name, "record": record}
-            )
+    steps.set_status(drafts, RecordStatus.FINALISED)
+    return len(drafts)
+
+
+def _check_may_finalise(person, record: YearlyRecord) -> None:
+    """The class's homeroom teacher, or the school's principal, deputy or clerk."""
+    allowed = Appointment.objects.filter(person=person, school_year=record.school_year)
+    if not (
+        allowed.filter(
+            role=Role.HOMEROOM_TEACHER, school_class=record.school_class
+        ).exists()
+        or allowed.filter(
+            role__in=(Role.PRINCIPAL, Role.DEPUTY_PRINCIPAL, Role.CLERK),
+            school=record.school,
+        ).exists()
+    ):
+        raise NotAllowedToSignError(
+            _("%(name)s may not finalise %(record)s")
+            % {"name": person.full_name, "record": record}
+        )
+
+
+def _recompute(drafts: list[YearlyRecord]) -> list[str]:
+    """Recompute and save every draft; the problems of those whose data is
+    incomplete (the transaction is rolled back when there are any)."""
+    from hocbaso.assessment import AssessmentInputError
+
     problems = []
     for record in drafts:
         try:
@@ -61,10 +77,4 @@ def finalise_records(user, records: QuerySet[YearlyRecord]) -> int:
                     "problems": "; ".join(str(p) for p in exc.problems) or str(exc),
                 }
             )
-    if problems:
-        raise RecordNotReadyError(
-            _("some records cannot be finalised: %(n)s") % {"n": len(problems)},
-            problems,
-        )
-    steps.set_status(drafts, RecordStatus.FINALISED)
-    return len(drafts)
+    return problems
