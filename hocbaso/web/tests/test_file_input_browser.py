@@ -89,6 +89,8 @@ def test_a_file_name_is_shown_as_text_without_its_direction_marks(page):
     assert state.inner_text() == hostile.replace("\u202e", "\ufffd")
     assert state.locator("img").count() == 0  # a name is never markup
     assert_no_sideways_scroll(page)  # a long name wraps inside the box
+    button = page.locator(".file-input-button").bounding_box()
+    assert state.bounding_box()["x"] > button["x"] + button["width"]  # beside it
 
 
 def test_several_files_are_counted_in_the_page_language(page):
