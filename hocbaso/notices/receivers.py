@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_save
 
-from hocbaso.registry.prepared import PreparedQuery
+from hocbaso.prepared import PreparedQuery
 from hocbaso.season import engine
 
 _TOLD_STATES = ("requested", "approved", "refused", "issued")

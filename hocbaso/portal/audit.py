@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from hocbaso.portal.clients import client_address, client_hash
 from hocbaso.portal.models import AccessAction, AccessEvent, ActorKind
+from hocbaso.prepared import PreparedInsert
 from hocbaso.records.models import School, Transcript
-from hocbaso.registry.prepared import PreparedInsert
 
 __all__ = [
     "audit_verification",
@@ -88,7 +88,7 @@ def record_access(
 
 
 # Every lookup writes one row: the INSERT compiled once per process
-# (registry.prepared), as the ORM's compiling of it cost as much as its run;
+# (hocbaso/prepared.py), as the ORM's compiling of it cost as much as its run;
 # post_save is still sent, so the notices hear every read.
 _INSERT = PreparedInsert(AccessEvent)
 

@@ -34,8 +34,8 @@ from django.utils.translation import gettext as _
 
 from hocbaso.portal.audit import client_of
 from hocbaso.portal.models import AccessAction, AccessEvent
+from hocbaso.prepared import PreparedQuery
 from hocbaso.registry.holdings import HOLDINGS_CACHE
-from hocbaso.registry.prepared import PreparedQuery
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def allowance_of(
     return standing
 
 
-# Every lookup asks this: compiled once (registry.prepared), as the ORM's
+# Every lookup asks this: compiled once (hocbaso/prepared.py), as the ORM's
 # building of it cost ten times its run.
 _FAILURES = PreparedQuery(
     lambda client, since: (

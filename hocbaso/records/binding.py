@@ -21,7 +21,7 @@ signature of a class reads, in two queries, the appointments of that school year
 class and of its school's leaders, and every certificate registered to those people or
 to the school: the rest of the class's signatures are answered from memory (a
 certificate not among them is still looked up on its own). Each query is compiled once
-per process (hocbaso.registry.prepared) and answers plain values, not model instances:
+per process (hocbaso.prepared) and answers plain values, not model instances:
 building them cost more than running them (docs/signing.md, "Performance").
 """
 
@@ -35,11 +35,11 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from hocbaso.packet import RecordSnapshot
+from hocbaso.prepared import PreparedQuery
 from hocbaso.records import certificates
 from hocbaso.records.certificates import fingerprint_of
 from hocbaso.records.models import Appointment, Certificate, SchoolClass
 from hocbaso.records.models import Role as Position
-from hocbaso.registry.prepared import PreparedQuery
 from hocbaso.signing import BindingDecision, Role, RoleContext
 
 DEPUTY_MARK = "PHÓ HIỆU TRƯỞNG"
@@ -89,7 +89,7 @@ class _Registration(NamedTuple):
 
 
 # Verification asks these of every class it meets: building a queryset cost more
-# than running it, so each is compiled once per process (registry.prepared) and
+# than running it, so each is compiled once per process (hocbaso/prepared.py) and
 # answers plain values.
 _CLASS = PreparedQuery(
     lambda code, year, name: (

@@ -21,6 +21,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from hocbaso.packet import RecordSnapshot
+from hocbaso.prepared import PreparedQuery
 from hocbaso.records.models import (
     School,
     SchoolClass,
@@ -31,7 +32,6 @@ from hocbaso.records.models import (
 )
 from hocbaso.registry.codes import Problem, RecordCode
 from hocbaso.registry.models import Operation, Submission
-from hocbaso.registry.prepared import PreparedQuery
 from hocbaso.signing import Check, VerificationResult, in_language
 
 _BY_CHECK = {
@@ -90,7 +90,7 @@ def find_records(
     their records); the codes it did not find are then looked up alone, so a code
     with no transcript maps to (None, None), one with no record that year to
     (transcript, None). Each query is compiled once per process
-    (registry.prepared) and the instances are built from its plain rows: building
+    (hocbaso/prepared.py) and the instances are built from its plain rows: building
     the querysets cost more than running them (docs/scaling.md, "Storing a record").
     """
     codes = sorted({s.lookup_code for s in snapshots})

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from django.core.cache import caches
 from django.db.models import Count, F, Func, Max, OuterRef, QuerySet, Subquery
 
+from hocbaso.prepared import PreparedQuery
 from hocbaso.registry.holding_values import Holding
 from hocbaso.registry.models import LedgerCheckpoint, LedgerCosignature, Submission
-from hocbaso.registry.prepared import PreparedQuery
 
 HOLDINGS_CACHE = "default"
 # Long enough to matter, short enough that a cache nobody invalidates (the key

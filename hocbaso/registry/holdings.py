@@ -40,6 +40,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 from django.utils.module_loading import import_string
 
+from hocbaso.prepared import PreparedQuery
 from hocbaso.records.models import School, Student, Transcript
 from hocbaso.registry.holding_cache import (
     HOLDINGS_CACHE,
@@ -69,7 +70,6 @@ from hocbaso.registry.holding_values import (
     RecordStanding,
     Standing,
 )
-from hocbaso.registry.prepared import PreparedQuery
 
 __all__ = [
     "HOLDINGS_CACHE",

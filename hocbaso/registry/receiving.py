@@ -24,6 +24,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from hocbaso.prepared import PreparedQuery
 from hocbaso.records.models import School
 from hocbaso.registry.actors import Actor, check_school
 from hocbaso.registry.auditing import record as audit
@@ -31,7 +32,6 @@ from hocbaso.registry.codes import EventType
 from hocbaso.registry.entries import sha256_hex
 from hocbaso.registry.models import Blob, Receipt, RecordResult, Submission
 from hocbaso.registry.package import Document, DocumentError, read_document
-from hocbaso.registry.prepared import PreparedQuery
 from hocbaso.registry.storing_rows import RowInsert
 
 REFUSED_KEPT_BYTES = 4096

@@ -89,7 +89,7 @@ def enqueue_once(task, *args) -> bool:
 
 class _InsertIgnoringConflict:
     """``INSERT … ON CONFLICT DO NOTHING`` of one task row, its SQL compiled by
-    the ORM once per database (as ``registry/prepared.py`` does for reads); each
+    the ORM once per database (as ``hocbaso/prepared.py`` does for reads); each
     call only converts the row's values as the ORM does."""
 
     def __init__(self) -> None:

@@ -1,4 +1,4 @@
-"""Queries written with the ORM and compiled once (hocbaso.registry.prepared): the
+"""Queries written with the ORM and compiled once (hocbaso.prepared): the
 same rows as the ORM gives, and a builder that cannot be prepared is refused; an
 insert compiled once writes the row the ORM writes and sends its signals."""
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from hocbaso.exchange.models import Identity
 from hocbaso.portal.models import AccessAction, AccessEvent
-from hocbaso.registry.prepared import (
+from hocbaso.prepared import (
     PreparedInsert,
     PreparedQuery,
     PreparedQueryError,

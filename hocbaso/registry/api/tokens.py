@@ -18,11 +18,11 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocbaso.prepared import PreparedQuery
 from hocbaso.records.models import School
 from hocbaso.registry import lookups
 from hocbaso.registry.errors import NotFoundError, RegistryError
 from hocbaso.registry.models import ApiToken
-from hocbaso.registry.prepared import PreparedQuery
 
 SCHEME = "hbs"
 # Writing last_used_at on every call would make every read a write; a minute of

@@ -1,6 +1,6 @@
 """What a lookup of a transcript already looked up costs: no query built by the
 ORM for reading (the throttle, the transcript, its version are prepared once,
-hocbaso.registry.prepared), no holding unpickled (the process keeps the last ones
+hocbaso.prepared), no holding unpickled (the process keeps the last ones
 while the cache has them) and no template rendered (the kept result page,
 hocbaso.portal.result_page), while the access row is written every time."""
 

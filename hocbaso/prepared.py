@@ -22,6 +22,9 @@ it is compiled, so a query the ORM would write differently for other values (an
 A PreparedInsert does the same for the one row a request writes (the lookup's
 access row): ``Model.save()`` of a new instance, signals included, with the
 INSERT compiled once.
+
+It depends on Django alone and sits below every app (records, registry, portal,
+season, notices use it), so no app reaches into another's package for it.
 """
 
 from __future__ import annotations
