@@ -393,10 +393,15 @@ def pytest_collection_modifyitems(items):
     # the browser is open; tests that run their own loop (pyHanko, asyncio.run)
     # must come before the first browser test, so browser tests run last (after
     # pytest-django's own ordering of database tests).
-    browser = [item for item in items if "page" in getattr(item, "fixturenames", ())]
+    browser = [item for item in items if _uses_browser(item)]
     if browser:
-        others = [item for item in items if "page" not in item.fixturenames]
+        others = [item for item in items if not _uses_browser(item)]
         items[:] = others + browser
+
+
+def _uses_browser(item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return "page" in names or "chromium_browser" in names
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,12 @@ PRODUCTION = {
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("HOCBASO_")}
+    # the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is theirs, not a deployment's
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("HOCBASO_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     full = {**inherited, **env}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
