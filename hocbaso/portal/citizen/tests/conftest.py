@@ -187,6 +187,28 @@ def citizen_login(client, username: str, password: str):
     return client.get(f"{parts.path}?{parts.query}")
 
 
+# What real organisations type: a long name, and a purpose holding a word wider
+# than a phone's line (the phone-layout browser tests).
+LONG_ORGANISATION = "Phòng Tuyển sinh, Trường THPT chuyên Hà Nội – Amsterdam"
+LONG_PURPOSE = (
+    "Xét tuyển lớp 10 theo hồ sơ https://tuyensinh.example.vn/ho-so/2026/" + "a" * 60
+)
+
+
+def browser_login(page, username: str = PARENT[0], password: str = PARENT[2]):
+    """Log a citizen in through the identity provider's pages in the browser,
+    allow sharing the identity, and land on /me/."""
+    page.goto("/me/")
+    with page.expect_navigation():
+        page.click("#citizen-login")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.click("button[name=allow]")
+    page.wait_for_url("**/me/")
+
+
 @pytest.fixture(autouse=True)
 def _append_only_rows_removed(request):
     """After a transactional test on SQLite, empty the append-only tables."""

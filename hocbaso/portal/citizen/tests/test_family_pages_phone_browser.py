@@ -20,7 +20,12 @@ from hocbaso.portal.citizen.models import (
     Relation,
     ShareUse,
 )
-from hocbaso.portal.citizen.tests.conftest import PARENT
+from hocbaso.portal.citizen.tests.conftest import (
+    LONG_ORGANISATION,
+    LONG_PURPOSE,
+    PARENT,
+    browser_login,
+)
 from hocbaso.portal.models import AccessAction, ActorKind
 from hocbaso.portal.tests.append_only import empty_append_only_tables
 from hocbaso.portal.tests.registry.registry_support import fill
@@ -35,13 +40,11 @@ from hocbaso.tests.journeys.browse import (
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
 
 SCHOOL = "Trường Tiểu học và Trung học cơ sở Nguyễn Bỉnh Khiêm, phường Xuân Phương"
-ORGANISATION = "Phòng Tuyển sinh, Trường THPT chuyên Hà Nội – Amsterdam"
+ORGANISATION = LONG_ORGANISATION
 # Addresses are single words wider than a phone's line.
 MAILBOX = "nguyen.van.hung.phu.huynh.hoc.sinh.lop4a1@truong-tieu-hoc-my-dinh.edu.vn"
 RECIPIENT = f"{ORGANISATION} (tuyensinh.thptchuyen.hanoi-amsterdam@hanoi.edu.vn)"
-PURPOSE = (
-    "Xét tuyển lớp 10 theo hồ sơ https://tuyensinh.example.vn/ho-so/2026/" + "a" * 60
-)
+PURPOSE = LONG_PURPOSE
 
 
 @pytest.fixture
@@ -53,18 +56,6 @@ def registry(settings, tmp_path, transactional_db):
     # A share code's uses point at access events, which must go first.
     ShareUse.objects.all().delete()
     empty_append_only_tables()
-
-
-def _log_in(page):
-    page.goto("/me/")
-    with page.expect_navigation():
-        page.click("#citizen-login")
-    page.fill("#id_username", PARENT[0])
-    page.fill("#id_password", PARENT[2])
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    page.click("button[name=allow]")
-    page.wait_for_url("**/me/")
 
 
 def _family_history(registry) -> sharing.MadeShare:
@@ -215,7 +206,7 @@ def test_every_page_a_family_meets_fits_a_phone(page, registry, oidc, tmp_path):
         guardian_name=PARENT[1],
         relation=Relation.MOTHER,
     )
-    _log_in(page)
+    browser_login(page)
     made = _family_history(registry)
     page.set_viewport_size(PHONE)
     cards = {

@@ -7,7 +7,12 @@ import pytest
 
 from hocbaso.portal.audit import record_access
 from hocbaso.portal.citizen.models import Guardianship, Relation
-from hocbaso.portal.citizen.tests.conftest import PARENT
+from hocbaso.portal.citizen.tests.conftest import (
+    LONG_ORGANISATION,
+    LONG_PURPOSE,
+    PARENT,
+    browser_login,
+)
 from hocbaso.portal.models import AccessAction, ActorKind
 from hocbaso.records.models import SchoolClass, SchoolYear, YearlyRecord
 from hocbaso.tests.journeys.browse import (
@@ -38,18 +43,6 @@ def _earlier_year(world):
     )
 
 
-def _log_in(page, oidc):
-    page.goto("/me/")
-    with page.expect_navigation():
-        page.click("#citizen-login")
-    page.fill("#id_username", PARENT[0])
-    page.fill("#id_password", PARENT[2])
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    page.click("button[name=allow]")
-    page.wait_for_url("**/me/")
-
-
 def test_on_a_phone_each_year_is_a_compact_card(page, oidc, world):
     world.school_a.name = "Trường Tiểu học Xuân Phương, phường Xuân Phương"
     world.school_a.save()
@@ -60,7 +53,7 @@ def test_on_a_phone_each_year_is_a_compact_card(page, oidc, world):
         guardian_name=PARENT[1],
         relation=Relation.MOTHER,
     )
-    _log_in(page, oidc)
+    browser_login(page)
     for size in (DESKTOP, PHONE):
         page.set_viewport_size(size)
         assert_no_sideways_scroll(page)
@@ -86,10 +79,8 @@ def _accesses(world) -> None:
         action=AccessAction.VIEW,
         transcript=world.a.transcript,
         actor_kind=ActorKind.ANONYMOUS,
-        organisation="Phòng Tuyển sinh, Trường THPT chuyên Hà Nội – Amsterdam",
-        purpose="Xét tuyển lớp 10 theo hồ sơ "
-        + "https://tuyensinh.example.vn/ho-so/2026/"
-        + "a" * 60,
+        organisation=LONG_ORGANISATION,
+        purpose=LONG_PURPOSE,
     )
     record_access(
         None,
@@ -108,7 +99,7 @@ def test_on_a_phone_each_access_is_a_card_that_fits(page, oidc, world):
         guardian_name=PARENT[1],
         relation=Relation.MOTHER,
     )
-    _log_in(page, oidc)
+    browser_login(page)
     for size in (DESKTOP, PHONE):
         page.set_viewport_size(size)
         assert_no_sideways_scroll(page)
