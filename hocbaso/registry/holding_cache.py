@@ -16,7 +16,17 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from django.core.cache import caches
-from django.db.models import Count, F, Func, Max, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, Greatest
 
 from hocbaso.prepared import PreparedQuery
 from hocbaso.registry.holding_values import Holding
@@ -56,6 +66,12 @@ def kept(
     return found
 
 
+def holding_key(transcript_id: int, event: int, state: str) -> str:
+    """The key a transcript's holding is kept under: its latest ledger entry and
+    the checkpoint's state (``latest_event``, ``checkpoint_state``)."""
+    return f"holdings:registry:{transcript_id}:{event}:{state}"
+
+
 def latest_event(transcript_id: int) -> tuple[int, int]:
     """The index of the transcript's latest ledger entry (its submissions accepted,
     withdrawn or locked) and how many submissions it has: one query."""
@@ -93,9 +109,12 @@ def checkpoint_state() -> str:
     query: a witness cosigning after the page was kept shows at the next lookup
     (the proof's witness count, docs/ledger.md)."""
     rows = _CHECKPOINT_STATE()
-    if not rows:
+    return _state_text(rows[0]) if rows else "none"
+
+
+def _state_text(row: dict) -> str:
+    if row["size"] is None:  # no checkpoint yet
         return "none"
-    row = rows[0]
     cosigned = f"w{row['cosigned'] or 0}.{row['cosigned_last'] or 0}"
     return f"{row['size']}-{bytes(row['root']).hex()}-{cosigned}"
 
@@ -117,3 +136,54 @@ def _latest_checkpoint_state() -> QuerySet:
 _COUNT = Func(F("pk"), function="COUNT")
 _MAX = Func(F("pk"), function="MAX")
 _CHECKPOINT_STATE = PreparedQuery(_latest_checkpoint_state)
+
+
+# --- the version in the transcript's own query ----------------------------------
+#
+# The lookup finds the transcript and reads what its key is made of in one
+# statement: the same latest entry, count and checkpoint state as
+# ``latest_event`` and ``checkpoint_state``, as columns of the transcript's row
+# (scalar subqueries, the transcript's id as OuterRef("pk")). Three round trips
+# through the database driver cost more than the statement's own work.
+
+
+def version_columns() -> dict[str, Subquery]:
+    """Columns to select beside a transcript (``OuterRef("pk")``): what
+    ``version_of`` turns into the holding's key."""
+    submissions = Submission.objects.filter(
+        record__transcript_id=OuterRef("pk")
+    ).order_by()
+    latest = LedgerCheckpoint.objects.order_by("-size")
+    covering = LedgerCosignature.objects.filter(
+        size__gte=Subquery(latest.values("size")[:1])
+    ).order_by()
+    return {
+        "version_event": Subquery(submissions.annotate(e=_LATEST).values("e")[:1]),
+        "version_count": Subquery(submissions.annotate(n=_COUNT).values("n")[:1]),
+        "version_size": Subquery(latest.values("size")[:1]),
+        "version_root": Subquery(latest.values("root")[:1]),
+        "version_cosigned": Subquery(covering.annotate(n=_COUNT).values("n")[:1]),
+        "version_cosigned_last": Subquery(covering.annotate(m=_MAX).values("m")[:1]),
+    }
+
+
+def version_of(transcript_id: int, row: dict) -> str | None:
+    """The holding's key from ``version_columns``' values (the key
+    ``latest_event`` and ``checkpoint_state`` give), None without submissions."""
+    if not row["version_count"]:
+        return None
+    state = {k: row["version_" + k] for k in ("size", "root", "cosigned")}
+    state["cosigned_last"] = row["version_cosigned_last"]
+    return holding_key(transcript_id, row["version_event"], _state_text(state))
+
+
+def _greatest_of(*names: str) -> Greatest:
+    # NULL (no such entry) counts as -1, as in latest_event; SQLite's MAX(a, b)
+    # would be NULL if any were
+    return Greatest(
+        *(Coalesce(Func(F(n), function="MAX"), -1) for n in names),
+        output_field=BigIntegerField(),
+    )
+
+
+_LATEST = _greatest_of("ledger_index", "withdraw_ledger_index", "lock__ledger_index")

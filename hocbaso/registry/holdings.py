@@ -45,8 +45,11 @@ from hocbaso.records.models import School, Student, Transcript
 from hocbaso.registry.holding_cache import (
     HOLDINGS_CACHE,
     checkpoint_state,
+    holding_key,
     kept,
     latest_event,
+    version_columns,
+    version_of,
 )
 from hocbaso.registry.holding_packets import (
     Packet,
@@ -141,14 +144,30 @@ def find_transcript(code: str | None) -> Transcript | None:
 # What select_related("student", "school") reads, compiled once (prepared.py):
 # building the ORM's query cost twenty times running it.
 _RELATED = {"": Transcript, "student__": Student, "school__": School}
+
+
+def _related_columns() -> list[str]:
+    return [
+        prefix + f.attname
+        for prefix, model in _RELATED.items()
+        for f in model._meta.concrete_fields
+    ]
+
+
 _BY_CODE = PreparedQuery(
     lambda code: Transcript.objects.filter(lookup_code=code).values(
-        *(
-            prefix + f.attname
-            for prefix, model in _RELATED.items()
-            for f in model._meta.concrete_fields
-        )
+        *_related_columns()
     )[:1],
+    str,
+)
+# The lookup's one read of the registry: the transcript and what its holding's
+# key is made of (holding_cache.version_columns), in one statement.
+_HELD_BY_CODE = PreparedQuery(
+    lambda code: (
+        Transcript.objects.filter(lookup_code=code)
+        .order_by()
+        .values(*_related_columns(), **version_columns())[:1]
+    ),
     str,
 )
 
@@ -168,8 +187,14 @@ class RegistryHoldings:
     """A department's registry as the source."""
 
     def held(self, code: str | None) -> tuple[Transcript | None, Holding | None]:
-        transcript = find_transcript(code)
-        return transcript, self.of_transcript(transcript)
+        """One query whatever the code (a malformed one reads the all-zero
+        code): the transcript with the version of what is held of it."""
+        rows = _HELD_BY_CODE(code or "0" * 32)
+        if not rows:
+            return None, None
+        transcript = _transcript_of(rows[0])
+        key = version_of(transcript.pk, rows[0])
+        return transcript, (self._kept(transcript, key) if key else None)
 
     def of_transcript(self, transcript: Transcript | None) -> Holding | None:
         """None when the registry holds nothing. With None (a code that matched
@@ -179,8 +204,10 @@ class RegistryHoldings:
         event, count = latest_event(pk)
         if transcript is None or not count:
             return None
-        key = f"holdings:registry:{pk}:{event}:{checkpoint_state()}"
-        found = kept(key, pk, build)
+        return self._kept(transcript, holding_key(pk, event, checkpoint_state()))
+
+    def _kept(self, transcript: Transcript, key: str) -> Holding | None:
+        found = kept(key, transcript.pk, build)
         if found is False:  # held submissions, none readable: shown as nothing
             return None
         return replace(found, transcript=transcript, version=key)

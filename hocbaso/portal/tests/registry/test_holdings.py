@@ -70,7 +70,8 @@ def test_a_second_lookup_reads_no_packet_and_no_ledger(registry, db):
     tables = " ".join(q["sql"] for q in queries.captured_queries)
     assert held.pages and all(p.proof.verified for p in held.pages)
     assert "registry_blob" not in tables and "registry_ledgerentry" not in tables
-    assert len(queries.captured_queries) == 3  # transcript, its latest entry, head
+    # the transcript, its latest entry and the head, in one statement
+    assert len(queries.captured_queries) == 1
 
 
 def test_a_cached_holding_is_worded_in_the_readers_language(registry, db):
@@ -119,3 +120,52 @@ def test_the_lookup_page_kept_for_a_version_changes_with_a_revocation(
     )
     after = client.post("/", {"code": code}).content.decode()
     assert "Nộp nhầm lần hai" not in before and "Nộp nhầm lần hai" in after
+
+
+def _versions(code: str) -> tuple[str | None, str | None]:
+    """The key the lookup reads in one query and the one the staff pages read."""
+    transcript, held = holdings.holdings().held(code)
+    staff = holdings.holdings().of_transcript(transcript)
+    return held and held.version, staff and staff.version
+
+
+def test_the_lookups_key_is_the_staff_pages_key_after_each_change(registry, db):
+    code = registry.secondary_transcript.lookup_code
+    first, staff = _versions(code)
+    assert first == staff and first is not None
+    actions.revoke(
+        _current(registry.pending),
+        school=registry.pending.school,
+        actor=Actor.of_user(registry.district.user(registry.pending.school)),
+        reason="Nộp nhầm",
+        clock=fixed_clock(registry.district.open_at + dt.timedelta(hours=5)),
+    )
+    revoked, staff = _versions(code)
+    assert revoked == staff and revoked != first
+    at = registry.district.open_at + dt.timedelta(days=2)
+    actions.lock_round(
+        registry.district.year.name,
+        "main",
+        scope=registry.pending.school,
+        actor=Actor.system("tests"),
+        at=at,
+        clock=fixed_clock(at),
+    )
+    locked, staff = _versions(code)
+    assert locked == staff and locked not in (first, revoked)
+
+
+def test_a_transcript_without_submissions_is_one_query_and_nothing(registry, db):
+    from hocbaso.records.models import Transcript
+
+    nothing = (
+        Transcript.objects.exclude(
+            pk__in=[registry.primary_transcript.pk, registry.secondary_transcript.pk]
+        )
+        .exclude(yearly_records__registry_submissions__isnull=False)
+        .first()
+    )
+    with CaptureQueriesContext(connection) as queries:
+        transcript, held = holdings.holdings().held(nothing.lookup_code)
+    assert (transcript, held) == (nothing, None)
+    assert len(queries.captured_queries) == 1
