@@ -118,6 +118,7 @@ ID_LOOKALIKES = b"""<r xmlns="urn:a">
   <c Id="twice"/><d Id="twice"><d Id="inner">nested, same name</d></d>
   <e Id="a&amp;b">escaped</e><e Id="tab&#9;x"/>
   <Signature Id="s"><SignedInfo><x/></SignedInfo><SignedInfo/></Signature>
+  <g>an open quote: Id="</g><h Id="k"/><g>overlapping Id=" Id="m"</g><i Id="m"/>
 </r>"""
 
 
@@ -141,7 +142,7 @@ _prefixes = st.sampled_from([None, None, "p", "q", "ds"])
 _uris = st.sampled_from(["urn:a", "urn:b", DS, "urn:x?y=1&z=2"])
 _texts = st.text(alphabet=st.sampled_from(list("ab <>&\"'\t\n\r]]>ạữ")), max_size=12)
 # Few Ids, so that trees repeat them, and text that looks like one.
-_ids = st.sampled_from(["a", "b", ' Id="a"', 'x Id="b" '])
+_ids = st.sampled_from(["a", "b", ' Id="a"', 'x Id="b" ', 'open Id="', ' Id=" Id="a'])
 
 
 @st.composite
