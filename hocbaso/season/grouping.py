@@ -1,25 +1,39 @@
-"""Group commit of receipts: a worker that takes one ``answer_receipt`` task also
-takes other small receipts' tasks waiting behind it, verifies them all and stores
-them in one transaction with one ledger checkpoint (docs/registry.md, "Submitting").
+"""Packets sent alone, answered in batches (docs/registry.md, "Packets sent alone").
 
-A packet sent alone would otherwise cost a task claim, a transaction, a lock of the
-ledger head, a checkpoint and a commit of its own, several times its verification.
+A school's system may POST one packet (one record) at a time. A task for each would
+cost each a task row, its claim, a verification batch, a transaction, a lock of the
+ledger head and a checkpoint: several times what the record costs in a class
+package. Instead:
 
-The companions are claimed as the engine claims a task: their rows marked RUNNING
-under the worker's id in one short transaction (``SELECT … FOR UPDATE SKIP LOCKED``
-on PostgreSQL, an exclusive transaction on SQLite), so no other worker takes them.
-A worker killed while it holds them leaves them RUNNING; the heartbeat's upkeep
-gives them back to the queue once its lease ends (``engine.requeue_abandoned``),
-as it does the task the worker ran. If the group's answer fails, the companions are
-given back at once and the worker answers its own receipt alone.
+- the request enqueues an ``answer_packets`` task only when none waits to run
+  (``answer_packets_later``): a burst of POSTs makes a few tasks, not one each;
+- the task claims the received packets nobody has claimed, oldest first, up to
+  ``BATCH_RECORDS`` (``claim``: its id written on them in one short transaction,
+  ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, an exclusive transaction on
+  SQLite), verifies them with one records binding and stores them in one
+  transaction under one lock of the ledger head, each checked at its own receipt
+  time as if stored alone after the ones before it (``processing.process_receipts``).
+  A full batch first enqueues the next task, so another worker takes the rest.
+
+Never a receipt without a task to answer it: the check that a task waits runs after
+the receipt is committed (the API's request), or, inside the caller's transaction,
+locks that task's row FOR SHARE, which a worker's claim (FOR UPDATE SKIP LOCKED)
+passes over until the receipt commits. Either way the waiting task is claimed, and
+its claim query runs, after the receipt is visible.
+
+A worker killed mid-batch leaves its task RUNNING and the receipts claimed by it: the
+heartbeat's upkeep gives the task back once its lease ends, and the task, run again
+under the same id, takes its own receipts first. If storing the batch fails, nothing
+of it is written and each receipt is answered alone; one that fails alone stays
+received for the periodic recovery, which answers any receipt left received.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 
-from django.utils import timezone
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import F
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
@@ -33,29 +47,10 @@ from hocbaso.season.faults import pause_point
 
 logger = logging.getLogger("hocbaso.season")
 
-GROUP_RECORDS = 64
-"""Records answered in one transaction at most: enough that a packet sent alone
-costs about what it costs in a class package, few enough that the ledger head is
-held briefly and the other workers keep verifying."""
-LOOK_AHEAD = 128
-"""Waiting tasks looked at for companions in one claim."""
-
-
-def answer_with_companions(receipt: Receipt, task_id: str | None, task) -> Receipt:
-    """Answer ``receipt`` and the small receipts waiting behind it together."""
-    room = GROUP_RECORDS - receipt.record_count
-    claimed = claim_companions(task_id, task, room) if room > 0 else []
-    if not claimed:
-        return answer([receipt])[0]
-    others = _receipts(claimed)
-    try:
-        answered = answer([receipt, *others.values()])
-    except Exception:
-        logger.exception("group of %s receipts failed: answered alone", len(claimed))
-        give_back(claimed)
-        return answer([receipt])[0]
-    _finish(claimed, {r.public_id: str(r.status) for r in answered})
-    return answered[0]
+BATCH_RECORDS = 64
+"""Packets a task claims and stores in one transaction at most: enough that a
+packet sent alone costs about what it costs in a class package, few enough that
+the ledger head is held briefly and the other workers keep verifying."""
 
 
 def answer(receipts: list[Receipt]) -> list[Receipt]:
@@ -69,89 +64,85 @@ def answer(receipts: list[Receipt]) -> list[Receipt]:
     )
 
 
-def claim_companions(task_id: str | None, task, room: int) -> list[DBTaskResult]:
-    """Mark RUNNING, under the worker of task ``task_id``, the waiting tasks of
-    ``task`` whose receipts fit in ``room`` records; those rows."""
-    if task_id is None or not engine.can_defer():
-        return []  # run inline: there is no queue to take from
-    leader = DBTaskResult.objects.filter(pk=task_id).first()
-    if leader is None or not leader.worker_ids:
-        return []
-    waiting = DBTaskResult.objects.ready().filter(
-        task_path=task.module_path,
-        backend_name=leader.backend_name,
-        queue_name=leader.queue_name,
+def answer_claimed(task_id: str, task) -> dict[str, int]:
+    """The body of ``answer_packets``: claim, answer, count."""
+    claimed = claim(task_id)
+    if len(claimed) >= BATCH_RECORDS:
+        answer_packets_later(task)  # the rest, by another worker meanwhile
+    if not claimed:
+        return {"answered": 0, "alone": 0}
+    try:
+        answered = answer(claimed)
+    except Exception:
+        logger.exception("a batch of %s packets failed: answered alone", len(claimed))
+        answered = _answer_each(claimed)
+        return {"answered": _processed(answered), "alone": len(claimed)}
+    return {"answered": _processed(answered), "alone": 0}
+
+
+def claim(task_id: str) -> list[Receipt]:
+    """The received packets task ``task_id`` answers, in receipt order: those it
+    claimed in an earlier attempt (its worker died), then unclaimed ones."""
+    waiting = Receipt.objects.filter(
+        status=Receipt.Status.RECEIVED, kind=Receipt.Kind.PACKET
     )
-    # Chosen before locking, so that only the chosen rows are locked: a worker
-    # polling meanwhile (SKIP LOCKED) must not find the rest of the queue hidden.
-    chosen = [row.pk for row in _fitting(list(waiting[:LOOK_AHEAD]), room)]
     with exclusive_transaction(waiting.db):
-        # still waiting: another worker may have taken some since
-        locked = waiting.filter(pk__in=chosen).select_for_update(skip_locked=True)
-        taken = list(locked)
-        started = timezone.now()
-        for row in taken:
-            row.status = TaskResultStatus.RUNNING
-            row.started_at = started
-            row.worker_ids = [*row.worker_ids, leader.worker_ids[-1]]
-        DBTaskResult.objects.bulk_update(taken, ["status", "started_at", "worker_ids"])
-    return taken
-
-
-def _fitting(rows: list[DBTaskResult], room: int) -> list[DBTaskResult]:
-    """The rows, in queue order, whose receipts' records fit in ``room``."""
-    counts = dict(
-        Receipt.objects.filter(
-            public_id__in=[_receipt_id(r) for r in rows]
-        ).values_list("public_id", "record_count")
-    )
-    taken = []
-    for row in rows:
-        size = max(counts.get(_receipt_id(row), 1), 1)
-        if size <= room:
-            taken.append(row)
-            room -= size
-    return taken
-
-
-def _receipt_id(row: DBTaskResult) -> str:
-    return str(row.args_kwargs["args"][0])
-
-
-def _receipts(rows: list[DBTaskResult]) -> dict[str, Receipt]:
-    """The companions' receipts in their tasks' order (a missing one left out)."""
-    found = Receipt.objects.select_related("school").in_bulk(
-        [_receipt_id(r) for r in rows], field_name="public_id"
-    )
-    return {
-        _receipt_id(r): found[_receipt_id(r)] for r in rows if _receipt_id(r) in found
-    }
-
-
-def _finish(rows: list[DBTaskResult], statuses: dict[str, str]) -> None:
-    """Each companion task successful, its value its receipt's status, as if it
-    had run alone; only while this worker still holds it."""
-    by_value: dict[str, list] = defaultdict(list)
-    for row in rows:
-        by_value[statuses.get(_receipt_id(row), "missing")].append(row.pk)
-    finished = timezone.now()
-    for value, ids in by_value.items():
-        DBTaskResult.objects.filter(pk__in=ids, status=TaskResultStatus.RUNNING).update(
-            status=TaskResultStatus.SUCCESSFUL,
-            finished_at=finished,
-            return_value=value,
-            exception_class_path="",
-            traceback="",
+        mine = waiting.filter(claimed_by=task_id) | waiting.filter(
+            claimed_by__isnull=True
         )
-
-
-def give_back(rows: list[DBTaskResult]) -> None:
-    """The companions back in the queue, this claim not counted as an attempt."""
-    for row in rows:
-        DBTaskResult.objects.filter(
-            pk=row.pk, status=TaskResultStatus.RUNNING, started_at=row.started_at
-        ).update(
-            status=TaskResultStatus.READY,
-            started_at=None,
-            worker_ids=row.worker_ids[:-1],
+        chosen = list(
+            mine.select_for_update(skip_locked=True)
+            .order_by(F("claimed_by").asc(nulls_last=True), "pk")
+            .values_list("pk", flat=True)[:BATCH_RECORDS]
         )
+        Receipt.objects.filter(pk__in=chosen).update(claimed_by=task_id)
+    found = Receipt.objects.select_related("school").in_bulk(chosen)
+    return [found[pk] for pk in sorted(chosen)]
+
+
+def _answer_each(receipts: list[Receipt]) -> list[Receipt]:
+    """Each receipt in a transaction of its own; one that fails stays received."""
+    answered = []
+    for receipt in receipts:
+        try:
+            answered += answer([receipt])
+        except Exception:
+            logger.exception("receipt %s failed: left to the recovery", receipt)
+    return answered
+
+
+def _processed(receipts: list[Receipt]) -> int:
+    return sum(1 for r in receipts if r.status == Receipt.Status.PROCESSED)
+
+
+def answer_packets_later(task) -> bool:
+    """Enqueue ``task`` (``answer_packets``) unless one waits to run already;
+    whether it was enqueued."""
+    if not engine.can_defer():
+        task.enqueue()  # the inline backend runs it now
+        return True
+    if _waiting(task):
+        return False
+    engine.enqueue(task)
+    return True
+
+
+def _waiting(task) -> bool:
+    """Whether a ``task`` waits to run. Inside the caller's transaction the row
+    found is locked FOR SHARE on PostgreSQL (SQLite's transaction already holds
+    the database), so no worker claims it before the caller's receipt commits."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
+    lock = (
+        " FOR SHARE"
+        if connection.in_atomic_block and connection.vendor == "postgresql"
+        else ""
+    )
+    # table and column names only, the values are parameters: S608 does not apply
+    sql = (
+        f"SELECT 1 FROM {quote(DBTaskResult._meta.db_table)} "  # noqa: S608
+        f"WHERE {quote('status')} = %s AND {quote('task_path')} = %s LIMIT 1{lock}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [TaskResultStatus.READY, task.module_path])
+        return cursor.fetchone() is not None

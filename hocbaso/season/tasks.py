@@ -22,26 +22,32 @@ from hocbaso.registry.verification import InProcessVerifier
 from hocbaso.season import deadlines, engine, grouping, reminders
 
 
-@task(takes_context=True)
-def answer_receipt(context, receipt_id: str) -> str:
-    """Verify and store every packet of a received receipt, with the small receipts
-    waiting behind it (``grouping``); its status after."""
-    return answer_by_id(receipt_id, context.task_result.id)
+@task()
+def answer_receipt(receipt_id: str) -> str:
+    """Verify and store every packet of a received receipt (a class package); its
+    status after."""
+    return answer_by_id(receipt_id)
 
 
-def answer_by_id(receipt_id: str, task_id: str | None = None) -> str:
-    """The body of ``answer_receipt``; ``task_id`` the worker's task, whose worker
-    takes the companions (none without it)."""
+def answer_by_id(receipt_id: str) -> str:
+    """The body of ``answer_receipt``."""
     found = Receipt.objects.select_related("school").filter(public_id=receipt_id)
     receipt = found.first()
     if receipt is None:
         return "missing"
-    return str(grouping.answer_with_companions(receipt, task_id, answer_receipt).status)
+    return str(answer(receipt).status)
 
 
 def answer(receipt: Receipt) -> Receipt:
     """Answer one receipt alone, at the time it was received (``grouping.answer``)."""
     return grouping.answer([receipt])[0]
+
+
+@task(takes_context=True)
+def answer_packets(context) -> dict[str, int]:
+    """Answer the packets sent alone that wait, a batch at a time (``grouping``);
+    how many were answered, and how many alone after their batch failed."""
+    return grouping.answer_claimed(str(context.task_result.id), answer_packets)
 
 
 @task()
@@ -96,6 +102,10 @@ def answer_later(receipt: ReceiptView) -> ReceiptView:
     """Have a worker answer a receipt just given; the receipt as it stands now
     (already answered when the engine runs tasks inline)."""
     if receipt.status != Receipt.Status.RECEIVED:
+        return receipt
+    if receipt.kind == Receipt.Kind.PACKET and engine.can_defer():
+        # a packet sent alone: answered with the others waiting (grouping)
+        grouping.answer_packets_later(answer_packets)
         return receipt
     # The same bytes sent again get the same receipt: its one task, however often
     # a client repeats its call (the task's id is the receipt's; engine.py).

@@ -79,12 +79,25 @@ class Receipt(models.Model):
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     actor_user = actor_user_field()
     actor_label = actor_label_field()
+    # The task answering a packet sent alone, written when a worker claims it
+    # (hocbaso.season.grouping): two workers never take the same receipt.
+    claimed_by = models.UUIDField(
+        _("answering task"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("receipt")
         verbose_name_plural = _("receipts")
         ordering = ["-received_at"]
-        indexes = [models.Index(fields=["school", "operation", "blob"])]
+        indexes = [
+            models.Index(fields=["school", "operation", "blob"]),
+            # the receipts waiting for their answer, oldest first: a few rows
+            models.Index(
+                fields=["id"],
+                condition=Q(status="received"),
+                name="registry_receipt_waiting",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.public_id

@@ -26,7 +26,7 @@ SECOND = dt.timedelta(seconds=1)
 def _submitted(district, clock, clerk):
     record = district.records(district.primary, Round.MAIN)[0]
     tasks.answer_later(submit(district, record, clerk, clock, process=False))
-    assert run_ready() == ["answer_receipt"]
+    assert run_ready() == ["answer_packets"]
     return record
 
 
