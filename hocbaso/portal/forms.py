@@ -10,8 +10,10 @@ bounded in length. ``text_problem`` is shared by the pages and the JSON API.
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -93,6 +95,44 @@ class LookupForm(forms.Form):
             )
         },
     )
+
+
+def clean_lookup(data: QueryDict) -> dict[str, Any] | None:
+    """The lookup's fields as ``LookupForm(data).cleaned_data``, or None when the
+    form must be built (a field is not valid: the form says why, in its words).
+
+    Each value goes through the form's own field (``base_fields``: same reading of
+    the data, same normalisation, same checks) without a form instance, whose
+    fields are deep-copied and bound one by one: that cost a sixth of a lookup.
+    The form has no cleaning of its own beyond its fields (checked here), so what
+    passes is what the form would pass."""
+    if not _FIELDS_ONLY:
+        return None
+    cleaned = {}
+    for name, field in LookupForm.base_fields.items():
+        try:
+            cleaned[name] = field.clean(
+                field.widget.value_from_datadict(data, {}, name)
+            )
+        except forms.ValidationError:
+            return None
+    return cleaned
+
+
+_FORM_STEPS = ("clean", "full_clean", "_clean_fields", "_clean_form", "_post_clean")
+
+
+def cleans_only_fields(form_class: type[forms.Form]) -> bool:
+    """Whether the form cleans nothing but its fields (no clean_<name>, clean()
+    or other step of its own)."""
+    steps = all(
+        getattr(form_class, step) is getattr(forms.Form, step) for step in _FORM_STEPS
+    )
+    return steps and not any(name.startswith("clean_") for name in dir(form_class))
+
+
+# otherwise clean_lookup leaves every lookup to the form
+_FIELDS_ONLY = cleans_only_fields(LookupForm)
 
 
 class VerifyForm(forms.Form):

@@ -10,6 +10,7 @@ lookup_failed, which is also what the throttle counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_required
@@ -25,7 +26,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hocbaso.portal import limits, throttle
 from hocbaso.portal.audit import audit_verification, record_access
-from hocbaso.portal.forms import AuditSearchForm, LookupForm, VerifyForm
+from hocbaso.portal.forms import (
+    AuditSearchForm,
+    LookupForm,
+    VerifyForm,
+    clean_lookup,
+)
 from hocbaso.portal.models import AccessAction, AccessEvent, ActorKind
 from hocbaso.portal.registry_view import (
     held_transcript,
@@ -53,10 +59,11 @@ NOTHING_FOUND = gettext_lazy(
 
 
 def _throttled(
-    request: HttpRequest, template: str, context: dict
+    request: HttpRequest, template: str, context_of: Callable[[], dict]
 ) -> HttpResponse | None:
     """HTTP 429 while the client is in its wait (the refusal is recorded but does
-    not lengthen the wait), else None."""
+    not lengthen the wait), else None. ``context_of`` gives the page's context,
+    built only for a refusal."""
     standing = throttle.allowance(request)
     if not standing.is_waiting:
         return None
@@ -67,39 +74,59 @@ def _throttled(
         detail={"throttled": True},
         client=standing.client,
     )
-    context["error"] = throttle.throttled_message(standing.wait_seconds)
+    context = {
+        **context_of(),
+        "error": throttle.throttled_message(standing.wait_seconds),
+    }
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(standing.wait_seconds)
     return response
 
 
-def _failed(request: HttpRequest, form: LookupForm, reason: str) -> None:
+def _bound_form(request: HttpRequest) -> Callable[[], dict]:
+    return lambda: {"form": LookupForm(request.POST)}
+
+
+def _failed(request: HttpRequest, fields: dict, reason: str) -> None:
     record_access(
         request,
         action=AccessAction.LOOKUP_FAILED,
         transcript=None,
-        organisation=form.cleaned_data.get("organisation", "") if form.is_bound else "",
-        purpose=form.cleaned_data.get("purpose", "") if form.is_bound else "",
+        organisation=fields.get("organisation", ""),
+        purpose=fields.get("purpose", ""),
         detail={"reason": reason},
     )
 
 
-def _invalid(request, form: LookupForm, template: str, context: dict) -> HttpResponse:
-    """A form with an error: a code that cannot be one is a failed lookup; text
-    the trail cannot keep (organisation, purpose) is only sent back to fix."""
+def _fields(request: HttpRequest, template: str) -> dict | HttpResponse:
+    """The lookup's fields, cleaned as LookupForm cleans them (forms.clean_lookup,
+    no form built when they are valid), or the page with the form's errors: a
+    code that cannot be one is a failed lookup; text the trail cannot keep
+    (organisation, purpose) is only sent back to fix."""
+    fields = clean_lookup(request.POST)
+    if fields is not None:
+        return fields
+    form = LookupForm(request.POST)
+    if form.is_valid():
+        return form.cleaned_data
     if "code" in form.errors:
-        _failed(request, form, "malformed")
-    return render(request, template, context, status=400)
+        _failed(request, form.cleaned_data, "malformed")
+    return render(request, template, {"form": form}, status=400)
 
 
-def _lookup(request: HttpRequest, form: LookupForm):
-    """The transcript and its registry view for a valid form, or (None, None)."""
-    code = normalise_code(form.cleaned_data["code"])
+def _lookup(request: HttpRequest, fields: dict):
+    """The transcript and its registry view for valid fields, or (None, None)."""
+    code = normalise_code(fields["code"])
     transcript, view = held_transcript(code)
     if view is None:
-        _failed(request, form, "nothing" if code else "malformed")
+        _failed(request, fields, "nothing" if code else "malformed")
         return None, None
     return transcript, view
+
+
+def _nothing_found(request: HttpRequest, template: str) -> HttpResponse:
+    context = {"form": LookupForm(request.POST), "error": NOTHING_FOUND}
+    return render(request, template, context)
 
 
 @sensitive_post_parameters("code")
@@ -108,31 +135,29 @@ def lookup(request: HttpRequest) -> HttpResponse:
     template = "portal/lookup.html"
     if request.method == "GET":
         return render(request, template, {"form": LookupForm()})
-    form = LookupForm(request.POST)
-    context: dict = {"form": form}
-    if refused := _throttled(request, template, context):
+    if refused := _throttled(request, template, _bound_form(request)):
         return refused
-    if not form.is_valid():
-        return _invalid(request, form, template, context)
-    transcript, view = _lookup(request, form)
+    fields = _fields(request, template)
+    if isinstance(fields, HttpResponse):
+        return fields
+    transcript, view = _lookup(request, fields)
     if view is None:
-        context["error"] = NOTHING_FOUND
-        return render(request, template, context)
+        return _nothing_found(request, template)
     record_access(
         request,
         action=AccessAction.VIEW,
         transcript=transcript,
-        organisation=form.cleaned_data["organisation"],
-        purpose=form.cleaned_data["purpose"],
-        detail={**view.source, "contact": form.cleaned_data["contact"].lower()}
-        if form.cleaned_data.get("contact")
+        organisation=fields["organisation"],
+        purpose=fields["purpose"],
+        detail={**view.source, "contact": fields["contact"].lower()}
+        if fields.get("contact")
         else view.source,
     )
     # a transcript held elsewhere (the national repository) has no soft copy here;
     # the download form's fields are written plainly (a widget's template costs a
-    # third of the page)
-    download = {k: form.cleaned_data[k] for k in ("code", "organisation", "purpose")}
-    context.update(view=view, download=download if transcript else None)
+    # third of the page); the page shows no form, so none is built
+    download = {k: fields[k] for k in ("code", "organisation", "purpose")}
+    context = {"view": view, "download": download if transcript else None}
     return result_page(request, template, context)
 
 
@@ -140,16 +165,15 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def download(request: HttpRequest) -> HttpResponse:
     """The signed soft copy of a transcript looked up by code (code in the body)."""
-    form = LookupForm(request.POST)
-    context: dict = {"form": form}
-    if refused := _throttled(request, "portal/lookup.html", context):
+    template = "portal/lookup.html"
+    if refused := _throttled(request, template, _bound_form(request)):
         return refused
-    if not form.is_valid():
-        return _invalid(request, form, "portal/lookup.html", context)
-    transcript, view = _lookup(request, form)
+    fields = _fields(request, template)
+    if isinstance(fields, HttpResponse):
+        return fields
+    transcript, view = _lookup(request, fields)
     if view is None:
-        context["error"] = NOTHING_FOUND
-        return render(request, "portal/lookup.html", context)
+        return _nothing_found(request, template)
     if transcript is None:
         message = _(
             "The signed soft copy is issued by the department that manages this "
@@ -159,8 +183,8 @@ def download(request: HttpRequest) -> HttpResponse:
     return _soft_copy(
         request,
         transcript,
-        organisation=form.cleaned_data["organisation"],
-        purpose=form.cleaned_data["purpose"],
+        organisation=fields["organisation"],
+        purpose=fields["purpose"],
     )
 
 
@@ -191,9 +215,9 @@ def verify(request: HttpRequest) -> HttpResponse:
     template = "portal/verify.html"
     if request.method == "GET":
         return render(request, template, {"form": VerifyForm()})
-    context: dict = {"form": VerifyForm()}
-    if refused := _throttled(request, template, context):
+    if refused := _throttled(request, template, lambda: {"form": VerifyForm()}):
         return refused
+    context: dict = {"form": VerifyForm()}
     form = VerifyForm(request.POST, request.FILES)
     if limits.is_refused(request):  # the body was cut off past the limit
         return limits.refusal(request)

@@ -128,3 +128,43 @@ def test_the_download_is_the_signed_soft_copy(registry, client):
     assert name.endswith(".xml") and b"Signature" in packet
     event = AccessEvent.objects.get(action="download")
     assert event.transcript == registry.primary_transcript
+
+
+def test_a_valid_lookup_builds_no_form_and_is_recorded(registry, client):
+    from unittest import mock
+
+    from hocbaso.portal import views
+
+    code = registry.primary_transcript.lookup_code
+    with mock.patch.object(views, "LookupForm", wraps=views.LookupForm) as built:
+        response = _post(client, code, purpose="Tuyển sinh")
+    assert response.status_code == 200 and "Có hiệu lực từ" in response.content.decode()
+    assert built.call_count == 0
+    (view,) = AccessEvent.objects.filter(action="view")
+    assert (view.transcript, view.purpose) == (
+        registry.primary_transcript,
+        "Tuyển sinh",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "sentence", "failed"),
+    [
+        ({"code": ""}, "Trường này là bắt buộc.", 1),
+        ({"code": "abc\x1b"}, "Mã tra cứu chứa ký tự điều khiển hoặc ký tự ẩn", 1),
+        (
+            {"contact": "tên @ví dụ"},
+            "Địa chỉ thư điện tử không hợp lệ: hãy viết theo dạng ten@vidu.vn",
+            0,
+        ),
+    ],
+)
+def test_a_bad_field_gets_the_forms_vietnamese_sentence(
+    registry, client, fields, sentence, failed
+):
+    code = registry.primary_transcript.lookup_code
+    response = client.post(LOOKUP, {"code": code, **fields}, REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 400
+    assert sentence in response.content.decode()
+    assert not AccessEvent.objects.filter(action="view").exists()
+    assert AccessEvent.objects.filter(action="lookup_failed").count() == failed
