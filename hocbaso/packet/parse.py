@@ -111,6 +111,10 @@ def load_packet_tree(data: bytes) -> Element:
 
 
 def _refuse_declarations(data: bytes) -> None:
+    # A declaration starts "<!": without any "!" (one memchr) there is none; the
+    # pattern's search costs a lower-secondary packet some 20 µs.
+    if b"!" not in data:
+        return
     match = _FORBIDDEN.search(data)
     if match is not None:
         line = data.count(b"\n", 0, match.start()) + 1
