@@ -174,18 +174,32 @@ def read_signature(
         + rest[len(_SIGNED_INFO_START) - 1 : close + len(_SIGNED_INFO_END)]
     )
     read = read_signed_info(signed_info)
-    ders = [_strict_base64(v) for v in _CERTIFICATE_TEXT.findall(found[3])]
+    ders = _chain_der(found[3])
     value, moment = _strict_base64(found[1]), _moment(found[6])
-    if read is None or value is None or moment is None or None in ders:
+    if read is None or value is None or moment is None or ders is None:
         return None
-    return SignatureText(
-        signed_info,
-        *read,
-        value,
-        tuple(ders),  # type: ignore[arg-type]
-        found[2].decode(),
-        moment,
-    )
+    return SignatureText(signed_info, *read, value, ders, found[2].decode(), moment)
+
+
+# The same few chains sign thousands of packets: the certificates' text of each
+# is decoded once per process, and the same DER objects come back (their hash
+# kept, so the certificate and chain caches keyed by them find them at once).
+# Bounded against a flood of strangers.
+_CHAIN_DER: dict[bytes, tuple[bytes, ...]] = {}
+_MAX_CACHED_CHAINS = 8192
+
+
+def _chain_der(text: bytes) -> tuple[bytes, ...] | None:
+    """The DER of each X509Certificate in text; None if one is not base64."""
+    found = _CHAIN_DER.get(text)
+    if found is None:
+        ders = [_strict_base64(v) for v in _CERTIFICATE_TEXT.findall(text)]
+        if None in ders:
+            return None
+        if len(_CHAIN_DER) >= _MAX_CACHED_CHAINS:
+            _CHAIN_DER.clear()
+        found = _CHAIN_DER[text] = tuple(ders)  # type: ignore[arg-type]
+    return found
 
 
 def _strict_base64(text: bytes) -> bytes | None:

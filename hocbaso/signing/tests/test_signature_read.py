@@ -32,6 +32,7 @@ MUTATIONS = {
         ("</X509SubjectName>", "</Foo>"),
     ],
     "a certificate that is not one": [("<X509Certificate>", "<X509Certificate>AAAA")],
+    "a certificate that is not base64": [("<X509Certificate>", "<X509Certificate>*")],
     "a second X509Data": [("</X509Data>", "</X509Data><X509Data/>")],
     "a KeyInfo in another namespace": [("<KeyInfo>", '<KeyInfo xmlns="urn:x">')],
     "a prefixed X509Data": [
@@ -117,6 +118,20 @@ def test_a_signature_read_from_its_cut_keeps_no_value_of_another_packet(signed):
         element, placed = _signatures(root)[0]
         assert _outcome(element, placed, canonical) == _outcome(element, placed, None)
     assert _outcome(element, placed, canonical)[7].day == 1
+
+
+def test_a_chain_is_decoded_once_for_every_packet_it_signs(signed):
+    # The same objects come back: the certificate and chain caches keyed by
+    # them hash each once.
+    read = []
+    for _packet in range(2):
+        root = load_packet_tree(signed)
+        canonical = X.CanonicalTree(root, X.index_ids(root))
+        element, placed = _signatures(root)[0]
+        read.append(parse_signature(element, placed, canonical).certificate_der)
+    first, second = read
+    assert first == second and len(first) >= 2
+    assert all(a is b for a, b in zip(first, second, strict=True))
 
 
 @pytest.mark.parametrize("case", sorted(MUTATIONS))
