@@ -1,12 +1,15 @@
 """An installation on a file SQLite database for the tests that run real workers.
 
     python -m hocbaso.season.tests.installation setup        # prints JSON
+    python -m hocbaso.season.tests.installation send-alone
     python -m hocbaso.season.tests.installation enqueue-lock
 
 ``setup`` migrates, builds the registry tests' signed district (a tiny seeded
 district with a few records of last year signed, its PKI under the data directory),
 gives the primary class's main-round records to the registry as one class package
-(received, not answered) and enqueues its answer. ``enqueue-lock`` schedules the
+(received, not answered) and enqueues its answer. ``send-alone`` sends the other
+classes' main-round records one packet at a time (one task answers them).
+``enqueue-lock`` schedules the
 main round's lock at its deadline, which has passed, so that a worker runs it at
 once. The environment (``Installation.env``) names the data directory, the
 database backend of the engine and the pause directory of ``faults.pause_point``.
@@ -14,6 +17,7 @@ database backend of the engine and the pause directory of ``faults.pause_point``
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import select
@@ -145,6 +149,42 @@ def _setup() -> dict:
     return {"receipt": receipt.receipt_id, "records": len(records)}
 
 
+def _send_alone() -> dict:
+    """The other classes' main-round records, each packet sent alone (received,
+    not answered): one task waits to answer them."""
+    from hocbaso.records.models import RecordStatus, Round, YearlyRecord
+    from hocbaso.registry import actions
+    from hocbaso.registry.actors import Actor
+    from hocbaso.registry.clock import fixed_clock
+    from hocbaso.registry.models import Submission
+    from hocbaso.registry.tests.district import _last_year
+    from hocbaso.season.tasks import answer_later
+
+    year = _last_year()
+    at = fixed_clock(year.deadline("main_lock_date") - dt.timedelta(days=10))
+    records = (
+        YearlyRecord.objects.filter(
+            school_year=year, round=Round.MAIN, status=RecordStatus.ISSUED
+        )
+        .exclude(pk__in=Submission.objects.values("record_id"))
+        .select_related("school", "packet")
+        .order_by("pk")
+    )
+    receipts = [
+        answer_later(
+            actions.submit(
+                bytes(r.packet.data),
+                school=r.school,
+                actor=Actor.of_school_token(r.school, "test"),
+                clock=at,
+                process=False,
+            )
+        ).receipt_id
+        for r in records
+    ]
+    return {"receipts": receipts}
+
+
 def _enqueue_lock() -> dict:
     from hocbaso.records.models import Round
     from hocbaso.registry.rounds import lock_deadline
@@ -166,5 +206,5 @@ if __name__ == "__main__":
     import django
 
     django.setup()
-    steps = {"setup": _setup, "enqueue-lock": _enqueue_lock}
+    steps = {"setup": _setup, "send-alone": _send_alone, "enqueue-lock": _enqueue_lock}
     print(json.dumps(steps[sys.argv[1]]()))
