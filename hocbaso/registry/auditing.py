@@ -44,5 +44,18 @@ _ROW = RowInsert(AuditEvent, _COLUMNS)
 
 def record(action: EventType, actor: Actor, at: datetime, **fields: Any) -> None:
     """Write one audit row now."""
-    event = audit_event(action, actor, at, **fields)
-    _ROW([tuple(getattr(event, c) for c in _COLUMNS)])
+    write(audit_event(action, actor, at, **fields))
+
+
+def write(event: AuditEvent) -> None:
+    """Write an unsaved audit row now."""
+    _ROW([_row(event)])
+
+
+def unnested(event: AuditEvent) -> tuple[str, list]:
+    """PostgreSQL: the row's INSERT, not run (``storing_rows.insert_together``)."""
+    return _ROW.unnested([_row(event)])
+
+
+def _row(event: AuditEvent) -> tuple:
+    return tuple(getattr(event, c) for c in _COLUMNS)

@@ -33,7 +33,7 @@ from django.db.models import Field, Model
 
 from hocbaso.registry.models import Blob
 
-__all__ = ["RowInsert", "RowInsertError", "stored_bytes"]
+__all__ = ["RowInsert", "RowInsertError", "insert_together", "stored_bytes"]
 
 # Types whose get_db_prep_save returns the Python value unchanged.
 _AS_IS = {
@@ -93,20 +93,34 @@ class RowInsert:
         (as Django's bulk_create relies on), or [] without them."""
         if not rows:
             return []
+        connection = connections[using]
+        fields, values = self._adapted(rows, connection)
+        if connection.vendor == "postgresql":
+            sql, params = self._unnest(connection, fields, values)
+            return _run(connection, sql, params, bound=True, rows=bool(self._returning))
+        return self._values(connection, fields, values)
+
+    def unnested(
+        self, rows: Sequence[Sequence[Any]], *, using: str = DEFAULT_DB_ALIAS
+    ) -> tuple[str, list]:
+        """PostgreSQL: the INSERT of ``rows`` as SQL and parameters, not run, for
+        ``insert_together``."""
+        connection = connections[using]
+        fields, values = self._adapted(rows, connection)
+        return self._unnest(connection, fields, values)
+
+    def _adapted(self, rows, connection) -> tuple[list[Field], list[list]]:
         if any(len(row) != len(self._fields) for row in rows):
             raise RowInsertError(f"each row has {len(self._fields)} values")
-        connection = connections[using]
         fields = [*self._fields, *self._filled]
         constants = [f.get_default() for f in self._filled]
         values = [[*row, *constants] for row in rows]
         for column, adapt in _adapters(fields, connection):
             for row in values:
                 row[column] = adapt(row[column])
-        if connection.vendor == "postgresql":
-            return self._unnest(connection, fields, values)
-        return self._values(connection, fields, values)
+        return fields, values
 
-    def _unnest(self, connection, fields: list[Field], values: list) -> list[tuple]:
+    def _unnest(self, connection, fields: list[Field], values: list):
         key = (connection.alias, 0)
         if key not in self._sql:
             # varchar, not varchar(n): a value too long fails instead of being cut
@@ -116,7 +130,7 @@ class RowInsert:
             rows = f"SELECT * FROM UNNEST({arrays})"  # noqa: S608
             self._sql[key] = self._statement(connection, fields, rows)
         columns = [list(column) for column in zip(*values, strict=True)]
-        return self._run(connection, self._sql[key], columns, bound=True)
+        return self._sql[key], columns
 
     def _values(self, connection, fields: list[Field], values: list) -> list[tuple]:
         limit = max(1, connection.features.max_query_params // len(fields))
@@ -130,7 +144,9 @@ class RowInsert:
                     connection, fields, "VALUES " + ", ".join([row] * len(batch))
                 )
             params = list(chain.from_iterable(batch))
-            found += self._run(connection, self._sql[key], params)
+            found += _run(
+                connection, self._sql[key], params, rows=bool(self._returning)
+            )
         return found
 
     def _statement(self, connection, fields: list[Field], rows: str) -> str:
@@ -145,11 +161,28 @@ class RowInsert:
             sql += " RETURNING " + ", ".join(quote(f.column) for f in self._returning)
         return sql
 
-    def _run(self, connection, sql: str, params: list, bound=False) -> list[tuple]:
-        cursor = _bound_cursor(connection) if bound else connection.cursor()
-        with cursor:
-            cursor.execute(sql, params)
-            return [tuple(row) for row in cursor.fetchall()] if self._returning else []
+
+def _run(connection, sql: str, params: list, *, bound=False, rows=False) -> list[tuple]:
+    cursor = _bound_cursor(connection) if bound else connection.cursor()
+    with cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()] if rows else []
+
+
+def insert_together(
+    last: tuple[str, list], *first: tuple[str, list], using: str = DEFAULT_DB_ALIAS
+) -> list[tuple]:
+    """PostgreSQL: ``unnested`` INSERTs run as one statement, all or none (the
+    ``first`` as WITH clauses, then ``last``); the rows ``last`` returns.
+
+    One round trip instead of one per table and two more for BEGIN and COMMIT:
+    what a request waits for when the server's cores are busy. A clause's rows
+    are not visible to the others (one snapshot): a foreign key between them is
+    checked at the commit (Django's are deferred)."""
+    clauses = ", ".join(f"w{n} AS ({sql})" for n, (sql, _) in enumerate(first))
+    sql = f"WITH {clauses} {last[0]}" if first else last[0]
+    params = [p for _, values in (*first, last) for p in values]
+    return _run(connections[using], sql, params, bound=True, rows=True)
 
 
 _STORED_BYTES = 'SELECT "sha256", "data" FROM "registry_blob" WHERE "sha256" = ANY(%s)'

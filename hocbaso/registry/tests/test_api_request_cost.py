@@ -135,3 +135,29 @@ def test_a_submission_writes_its_rows_with_inserts_compiled_once(
     # the first POST's task answers both: a packet alone enqueues none while one waits
     queued = DBTaskResult.objects.values_list("task_path", flat=True)
     assert list(queued) == ["hocbaso.season.tasks.answer_packets"]
+
+
+def test_a_packets_bytes_receipt_and_audit_row_are_written_by_one_statement(
+    district, client, now, records, monkeypatch
+):
+    """On PostgreSQL one INSERT writes the three rows (no BEGIN and COMMIT round
+    trips either); SQLite, in the process, writes them in one transaction."""
+    monkeypatch.setattr(
+        "hocbaso.registry.api.routes_submissions.answer_later", lambda view: view
+    )
+    token = issue(records[0].school)
+    _submit(client, district, records[0], token)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = _submit(client, district, records[1], token)
+
+    writes = [q["sql"] for q in queries if "INSERT" in q["sql"].upper()]
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 3)
+    found = Receipt.objects.select_related("blob").get(
+        public_id=response.json()["receipt_id"]
+    )
+    assert bytes(found.blob.data) == district.packet(records[1])
+    trail = AuditEvent.objects.filter(object_id=found.public_id)
+    assert [(e.action, e.actor_label) for e in trail] == [
+        ("receipt:receive", found.actor_label)
+    ]
