@@ -31,7 +31,8 @@ project, gunicorn and workers) turn by turn with this one, ``--rounds`` times
 each, so both are measured side by side on the same noisy machine; the ratio is
 what to read. ``--profile FILE`` writes the measured POSTs' cProfile (pstats) of
 this checkout's last round; with ``--http``, each gunicorn worker's requests go
-to ``FILE.<pid>``.
+to ``FILE.<pid>`` and each task worker's run (its start included) to
+``FILE.worker<n>``.
 """
 
 from __future__ import annotations
@@ -320,7 +321,7 @@ def queued_throughput(
     district.worker_startup_cpu(workers, root=tree)
     with tempfile.TemporaryDirectory(prefix="hocbaso-api-") as logs:
         with served(tree, web, open_at, Path(logs), profile) as (server, port):
-            running = district.start_workers(workers, root=tree)
+            running = district.start_workers(workers, root=tree, profile=profile)
             try:
                 _wait_beating(running)  # started, as a worker in service is
                 # each gunicorn worker imports the URLconf (every view, every

@@ -663,12 +663,19 @@ def _run_workers(workers: int, root: Path = ROOT) -> None:
             raise RuntimeError(f"a worker exited {process.returncode}")
 
 
-def start_workers(workers: int, root: Path = ROOT) -> list[subprocess.Popen]:
+def start_workers(
+    workers: int, root: Path = ROOT, profile: str | None = None
+) -> list[subprocess.Popen]:
     """``workers`` task workers (of the checkout ``root``) polling the queue every
-    50 ms when it is empty."""
-    command = [sys.executable, str(root / "manage.py"), "worker"]
-    command += ["--interval", "0.05", "--no-startup-delay", "--no-reload", "-v", "0"]
-    return [subprocess.Popen(command, cwd=root) for _ in range(workers)]
+    50 ms when it is empty; with ``profile``, each under cProfile, its stats
+    written to ``profile.worker<n>`` when it stops."""
+    options = ["worker", "--interval", "0.05", "--no-startup-delay", "--no-reload"]
+    started = []
+    for n in range(workers):
+        profiled = ["-m", "cProfile", "-o", f"{profile}.worker{n}"] if profile else []
+        command = [sys.executable, *profiled, str(root / "manage.py"), *options]
+        started.append(subprocess.Popen([*command, "-v", "0"], cwd=root))
+    return started
 
 
 def worker_startup_cpu(workers: int, root: Path = ROOT) -> float:
