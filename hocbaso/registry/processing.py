@@ -13,9 +13,9 @@ the record's current submission is untouched. A packet identical to the record's
 current submission is answered "accepted" again, with nothing new stored.
 
 The API and the school pages give the receipt at once and a worker answers it
-(``hocbaso.season.tasks.answer_receipt``), with the small receipts waiting behind it
-in one transaction (``process_receipts``: group commit, one ledger checkpoint for
-all; ``hocbaso.season.grouping``); answering twice is harmless, the second
+(``hocbaso.season.tasks``): a class package by a task of its own, the packets sent
+alone in batches, in one transaction (``process_receipts``, one ledger checkpoint
+for all; ``hocbaso.season.grouping``); answering twice is harmless, the second
 finds the receipt answered under its row lock. A receipt left "received" (the
 process stopped between the receipt and its answer, or its task was lost) is
 answered by ``recover_receipts``: a periodic task of the workers, and
@@ -108,7 +108,7 @@ def process_receipts(
     verifier: Verifier,
     before_commit: Callable[[], None] | None = None,
 ) -> list[Receipt]:
-    """Answer several receipts in one storing transaction (group commit): each
+    """Answer several receipts in one storing transaction (a batch): each
     verified and checked at its own clock, stored in the given order as if one
     after the other, under one lock of the ledger head, with one checkpoint.
 
