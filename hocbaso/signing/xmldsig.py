@@ -151,8 +151,19 @@ class CanonicalTree:
         return found
 
     def digest(self, element: Element) -> bytes:
-        """SHA-256 of element's canonical form."""
-        return hashlib.sha256(self.canonical(element)).digest()
+        """SHA-256 of element's canonical form: its cut is hashed as its start
+        tag, then the rest as kept (a Signature's cut is some kilobytes, the
+        data's tens), not joined into one copy first."""
+        if element is self._root and self._exact:
+            return hashlib.sha256(self._text).digest()
+        cut = self._cuts[element] if element in self._cuts else self.cut(element)
+        if cut is None:
+            return hashlib.sha256(canonicalize(element)).digest()
+        name, attributes, rest = cut
+        tag = b"<" + name + apex_namespaces(element) + attributes + b">"
+        found = hashlib.sha256(tag)
+        found.update(rest)
+        return found.digest()
 
     def _start_of(self, element: Element) -> int | None:
         """Where element's start tag is in the text; None if it cannot be told.
