@@ -318,7 +318,7 @@ def queued_throughput(
     tokens = _tokens({school_code for school_code, _grade, _data in singles}, open_at)
     items = [(school_code, data) for school_code, _grade, data in singles]
     # the periodic tasks a first beat enqueues, run now on the empty queue
-    district.worker_startup_cpu(workers, root=tree)
+    start_cpu = district.worker_startup_cpu(workers, root=tree)
     with tempfile.TemporaryDirectory(prefix="hocbaso-api-") as logs:
         with served(tree, web, open_at, Path(logs), profile) as (server, port):
             running = district.start_workers(workers, root=tree, profile=profile)
@@ -355,6 +355,7 @@ def queued_throughput(
         "cpu_ms_per_record": per_record,
         "server_cpu_ms_per_record": round(needed, 2),
         "cpu_bound_per_second": round((os.cpu_count() or 1) * 1000 / needed, 1),
+        "worker_start_cpu_seconds": round(start_cpu, 2),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 

@@ -407,11 +407,15 @@ def _submit_and_lock(cache, meta, args) -> dict:
 
         profiler = cProfile.Profile()
         profiler.enable()
+    cluster = _cluster_cpu() if queued else None
     out["end_to_end"] = _end_to_end(packages, clock, args.workers, meta)
     if queued:  # measured in the same run: what a record alone costs against one
-        alone = out["one_at_a_time_queued"]["accepted_per_second"]
+        alone = out["one_at_a_time_queued"]
         in_packages = out["end_to_end"]["submitted_per_second"]
-        out["one_at_a_time_queued"]["ratio_to_packages"] = round(alone / in_packages, 2)
+        alone["ratio_to_packages"] = round(
+            alone["accepted_per_second"] / in_packages, 2
+        )
+        alone.update(_cost_against_packages(alone, out["end_to_end"], cluster))
     if args.profile:
         profiler.disable()
         profiler.dump_stats(args.profile)
@@ -469,6 +473,30 @@ def _singles_queued(singles, open_at: dt.datetime, args) -> dict:
         clients=args.clients,
     )
     return {**found, "checkpoints": _checkpoints()}
+
+
+def _cluster_cpu() -> float | None:
+    from api_single import cluster_cpu
+
+    return cluster_cpu()
+
+
+def _cost_against_packages(alone: dict, packages: dict, cluster: float | None):
+    """Server CPU a record alone ÷ a record in a class package, measured in the
+    same run: the packages' workers without their start (the records alone find
+    theirs running; both start alike), their main process (the API's share) and
+    every process of the database cluster, as for the records alone."""
+    records, cpu = packages["records"], packages["cpu_seconds"]
+    spent = cpu["workers"] - alone["worker_start_cpu_seconds"] + cpu["main"]
+    if cluster is not None:
+        spent += _cluster_cpu() - cluster
+    per_record = round(spent / records * 1000, 2)
+    return {
+        "package_server_cpu_ms_per_record": per_record,
+        "cpu_ratio_to_packages": round(
+            alone["server_cpu_ms_per_record"] / per_record, 2
+        ),
+    }
 
 
 def _checkpoints() -> int:
