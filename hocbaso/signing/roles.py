@@ -90,7 +90,7 @@ def find_slots(root: Element) -> list[PlacedSlot]:
     placed = []
     # At the schema's places only (an element of a slot's name elsewhere is no slot).
     for element in (e for path in L.SLOT_PATHS for e in root.iterfind(path)):
-        role, attr = _SLOT_NAMES[etree.QName(element).localname]
+        role, attr = _SLOT_NAMES[element.tag.rpartition("}")[2]]  # local name
         slot = Slot(role, element.get(attr, ""))
         placed.append(PlacedSlot(slot, element, _covers(subjects, slot)))
     return placed

@@ -275,7 +275,9 @@ class CanonicalTree:
 def apex_namespaces(element: Element) -> bytes:
     """The namespace declarations of element's canonical start tag as an apex."""
     nsmap: Any = element.nsmap
-    key = (element.tag, tuple(sorted(nsmap.items(), key=lambda i: i[0] or "")))
+    # The mapping as lxml lists it, unsorted: the same mapping listed in another
+    # order is only another key for the same value (a packet lists it one way).
+    key = (element.tag, *nsmap.items())
     found = _APEX_NAMESPACES.get(key)
     if found is None:
         bare = etree.tostring(
