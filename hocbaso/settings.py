@@ -118,7 +118,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's messages, the storage made only when a message is read or added
+    "hocbaso.web.lazy_messages.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # runs before any view reads the body (CsrfViewMiddleware reads it in
     # process_view, after every middleware's __call__ has begun)

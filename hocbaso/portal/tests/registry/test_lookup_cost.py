@@ -139,3 +139,11 @@ def test_a_holding_kept_in_the_process_goes_with_the_cleared_cache(registry):
     with CaptureQueriesContext(connection) as queries:
         holdings.holdings().held(code)
     assert "registry_blob" in " ".join(q["sql"] for q in queries.captured_queries)
+
+
+def test_a_kept_page_makes_no_message_storage(registry, client):
+    from hocbaso.web.lazy_messages import is_untouched
+
+    code = registry.primary_transcript.lookup_code
+    _lookup(client, code)
+    assert is_untouched(_lookup(client, code).wsgi_request)
