@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from hocbaso.packet import RecordSnapshot
@@ -42,7 +42,7 @@ from hocbaso.registry.models import Receipt, SchoolRoundLock, Submission
 from hocbaso.registry.package import Document, read_document
 from hocbaso.registry.rounds import lock_deadline
 from hocbaso.registry.storing import NewSubmission
-from hocbaso.registry.storing_rows import stored_bytes
+from hocbaso.registry.storing_rows import bound_cursor, stored_bytes
 from hocbaso.registry.verification import Verifier
 
 
@@ -306,12 +306,47 @@ def _finish(live: list[_Answering]) -> None:
         w.receipt.processed_at = w.at
         w.receipt.accepted_count = accepted
         w.receipt.rejected_count = len(w.candidates) - accepted
-    fields = ["status", "processed_at", "accepted_count", "rejected_count"]
-    if len(live) > 1:
-        Receipt.objects.bulk_update([w.receipt for w in live], fields)
+    mark_processed([w.receipt for w in live])
+
+
+_PROCESSED = (
+    'UPDATE "registry_receipt" SET "status" = %s, "processed_at" = v.at,'
+    ' "accepted_count" = v.accepted, "rejected_count" = v.rejected'
+    " FROM UNNEST(%s::bigint[], %s::timestamptz[], %s::integer[], %s::integer[])"
+    ' AS v(id, at, accepted, rejected) WHERE "registry_receipt"."id" = v.id'
+)
+_PROCESSED_ONE = (
+    'UPDATE "registry_receipt" SET "status" = %s, "processed_at" = %s,'
+    ' "accepted_count" = %s, "rejected_count" = %s WHERE "id" = %s'
+)
+
+
+def mark_processed(receipts: list[Receipt]) -> None:
+    """Write each receipt's answer (status, time, counts) in one statement
+    written once, not ``bulk_update``'s CASE per field and receipt compiled at
+    each batch: it cost a batch of packets sent alone about as much CPU as
+    verifying them."""
+    status = Receipt.Status.PROCESSED.value
+    if connection.vendor == "postgresql":
+        columns = [
+            [r.pk for r in receipts],
+            [r.processed_at for r in receipts],
+            [r.accepted_count for r in receipts],
+            [r.rejected_count for r in receipts],
+        ]
+        with bound_cursor(connection) as cursor:
+            cursor.execute(_PROCESSED, [status, *columns])
         return
-    # a class package alone: a plain UPDATE, not bulk_update's CASE per field
-    receipt = live[0].receipt
-    Receipt.objects.filter(pk=receipt.pk).update(
-        **{name: getattr(receipt, name) for name in fields}
-    )
+    at = Receipt._meta.get_field("processed_at")
+    rows = [
+        (
+            status,
+            at.get_db_prep_save(r.processed_at, connection),
+            r.accepted_count,
+            r.rejected_count,
+            r.pk,
+        )
+        for r in receipts
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(_PROCESSED_ONE, rows)

@@ -11,7 +11,7 @@ values in that order (foreign keys as ids) and runs one statement for them all:
 
 On PostgreSQL the statement reads one array per column (``UNNEST``, as Django's
 own bulk insert does), so its text is the same for any number of rows, and the
-arrays go apart from the SQL, in binary (``_bound_cursor``). On SQLite it is a
+arrays go apart from the SQL, in binary (``bound_cursor``). On SQLite it is a
 multi-row VALUES, batched under the variable limit. Values are adapted as
 the ORM adapts them (datetimes, JSON, bytes) by the field itself, and as given for
 the fields whose adaptation is the identity (text, integers, booleans, ids).
@@ -33,7 +33,13 @@ from django.db.models import Field, Model
 
 from hocbaso.registry.models import Blob
 
-__all__ = ["RowInsert", "RowInsertError", "insert_together", "stored_bytes"]
+__all__ = [
+    "RowInsert",
+    "RowInsertError",
+    "bound_cursor",
+    "insert_together",
+    "stored_bytes",
+]
 
 # Types whose get_db_prep_save returns the Python value unchanged.
 _AS_IS = {
@@ -82,7 +88,7 @@ class RowInsert:
         self._ignore = ignore_conflicts
         self._returning = [by_attname[c] for c in returning]
         if any(f.get_internal_type() == "DateTimeField" for f in self._returning):
-            # _bound_cursor reads times without the time zone Django's sets
+            # bound_cursor reads times without the time zone Django's sets
             raise RowInsertError("a time cannot be returned")
         self._sql: dict[tuple[str, int], str] = {}
 
@@ -163,7 +169,7 @@ class RowInsert:
 
 
 def _run(connection, sql: str, params: list, *, bound=False, rows=False) -> list[tuple]:
-    cursor = _bound_cursor(connection) if bound else connection.cursor()
+    cursor = bound_cursor(connection) if bound else connection.cursor()
     with cursor:
         cursor.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()] if rows else []
@@ -190,18 +196,18 @@ _STORED_BYTES = 'SELECT "sha256", "data" FROM "registry_blob" WHERE "sha256" = A
 
 def stored_bytes(digests: Sequence[str]) -> dict[str, bytes]:
     """SHA-256 → the stored bytes (``Blob``) of those found, in one query; on
-    PostgreSQL read in binary (``_bound_cursor``), not as hex for both sides to
+    PostgreSQL read in binary (``bound_cursor``), not as hex for both sides to
     convert: a worker reads each class package it answers, megabytes."""
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         found = Blob.objects.in_bulk(list(digests))
         return {sha: bytes(blob.data) for sha, blob in found.items()}
-    with _bound_cursor(connection, binary=True) as cursor:
+    with bound_cursor(connection, binary=True) as cursor:
         cursor.execute(_STORED_BYTES, [list(digests)])
         return {sha: bytes(data) for sha, data in cursor.fetchall()}
 
 
-def _bound_cursor(connection, *, binary: bool = False):
+def bound_cursor(connection, *, binary: bool = False):
     """A cursor of Django's connection (same transaction) that sends parameters
     apart from the SQL, in binary. Django's own cursor writes each value into the
     SQL's text: a class package's 1.6 MB of packets became 3.2 MB of hex for the

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -69,9 +71,14 @@ def test_a_burst_of_packets_is_one_task_and_one_transaction_each_with_its_answer
     checkpoints, entries = LedgerCheckpoint.objects.count(), LedgerEntry.objects.count()
 
     assert len(waiting("answer_packets")) == 1  # three receipts, one task
-    assert run_ready() == ["answer_packets"]
+    with CaptureQueriesContext(connection) as queries:
+        assert run_ready() == ["answer_packets"]
 
     assert [r.status for r in _receipts(ids)] == ["processed"] * 3
+    assert all(r.processed_at == r.received_at for r in _receipts(ids))
+    # the answers written by one statement compiled once, not a CASE per receipt
+    receipts = Receipt._meta.db_table
+    assert [q for q in queries if receipts in q["sql"] and "CASE" in q["sql"]] == []
     assert _outcomes(ids) == [("accepted", [])] * 2 + [
         ("rejected", [RecordCode.SIGNATURE_INVALID])
     ]
