@@ -272,8 +272,14 @@ def read_columns(
                 )
             values[column.attr] = None
             continue
+        text = element.text or ""
+        # Most of a packet's hundred-odd columns are text, kept as lxml gives it
+        # (the codec's str() of a str is that str).
+        if column.codec is c.TEXT:
+            values[column.attr] = text
+            continue
         try:
-            values[column.attr] = column.codec.from_text(element.text or "")
+            values[column.attr] = column.codec.from_text(text)
         except ValueError as exc:
             raise PacketContentError(
                 f"line {element.sourceline}: {column.name} {element.text!r}"
