@@ -62,10 +62,13 @@ class InProcessVerifier:
     def verify(
         self, packets: Sequence[bytes], at: datetime
     ) -> list[VerificationResult]:
-        store = self._store or trust_store()
-        # One binding for all the calls on this verifier (one batch): its answers
+        # One trust store and one binding for all the calls on this verifier (one
+        # batch: the receipts a worker answers together call it once each, and
+        # finding the store looks at its directory's files). The binding's answers
         # do not depend on the time verified at (appointments are per school year).
+        self._store = self._store or trust_store()
         self._binding = self._binding or RecordsRoleBinding()
         return [
-            verify_packet(p, store, at=at, role_binding=self._binding) for p in packets
+            verify_packet(p, self._store, at=at, role_binding=self._binding)
+            for p in packets
         ]

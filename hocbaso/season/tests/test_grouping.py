@@ -16,7 +16,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from hocbaso.records.models import Round
-from hocbaso.registry import actions, processing
+from hocbaso.registry import actions, processing, verification
 from hocbaso.registry.codes import RecordCode
 from hocbaso.registry.models import (
     LedgerCheckpoint,
@@ -273,3 +273,27 @@ def test_a_packet_sent_alone_costs_the_api_few_queries_and_one_look_at_the_queue
 
 
 QUERIES_PER_PACKET_ALONE = 9
+
+
+def test_a_batch_finds_its_trust_store_and_role_binding_once(
+    district, clock, queue, primary_clerk, monkeypatch
+):
+    """Each receipt of a batch is verified at its own time, by one verifier: the
+    trust store (a look at its directory's files) and the records binding once."""
+    found, bindings = [], []
+    store = verification.trust_store
+    monkeypatch.setattr(verification, "trust_store", lambda: found.append(1) or store())
+    binding = verification.RecordsRoleBinding
+
+    def counted():
+        bindings.append(1)
+        return binding()
+
+    monkeypatch.setattr(verification, "RecordsRoleBinding", counted)
+    records = district.records(district.primary, Round.MAIN)[:3]
+    ids = _send_alone(district, records, primary_clerk, clock)
+
+    assert run_ready() == ["answer_packets"]
+
+    assert all(r.accepted_count == 1 for r in _receipts(ids))
+    assert (len(found), len(bindings)) == (1, 1)
