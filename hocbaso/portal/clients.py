@@ -36,10 +36,11 @@ def _networks(entries: tuple[str, ...]) -> tuple[tuple[Network, ...], bool]:
     return nets, UNIX_SOCKET in entries
 
 
-def _trusted() -> tuple[tuple[Network, ...], bool]:
-    return _networks(tuple(settings.HOCBASO_TRUSTED_PROXIES))
-
-
+# Every request parses its peer (TrustedProxyMiddleware) and its client (the
+# throttle, the access row): the few addresses a server sees at a time are
+# parsed, checked and hashed once, bounded so a walk through addresses only
+# turns the cache over.
+@lru_cache(maxsize=4096)
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         address = ipaddress.ip_address(text.strip())
@@ -51,7 +52,12 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 
 
 def is_trusted_proxy(peer: str) -> bool:
-    nets, unix = _trusted()
+    return _is_trusted(peer, tuple(settings.HOCBASO_TRUSTED_PROXIES))
+
+
+@lru_cache(maxsize=4096)
+def _is_trusted(peer: str, entries: tuple[str, ...]) -> bool:
+    nets, unix = _networks(entries)
     if not peer:
         return unix
     address = _address(peer)
@@ -90,7 +96,12 @@ def client_hash(request: HttpRequest | None) -> str:
     name = bucket(client_address(request))
     if name == UNKNOWN:
         return UNKNOWN
-    key = ("hocbaso.portal.client:" + settings.SECRET_KEY).encode()
+    return _keyed(name, settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=4096)
+def _keyed(name: str, secret: str) -> str:
+    key = ("hocbaso.portal.client:" + secret).encode()
     return hmac.new(key, name.encode(), hashlib.sha256).hexdigest()[:32]
 
 

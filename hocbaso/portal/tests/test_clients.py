@@ -93,3 +93,15 @@ def test_gunicorn_leaves_https_to_django():
     assert config.secure_scheme_headers  # gunicorn's default believes the header
     config.set("secure_scheme_headers", gunicorn_conf.secure_scheme_headers)
     assert config.secure_scheme_headers == {}
+
+
+def test_what_is_kept_per_address_follows_the_settings(settings):
+    settings.HOCBASO_TRUSTED_PROXIES = ()
+    first = client_hash(_request("192.0.2.1", "198.51.100.7"))
+    assert client_hash(_request("192.0.2.1")) == first  # the header was ignored
+    settings.HOCBASO_TRUSTED_PROXIES = ("192.0.2.0/24",)
+    through = client_hash(_request("192.0.2.1", "198.51.100.7"))
+    assert through != first  # the proxy now trusted: the client is the header's
+    assert through == client_hash(_request("198.51.100.7"))
+    settings.SECRET_KEY = "another key, another hash"
+    assert client_hash(_request("198.51.100.7")) != through

@@ -102,12 +102,20 @@ def test_a_cached_lookup_runs_three_reads_and_one_insert(registry, client):
     assert insert.startswith('INSERT INTO "portal_accessevent"')
 
 
-def test_a_lookup_hashes_its_client_once(registry, client):
+def test_a_lookup_works_out_its_client_once_and_a_known_one_is_not_hashed(
+    registry, client
+):
+    from hocbaso.portal import audit
+
     code = registry.primary_transcript.lookup_code
     _lookup(client, code)
-    with mock.patch.object(clients.hmac, "new", wraps=clients.hmac.new) as hashed:
+    with (
+        mock.patch.object(audit, "client_hash", wraps=audit.client_hash) as worked,
+        mock.patch.object(clients.hmac, "new", wraps=clients.hmac.new) as hashed,
+    ):
         assert _lookup(client, code).status_code == 200
-    assert hashed.call_count == 1  # the throttle's count and the access row
+    assert worked.call_count == 1  # the throttle's count and the access row
+    assert hashed.call_count == 0  # the address's hash is kept (clients._keyed)
     assert AccessEvent.objects.filter(client="").count() == 0
 
 
