@@ -27,6 +27,12 @@ per packet beside the raw ECDSA and RSA verification CPU measured in the same ru
 
     .venv/bin/python bench/packets.py --cached DIR [--classes N] [--profile]
 
+There --profile adds, per level, the time inside each step's wrapper, cProfile's
+top entries, and the C floor: the CPU of what verification does in C and cannot
+skip (libxml2's parse and XSD, one whole-tree C14N, each referenced form's SHA-256
+once, the raw signature values), measured on the same packets, and its ratio to
+raw: what a packet would cost if every line of Python took no time.
+
 With --against CHECKOUT (and --cached) it runs the same measurement from this
 checkout and from CHECKOUT (e.g. a git worktree of an earlier commit) in turn,
 each in a process of its own, this one, that one, that one, this one (--pairs
