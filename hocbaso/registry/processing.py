@@ -154,7 +154,14 @@ def _blobs(items) -> list[bytes | None]:
 def _candidates(
     receipt: Receipt, document: Document | None, data: bytes | None
 ) -> list[Candidate]:
-    """The receipt's packets, read again from its stored bytes if need be."""
+    """The receipt's packets, read again from its stored bytes if need be.
+
+    A packet sent alone is its stored bytes: they were read when the receipt was
+    given (the same bytes, stored under their SHA-256 and never changed), and
+    verifying parses them again anyway; only a package is read again, to take
+    its packets out."""
+    if document is None and receipt.kind == Receipt.Kind.PACKET and data:
+        document = Document("packet", (data,), digests=(receipt.blob_id,))
     if document is None:
         document = read_document(data or b"", receipt.school.code)
     digests = document.digests or tuple(sha256_hex(p) for p in document.packets)

@@ -297,3 +297,23 @@ def test_a_batch_finds_its_trust_store_and_role_binding_once(
 
     assert all(r.accepted_count == 1 for r in _receipts(ids))
     assert (len(found), len(bindings)) == (1, 1)
+
+
+def test_a_worker_reads_a_packet_sent_alone_once_by_verifying_it(
+    district, clock, queue, primary_clerk, monkeypatch
+):
+    """The receipt read the bytes when it was given; the worker only verifies them
+    (which parses them), while a class package is read again for its packets."""
+    read = []
+    reading = processing.read_document
+    monkeypatch.setattr(
+        processing, "read_document", lambda *a: read.append(1) or reading(*a)
+    )
+    records = district.records(district.primary, Round.MAIN)[:2]
+    ids = _send_alone(district, records, primary_clerk, clock)
+
+    assert run_ready() == ["answer_packets"]
+
+    assert read == []
+    assert _outcomes(ids) == [("accepted", [])] * 2
+    assert actions.verify_ledger().ok
