@@ -33,10 +33,8 @@ from __future__ import annotations
 import logging
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import F
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
-from django_tasks_db.utils import exclusive_transaction
 
 from hocbaso.registry import processing
 from hocbaso.registry.clock import fixed_clock
@@ -83,21 +81,32 @@ def answer_claimed(task_id: str, task) -> dict[str, int]:
 def claim(task_id: str) -> list[Receipt]:
     """The received packets task ``task_id`` answers, in receipt order: those it
     claimed in an earlier attempt (its worker died), then unclaimed ones."""
-    waiting = Receipt.objects.filter(
-        status=Receipt.Status.RECEIVED, kind=Receipt.Kind.PACKET
-    )
-    with exclusive_transaction(waiting.db):
-        mine = waiting.filter(claimed_by=task_id) | waiting.filter(
-            claimed_by__isnull=True
-        )
-        chosen = list(
-            mine.select_for_update(skip_locked=True)
-            .order_by(F("claimed_by").asc(nulls_last=True), "pk")
-            .values_list("pk", flat=True)[:BATCH_RECORDS]
-        )
-        Receipt.objects.filter(pk__in=chosen).update(claimed_by=task_id)
+    connection = connections[DEFAULT_DB_ALIAS]
+    # stored as the ORM stores it (SQLite: hex without dashes), so both agree
+    task = Receipt._meta.get_field("claimed_by").get_db_prep_value(task_id, connection)
+    waiting = [Receipt.Status.RECEIVED.value, Receipt.Kind.PACKET.value]
+    with connection.cursor() as cursor:
+        cursor.execute(_claim_sql(connection), [task, *waiting, task, BATCH_RECORDS])
+        chosen = sorted(pk for (pk,) in cursor.fetchall())
     found = Receipt.objects.select_related("school").in_bulk(chosen)
-    return [found[pk] for pk in sorted(chosen)]
+    return [found[pk] for pk in chosen]
+
+
+def _claim_sql(connection) -> str:
+    """One statement, atomic by itself: the chosen rows locked as they are
+    chosen on PostgreSQL, so a worker claiming at the same moment passes over
+    them (SKIP LOCKED) and takes others; SQLite runs one writer at a time.
+    Table and column names only, the values are parameters."""
+    quote = connection.ops.quote_name
+    table, claimed = quote(Receipt._meta.db_table), quote("claimed_by")
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    return (
+        f"UPDATE {table} SET {claimed} = %s WHERE {quote('id')} IN ("  # noqa: S608
+        f"SELECT {quote('id')} FROM {table} WHERE {quote('status')} = %s"
+        f" AND {quote('kind')} = %s AND ({claimed} = %s OR {claimed} IS NULL)"
+        f" ORDER BY {claimed} NULLS LAST, {quote('id')} LIMIT %s{lock}"
+        f") RETURNING {quote('id')}"
+    )
 
 
 def _answer_each(receipts: list[Receipt]) -> list[Receipt]:

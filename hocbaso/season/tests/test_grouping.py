@@ -317,3 +317,20 @@ def test_a_worker_reads_a_packet_sent_alone_once_by_verifying_it(
     assert read == []
     assert _outcomes(ids) == [("accepted", [])] * 2
     assert actions.verify_ledger().ok
+
+
+def test_a_claim_is_one_statement_and_names_its_task_as_the_orm_does(
+    district, clock, queue, primary_clerk
+):
+    records = district.records(district.primary, Round.MAIN)[:2]
+    ids = _send_alone(district, records, primary_clerk, clock)
+    (task,) = waiting("answer_packets")
+
+    with CaptureQueriesContext(connection) as queries:
+        grouping.claim(str(task.pk))
+
+    receipts = Receipt._meta.db_table
+    writes = [q for q in queries if q["sql"].startswith("UPDATE")]
+    assert len(writes) == 1 and receipts in writes[0]["sql"]
+    held = Receipt.objects.filter(claimed_by=task.pk)
+    assert sorted(held.values_list("public_id", flat=True)) == sorted(ids)
