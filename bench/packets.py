@@ -425,6 +425,30 @@ def raw_verify_cpu(rounds: int = 400) -> dict[str, float]:
     return out
 
 
+LEVELS = (("primary", 3), ("lower_secondary", 7))
+
+
+def level_packets(db, grade: int, classes: int) -> tuple[list[int], list[bytes]]:
+    """The first classes classes of a grade in the cache, and their packets."""
+    class_ids = [
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT class_id FROM packet WHERE grade = ? "
+            "ORDER BY class_id LIMIT ?",
+            (grade, classes),
+        )
+    ]
+    packets = [
+        row[0]
+        for class_id in class_ids
+        for row in db.execute(
+            "SELECT data FROM packet WHERE class_id = ? ORDER BY record_id",
+            (class_id,),
+        )
+    ]
+    return class_ids, packets
+
+
 def run_cached(directory: Path, classes: int, profile: bool) -> dict:
     """Verify cached district packets: CPU per packet and its ratio to raw."""
     import sqlite3
@@ -441,23 +465,8 @@ def run_cached(directory: Path, classes: int, profile: bool) -> dict:
     report: dict = {
         "raw_verify_cpu_ms": {k: round(v * 1000, 4) for k, v in raw.items()}
     }
-    for level, grade in (("primary", 3), ("lower_secondary", 7)):
-        class_ids = [
-            row[0]
-            for row in db.execute(
-                "SELECT DISTINCT class_id FROM packet WHERE grade = ? "
-                "ORDER BY class_id LIMIT ?",
-                (grade, classes),
-            )
-        ]
-        packets = [
-            row[0]
-            for class_id in class_ids
-            for row in db.execute(
-                "SELECT data FROM packet WHERE class_id = ? ORDER BY record_id",
-                (class_id,),
-            )
-        ]
+    for level, grade in LEVELS:
+        class_ids, packets = level_packets(db, grade, classes)
         chunks = [packets[i : i + CHUNK] for i in range(0, len(packets), CHUNK)]
 
         def verify_chunks(chunks=chunks):
