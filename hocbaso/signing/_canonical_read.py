@@ -184,21 +184,32 @@ def read_signature(
 # The same few chains sign thousands of packets: the certificates' text of each
 # is decoded once per process, and the same DER objects come back (their hash
 # kept, so the certificate and chain caches keyed by them find them at once).
-# Bounded against a flood of strangers.
+# Bounded by the bytes kept, text and DER, not by a count: the text is anything
+# that decodes (whether it is a certificate is known only later), and a packet
+# may carry two megabytes of it. A chain of the profile is 2 to 3 KB of text;
+# one far longer is decoded and not kept.
 _CHAIN_DER: dict[bytes, tuple[bytes, ...]] = {}
-_MAX_CACHED_CHAINS = 8192
+_MAX_CHAIN_TEXT = 16 * 1024
+_MAX_CACHED_BYTES = 32 * 1024 * 1024
+_cached_bytes = 0
 
 
 def _chain_der(text: bytes) -> tuple[bytes, ...] | None:
     """The DER of each X509Certificate in text; None if one is not base64."""
+    global _cached_bytes
     found = _CHAIN_DER.get(text)
     if found is None:
         ders = [_strict_base64(v) for v in _CERTIFICATE_TEXT.findall(text)]
         if None in ders:
             return None
-        if len(_CHAIN_DER) >= _MAX_CACHED_CHAINS:
-            _CHAIN_DER.clear()
-        found = _CHAIN_DER[text] = tuple(ders)  # type: ignore[arg-type]
+        found = tuple(ders)  # type: ignore[arg-type]
+        if len(text) <= _MAX_CHAIN_TEXT:
+            size = 2 * len(text)  # the DER is three quarters of the text
+            if _cached_bytes + size > _MAX_CACHED_BYTES:
+                _CHAIN_DER.clear()
+                _cached_bytes = 0
+            _CHAIN_DER[text] = found
+            _cached_bytes += size
     return found
 
 

@@ -4,11 +4,13 @@ write, the element-by-element reading with its own verdict and reason."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from lxml import etree
 
 from hocbaso.packet import load_packet_tree
-from hocbaso.signing import _parsed
+from hocbaso.signing import _canonical_read, _parsed
 from hocbaso.signing import xmldsig as X
 from hocbaso.signing._parsed import MalformedSignatureError, parse_signature
 from hocbaso.signing.roles import find_slots
@@ -153,3 +155,36 @@ def test_a_signature_outside_the_exact_writing_reads_element_by_element(signed, 
         is None
     )
     assert _outcome(element, placed, canonical) == _outcome(element, placed, None)
+
+
+def _chain_text(*ders: bytes) -> bytes:
+    return b"".join(
+        b"<X509Certificate>%s</X509Certificate>" % base64.b64encode(d) for d in ders
+    )
+
+
+def test_a_long_chain_is_decoded_but_not_kept():
+    text = _chain_text(b"x" * _canonical_read._MAX_CHAIN_TEXT)
+    assert _canonical_read._chain_der(text) == (b"x" * _canonical_read._MAX_CHAIN_TEXT,)
+    assert text not in _canonical_read._CHAIN_DER
+
+
+def test_the_chains_kept_are_bounded_by_their_bytes(monkeypatch):
+    # Any text that decodes is kept (whether it is a certificate is known only
+    # later): a flood of strangers must not grow the process.
+    monkeypatch.setattr(_canonical_read, "_CHAIN_DER", {})
+    monkeypatch.setattr(_canonical_read, "_cached_bytes", 0)
+    monkeypatch.setattr(_canonical_read, "_MAX_CACHED_BYTES", 64 * 1024)
+    for n in range(200):
+        text = _chain_text(n.to_bytes(4, "big") * 400)
+        assert _canonical_read._chain_der(text) == (n.to_bytes(4, "big") * 400,)
+        kept = sum(2 * len(t) for t in _canonical_read._CHAIN_DER)
+        assert kept <= 64 * 1024
+        assert kept == _canonical_read._cached_bytes
+    assert text in _canonical_read._CHAIN_DER
+
+
+def test_a_chain_that_is_not_base64_is_not_kept():
+    text = _chain_text(b"abc") + b"<X509Certificate>*</X509Certificate>"
+    assert _canonical_read._chain_der(text) is None
+    assert text not in _canonical_read._CHAIN_DER
