@@ -28,7 +28,11 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import (
+    CSRF_ALLOWED_CHARS,
+    CSRF_SECRET_LENGTH,
+    get_token,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -52,11 +56,50 @@ def result_page(request: HttpRequest, template: str, context: dict) -> HttpRespo
     if kept is None:
         kept = _render_marked(request, template, context)
         cache.set(key, kept, _TTL)
-    values = {"csrf": get_token(request), **(context.get("download") or {})}
+    values = {"csrf": form_token(request), **(context.get("download") or {})}
     response = HttpResponse(_filled(kept, values))
     # what rendering with the session's user adds, so both answers look alike
     patch_vary_headers(response, ("Cookie",))
     return response
+
+
+def form_token(request: HttpRequest) -> str:
+    """What ``get_token`` returns: the CSRF secret under a fresh random mask, so
+    no two responses carry the same token (BREACH), in Django's format (mask,
+    then each secret character shifted by the mask's). The mask is drawn from
+    one read of the system's random source; ``get_token`` reads it once for each
+    of the mask's 32 characters (``secrets.choice``), a twentieth of a kept
+    page's lookup. Without a secret in the request, ``get_token`` makes one."""
+    secret = request.META.get("CSRF_COOKIE")
+    if (
+        not secret
+        or len(secret) != CSRF_SECRET_LENGTH
+        or not set(secret) <= _INDEX.keys()
+    ):
+        return get_token(request)
+    # as get_token does: the cookie is sent again, its expiry renewed
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    mask = _random_indexes(CSRF_SECRET_LENGTH)
+    size = len(_ALPHABET)
+    cipher = (
+        _ALPHABET[(_INDEX[c] + m) % size] for c, m in zip(secret, mask, strict=True)
+    )
+    return "".join(_ALPHABET[m] for m in mask) + "".join(cipher)
+
+
+_ALPHABET = CSRF_ALLOWED_CHARS
+_INDEX = {char: at for at, char in enumerate(_ALPHABET)}
+# bytes at or above this are drawn again, so each character is equally likely
+_UNBIASED = 256 - 256 % len(_ALPHABET)
+
+
+def _random_indexes(count: int) -> list[int]:
+    """``count`` uniform indexes into the alphabet, from the system's source."""
+    indexes: list[int] = []
+    while len(indexes) < count:
+        drawn = secrets.token_bytes(count + 8)
+        indexes += [b % len(_ALPHABET) for b in drawn if b < _UNBIASED]
+    return indexes[:count]
 
 
 def _is_shared(request: HttpRequest) -> bool:

@@ -99,3 +99,70 @@ def test_each_language_has_a_page_of_its_own(registry):
     html = _lookup(english, code).content.decode()
     assert "Effective since" in html and "Có hiệu lực từ" not in html
     assert "Có hiệu lực từ" in _lookup(Client(), code).content.decode()
+
+
+# --- the kept page's CSRF token ------------------------------------------------------
+
+
+def _token(response) -> str:
+    html = response.content.decode()
+    return re.search(r'csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_a_kept_pages_token_is_the_secret_under_a_fresh_mask_each_time(registry):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    code = registry.primary_transcript.lookup_code
+    browser = Client(enforce_csrf_checks=True)
+    form = browser.get("/")
+    secret = browser.cookies[settings.CSRF_COOKIE_NAME].value
+    token = _token(form)
+    tokens = []
+    for _ in range(3):  # the first renders the page, the others fill it in
+        answer = browser.post(
+            "/", {"code": code, "csrfmiddlewaretoken": token}, REMOTE_ADDR="1.2.3.4"
+        )
+        assert answer.status_code == 200  # the token of the page before passed
+        assert answer.cookies[settings.CSRF_COOKIE_NAME].value == secret  # renewed
+        token = _token(answer)
+        tokens.append(token)
+    assert answer.templates == []  # a kept page
+    assert len(set(tokens)) == 3 and all(len(t) == 64 for t in tokens)
+    assert {_unmask_cipher_token(t) for t in tokens} == {secret}
+
+
+def test_a_kept_page_reads_the_random_source_once_for_its_mask(registry):
+    from unittest import mock
+
+    from django.utils import crypto
+
+    from hocbaso.portal import result_page
+
+    code = registry.primary_transcript.lookup_code
+    browser = Client()
+    browser.get("/")  # the CSRF cookie, as a visitor has it when posting
+    _lookup(browser, code)
+    with (
+        mock.patch.object(crypto.secrets, "choice", wraps=crypto.secrets.choice) as c,
+        mock.patch.object(
+            result_page.secrets, "token_bytes", wraps=result_page.secrets.token_bytes
+        ) as read,
+    ):
+        assert _lookup(browser, code).templates == []
+    assert c.call_count == 0 and 1 <= read.call_count <= 2
+
+
+def test_every_character_of_the_mask_is_drawn(registry):
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS
+    from django.test import RequestFactory
+
+    from hocbaso.portal.result_page import form_token
+
+    request = RequestFactory().post("/")
+    request.META["CSRF_COOKIE"] = "A" * 32
+    masks = [form_token(request)[:32] for _ in range(400)]
+    assert set("".join(masks)) == set(CSRF_ALLOWED_CHARS)
+    assert len(set(masks)) == 400
+    # without a secret in the request, Django's get_token makes one
+    fresh = RequestFactory().post("/")
+    assert len(form_token(fresh)) == 64 and len(fresh.META["CSRF_COOKIE"]) == 32
