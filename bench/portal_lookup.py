@@ -39,8 +39,9 @@ cached database given N failed lookups in the last hour from N/10 other clients
 the count's index (client, action, time) and with it dropped, and of the waiting
 client, from its kept wait and counted again.
 
-``--profile N`` then makes N more lookups in this process (Django's test client,
-the same database and settings, no server) under cProfile and prints the 45
+``--profile N`` then makes N more lookups in this process (Django's test client
+with the page's CSRF cookie and token, checked as a browser's are; the same
+database and settings, no server) under cProfile and prints the 45
 functions with the most cumulative time: where a lookup's time goes.
 """
 
@@ -256,14 +257,18 @@ def profile_lookups(data: Path, code: str, count: int) -> None:
     django.setup()
     from django.test import Client
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    body = f"code={code}&purpose=bench"  # urlencoded, as wrk sends it
+    # as a browser: the CSRF cookie from the page, its token in the body, checked
+    client = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
+    page = client.get("/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = f"csrfmiddlewaretoken={token}&code={code}&purpose=bench"  # as wrk sends it
 
     def lookup():
         return client.post("/", body, "application/x-www-form-urlencoded")
 
     for _ in range(20):  # the holding, the page and the compiled queries kept
-        lookup()
+        if "legal-status" not in lookup().content.decode():
+            raise SystemExit("the profiled lookup did not show a transcript")
     profiler = cProfile.Profile()
     profiler.runcall(lambda: [lookup() for _ in range(count)])
     stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
