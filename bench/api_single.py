@@ -313,7 +313,7 @@ def queued_throughput(
     task workers answer (group commit); the CPU each side spent per record."""
     import registry as district
 
-    from hocbaso.registry.models import Receipt
+    from hocbaso.registry.models import LedgerCheckpoint, Receipt
 
     tokens = _tokens({school_code for school_code, _grade, _data in singles}, open_at)
     items = [(school_code, data) for school_code, _grade, data in singles]
@@ -329,10 +329,12 @@ def queued_throughput(
                 _answered(port, items[:WARM_UP_HTTP], tokens, clients)
                 items = items[WARM_UP_HTTP:]
                 before = _cpu(server, running)
+                checkpoints = LedgerCheckpoint.objects.count()
                 start = time.perf_counter()
                 posted, received = _answered(port, items, tokens, clients)
                 seconds = time.perf_counter() - start
                 after = _cpu(server, running)
+                checkpoints = LedgerCheckpoint.objects.count() - checkpoints
             finally:
                 district.stop_workers(running)
     spent = {k: v - before[k] for k, v in after.items() if v is not None}
@@ -344,6 +346,8 @@ def queued_throughput(
     needed = sum(per_record.get(k, 0) for k in ("api", "workers", "database"))
     return {
         "records": len(items),
+        # one checkpoint a storing transaction: the records answered together
+        "records_per_transaction": round(len(items) / max(checkpoints, 1), 1),
         "web_workers": web,
         "task_workers": workers,
         "clients": clients,
