@@ -13,7 +13,7 @@ import copy
 import hashlib
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -86,6 +86,17 @@ _ATTRIBUTE = re.compile(rb'\s([^\s=]+)="([^"]*)"')
 _PLAIN_VALUE = re.compile(r'[^&<"\t\n\r]*')
 _TAG_NAME_ENDS = b" >"
 _APEX_NAMESPACES: dict[tuple[Any, ...], bytes] = {}
+# Occurrences of ' Id="' beyond the tree's Ids before the one-pass index gives
+# way to a search per value (a packet has a handful, in text).
+_MAX_ID_LOOKALIKES = 256
+_TOO_MANY: dict[bytes, list[int]] = {}
+
+
+def _occurrences(text: bytes, needle: bytes) -> Iterator[int]:
+    at = text.find(needle)
+    while at >= 0:
+        yield at
+        at = text.find(needle, at + 1)
 
 
 class CanonicalTree:
@@ -196,7 +207,7 @@ class CanonicalTree:
             return None
         expected = (ID_ATTR.encode(), value.encode())
         text, found = self._text, None
-        for at in self._id_positions().get(expected[1], ()):
+        for at in self._id_positions(expected[1]):
             tag = text.rfind(b"<", 0, at)
             head = _START_TAG_PARTS.match(text, tag)
             if (
@@ -211,26 +222,40 @@ class CanonicalTree:
                 found = tag
         return found
 
-    def _id_positions(self) -> dict[bytes, list[int]]:
-        """value → where ' Id="value"' occurs in the text, in order, found in one
-        pass (searching the text from its start for each referenced Id cost a
-        lower-secondary packet more than its digests). Every occurrence counts,
-        in text as in tags, overlapping or not: the caller tells attributes
-        from the rest exactly as before."""
+    def _id_positions(self, value: bytes) -> Iterable[int]:
+        """Where ' Id="value"' occurs in the text, in order. Every occurrence
+        counts, in text as in tags, overlapping or not: the caller tells
+        attributes from the rest.
+
+        The occurrences of every value are found in one pass, on the first
+        call (searching the text from its start for each referenced Id cost a
+        lower-secondary packet more than its digests). A text with many more
+        of them than the tree has Ids, which only look-alikes in text make,
+        is searched for each value alone, as before: one pass in Python over
+        a packet stuffed with look-alikes would cost more than those searches
+        in C."""
         if self._id_at is None:
-            text = self._text
-            found: dict[bytes, list[int]] = {}
-            prefix = b' %s="' % ID_ATTR.encode()
-            at = text.find(prefix)
-            while at >= 0:
-                start = at + len(prefix)
-                end = text.find(b'"', start)
-                if end < 0:
-                    break
-                found.setdefault(text[start:end], []).append(at)
-                at = text.find(prefix, at + 1)
-            self._id_at = found
-        return self._id_at
+            self._id_at = self._index_id_positions()
+        if self._id_at is _TOO_MANY:
+            return _occurrences(self._text, b' %s="%s"' % (ID_ATTR.encode(), value))
+        return self._id_at.get(value, ())
+
+    def _index_id_positions(self) -> dict[bytes, list[int]]:
+        text, limit = self._text, len(self._ids or ()) + _MAX_ID_LOOKALIKES
+        found: dict[bytes, list[int]] = {}
+        prefix = b' %s="' % ID_ATTR.encode()
+        at = text.find(prefix)
+        while at >= 0:
+            limit -= 1
+            if limit < 0:
+                return _TOO_MANY
+            start = at + len(prefix)
+            end = text.find(b'"', start)
+            if end < 0:
+                break
+            found.setdefault(text[start:end], []).append(at)
+            at = text.find(prefix, at + 1)
+        return found
 
     def _start_as_first_child(self, element: Element) -> int | None:
         parent = element.getparent()

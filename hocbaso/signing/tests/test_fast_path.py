@@ -137,6 +137,23 @@ def test_an_element_is_found_by_its_id_only_where_the_id_is_its_attribute() -> N
         assert b"other" in tree.canonical(stranger)
 
 
+def test_a_text_stuffed_with_id_look_alikes_is_searched_per_id_and_cut_exactly() -> (
+    None
+):
+    # Past a few hundred look-alikes the one-pass index would cost more than a
+    # search per Id; either way each element is cut where its attribute is.
+    stuffing = ' Id="a" Id="b"' * 400 + ' Id="'
+    document = (
+        f'<r xmlns="urn:a"><s>{stuffing}</s><a Id="a"><t>{stuffing}</t></a>'
+        f'<b Id="b"><a>nested</a></b><c Id="c"/></r>'
+    ).encode()
+    root = etree.fromstring(document)
+    for tree in (X.CanonicalTree(root), X.CanonicalTree(root, X.index_ids(root))):
+        for element in every_element(root):
+            assert tree.canonical(element) == X.canonicalize(element), element.tag
+        assert tree._id_at is X._TOO_MANY
+
+
 _names = st.sampled_from(["a", "b", "DIEM", "Signature", "x1"])
 _prefixes = st.sampled_from([None, None, "p", "q", "ds"])
 _uris = st.sampled_from(["urn:a", "urn:b", DS, "urn:x?y=1&z=2"])
