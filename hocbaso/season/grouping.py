@@ -8,11 +8,12 @@ package. Instead:
 - the request enqueues an ``answer_packets`` task only when none waits to run
   (``answer_packets_later``): a burst of POSTs makes a few tasks, not one each;
 - the task claims the received packets nobody has claimed, oldest first, up to
-  ``BATCH_RECORDS`` (``claim``: its id written on them in one short transaction,
-  ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, an exclusive transaction on
-  SQLite), verifies them with one records binding and stores them in one
-  transaction under one lock of the ledger head, each checked at its own receipt
-  time as if stored alone after the ones before it (``processing.process_receipts``).
+  ``BATCH_RECORDS`` (``claim``: its id written on them by one UPDATE of the rows
+  chosen, locked as chosen with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite
+  has one writer at a time), verifies them with one trust store and one records
+  binding, and stores them in one transaction under one lock of the ledger head,
+  each checked at its own receipt time as if stored alone after the ones before it
+  (``processing.process_receipts``).
   A full batch first enqueues the next task, so another worker takes the rest.
 
 Never a receipt without a task to answer it: the check that a task waits runs after
