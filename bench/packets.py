@@ -449,13 +449,32 @@ def level_packets(db, grade: int, classes: int) -> tuple[list[int], list[bytes]]
     return class_ids, packets
 
 
+def chunked_verification(packets: list[bytes], store, at):
+    """One verification pass over ``packets`` as the registry's workers verify
+    them: in chunks of CHUNK, a new records binding for each chunk."""
+    from hocbaso.records.binding import RecordsRoleBinding
+    from hocbaso.signing import verify_packet
+
+    chunks = [packets[i : i + CHUNK] for i in range(0, len(packets), CHUNK)]
+
+    def verify_chunks():
+        results = []
+        for chunk in chunks:
+            binding = RecordsRoleBinding()
+            results += [
+                verify_packet(p, store, at=at, role_binding=binding) for p in chunk
+            ]
+        return results
+
+    return verify_chunks
+
+
 def run_cached(directory: Path, classes: int, profile: bool) -> dict:
     """Verify cached district packets: CPU per packet and its ratio to raw."""
     import sqlite3
     from datetime import datetime
 
-    from hocbaso.records.binding import RecordsRoleBinding
-    from hocbaso.signing import Status, TrustStore, verify_packet
+    from hocbaso.signing import Status, TrustStore
 
     meta = json.loads((directory / "meta.json").read_text())
     at = datetime.fromisoformat(meta["open_at"])
@@ -467,17 +486,7 @@ def run_cached(directory: Path, classes: int, profile: bool) -> dict:
     }
     for level, grade in LEVELS:
         class_ids, packets = level_packets(db, grade, classes)
-        chunks = [packets[i : i + CHUNK] for i in range(0, len(packets), CHUNK)]
-
-        def verify_chunks(chunks=chunks):
-            results = []
-            for chunk in chunks:
-                binding = RecordsRoleBinding()
-                results += [
-                    verify_packet(p, store, at=at, role_binding=binding) for p in chunk
-                ]
-            return results
-
+        verify_chunks = chunked_verification(packets, store, at)
         invalid = [r for r in verify_chunks() if r.status is not Status.VALID]
         if invalid:
             raise SystemExit(f"{len(invalid)} {level} packets do not verify")

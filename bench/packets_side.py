@@ -66,8 +66,7 @@ def serve(args) -> None:
 
 def _passes(directory: Path, classes: int) -> dict:
     """level → (one verification pass over its packets, how many there are)."""
-    from hocbaso.records.binding import RecordsRoleBinding
-    from hocbaso.signing import Status, TrustStore, verify_packet
+    from hocbaso.signing import Status, TrustStore
 
     meta = json.loads((directory / "meta.json").read_text())
     at = datetime.fromisoformat(meta["open_at"])
@@ -76,18 +75,7 @@ def _passes(directory: Path, classes: int) -> dict:
     out = {}
     for level, grade in bench.LEVELS:
         _ids, packets = bench.level_packets(db, grade, classes)
-        size = bench.CHUNK
-        chunks = [packets[i : i + size] for i in range(0, len(packets), size)]
-
-        def run(chunks=chunks):
-            results = []
-            for chunk in chunks:
-                binding = RecordsRoleBinding()
-                results += [
-                    verify_packet(p, store, at=at, role_binding=binding) for p in chunk
-                ]
-            return results
-
+        run = bench.chunked_verification(packets, store, at)
         if any(r.status is not Status.VALID for r in run()):  # and warm
             raise SystemExit(f"a {level} packet does not verify")
         out[level] = (run, len(packets))

@@ -36,20 +36,19 @@ def _current(record) -> str:
     return Submission.objects.get(record=record, state="accepted").public_id
 
 
-def test_a_revocation_changes_the_next_lookup(registry, db):
-    assert _standing(registry, registry.pending) is Standing.ACCEPTED
+def _revoke_pending(registry, reason: str = "Nộp nhầm") -> None:
+    """The school revokes the pending record's accepted submission."""
     actions.revoke(
         _current(registry.pending),
         school=registry.pending.school,
         actor=Actor.of_user(registry.district.user(registry.pending.school)),
-        reason="Nộp nhầm",
+        reason=reason,
         clock=fixed_clock(registry.district.open_at + dt.timedelta(hours=5)),
     )
-    assert _standing(registry, registry.pending) is Standing.REVOKED
 
 
-def test_a_lock_changes_the_next_lookup(registry, db):
-    assert _standing(registry, registry.pending) is Standing.ACCEPTED
+def _lock_main_round(registry) -> None:
+    """The main round's deadline passes for the pending record's school."""
     at = registry.district.open_at + dt.timedelta(days=2)
     actions.lock_round(
         registry.district.year.name,
@@ -59,6 +58,17 @@ def test_a_lock_changes_the_next_lookup(registry, db):
         at=at,
         clock=fixed_clock(at),
     )
+
+
+def test_a_revocation_changes_the_next_lookup(registry, db):
+    assert _standing(registry, registry.pending) is Standing.ACCEPTED
+    _revoke_pending(registry)
+    assert _standing(registry, registry.pending) is Standing.REVOKED
+
+
+def test_a_lock_changes_the_next_lookup(registry, db):
+    assert _standing(registry, registry.pending) is Standing.ACCEPTED
+    _lock_main_round(registry)
     assert _standing(registry, registry.pending) is Standing.EFFECTIVE
 
 
@@ -111,13 +121,7 @@ def test_the_lookup_page_kept_for_a_version_changes_with_a_revocation(
 ):
     code = registry.secondary_transcript.lookup_code
     before = client.post("/", {"code": code}).content.decode()
-    actions.revoke(
-        _current(registry.pending),
-        school=registry.pending.school,
-        actor=Actor.of_user(registry.district.user(registry.pending.school)),
-        reason="Nộp nhầm lần hai",
-        clock=fixed_clock(registry.district.open_at + dt.timedelta(hours=5)),
-    )
+    _revoke_pending(registry, "Nộp nhầm lần hai")
     after = client.post("/", {"code": code}).content.decode()
     assert "Nộp nhầm lần hai" not in before and "Nộp nhầm lần hai" in after
 
@@ -133,24 +137,10 @@ def test_the_lookups_key_is_the_staff_pages_key_after_each_change(registry, db):
     code = registry.secondary_transcript.lookup_code
     first, staff = _versions(code)
     assert first == staff and first is not None
-    actions.revoke(
-        _current(registry.pending),
-        school=registry.pending.school,
-        actor=Actor.of_user(registry.district.user(registry.pending.school)),
-        reason="Nộp nhầm",
-        clock=fixed_clock(registry.district.open_at + dt.timedelta(hours=5)),
-    )
+    _revoke_pending(registry)
     revoked, staff = _versions(code)
     assert revoked == staff and revoked != first
-    at = registry.district.open_at + dt.timedelta(days=2)
-    actions.lock_round(
-        registry.district.year.name,
-        "main",
-        scope=registry.pending.school,
-        actor=Actor.system("tests"),
-        at=at,
-        clock=fixed_clock(at),
-    )
+    _lock_main_round(registry)
     locked, staff = _versions(code)
     assert locked == staff and locked not in (first, revoked)
 
