@@ -52,9 +52,9 @@ def write(event: AuditEvent) -> None:
     _ROW([_row(event)])
 
 
-def unnested(event: AuditEvent) -> tuple[str, list]:
+def single(event: AuditEvent) -> tuple[str, list]:
     """PostgreSQL: the row's INSERT, not run (``storing_rows.insert_together``)."""
-    return _ROW.unnested([_row(event)])
+    return _ROW.single(_row(event))
 
 
 def _row(event: AuditEvent) -> tuple:

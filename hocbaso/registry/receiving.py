@@ -115,8 +115,8 @@ def _write(receipt: Receipt, blob: tuple, event: AuditEvent) -> None:
     round trip."""
     row = tuple(getattr(receipt, c) for c in _RECEIPT_COLUMNS)
     if connection.vendor == "postgresql":
-        parts = (_BLOB.unnested([blob]), auditing.unnested(event))
-        [(receipt.pk,)] = insert_together(_RECEIPT.unnested([row]), *parts)
+        parts = (_BLOB.single(blob), auditing.single(event))
+        [(receipt.pk,)] = insert_together(_RECEIPT.single(row), *parts)
     else:
         with transaction.atomic():
             _BLOB([blob])
