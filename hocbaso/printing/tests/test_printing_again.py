@@ -17,7 +17,13 @@ import pytest
 from hocbaso.packet import PrimaryResults, RecordSnapshot
 from hocbaso.printing import render as render_module
 from hocbaso.printing import samples
-from hocbaso.printing.tests.helpers import flat, page_texts, render, run_tool
+from hocbaso.printing.tests.helpers import (
+    Rendered,
+    flat,
+    page_texts,
+    render,
+    run_tool,
+)
 
 
 class _Spy:
@@ -87,3 +93,20 @@ def test_no_value_of_a_transcript_is_in_the_styles_of_its_pages() -> None:
     page_rule = source[source.index("#set page(") :].split("\n)\n", 1)[0]
     assert "data" not in page_rule
     assert source.index("#set document(") > source.index("<transcript-end>")
+
+
+def test_a_filled_in_value_is_read_with_its_label_not_as_an_emphasis(
+    primary: Rendered, tmp_path: Path
+) -> None:
+    # The form's bold values are text weights, not strong: a strong element is
+    # located, which kept typst from reusing what it had laid out (and tagged the
+    # value as a separate emphasis after its label).
+    path = tmp_path / "copy.pdf"
+    path.write_bytes(primary.pdf)
+    lines = [
+        line.strip()
+        for line in run_tool("pdfinfo", "-struct-text", str(path)).splitlines()
+    ]
+    name = f'"{primary.pages[-1].student.full_name}"'
+    first = lines.index(name)  # on the cover
+    assert lines[first - 1] == '"Họ và tên học sinh: "'
