@@ -250,16 +250,17 @@ def test_a_packet_sent_alone_costs_the_api_few_queries_and_one_look_at_the_queue
     district, clock, queue, client, django_assert_max_num_queries
 ):
     """The API's answer to a packet sent alone: its token (and its last use, once
-    a minute), the earlier receipt, the bytes, the receipt and its audit row (and
-    the savepoint the test's transaction makes of the receipt's), and whether a
-    task waits to answer packets: none inserted while one waits."""
+    a minute), the earlier receipt, the bytes, the receipt and its audit row (one
+    statement on PostgreSQL), and whether a task waits to answer packets: none
+    inserted while one waits."""
     records = district.records(district.primary, Round.MAIN)[:2]
     token = issue(records[0].school)
     path = f"/schools/{records[0].school.code}/submissions"
     post_xml(client, path, district.packet(records[0]), token)
     (waiting_task,) = waiting("answer_packets")
 
-    with django_assert_max_num_queries(QUERIES_PER_PACKET_ALONE) as queries:
+    most = QUERIES_PER_PACKET_ALONE[connection.vendor]
+    with django_assert_max_num_queries(most) as queries:
         response = post_xml(client, path, district.packet(records[1]), token)
 
     assert response.status_code == 202
@@ -272,7 +273,10 @@ def test_a_packet_sent_alone_costs_the_api_few_queries_and_one_look_at_the_queue
     assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
 
 
-QUERIES_PER_PACKET_ALONE = 9
+QUERIES_PER_PACKET_ALONE = {"postgresql": 4, "sqlite": 8}
+"""Token, earlier receipt, the write (on SQLite the bytes, the receipt and the audit
+row, in the test's savepoint), the queue's check; one more for the token's last
+use, which this POST, the token's second within a minute, does not write."""
 
 
 def test_a_batch_finds_its_trust_store_and_role_binding_once(
