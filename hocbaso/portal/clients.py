@@ -39,9 +39,27 @@ def _networks(entries: tuple[str, ...]) -> tuple[tuple[Network, ...], bool]:
 # Every request parses its peer (TrustedProxyMiddleware) and its client (the
 # throttle, the access row): the few addresses a server sees at a time are
 # parsed, checked and hashed once, bounded so a walk through addresses only
-# turns the cache over.
-@lru_cache(maxsize=4096)
+# turns the cache over. Only texts as long as an address are kept: a hop of
+# X-Forwarded-For is whatever the client wrote (kilobytes each, thousands of
+# them would be kept), and the longest address is 45 characters
+# (IPv4-mapped IPv6 written out) before a zone that no client needs.
+_LONGEST_KEPT = 64
+
+
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    if len(text) > _LONGEST_KEPT:
+        return _parsed(text)
+    return _kept_address(text)
+
+
+@lru_cache(maxsize=4096)
+def _kept_address(
+    text: str,
+) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    return _parsed(text)
+
+
+def _parsed(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         address = ipaddress.ip_address(text.strip())
     except ValueError:
@@ -52,11 +70,18 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 
 
 def is_trusted_proxy(peer: str) -> bool:
-    return _is_trusted(peer, tuple(settings.HOCBASO_TRUSTED_PROXIES))
+    entries = tuple(settings.HOCBASO_TRUSTED_PROXIES)
+    if len(peer) > _LONGEST_KEPT:  # not kept, as in _address
+        return _checked_trust(peer, entries)
+    return _is_trusted(peer, entries)
 
 
 @lru_cache(maxsize=4096)
 def _is_trusted(peer: str, entries: tuple[str, ...]) -> bool:
+    return _checked_trust(peer, entries)
+
+
+def _checked_trust(peer: str, entries: tuple[str, ...]) -> bool:
     nets, unix = _networks(entries)
     if not peer:
         return unix

@@ -3,6 +3,8 @@ the right; an empty or unreadable address is the ``unknown`` bucket; IPv6 by /64
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 from django.test import RequestFactory
 
@@ -105,3 +107,21 @@ def test_what_is_kept_per_address_follows_the_settings(settings):
     assert through == client_hash(_request("198.51.100.7"))
     settings.SECRET_KEY = "another key, another hash"
     assert client_hash(_request("198.51.100.7")) != through
+
+
+def test_long_forwarded_hops_are_not_kept_per_process(proxied):
+    """A client behind the proxy writes X-Forwarded-For: each hop is its own
+    text, kilobytes long if it likes. What the address caches keep after
+    thousands of such requests stays that of a few short texts."""
+    requests = [
+        _request("10.0.0.2", f"{n:06d}{'x' * 8000}, 203.0.113.9") for n in range(1000)
+    ]
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        for request in requests:
+            assert client_address(request) == "203.0.113.9"
+        kept = tracemalloc.take_snapshot().compare_to(before, "filename")
+    finally:
+        tracemalloc.stop()
+    assert sum(stat.size_diff for stat in kept) < 1_000_000  # 8 MB when kept
