@@ -16,10 +16,11 @@ class PacketSyntaxError(PacketError):
 
 
 class PacketForbiddenError(PacketError):
-    """The document uses a forbidden construct: a DTD, an entity, a comment or a
-    processing instruction.
+    """The document uses a forbidden construct: a DTD, an entity, a comment, a
+    processing instruction or more namespace declarations than a packet makes.
 
-    ``code`` is stable ("DOCTYPE", "ENTITY", "COMMENT", "PROCESSING_INSTRUCTION"),
+    ``code`` is stable ("DOCTYPE", "ENTITY", "COMMENT", "PROCESSING_INSTRUCTION",
+    "NAMESPACES"),
     ``line`` where it was found (None when unknown), for a boundary to word it.
     """
 
