@@ -107,6 +107,10 @@ _HIDDEN_NODE_REASONS = {
         "the packet holds an XML processing instruction, which a packet never has:"
         " a value split by one would be read differently than it was signed"
     ),
+    "NAMESPACES": _(
+        "the packet declares far more XML namespaces than a packet ever does:"
+        " checking its signatures would hold the verifier for hours"
+    ),
 }
 
 

@@ -98,6 +98,22 @@ def test_a_value_split_by_a_processing_instruction_is_refused_before_digests(
     assert "processing instruction" in result.failures[0].reason
 
 
+def test_a_packet_stuffed_with_namespace_declarations_is_refused_before_digests(
+    signed: bytes, trust_store: TrustStore
+) -> None:
+    # Unused prefixes change no value and no digest, but canonicalising costs
+    # the square of them: 2 MiB of them held the verifier for hours.
+    at = signed.index(b">", signed.index(b"<hovaten"))
+    unused = b"".join(b' xmlns:u%d="urn:u:%d"' % (n, n) for n in range(20_000))
+    data = signed[:at] + unused + signed[at:]
+
+    result = verify_packet(data, trust_store, at=NOW)
+
+    assert {c.name for c in result.failures} == {"schema"}
+    assert "far more XML namespaces" in result.failures[0].reason
+    assert result.snapshot is None
+
+
 def test_a_value_split_by_cdata_is_valid_and_read_whole(
     signed: bytes, trust_store: TrustStore
 ) -> None:
