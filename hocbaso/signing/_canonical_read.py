@@ -191,6 +191,10 @@ def read_signature(
 _CHAIN_DER: dict[bytes, tuple[bytes, ...]] = {}
 _MAX_CHAIN_TEXT = 16 * 1024
 _MAX_CACHED_BYTES = 32 * 1024 * 1024
+# What an entry costs beyond its bytes (the key's object, the tuple, the
+# table's slot; each DER's object is paid by its tags in the text): a flood of
+# one-certificate chains a few bytes long kept twice the bound without it.
+_ENTRY_OVERHEAD = 256
 _cached_bytes = 0
 
 
@@ -204,7 +208,8 @@ def _chain_der(text: bytes) -> tuple[bytes, ...] | None:
             return None
         found = tuple(ders)  # type: ignore[arg-type]
         if len(text) <= _MAX_CHAIN_TEXT:
-            size = 2 * len(text)  # the DER is three quarters of the text
+            # the DER is three quarters of the text
+            size = 2 * len(text) + _ENTRY_OVERHEAD
             if _cached_bytes + size > _MAX_CACHED_BYTES:
                 _CHAIN_DER.clear()
                 _cached_bytes = 0

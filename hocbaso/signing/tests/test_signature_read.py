@@ -5,6 +5,7 @@ write, the element-by-element reading with its own verdict and reason."""
 from __future__ import annotations
 
 import base64
+import tracemalloc
 
 import pytest
 from lxml import etree
@@ -178,10 +179,31 @@ def test_the_chains_kept_are_bounded_by_their_bytes(monkeypatch):
     for n in range(200):
         text = _chain_text(n.to_bytes(4, "big") * 400)
         assert _canonical_read._chain_der(text) == (n.to_bytes(4, "big") * 400,)
-        kept = sum(2 * len(t) for t in _canonical_read._CHAIN_DER)
+        kept = sum(
+            2 * len(t) + _canonical_read._ENTRY_OVERHEAD
+            for t in _canonical_read._CHAIN_DER
+        )
         assert kept <= 64 * 1024
         assert kept == _canonical_read._cached_bytes
     assert text in _canonical_read._CHAIN_DER
+
+
+def test_a_flood_of_tiny_chains_keeps_no_more_memory_than_the_bound(monkeypatch):
+    # One short certificate text per chain: the bytes counted are a third of
+    # what each entry holds (its objects, the table's slot).
+    bound = 1024 * 1024
+    monkeypatch.setattr(_canonical_read, "_CHAIN_DER", {})
+    monkeypatch.setattr(_canonical_read, "_cached_bytes", 0)
+    monkeypatch.setattr(_canonical_read, "_MAX_CACHED_BYTES", bound)
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        for n in range(30_000):
+            _canonical_read._chain_der(_chain_text(n.to_bytes(3, "big")))
+        peak = tracemalloc.get_traced_memory()[1] - start
+    finally:
+        tracemalloc.stop()
+    assert peak < 1.25 * bound
 
 
 def test_a_chain_that_is_not_base64_is_not_kept():
