@@ -86,6 +86,10 @@ _ATTRIBUTE = re.compile(rb'\s([^\s=]+)="([^"]*)"')
 _PLAIN_VALUE = re.compile(r'[^&<"\t\n\r]*')
 _TAG_NAME_ENDS = b" >"
 _APEX_NAMESPACES: dict[tuple[Any, ...], bytes] = {}
+# Declarations (and a tag) kept only this long: a packet's are a few hundred
+# bytes, while a stranger's may be megabytes (key and value each), which 1000
+# entries would keep for gigabytes; longer ones are made again at each use.
+_LONGEST_KEPT_DECLARATIONS = 4096
 # Occurrences of ' Id="' beyond the tree's Ids before the one-pass index gives
 # way to a search per value (a packet has a handful, in text).
 _MAX_ID_LOOKALIKES = 256
@@ -311,9 +315,10 @@ def apex_namespaces(element: Element) -> bytes:
         parts = _START_TAG_PARTS.match(bare)
         assert parts is not None
         found = parts.group(2)
-        if len(_APEX_NAMESPACES) > 1000:
-            _APEX_NAMESPACES.clear()
-        _APEX_NAMESPACES[key] = found
+        if len(found) + len(element.tag) <= _LONGEST_KEPT_DECLARATIONS:
+            if len(_APEX_NAMESPACES) > 1000:
+                _APEX_NAMESPACES.clear()
+            _APEX_NAMESPACES[key] = found
     return found
 
 
