@@ -138,6 +138,23 @@ def test_an_element_is_found_by_its_id_only_where_the_id_is_its_attribute() -> N
         assert b"other" in tree.canonical(stranger)
 
 
+def test_ids_alike_but_for_case_normalisation_or_namespace_are_told_apart() -> None:
+    # Each element is cut where its own unprefixed Id is: not at an Id differing
+    # only by case or by Unicode normalisation, nor at an Id in another namespace
+    # or an xml:id (which sends the whole tree to copying).
+    document = (
+        '<r xmlns="urn:a" xmlns:p="urn:p"><a Id="x">1</a><b Id="X">2</b>'
+        '<c p:Id="x" Id="y">3</c><d Id="\u00e9">4</d><e Id="e\u0301">5</e>'
+        '<f Id="z"><g p:Id="z">6</g></f></r>'
+    ).encode()
+    for text in (document, document.replace(b'<f Id="z">', b'<f xml:id="z">')):
+        root = etree.fromstring(text)
+        for tree in (X.CanonicalTree(root), X.CanonicalTree(root, X.index_ids(root))):
+            for element in every_element(root):
+                assert tree.canonical(element) == X.canonicalize(element)
+                assert tree.digest(element) == X.digest_of(element)
+
+
 def test_a_text_stuffed_with_id_look_alikes_is_searched_per_id_and_cut_exactly() -> (
     None
 ):
