@@ -131,6 +131,23 @@ def test_a_kept_pages_token_is_the_secret_under_a_fresh_mask_each_time(registry)
     assert {_unmask_cipher_token(t) for t in tokens} == {secret}
 
 
+def test_visitors_sharing_a_kept_page_each_get_a_token_of_their_own(registry):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    code = registry.primary_transcript.lookup_code
+    visitors = [Client(enforce_csrf_checks=True) for _ in range(3)]
+    secrets_, tokens = [], []
+    for browser in visitors:  # the first renders the page, the others share it
+        token = _token(browser.get("/"))
+        secrets_.append(browser.cookies[settings.CSRF_COOKIE_NAME].value)
+        answer = browser.post("/", {"code": code, "csrfmiddlewaretoken": token})
+        tokens.append(_token(answer))
+        assert answer.status_code == 200
+    assert answer.templates == []  # the last was a kept page
+    assert len(set(secrets_)) == 3
+    assert [_unmask_cipher_token(t) for t in tokens] == secrets_
+
+
 def test_a_kept_page_reads_the_random_source_once_for_its_mask(registry):
     from unittest import mock
 
