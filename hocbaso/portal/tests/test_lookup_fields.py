@@ -10,6 +10,7 @@ from django.http import QueryDict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hocbaso.portal import forms as forms_module
 from hocbaso.portal.forms import LookupForm, clean_lookup, cleans_only_fields
 
 pytestmark = pytest.mark.once
@@ -101,3 +102,36 @@ def test_a_form_that_cleans_more_than_its_fields_is_always_built():
     assert not cleans_only_fields(CheckedCode)
     assert not cleans_only_fields(CheckedForm)
     assert cleans_only_fields(forms.Form)
+
+
+def test_a_value_far_too_long_is_read_by_the_form_alone(monkeypatch):
+    # Each character of a typed text is looked at in Python: read here and
+    # then again by the form, a body of megabytes cost twice what it did.
+    looked_at: list[int] = []
+    read = forms_module.text_problem
+
+    def counted(value: str, label: str, max_length: int) -> str | None:
+        looked_at.append(len(value))
+        return read(value, label, max_length)
+
+    monkeypatch.setattr(forms_module, "text_problem", counted)
+    data = _query({"code": "0" * 32, "purpose": "ạ" * 100_000})
+
+    assert clean_lookup(data) is None
+    form = LookupForm(data)
+    assert not form.is_valid() and list(form.errors) == ["purpose"]
+    assert looked_at.count(100_000) == 1
+
+
+def test_a_long_value_that_strips_short_is_still_a_valid_lookup():
+    from django.test import RequestFactory
+
+    from hocbaso.portal.views import _fields
+
+    code = " " * 5000 + "0123abcd0123abcd0123abcd0123abcd"
+    request = RequestFactory().post("/", {"code": code, "purpose": "Tuyển sinh"})
+
+    fields = _fields(request, "portal/lookup.html")
+
+    assert isinstance(fields, dict) and fields["code"] == code.strip()
+    assert fields["purpose"] == "Tuyển sinh"
