@@ -6,6 +6,8 @@ encoding, naming the line of the element that goes over."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lxml import etree
 
@@ -72,3 +74,22 @@ def test_declarations_in_utf16_are_counted_from_the_tree(packet: bytes) -> None:
         parse_packet(data)
 
     assert caught.value.code == "NAMESPACES"
+
+
+def test_declarations_spread_over_many_elements_are_counted_together(
+    packet: bytes,
+) -> None:
+    # Seven on each of twenty elements: none has many in scope, all are counted.
+    starts = [m.start() for m in re.finditer(rb"<[a-z]+>", packet)][-20:]
+    data = packet
+    for n, at in enumerate(reversed(starts)):
+        end = data.index(b">", at)
+        mine = b"".join(b' xmlns:s%d_%d="urn:s"' % (n, i) for i in range(7))
+        data = data[:end] + mine + data[end:]
+    assert _declared(data) > MAX_NAMESPACE_DECLARATIONS
+
+    with pytest.raises(PacketForbiddenError) as caught:
+        parse_packet(data)
+
+    assert caught.value.code == "NAMESPACES" and caught.value.line is None
+    assert str(caught.value).startswith("more than")
