@@ -15,8 +15,6 @@ from hocbaso.packet import PacketForbiddenError, build_packet, parse_packet
 from hocbaso.packet.examples import secondary_example
 from hocbaso.packet.parse import MAX_NAMESPACE_DECLARATIONS
 
-pytestmark = pytest.mark.once
-
 
 @pytest.fixture(scope="module")
 def packet() -> bytes:
