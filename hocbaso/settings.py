@@ -61,14 +61,29 @@ def _secret_key() -> str:
         return key
     # No key given: generate one at run time and keep it in the data directory,
     # so that sessions survive a restart and no secret is ever committed.
-    path = DATA_DIR / "secret_key"
+    return kept_secret(DATA_DIR / "secret_key")
+
+
+def kept_secret(path: Path) -> str:
+    """The secret kept in ``path``, made on first use. Processes starting at once
+    on a new data directory (a web server's and task workers') all get the one
+    that was kept first: it is written whole to a file of its own, then linked
+    into place, which fails if another process got there first; no process ever
+    reads a file half written."""
     if path.exists():
         return path.read_text().strip()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+        os.link(draft, path)
+    except FileExistsError:
+        return path.read_text().strip()
+    finally:
+        draft.unlink(missing_ok=True)
     return key
 
 
