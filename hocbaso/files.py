@@ -33,6 +33,26 @@ def write_private(path: Path | str, data: bytes) -> None:
         raise
 
 
+def write_private_once(path: Path | str, data: bytes) -> bool:
+    """Write data to path, mode 0600, unless path exists; whether it was written.
+    The data is written whole to a temporary file, then linked into place, which
+    fails if another process got there first: processes starting at once all
+    read the one file kept first, and none ever reads it half written."""
+    path = Path(path)
+    fd, temp = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".part"
+    )
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.link(temp, path)
+    except FileExistsError:
+        return False
+    finally:
+        Path(temp).unlink(missing_ok=True)
+    return True
+
+
 def keep_private(path: Path | str) -> None:
     """Create path empty with mode 0600 if it does not exist; take group and other
     permissions off it if it does. For a SQLite database before its first

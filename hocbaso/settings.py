@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from hocbaso.files import keep_sqlite_private
+from hocbaso.files import keep_sqlite_private, write_private_once
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -67,24 +67,11 @@ def _secret_key() -> str:
 def kept_secret(path: Path) -> str:
     """The secret kept in ``path``, made on first use. Processes starting at once
     on a new data directory (a web server's and task workers') all get the one
-    that was kept first: it is written whole to a file of its own, then linked
-    into place, which fails if another process got there first; no process ever
-    reads a file half written."""
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(key)
-        os.link(draft, path)
-    except FileExistsError:
-        return path.read_text().strip()
-    finally:
-        draft.unlink(missing_ok=True)
-    return key
+    kept first (hocbaso/files.py, write_private_once)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_private_once(path, secrets.token_urlsafe(50).encode("ascii"))
+    return path.read_text().strip()
 
 
 SECRET_KEY = _secret_key()

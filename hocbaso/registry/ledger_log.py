@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from hocbaso.files import write_private_once
 from hocbaso.ledger import (
     Checkpoint,
     Ed25519NoteSigner,
@@ -94,12 +95,8 @@ def key_file_signer(path: Path, name: str) -> Ed25519NoteSigner:
 def _generate_key(path: Path, name: str) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     signer = Ed25519NoteSigner.generate(name)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first: use theirs
-        return
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(signer.private_key_string() + "\n")
+    # another process may make it first: then theirs is used, never half read
+    write_private_once(path, (signer.private_key_string() + "\n").encode("ascii"))
 
 
 def verifier_key() -> VerifierKey:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import stat
 from pathlib import Path
 
@@ -55,3 +56,42 @@ def test_processes_starting_at_once_share_one_secret(tmp_path):
         process.join(timeout=30)
         assert process.exitcode == 0
     assert len(set(secrets)) == 1 and secrets[0] == path.read_text()
+
+
+def test_a_file_kept_once_is_never_seen_half_written(tmp_path, monkeypatch):
+    # The moment another process looks: the file is either absent or whole.
+    from hocbaso import files
+
+    path = tmp_path / "ledger.key"
+    seen = []
+    real_link = os.link
+
+    def watched_link(source, destination):
+        # what is about to appear at path, and whether anything is there yet
+        seen.append((Path(source).read_bytes(), Path(destination).exists()))
+        return real_link(source, destination)
+
+    monkeypatch.setattr(os, "link", watched_link)
+    assert files.write_private_once(path, b"whole key\n") is True
+    assert seen == [(b"whole key\n", False)]  # appears whole, in one step
+    assert files.write_private_once(path, b"another key\n") is False
+    assert path.read_bytes() == b"whole key\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["ledger.key"]
+
+
+def test_a_ledger_key_made_by_another_process_first_is_the_one_used(
+    tmp_path, monkeypatch
+):
+    from hocbaso.ledger import Ed25519NoteSigner
+    from hocbaso.registry.ledger_log import key_file_signer
+
+    path = tmp_path / "ledger.key"
+    theirs = Ed25519NoteSigner.generate("registry.example")
+    path.write_text(theirs.private_key_string() + "\n")
+    real_exists = Path.exists
+    monkeypatch.setattr(
+        Path, "exists", lambda self: False if self == path else real_exists(self)
+    )
+    ours = key_file_signer(path, "registry.example")
+    assert ours.verifier_key().to_string() == theirs.verifier_key().to_string()
