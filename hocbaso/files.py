@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PRIVATE = 0o600
@@ -20,17 +22,8 @@ def write_private(path: Path | str, data: bytes) -> None:
     """Write data to path, mode 0600, through a temporary file renamed into place,
     so a failed write leaves nothing half-written and an older file is replaced
     whole (its mode with it)."""
-    path = Path(path)
-    fd, temp = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".part"
-    )
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
+    with _written_beside(Path(path), data) as temp:
         os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def write_private_once(path: Path | str, data: bytes) -> bool:
@@ -38,19 +31,27 @@ def write_private_once(path: Path | str, data: bytes) -> bool:
     The data is written whole to a temporary file, then linked into place, which
     fails if another process got there first: processes starting at once all
     read the one file kept first, and none ever reads it half written."""
-    path = Path(path)
+    with _written_beside(Path(path), data) as temp:
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            return False
+    return True
+
+
+@contextmanager
+def _written_beside(path: Path, data: bytes) -> Iterator[str]:
+    """A temporary file (mode 0600) beside path holding data, gone afterwards
+    unless it was renamed into place."""
     fd, temp = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=".part"
     )
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-        os.link(temp, path)
-    except FileExistsError:
-        return False
+        yield temp
     finally:
         Path(temp).unlink(missing_ok=True)
-    return True
 
 
 def keep_private(path: Path | str) -> None:
