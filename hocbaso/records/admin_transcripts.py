@@ -28,6 +28,7 @@ from hocbaso.records.models import (
     Transcript,
     YearlyRecord,
 )
+from hocbaso.records.models.record_states import COMPUTED_FIELDS
 
 # --- students ----------------------------------------------------------------
 
@@ -111,19 +112,6 @@ class SubjectAssessmentInline(ScopedTabularInline):
     raw_id_fields = ["entered_by"]
 
 
-COMPUTED_READONLY = [
-    "results",
-    "result_code",
-    "year_learning",
-    "year_conduct",
-    "promotion",
-    "title",
-    "completed",
-    "round",
-    "computed_at",
-]
-
-
 class SignatureStepInline(ReadOnlyMixin, ScopedTabularInline):
     model = SignatureStep
     fields = ["role", "person", "school", "subject_codes", "signed_at", "certificate"]
@@ -143,7 +131,7 @@ class YearlyRecordAdmin(ScopedAdmin):
     list_select_related = ["transcript__student", "school_year", "school_class"]
     # The status moves through the workflow's actions (actions.py), never by hand;
     # an edit of the raw data returns the record to draft by itself.
-    readonly_fields = ["status", *COMPUTED_READONLY, "created_at", "updated_at"]
+    readonly_fields = ["status", *COMPUTED_FIELDS, "created_at", "updated_at"]
     inlines = [SubjectAssessmentInline, SignatureStepInline]
     actions = ["recompute_results"]
     # A district has tens of thousands of transcripts: no select listing them all.
