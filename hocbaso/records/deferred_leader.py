@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from hocbaso.packet import Issuance, PacketError, issue_packet, load_packet_tree
+from hocbaso.packet import Issuance, issue_packet, load_packet_tree
 from hocbaso.packet import to_bytes as packet_bytes
 from hocbaso.records import actions
 from hocbaso.records import signing_steps as steps
@@ -31,7 +31,6 @@ from hocbaso.records.replay_signer import (
 )
 from hocbaso.records.signers import leader_title
 from hocbaso.signing import Role as SignerRole
-from hocbaso.signing import SignatureOrderError, SigningError
 from hocbaso.signing.deferred import finish_signature, prepare_in_tree
 
 
@@ -108,7 +107,7 @@ def prepare_seal(
             raise RecordSigningError(
                 _("%(record)s has no signature of the principal") % {"record": record}
             )
-        try:
+        with steps.refused_as_record_errors(record):
             root = load_packet_tree(bytes(packet.data))
             prepared = prepare_in_tree(
                 root, SignerRole.LEADER, leader.algorithm, signing_time=at
@@ -120,13 +119,6 @@ def prepare_seal(
             issued = issue_packet(
                 packet_bytes(root), Issuance(number, issuance.date, issuance.place)
             )
-        except SignatureOrderError as exc:
-            raise steps.order_refusal(record, exc) from exc
-        except (SigningError, PacketError) as exc:
-            raise RecordSigningError(
-                _("%(record)s could not be signed: %(error)s")
-                % {"record": record, "error": exc}
-            ) from exc
         issuance.next += 1
         digest = digest_of(record, issued, SignerRole.SEAL, seal.algorithm, at)
         out.append(Digest(record.pk, packet.sha256, digest))

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from cryptography import x509
 from django.utils.translation import gettext as _
 
-from hocbaso.packet import PacketError, load_packet_tree
+from hocbaso.packet import load_packet_tree
 from hocbaso.records import signing_steps as steps
 from hocbaso.records.errors import RecordSigningError
 from hocbaso.records.models import YearlyRecord
 from hocbaso.signing import Role as SignerRole
-from hocbaso.signing import SignatureOrderError, SignerUnavailableError, SigningError
+from hocbaso.signing import SignerUnavailableError
 from hocbaso.signing.algorithms import SignatureAlgorithm, algorithm_for_key
 from hocbaso.signing.deferred import prepare_in_tree
 
@@ -96,7 +96,7 @@ def digest_of(
     identifier: str | None = None,
 ) -> bytes:
     """The digest of the role's next Signature in the packet ``data``."""
-    try:
+    with steps.refused_as_record_errors(record):
         root = load_packet_tree(data)
         prepared = prepare_in_tree(
             root,
@@ -105,13 +105,6 @@ def digest_of(
             identifier=identifier,
             signing_time=signing_time,
         )
-    except SignatureOrderError as exc:
-        raise steps.order_refusal(record, exc) from exc
-    except (SigningError, PacketError) as exc:
-        raise RecordSigningError(
-            _("%(record)s could not be signed: %(error)s")
-            % {"record": record, "error": exc}
-        ) from exc
     return prepared.digest
 
 

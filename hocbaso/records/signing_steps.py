@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.db import connections, router
@@ -100,6 +101,21 @@ def order_refusal(record, error: SignatureOrderError) -> SigningOutOfOrderError:
     translated here, so "the homeroom teacher" reads "giáo viên chủ nhiệm"."""
     reason = error.args[0] if error.args else str(error)
     return SigningOutOfOrderError(f"{record}: {in_language(reason, _)}")
+
+
+@contextmanager
+def refused_as_record_errors(record: YearlyRecord) -> Iterator[None]:
+    """A packet or signing error while signing ``record``, as the record's refusal:
+    out of order as order_refusal says it, anything else as not signed."""
+    try:
+        yield
+    except SignatureOrderError as exc:
+        raise order_refusal(record, exc) from exc
+    except (SigningError, PacketError) as exc:
+        raise RecordSigningError(
+            _("%(record)s could not be signed: %(error)s")
+            % {"record": record, "error": exc}
+        ) from exc
 
 
 def signable_records(records: QuerySet[YearlyRecord]) -> list[YearlyRecord]:
@@ -245,7 +261,7 @@ class SignatureBatch:
         timestamp_authority: TimestampAuthority | None = None,
     ) -> SignatureStep:
         """Sign the record's packet in step.role's slot; step gets its signature Id."""
-        try:
+        with refused_as_record_errors(record):
             root = self._trees.get(record.pk)
             if root is None:
                 root = load_packet_tree(bytes(packet.data))
@@ -257,13 +273,6 @@ class SignatureBatch:
                 signing_time=step.signed_at,
                 timestamp_authority=timestamp_authority,
             )
-        except SignatureOrderError as exc:
-            raise order_refusal(record, exc) from exc
-        except (SigningError, PacketError) as exc:
-            raise RecordSigningError(
-                _("%(record)s could not be signed: %(error)s")
-                % {"record": record, "error": exc}
-            ) from exc
         self._trees[record.pk] = root
         self._packets[record.pk] = (record, packet)
         step.record = record
